@@ -1,0 +1,61 @@
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from jakpreneur.pagination import LargeTablePaginator
+
+from . import permissions
+from .models import User
+
+
+class ProgramAdmin(admin.ModelAdmin[Any]):
+    """Admin pages for agency staff: they see and change program data; deleting stays with administrators.
+    Built for tables of a million rows: no full count, related rows joined, large foreign keys by id."""
+
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    list_per_page = 50
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return permissions.is_program_wide(request.user) and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+@admin.register(User)
+class UserAdmin(ProgramAdmin, BaseUserAdmin):  # type: ignore[misc]
+    ordering = ["-date_joined"]
+    list_display = ["full_name", "email", "phone", "role", "office", "is_active"]
+    list_filter = ["role", "is_active", "is_staff", "office"]
+    list_select_related = ["office"]
+    search_fields = ["=email", "=phone", "^full_name"]
+    autocomplete_fields = ["office"]
+    fieldsets = [
+        (None, {"fields": ["email", "phone", "password"]}),
+        (_("Person"), {"fields": ["full_name", "role", "office"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "phone", "full_name", "role", "office", "password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "groups", "user_permissions"]
+        return readonly

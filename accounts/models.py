@@ -1,0 +1,101 @@
+"""The custom user: logs in by email or Indonesian mobile number, carries a role and, for office staff,
+the kecamatan office they work from."""
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from geography.models import Kecamatan
+
+
+class Role(models.TextChoices):
+    ENTREPRENEUR = "entrepreneur", _("Entrepreneur")
+    MENTOR = "mentor", _("Mentor")
+    SECRETARIAT = "secretariat", _("Kecamatan secretariat")
+    AGENCY = "agency", _("Agency staff")
+    PARTNER = "partner", _("Partner organisation")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+OFFICE_ROLES = (Role.MENTOR, Role.SECRETARIAT)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(
+        self, email: str | None = None, password: str | None = None, **fields: Any
+    ) -> "User":
+        user = self.model(email=self.normalize_email(email).lower() if email else None, **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        fields.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+        fields.setdefault("full_name", email)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    phone = models.CharField(
+        _("mobile number"), max_length=16, unique=True, null=True, blank=True, help_text=_("Stored as +62…")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ENTREPRENEUR)
+    office = models.ForeignKey(
+        Kecamatan,
+        verbose_name=_("kecamatan office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    is_staff = models.BooleanField(_("admin access"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False), name="user_has_email_or_phone"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=OFFICE_ROLES) | Q(office__isnull=False), name="office_staff_have_office"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.phone or str(self.pk)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else ""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.email:
+            self.email = self.email.strip().lower()
+        if not self.email:
+            self.email = None
+        if not self.phone:
+            self.phone = None

@@ -1,0 +1,40 @@
+"""Writes on accounts."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from notifications.models import Channel
+from notifications.services import notify
+
+from .backends import find_user_by_login
+from .models import User
+
+
+def set_password_path(user: User) -> str:
+    """The one-time path at which a user sets a password (claims an account or resets a forgotten one)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("accounts:set_password", kwargs={"uidb64": uid, "token": token})
+
+
+@transaction.atomic
+def account_send_claim_link(*, login: str, base_url: str) -> bool:
+    """Send a set-password link to the account an email or mobile number belongs to.
+
+    The link goes only to that address, through the outbox. Returns whether an account was found; callers
+    must not tell the user, so that nobody can probe which numbers are registered.
+    """
+    user = find_user_by_login(login)
+    if user is None or not user.is_active:
+        return False
+    via_email = "@" in login
+    notify(
+        template="account_claim",
+        context={"full_name": user.full_name, "link": base_url + set_password_path(user)},
+        user=user,
+        channels=[Channel.EMAIL if via_email else Channel.SMS],
+    )
+    return True

@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("daftar/", views.signup, name="signup"),
+    path("klaim/", views.claim_account, name="claim"),
+    path("sandi/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
+]

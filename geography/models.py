@@ -1,0 +1,57 @@
+"""Jakarta's administrative areas, with the official Kemendagri codes (Permendagri on area codes)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Wilayah(models.Model):
+    """A city region (kota/kabupaten administrasi), e.g. 31.71 Jakarta Selatan."""
+
+    code = models.CharField(_("code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kecamatan(models.Model):
+    """A district, e.g. 31.71.09 Tebet. Mentors and secretariats work from one kecamatan office."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="kecamatan")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+        constraints = [models.UniqueConstraint(fields=["wilayah", "name"], name="kecamatan_unique_name_in_wilayah")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def nik_prefix(self) -> str:
+        """The first six digits a NIK issued in this kecamatan starts with (31.71.09 -> 317109)."""
+        return self.code.replace(".", "")
+
+
+class Kelurahan(models.Model):
+    """A sub-district, e.g. 31.71.09.1001. Loaded later; the registration form accepts none yet."""
+
+    code = models.CharField(_("code"), max_length=13, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kelurahan")
+        verbose_name_plural = _("kelurahan")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,19 @@
+"""The embedded default: SQLite, Celery tasks run in-process, fixed development keys. Never for production."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-a-secret")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+VAR_DIR.mkdir(exist_ok=True)
+
+# Tasks run in the web process, so no Redis is needed to try the portal.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+
+# Fixed development keys: they protect nothing and must never be used with real data.
+NIK_ENCRYPTION_KEYS = env.list(
+    "NIK_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="]
+)
+NIK_HASH_KEY = env("NIK_HASH_KEY", default="local-development-hmac-key")

@@ -1,0 +1,29 @@
+"""The test suite: real PostgreSQL and Redis, never SQLite."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+SECRET_KEY = "test-only-secret-key"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/jakpreneur")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+NOTIFICATION_BACKENDS = {
+    "email": "notifications.backends.EmailBackend",
+    "sms": "notifications.backends.MemoryBackend",
+    "whatsapp": "notifications.backends.MemoryBackend",
+}
+# Tasks run in-process unless a test starts a real worker (tests/… override this per test).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "test-private")), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+NIK_ENCRYPTION_KEYS = [
+    "dGVzdC1rZXktb25lLTMyLWJ5dGVzLWxvbmctZmVybmU=",
+]
+NIK_HASH_KEY = "test-hmac-key"

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import health, views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("beranda/", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("akun/", include("accounts.urls")),
+    path("", include("registration.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]

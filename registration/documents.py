@@ -1,0 +1,46 @@
+"""Checks on uploaded documents: the type is read from the content (never trusted from the name or the
+browser's claim), the size is bounded, images must decode."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+import filetype
+
+ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def validate_document(upload: UploadedFile) -> str:
+    """Return the content type of an acceptable upload, or raise ValidationError saying why it is refused."""
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    limit = settings.DOCUMENT_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the most we take is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else None
+    if mime not in ALLOWED_TYPES:
+        raise ValidationError(
+            _("Only PDF, JPEG or PNG files are accepted; this file is not one of them, whatever its name."),
+            code="file_type",
+        )
+    if mime != "application/pdf":
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise ValidationError(_("The image is damaged and cannot be opened."), code="broken_image") from exc
+        finally:
+            upload.seek(0)
+    return mime

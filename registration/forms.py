@@ -1,0 +1,217 @@
+"""Registration forms: validation of what a person types, shared by the online wizard and the office form."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import PhoneField
+from geography.models import Kecamatan
+from jakpreneur.crypto import keyed_hash
+
+from . import eligibility
+from .choices import Decision, DocumentKind, NonJakartaBasis
+from .documents import validate_document
+from .models import Business, Participant
+from .nik import compact, validate_nik
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+YES_NO = [(True, _("Yes")), (False, _("No"))]
+
+
+class KecamatanChoiceField(forms.ModelChoiceField[Kecamatan]):
+    def label_from_instance(self, obj: Kecamatan) -> str:
+        return f"{obj.name} ({obj.wilayah.name})"
+
+
+def kecamatan_field(label: str) -> KecamatanChoiceField:
+    return KecamatanChoiceField(
+        queryset=Kecamatan.objects.select_related("wilayah").order_by("name"), label=label
+    )
+
+
+class PersonForm(forms.ModelForm[Participant]):
+    """The person: identity, contact, domicile, KTP origin and track."""
+
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=20,
+        help_text=_("The 16-digit number on your KTP."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = PhoneField(label=_("Mobile number"), required=False)
+    kecamatan = kecamatan_field(_("Kecamatan of domicile"))
+    jakarta_ktp = forms.TypedChoiceField(
+        label=_("Do you have a Jakarta (DKI) KTP?"),
+        choices=YES_NO,
+        coerce=lambda v: v in (True, "True"),
+        widget=forms.RadioSelect,
+    )
+    non_jakarta_basis = forms.ChoiceField(
+        label=_("Without a Jakarta KTP, how may you join?"),
+        choices=[("", "—"), *NonJakartaBasis.choices],
+        required=False,
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "full_name",
+            "nik",
+            "birth_date",
+            "sex",
+            "phone",
+            "email",
+            "address",
+            "kecamatan",
+            "track",
+            "jakarta_ktp",
+            "non_jakarta_basis",
+            "domicile_since",
+            "partner_activity",
+        ]
+        widgets = {
+            "birth_date": DATE_INPUT,
+            "domicile_since": DATE_INPUT,
+            "sex": forms.RadioSelect,
+            "track": forms.RadioSelect,
+        }
+        help_texts = {"domicile_since": _("Only without a Jakarta KTP, as written in the lurah letter.")}
+
+    def clean_nik(self) -> str:
+        return compact(self.cleaned_data["nik"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        jakarta = data.get("jakarta_ktp")
+        if data.get("birth_date"):
+            self._collect(eligibility.check_age, birth_date=data["birth_date"])
+        if jakarta is not None:
+            self._collect(
+                eligibility.check_residence,
+                jakarta_ktp=jakarta,
+                basis=data.get("non_jakarta_basis", ""),
+                domicile_since=data.get("domicile_since"),
+                partner_activity=data.get("partner_activity", ""),
+            )
+            if jakarta:
+                data["non_jakarta_basis"], data["domicile_since"], data["partner_activity"] = "", None, ""
+        if "nik" in data:
+            prefixes = {k.nik_prefix for k in Kecamatan.objects.only("code")}
+            try:
+                validate_nik(
+                    data["nik"],
+                    birth_date=data.get("birth_date"),
+                    sex=data.get("sex"),
+                    jakarta_ktp=jakarta,
+                    kecamatan_prefixes=prefixes,
+                )
+            except ValidationError as exc:
+                self.add_error("nik", exc)
+            else:
+                taken = Participant.objects.filter(nik_hash=keyed_hash(data["nik"]))
+                if self.instance.pk:
+                    taken = taken.exclude(pk=self.instance.pk)
+                if taken.exists():
+                    self.add_error("nik", already_registered_error())
+        if not data.get("phone") and not data.get("email"):
+            self.add_error("phone", _("Give a mobile number or an email address, so that we can reach you."))
+        return data
+
+    def _collect(self, check: Any, **kwargs: Any) -> None:
+        try:
+            check(**kwargs)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+
+
+def already_registered_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "This NIK is already registered in JakPreneur. If it is yours, log in or ask your kecamatan "
+            "secretariat for help."
+        ),
+        code="already_registered",
+    )
+
+
+class BusinessForm(forms.ModelForm[Business]):
+    """The business, running or planned, with its baseline figures."""
+
+    kecamatan = kecamatan_field(_("Kecamatan of the business"))
+
+    class Meta:
+        model = Business
+        fields = ["name", "sector", "started_on", "address", "kecamatan", "workers", "assets", "monthly_turnover"]
+        widgets = {"started_on": DATE_INPUT}
+        help_texts = {
+            "started_on": _("Leave empty if the business has not started yet."),
+            "assets": _("In whole rupiah, without land and buildings."),
+            "monthly_turnover": _("In whole rupiah: the average sales of a month."),
+        }
+
+    def __init__(self, *args: Any, track: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.track = track
+        for name in ("assets", "monthly_turnover", "workers"):
+            self.fields[name].min_value = 0
+            self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("assets", "monthly_turnover"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, _("Enter zero or more."))
+        try:
+            eligibility.check_business(track=self.track, started_on=data.get("started_on"))
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+
+class DocumentsForm(forms.Form):
+    """One file field per required document; a field already filled earlier may stay empty."""
+
+    def __init__(self, *args: Any, required_kinds: list[str], present: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(DocumentKind.choices)
+        for kind in required_kinds:
+            self.fields[kind] = forms.FileField(
+                label=labels[kind],
+                required=kind not in present,
+                help_text=_("Uploaded: choose a file only to replace it.") if kind in present else _("PDF, JPEG or PNG, at most 5 MB."),
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.content_types: dict[str, str] = {}
+        for kind, upload in list(data.items()):
+            if not upload:
+                continue
+            try:
+                self.content_types[kind] = validate_document(upload)
+            except ValidationError as exc:
+                self.add_error(kind, exc)
+        return data
+
+    def uploads(self) -> dict[str, tuple[Any, str]]:
+        """The valid uploads: kind -> (file, content type)."""
+        return {kind: (self.cleaned_data[kind], ct) for kind, ct in self.content_types.items()}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when sending back or rejecting: the participant reads it."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") in (Decision.NEEDS_FIX, Decision.REJECT) and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why, so that the participant knows what to do."))
+        return data

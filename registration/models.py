@@ -1,0 +1,199 @@
+"""P1 registration: the Participant (the one person every step shares), their Business, the Registration
+that is verified, its decisions, uploaded Documents and the online wizard's Draft."""
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from geography.models import Kecamatan, Kelurahan
+from jakpreneur.crypto import EncryptedTextField, keyed_hash
+
+from .choices import Channel, Decision, DocumentKind, NonJakartaBasis, Sector, Sex, Status, Track
+from .nik import mask_nik
+
+
+class Participant(models.Model):
+    """A person in the program. The NIK is stored encrypted; `nik_hash` carries uniqueness and exact search."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participant", verbose_name=_("account")
+    )
+    full_name = models.CharField(_("full name (as on the KTP)"), max_length=150)
+    nik = EncryptedTextField(_("NIK"))
+    nik_hash = models.CharField(max_length=64, unique=True, editable=False)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    phone = models.CharField(_("mobile number"), max_length=16, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    address = models.CharField(_("domicile address"), max_length=255)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="participants", verbose_name=_("kecamatan")
+    )
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kelurahan")
+    )
+    jakarta_ktp = models.BooleanField(_("has a Jakarta KTP"))
+    non_jakarta_basis = models.CharField(
+        _("basis for joining without a Jakarta KTP"), max_length=20, choices=NonJakartaBasis.choices, blank=True
+    )
+    domicile_since = models.DateField(_("living in Jakarta since"), null=True, blank=True)
+    partner_activity = models.CharField(_("partner activity"), max_length=200, blank=True)
+    track = models.CharField(_("track"), max_length=12, choices=Track.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        indexes = [models.Index(fields=["kecamatan", "-created_at"], name="participant_kec_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jakarta_ktp=True) | ~Q(non_jakarta_basis=""), name="participant_non_jakarta_has_basis"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.masked_nik})"
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.nik_hash = keyed_hash(self.nik)
+        super().save(*args, **kwargs)
+
+
+class Business(models.Model):
+    """The participant's business: running (naik kelas) or planned (pemula). Baseline figures at registration."""
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="business")
+    name = models.CharField(_("business name"), max_length=150)
+    sector = models.CharField(_("sector"), max_length=12, choices=Sector.choices)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    address = models.CharField(_("business address"), max_length=255)
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+", verbose_name=_("kecamatan"))
+    workers = models.PositiveIntegerField(_("workers"), default=0)
+    assets = models.BigIntegerField(_("assets (Rp)"), default=0)
+    monthly_turnover = models.BigIntegerField(_("monthly turnover (Rp)"), default=0)
+
+    class Meta:
+        verbose_name = _("business")
+        verbose_name_plural = _("businesses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assets__gte=0) & Q(monthly_turnover__gte=0), name="business_money_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Registration(models.Model):
+    """The P1 application of a participant: how it came in, and where verification stands."""
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="registration")
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="registrations_made",
+        verbose_name=_("registered by"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("kecamatan")
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    last_reason = models.TextField(_("reason given"), blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        indexes = [
+            models.Index(fields=["kecamatan", "status", "submitted_at"], name="registration_queue"),
+            models.Index(fields=["status", "submitted_at"], name="registration_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class RegistrationDecision(models.Model):
+    """One verification decision: who decided what, when and why. Never edited."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("registration decision")
+        verbose_name_plural = _("registration decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision=Decision.APPROVE) | ~Q(reason=""), name="decision_reason_unless_approved"
+            )
+        ]
+
+
+class Draft(models.Model):
+    """The online wizard's draft, one per account, kept between visits. Its answers are personal data, so the
+    whole of them is stored encrypted."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_draft")
+    payload = EncryptedTextField(default="{}")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration draft")
+        verbose_name_plural = _("registration drafts")
+
+
+def document_path(instance: "Document", filename: str) -> str:
+    """A server-made name: nothing of the uploaded file name reaches the disk."""
+    return f"documents/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """An uploaded document, of a draft or of a participant. Served only through a permission-checked view."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    kind = models.CharField(_("document"), max_length=32, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=document_path, max_length=200)
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participant__isnull=True) ^ Q(draft__isnull=True), name="document_has_one_owner"
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "kind"], condition=Q(participant__isnull=False), name="one_document_per_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["draft", "kind"], condition=Q(draft__isnull=False), name="one_draft_document_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())

@@ -1,0 +1,71 @@
+"""Reads of P1 registration, always scoped to the user who asks."""
+
+from django.db.models import Q, QuerySet
+
+from accounts import permissions
+from accounts.permissions import AnyUser
+
+from .choices import Status
+from .models import Document, Draft, Participant, Registration
+
+
+def participants_for(user: AnyUser) -> QuerySet[Participant]:
+    """Participants a user may see: staff all, office staff their kecamatan, a participant themself."""
+    qs = Participant.objects.all()
+    if permissions.is_program_wide(user):
+        return qs
+    if permissions.is_office_staff(user):
+        return qs.filter(kecamatan_id=user.office_id)  # type: ignore[union-attr]
+    if user.is_authenticated:
+        return qs.filter(user=user)
+    return qs.none()
+
+
+def participant_list(user: AnyUser) -> QuerySet[Participant]:
+    return (
+        participants_for(user)
+        .select_related("kecamatan", "registration", "business")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def participant_detail(user: AnyUser) -> QuerySet[Participant]:
+    return participants_for(user).select_related(
+        "kecamatan__wilayah", "kelurahan", "business__kecamatan", "registration__registered_by", "user"
+    )
+
+
+def verification_queue(user: AnyUser, *, status: str = Status.SUBMITTED) -> QuerySet[Registration]:
+    """Registrations a verifier works: secretariat their kecamatan, agency staff all; oldest first."""
+    if not permissions.can_verify_registrations(user):
+        return Registration.objects.none()
+    qs = Registration.objects.filter(status=status)
+    if not permissions.is_program_wide(user):
+        qs = qs.filter(kecamatan_id=user.office_id)  # type: ignore[union-attr]
+    return qs.select_related("participant", "kecamatan", "participant__business").order_by("submitted_at", "pk")
+
+
+def documents_for(user: AnyUser) -> QuerySet[Document]:
+    """Documents a user may open: those of participants they may see, and their own draft's."""
+    if not user.is_authenticated:
+        return Document.objects.none()
+    return Document.objects.filter(
+        Q(participant__in=participants_for(user)) | Q(draft__user=user)
+    )
+
+
+def draft_of(user: AnyUser) -> Draft | None:
+    if not user.is_authenticated:
+        return None
+    return Draft.objects.filter(user=user).first()
+
+
+def registration_of(user: AnyUser) -> Registration | None:
+    """The user's own registration, if they are a participant."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.select_related("participant__business", "participant__kecamatan")
+        .filter(participant__user=user)
+        .first()
+    )

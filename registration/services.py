@@ -1,0 +1,255 @@
+"""Writes of P1 registration. Each runs in one transaction, records who acted, and queues its messages
+through the notifications outbox in the same transaction."""
+
+import json
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role, User
+from notifications.services import notify
+
+from .choices import Channel, Decision, Status
+from .eligibility import required_documents
+from .forms import BusinessForm, PersonForm, already_registered_error
+from .models import Document, Draft, Participant, Registration, RegistrationDecision
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+STATUS_CHANGED = gettext_lazy("This registration is no longer in the state you saw: someone acted on it already.")
+ACCOUNT_EXISTS = gettext_lazy(
+    "An account already uses this mobile number or email. The person can log in and register online, "
+    "or give another contact."
+)
+
+
+class AlreadyRegistered(ValidationError):
+    """The NIK belongs to a participant already."""
+
+
+# --- the online wizard's draft -------------------------------------------------------------------------------
+
+
+def draft_payload(draft: Draft) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(draft.payload or "{}")
+    return payload
+
+
+@transaction.atomic
+def draft_save_step(*, draft: Draft, step: str, data: dict[str, Any], complete: bool) -> None:
+    """Keep what the person typed in a step (even when it does not validate yet, so nothing is lost)."""
+    payload = draft_payload(draft)
+    payload[step] = {"data": data, "complete": complete}
+    draft.payload = json.dumps(payload)
+    draft.save(update_fields=["payload", "updated_at"])
+
+
+# --- documents -------------------------------------------------------------------------------------------------
+
+
+def document_attach(
+    *,
+    kind: str,
+    upload: UploadedFile,
+    content_type: str,
+    acting_user: User,
+    draft: Draft | None = None,
+    participant: Participant | None = None,
+) -> Document:
+    """Store a checked upload under a server-made name, replacing an earlier document of the same kind."""
+    owner = {"draft": draft} if draft is not None else {"participant": participant}
+    with transaction.atomic():
+        for old in Document.objects.select_for_update().filter(kind=kind, **owner):
+            old_file = old.file
+            old.delete()
+            transaction.on_commit(lambda f=old_file: f.delete(save=False))  # type: ignore[misc]
+        document = Document(
+            kind=kind,
+            content_type=content_type,
+            size=upload.size or 0,
+            uploaded_by=acting_user,
+            uploaded_at=timezone.now(),
+            **owner,
+        )
+        document.file.save("upload", upload, save=False)
+        document.save()
+    return document
+
+
+# --- submission -------------------------------------------------------------------------------------------------
+
+
+def _new_reference() -> str:
+    return "JP-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _create_registration(
+    *,
+    user: User,
+    person: PersonForm,
+    business: BusinessForm,
+    channel: str,
+    acting_user: User,
+) -> Registration:
+    """Create participant, business and registration; the NIK's unique constraint settles any race."""
+    participant = person.save(commit=False)
+    participant.user = user
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError as exc:
+        if Participant.objects.filter(nik_hash=participant.nik_hash).exists():
+            raise AlreadyRegistered(already_registered_error().messages, code="already_registered") from exc
+        raise
+    business_obj = business.save(commit=False)
+    business_obj.participant = participant
+    business_obj.save()
+    registration = Registration.objects.create(
+        participant=participant,
+        reference=_new_reference(),
+        channel=channel,
+        registered_by=acting_user,
+        kecamatan=participant.kecamatan,
+        submitted_at=timezone.now(),
+    )
+    notify(
+        template="registration_received",
+        context={"full_name": participant.full_name, "reference": registration.reference},
+        user=user,
+    )
+    return registration
+
+
+def bind_step_forms(payload: dict[str, Any]) -> tuple[PersonForm, BusinessForm]:
+    """The wizard's person and business forms, bound to the draft's saved answers."""
+    person = PersonForm(payload.get("person", {}).get("data", {}))
+    track = person.data.get("track", "")
+    business = BusinessForm(payload.get("business", {}).get("data", {}), track=track)
+    return person, business
+
+
+@transaction.atomic
+def registration_submit_draft(*, draft: Draft, channel: str = Channel.WEB, acting_user: User) -> Registration:
+    """Submit an online registration: every step is validated again, every required document present."""
+    person, business = bind_step_forms(draft_payload(draft))
+    if not person.is_valid():
+        raise ValidationError({"person": person.errors.as_data()})  # type: ignore[dict-item]
+    if not business.is_valid():
+        raise ValidationError({"business": business.errors.as_data()})  # type: ignore[dict-item]
+    documents = list(Document.objects.select_for_update().filter(draft=draft))
+    needed = required_documents(
+        track=person.cleaned_data["track"],
+        jakarta_ktp=person.cleaned_data["jakarta_ktp"],
+        basis=person.cleaned_data["non_jakarta_basis"],
+    )
+    missing = set(needed) - {d.kind for d in documents}
+    if missing:
+        raise ValidationError({"documents": sorted(missing)}, code="documents_missing")
+    registration = _create_registration(
+        user=draft.user, person=person, business=business, channel=channel, acting_user=acting_user
+    )
+    Document.objects.filter(pk__in=[d.pk for d in documents if d.kind in needed]).update(
+        draft=None, participant=registration.participant
+    )
+    draft.delete()
+    return registration
+
+
+@transaction.atomic
+def registration_register_walk_in(
+    *,
+    person: PersonForm,
+    business: BusinessForm,
+    uploads: dict[str, tuple[UploadedFile, str]],
+    acting_user: User,
+) -> Registration:
+    """A mentor or secretariat member registers a walk-in on their behalf. The person gets an account with no
+    password yet, which they claim later by phone or email."""
+    data = person.cleaned_data
+    email = (data.get("email") or "").lower() or None
+    phone = data.get("phone") or None
+    if (email and User.objects.filter(email__iexact=email).exists()) or (
+        phone and User.objects.filter(phone=phone).exists()
+    ):
+        raise ValidationError({"phone": ValidationError(ACCOUNT_EXISTS, code="account_exists")})
+    user = User.objects.create_user(email=email, phone=phone, full_name=data["full_name"], role=Role.ENTREPRENEUR)
+    registration = _create_registration(
+        user=user, person=person, business=business, channel=Channel.OFFICE, acting_user=acting_user
+    )
+    for kind, (upload, content_type) in uploads.items():
+        document_attach(
+            kind=kind,
+            upload=upload,
+            content_type=content_type,
+            acting_user=acting_user,
+            participant=registration.participant,
+        )
+    return registration
+
+
+# --- verification -----------------------------------------------------------------------------------------------
+
+DECISION_RESULT = {
+    Decision.APPROVE: (Status.APPROVED, "registration_approved"),
+    Decision.NEEDS_FIX: (Status.NEEDS_FIX, "registration_needs_fix"),
+    Decision.REJECT: (Status.REJECTED, "registration_rejected"),
+}
+
+
+@transaction.atomic
+def registration_decide(*, registration: Registration, decision: str, reason: str, acting_user: User) -> Registration:
+    """Approve, send back or reject a submitted registration, recording who decided and why."""
+    locked = Registration.objects.select_for_update().select_related("participant__user").get(pk=registration.pk)
+    if locked.status != Status.SUBMITTED:
+        raise ValidationError(STATUS_CHANGED, code="not_submitted")
+    status, template = DECISION_RESULT[Decision(decision)]
+    reason = reason.strip()
+    RegistrationDecision.objects.create(
+        registration=locked, decision=decision, reason=reason, decided_by=acting_user
+    )
+    locked.status = status
+    locked.decided_at = timezone.now()
+    locked.last_reason = reason
+    locked.save(update_fields=["status", "decided_at", "last_reason"])
+    participant = locked.participant
+    notify(
+        template=template,
+        context={"full_name": participant.full_name, "reference": locked.reference, "reason": reason},
+        user=participant.user,
+    )
+    return locked
+
+
+@transaction.atomic
+def registration_resubmit(
+    *,
+    registration: Registration,
+    person: PersonForm,
+    business: BusinessForm,
+    uploads: dict[str, tuple[UploadedFile, str]],
+    acting_user: User,
+) -> Registration:
+    """The participant fixes what was asked and sends the registration back to the queue."""
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status != Status.NEEDS_FIX:
+        raise ValidationError(STATUS_CHANGED, code="not_needs_fix")
+    participant = person.save()
+    business.save()
+    for kind, (upload, content_type) in uploads.items():
+        document_attach(
+            kind=kind, upload=upload, content_type=content_type, acting_user=acting_user, participant=participant
+        )
+    locked.status = Status.SUBMITTED
+    locked.kecamatan = participant.kecamatan
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["status", "kecamatan", "submitted_at"])
+    notify(
+        template="registration_received",
+        context={"full_name": participant.full_name, "reference": locked.reference},
+        user=participant.user,
+    )
+    return locked

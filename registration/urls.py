@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registration"
+urlpatterns = [
+    path("pendaftaran/", views.wizard, name="wizard"),
+    path("pendaftaran/perbaikan/", views.fix, name="fix"),
+    path("pendaftaran/<slug:step>/", views.wizard_step, name="wizard_step"),
+    path("kantor/pendaftaran/", views.assisted, name="assisted"),
+    path("verifikasi/", views.queue, name="queue"),
+    path("peserta/", views.participant_list, name="participants"),
+    path("peserta/<int:pk>/", views.participant_detail, name="participant"),
+    path("dokumen/<uuid:public_id>/", views.document, name="document"),
+]

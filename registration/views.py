@@ -1,0 +1,348 @@
+"""P1 pages: the online wizard, the fix page, the office form, the verification queue and documents.
+Thin: check who asks, bind a form, call a service, render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions
+from accounts.models import User
+from jakpreneur.pagination import paginate
+
+from . import selectors, services
+from .choices import Status
+from .eligibility import required_documents
+from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm
+from .models import Draft, Registration
+
+WIZARD_STEPS = ["person", "business", "documents", "review"]
+WIZARD_TITLES = {
+    "person": gettext_lazy("About you"),
+    "business": gettext_lazy("Your business"),
+    "documents": gettext_lazy("Documents"),
+    "review": gettext_lazy("Review and submit"),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _entrepreneur_draft(request: HttpRequest) -> Draft:
+    """The current user's draft, created on first use. Only entrepreneurs not yet registered have one."""
+    user = _user(request)
+    if not permissions.is_entrepreneur(user):
+        raise PermissionDenied
+    draft, _created = Draft.objects.get_or_create(user=user)
+    return draft
+
+
+def _registered(request: HttpRequest) -> bool:
+    return selectors.registration_of(request.user) is not None
+
+
+def _wizard_context(step: str, payload: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    done = {name for name in WIZARD_STEPS if payload.get(name, {}).get("complete")}
+    steps = [
+        {"name": name, "title": WIZARD_TITLES[name], "number": i + 1, "done": name in done} for i, name in enumerate(WIZARD_STEPS)
+    ]
+    return {"step": step, "steps": steps, "step_title": WIZARD_TITLES[step], **extra}
+
+
+@login_required
+def wizard(request: HttpRequest) -> HttpResponse:
+    """Send the person to the first step they have not finished."""
+    if _registered(request):
+        return redirect("home")
+    payload = services.draft_payload(_entrepreneur_draft(request))
+    for step in WIZARD_STEPS[:-1]:
+        if not payload.get(step, {}).get("complete"):
+            return redirect("registration:wizard_step", step=step)
+    return redirect("registration:wizard_step", step="review")
+
+
+def _required_kinds(person: PersonForm) -> list[str]:
+    person.is_valid()
+    data = person.cleaned_data if hasattr(person, "cleaned_data") else {}
+    return required_documents(
+        track=data.get("track") or person.data.get("track", ""),
+        jakarta_ktp=bool(data.get("jakarta_ktp", True)),
+        basis=data.get("non_jakarta_basis", ""),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_step(request: HttpRequest, step: str) -> HttpResponse:
+    if step not in WIZARD_STEPS:
+        raise Http404
+    if _registered(request):
+        messages.info(request, _("You have registered already."))
+        return redirect("home")
+    draft = _entrepreneur_draft(request)
+    payload = services.draft_payload(draft)
+    person, business = services.bind_step_forms(payload)
+    if step == "review":
+        return _wizard_review(request, draft, payload, person, business)
+    if step == "documents":
+        return _wizard_documents(request, draft, payload, person)
+
+    form: PersonForm | BusinessForm
+    if request.method == "POST":
+        data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        form = PersonForm(data) if step == "person" else BusinessForm(data, track=person.data.get("track", ""))
+        valid = form.is_valid()
+        services.draft_save_step(draft=draft, step=step, data=data, complete=valid)
+        if valid:
+            return redirect("registration:wizard_step", step=WIZARD_STEPS[WIZARD_STEPS.index(step) + 1])
+        messages.error(request, _("Some answers need a fix; they are marked below. What you typed is kept."))
+    else:
+        saved = payload.get(step, {}).get("data")
+        if step == "person":
+            form = PersonForm(saved) if saved else PersonForm(initial=_person_initial(_user(request)))
+        else:
+            track = person.data.get("track", "")
+            form = BusinessForm(saved, track=track) if saved else BusinessForm(track=track)
+    return render(request, "registration/wizard_form.html", _wizard_context(step, payload, form=form))
+
+
+def _person_initial(user: User) -> dict[str, Any]:
+    return {"full_name": user.full_name, "email": user.email, "phone": user.phone}
+
+
+def _wizard_documents(
+    request: HttpRequest, draft: Draft, payload: dict[str, Any], person: PersonForm
+) -> HttpResponse:
+    if not payload.get("person", {}).get("complete"):
+        messages.info(request, _("First tell us about yourself: the documents depend on it."))
+        return redirect("registration:wizard_step", step="person")
+    kinds = _required_kinds(person)
+    present = {d.kind: d for d in draft.documents.all() if d.kind in kinds}
+    form = DocumentsForm(request.POST or None, request.FILES or None, required_kinds=kinds, present=set(present))
+    if request.method == "POST":
+        valid = form.is_valid()
+        for kind, (upload, content_type) in form.uploads().items():
+            present[kind] = services.document_attach(
+                kind=kind, upload=upload, content_type=content_type, acting_user=_user(request), draft=draft
+            )
+        complete = set(kinds) <= set(present)
+        services.draft_save_step(draft=draft, step="documents", data={}, complete=complete)
+        if valid and complete:
+            return redirect("registration:wizard_step", step="review")
+        messages.error(request, _("Some files were not accepted; see the reasons below. Accepted files are kept."))
+        form = DocumentsForm(required_kinds=kinds, present=set(present)) if valid else form
+    return render(
+        request,
+        "registration/wizard_documents.html",
+        _wizard_context("documents", payload, form=form, present=present),
+    )
+
+
+def _wizard_review(
+    request: HttpRequest, draft: Draft, payload: dict[str, Any], person: PersonForm, business: BusinessForm
+) -> HttpResponse:
+    for step in WIZARD_STEPS[:-1]:
+        if not payload.get(step, {}).get("complete"):
+            messages.info(request, _("Please finish this step first."))
+            return redirect("registration:wizard_step", step=step)
+    if request.method == "POST":
+        try:
+            registration = services.registration_submit_draft(draft=draft, acting_user=_user(request))
+        except ValidationError as exc:
+            messages.error(request, _submit_error_text(exc))
+            return redirect("registration:wizard")
+        messages.success(
+            request,
+            _("Registration sent. Your reference is %(reference)s. We will tell you when it is verified.")
+            % {"reference": registration.reference},
+        )
+        return redirect("home")
+    person.is_valid()
+    business.is_valid()
+    return render(
+        request,
+        "registration/wizard_review.html",
+        _wizard_context(
+            "review", payload, person=person, business=business, documents=list(draft.documents.all())
+        ),
+    )
+
+
+def _submit_error_text(exc: ValidationError) -> str:
+    """One sentence for a failed submission: a taken NIK says so; anything else names the step to fix."""
+    if "already_registered" in str(getattr(exc, "code", "")) or any(
+        "already registered" in m or "sudah terdaftar" in m for m in exc.messages
+    ):
+        return str(exc.messages[0])
+    return _("Your registration is not complete yet: check each step again.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fix(request: HttpRequest) -> HttpResponse:
+    """A registration sent back for a fix: the participant corrects it and sends it again."""
+    registration = selectors.registration_of(request.user)
+    if registration is None or registration.status != Status.NEEDS_FIX:
+        raise Http404
+    participant = registration.participant
+    data = request.POST if request.method == "POST" else None
+    person = PersonForm(data, instance=participant, prefix="person", initial={"nik": participant.nik})
+    track = (data.get("person-track") if data else None) or participant.track
+    business = BusinessForm(data, instance=participant.business, prefix="business", track=track)
+    kinds = required_documents(
+        track=track,
+        jakarta_ktp=participant.jakarta_ktp if data is None else data.get("person-jakarta_ktp") == "True",
+        basis=participant.non_jakarta_basis if data is None else data.get("person-non_jakarta_basis", ""),
+    )
+    present = {d.kind: d for d in participant.documents.all()}
+    documents = DocumentsForm(
+        data, request.FILES or None, required_kinds=kinds, present=set(present), prefix="documents"
+    )
+    if request.method == "POST":
+        if person.is_valid() & business.is_valid() & documents.is_valid():
+            try:
+                services.registration_resubmit(
+                    registration=registration,
+                    person=person,
+                    business=business,
+                    uploads=documents.uploads(),
+                    acting_user=_user(request),
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("home")
+            messages.success(request, _("Thank you. Your registration is back in the verification queue."))
+            return redirect("home")
+        messages.error(request, _("Some answers need a fix; they are marked below."))
+    return render(
+        request,
+        "registration/fix.html",
+        {"registration": registration, "person": person, "business": business, "documents": documents, "present": present},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assisted(request: HttpRequest) -> HttpResponse:
+    """A mentor or secretariat member registers a walk-in at the kecamatan office."""
+    if not permissions.can_register_walk_ins(request.user):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    person = PersonForm(data, prefix="person", initial={"kecamatan": _user(request).office_id, "jakarta_ktp": True})
+    track = data.get("person-track", "") if data else ""
+    business = BusinessForm(data, prefix="business", track=track, initial={"kecamatan": _user(request).office_id})
+    kinds = _required_kinds(person) if data else required_documents(track="pemula", jakarta_ktp=True)
+    documents = DocumentsForm(data, request.FILES or None, required_kinds=kinds, present=set(), prefix="documents")
+    if request.method == "POST":
+        if person.is_valid() & business.is_valid() & documents.is_valid():
+            try:
+                registration = services.registration_register_walk_in(
+                    person=person, business=business, uploads=documents.uploads(), acting_user=_user(request)
+                )
+            except ValidationError as exc:
+                _add_service_errors(person, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is registered with reference %(reference)s.")
+                    % {"name": registration.participant.full_name, "reference": registration.reference},
+                )
+                return redirect("registration:participant", pk=registration.participant_id)
+        messages.error(request, _("Some answers need a fix; they are marked below. Files must be chosen again."))
+    return render(
+        request,
+        "registration/assisted.html",
+        {"person": person, "business": business, "documents": documents, "all_kinds": kinds},
+    )
+
+
+def _add_service_errors(form: PersonForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error("nik" if exc.code == "already_registered" else None, exc)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The verification queue of a secretariat (their kecamatan) or agency staff (all)."""
+    if not permissions.can_verify_registrations(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", Status.SUBMITTED)
+    if status not in Status.values:
+        status = Status.SUBMITTED
+    page = paginate(selectors.verification_queue(request.user, status=status), request.GET.get("page"))
+    return render(
+        request, "registration/queue.html", {"page": page, "status": status, "statuses": Status.choices}
+    )
+
+
+@login_required
+def participant_list(request: HttpRequest) -> HttpResponse:
+    """Participants of the user's kecamatan (office staff) or of the whole program (agency staff)."""
+    if not (permissions.is_office_staff(request.user) or permissions.is_program_wide(request.user)):
+        raise PermissionDenied
+    page = paginate(selectors.participant_list(request.user), request.GET.get("page"))
+    return render(request, "registration/participant_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant's file; a verifier decides on a submitted registration here (POST)."""
+    participant = get_object_or_404(selectors.participant_detail(request.user), pk=pk)
+    registration: Registration = participant.registration
+    can_decide = permissions.can_verify_registrations(request.user) and registration.status == Status.SUBMITTED
+    form = DecisionForm(request.POST or None) if can_decide else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.registration_decide(
+                    registration=registration,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                    acting_user=_user(request),
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("registration:participant", pk=pk)
+            messages.success(request, _("Decision saved; the participant is told."))
+            return redirect("registration:queue")
+        messages.error(request, _("The decision was not saved; see below."))
+    return render(
+        request,
+        "registration/participant_detail.html",
+        {
+            "participant": participant,
+            "registration": registration,
+            "documents": list(participant.documents.all()),
+            "decisions": list(registration.decisions.select_related("decided_by")),
+            "show_full_nik": permissions.can_verify_registrations(request.user)
+            or participant.user_id == request.user.pk,
+            "decision_form": form,
+        },
+        status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def document(request: HttpRequest, public_id: str) -> FileResponse:
+    """Serve a document to someone allowed to see it; anyone else gets a 404."""
+    doc = get_object_or_404(selectors.documents_for(request.user), public_id=public_id)
+    response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
