@@ -1,11 +1,29 @@
 """One named user per role, shared by every app's tests."""
 
+from collections.abc import Iterator
+
 import pytest
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory, office
+from geography import data as geography_data
+from geography.models import Kecamatan, Wilayah
 
 PASSWORD = "rahasia-Kuat-123"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flush(request: pytest.FixtureRequest, django_db_blocker: object) -> Iterator[None]:
+    """A transactional test (live server, real concurrency, real worker) ends with a flush of every table,
+    which also wipes the kecamatan the data migration loaded: load them again for the tests that follow."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            geography_data.load(Wilayah, Kecamatan)
 
 
 @pytest.fixture

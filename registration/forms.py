@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
+from geography.data import kecamatan_nik_prefixes
 from geography.models import Kecamatan
 from jakpreneur.crypto import keyed_hash
 
@@ -98,14 +100,13 @@ class PersonForm(forms.ModelForm[Participant]):
             if jakarta:
                 data["non_jakarta_basis"], data["domicile_since"], data["partner_activity"] = "", None, ""
         if "nik" in data:
-            prefixes = {k.nik_prefix for k in Kecamatan.objects.only("code")}
             try:
                 validate_nik(
                     data["nik"],
                     birth_date=data.get("birth_date"),
                     sex=data.get("sex"),
                     jakarta_ktp=jakarta,
-                    kecamatan_prefixes=prefixes,
+                    kecamatan_prefixes=kecamatan_nik_prefixes(),
                 )
             except ValidationError as exc:
                 self.add_error("nik", exc)
@@ -124,6 +125,25 @@ class PersonForm(forms.ModelForm[Participant]):
             check(**kwargs)
         except ValidationError as exc:
             self.add_error(None, exc)
+
+
+def summary(form: forms.BaseForm) -> list[tuple[str, str]]:
+    """A validated form's answers as (label, readable value) pairs, for a review page; no queries."""
+    rows = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, bool):
+            shown = str(_("Yes") if value else _("No"))
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            shown = str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+        elif hasattr(value, "strftime"):
+            shown = formats.date_format(value, "j F Y")
+        else:
+            shown = str(value)
+        rows.append((str(field.label), shown))
+    return rows
 
 
 def already_registered_error() -> ValidationError:

@@ -27,7 +27,7 @@ def validate_nik(
     birth_date: datetime.date | None = None,
     sex: str | None = None,
     jakarta_ktp: bool | None = None,
-    kecamatan_prefixes: set[str] | None = None,
+    kecamatan_prefixes: frozenset[str] | set[str] | None = None,
 ) -> str:
     """Return the NIK in compact form, or raise ValidationError saying what is wrong with it.
 
@@ -54,8 +54,13 @@ def validate_nik(
             ) from exc
         raise ValidationError(_("Digits 7 to 12 of this NIK are not a valid birth date."), code="nik_date") from exc
 
+    if number[:2] == JAKARTA_PROVINCE and number[:4] not in JAKARTA_CITY_CODES:
+        # python-stdnum knows the provinces; the six DKI city codes we check ourselves.
+        raise ValidationError(
+            _("The first four digits of this NIK are not a known province and city code."), code="nik_region"
+        )
     if jakarta_ktp:
-        if number[:2] != JAKARTA_PROVINCE or number[:4] not in JAKARTA_CITY_CODES:
+        if number[:4] not in JAKARTA_CITY_CODES:
             raise ValidationError(
                 _("A Jakarta KTP has a NIK that starts with 31 and a DKI city code (3101, 3171 to 3175)."),
                 code="nik_not_jakarta",

@@ -19,7 +19,7 @@ from jakpreneur.pagination import paginate
 from . import selectors, services
 from .choices import Status
 from .eligibility import required_documents
-from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm
+from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm, summary
 from .models import Draft, Registration
 
 WIZARD_STEPS = ["person", "business", "documents", "review"]
@@ -172,7 +172,11 @@ def _wizard_review(
         request,
         "registration/wizard_review.html",
         _wizard_context(
-            "review", payload, person=person, business=business, documents=list(draft.documents.all())
+            "review",
+            payload,
+            person=summary(person),
+            business=summary(business),
+            documents=list(draft.documents.all()),
         ),
     )
 

@@ -2,77 +2,14 @@
 
 from django.db import migrations
 
-
-WILAYAH: list[tuple[str, str, list[tuple[str, str]]]] = [
-    ("31.01", "Kepulauan Seribu", [
-        ("31.01.01", "Kepulauan Seribu Utara"),
-        ("31.01.02", "Kepulauan Seribu Selatan"),
-    ]),
-    ("31.71", "Jakarta Selatan", [
-        ("31.71.01", "Jagakarsa"),
-        ("31.71.02", "Pasar Minggu"),
-        ("31.71.03", "Cilandak"),
-        ("31.71.04", "Pesanggrahan"),
-        ("31.71.05", "Kebayoran Lama"),
-        ("31.71.06", "Kebayoran Baru"),
-        ("31.71.07", "Mampang Prapatan"),
-        ("31.71.08", "Pancoran"),
-        ("31.71.09", "Tebet"),
-        ("31.71.10", "Setiabudi"),
-    ]),
-    ("31.72", "Jakarta Timur", [
-        ("31.72.01", "Pasar Rebo"),
-        ("31.72.02", "Ciracas"),
-        ("31.72.03", "Cipayung"),
-        ("31.72.04", "Makasar"),
-        ("31.72.05", "Kramat Jati"),
-        ("31.72.06", "Jatinegara"),
-        ("31.72.07", "Duren Sawit"),
-        ("31.72.08", "Cakung"),
-        ("31.72.09", "Pulo Gadung"),
-        ("31.72.10", "Matraman"),
-    ]),
-    ("31.73", "Jakarta Pusat", [
-        ("31.73.01", "Tanah Abang"),
-        ("31.73.02", "Menteng"),
-        ("31.73.03", "Senen"),
-        ("31.73.04", "Johar Baru"),
-        ("31.73.05", "Cempaka Putih"),
-        ("31.73.06", "Kemayoran"),
-        ("31.73.07", "Sawah Besar"),
-        ("31.73.08", "Gambir"),
-    ]),
-    ("31.74", "Jakarta Barat", [
-        ("31.74.01", "Kembangan"),
-        ("31.74.02", "Kebon Jeruk"),
-        ("31.74.03", "Palmerah"),
-        ("31.74.04", "Grogol Petamburan"),
-        ("31.74.05", "Tambora"),
-        ("31.74.06", "Taman Sari"),
-        ("31.74.07", "Cengkareng"),
-        ("31.74.08", "Kalideres"),
-    ]),
-    ("31.75", "Jakarta Utara", [
-        ("31.75.01", "Penjaringan"),
-        ("31.75.02", "Pademangan"),
-        ("31.75.03", "Tanjung Priok"),
-        ("31.75.04", "Koja"),
-        ("31.75.05", "Kelapa Gading"),
-        ("31.75.06", "Cilincing"),
-    ]),
-]
+from geography.data import WILAYAH, load
 
 
-def load(apps, schema_editor):
-    Wilayah = apps.get_model("geography", "Wilayah")
-    Kecamatan = apps.get_model("geography", "Kecamatan")
-    for code, name, districts in WILAYAH:
-        wilayah, _ = Wilayah.objects.update_or_create(code=code, defaults={"name": name})
-        for kec_code, kec_name in districts:
-            Kecamatan.objects.update_or_create(code=kec_code, defaults={"name": kec_name, "wilayah": wilayah})
+def forwards(apps, schema_editor):
+    load(apps.get_model("geography", "Wilayah"), apps.get_model("geography", "Kecamatan"))
 
 
-def unload(apps, schema_editor):
+def backwards(apps, schema_editor):
     codes = [kec for _, _, districts in WILAYAH for kec, _ in districts]
     apps.get_model("geography", "Kecamatan").objects.filter(code__in=codes).delete()
     apps.get_model("geography", "Wilayah").objects.filter(code__in=[code for code, _, _ in WILAYAH]).delete()
@@ -80,4 +17,4 @@ def unload(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("geography", "0001_initial")]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -17,3 +17,7 @@ NIK_ENCRYPTION_KEYS = env.list(
     "NIK_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="]
 )
 NIK_HASH_KEY = env("NIK_HASH_KEY", default="local-development-hmac-key")
+
+# Serve static files straight from the source folders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

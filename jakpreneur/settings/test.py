@@ -27,3 +27,7 @@ NIK_ENCRYPTION_KEYS = [
     "dGVzdC1rZXktb25lLTMyLWJ5dGVzLWxvbmctZmVybmU=",
 ]
 NIK_HASH_KEY = "test-hmac-key"
+# Static files come from the app folders through whitenoise's finders; nothing is collected for tests.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
