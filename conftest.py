@@ -12,6 +12,13 @@ from geography.models import Kecamatan, Wilayah
 PASSWORD = "rahasia-Kuat-123"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
+    """A reused test database may have been flushed by a transactional test: make sure the kecamatan are there."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        geography_data.load(Wilayah, Kecamatan)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_survives_flush(request: pytest.FixtureRequest, django_db_blocker: object) -> Iterator[None]:
     """A transactional test (live server, real concurrency, real worker) ends with a flush of every table,

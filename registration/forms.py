@@ -84,6 +84,9 @@ class PersonForm(forms.ModelForm[Participant]):
     def clean_nik(self) -> str:
         return compact(self.cleaned_data["nik"])
 
+    def clean_phone(self) -> str:
+        return self.cleaned_data.get("phone") or ""
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         jakarta = data.get("jakarta_ktp")

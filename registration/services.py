@@ -103,7 +103,7 @@ def _create_registration(
             participant.save()
     except IntegrityError as exc:
         if Participant.objects.filter(nik_hash=participant.nik_hash).exists():
-            raise AlreadyRegistered(already_registered_error().messages, code="already_registered") from exc
+            raise AlreadyRegistered(already_registered_error().message, code="already_registered") from exc
         raise
     business_obj = business.save(commit=False)
     business_obj.participant = participant
@@ -137,6 +137,8 @@ def registration_submit_draft(*, draft: Draft, channel: str = Channel.WEB, actin
     """Submit an online registration: every step is validated again, every required document present."""
     person, business = bind_step_forms(draft_payload(draft))
     if not person.is_valid():
+        if person.has_error("nik", code="already_registered"):
+            raise AlreadyRegistered(already_registered_error().message, code="already_registered")
         raise ValidationError({"person": person.errors.as_data()})  # type: ignore[dict-item]
     if not business.is_valid():
         raise ValidationError({"business": business.errors.as_data()})  # type: ignore[dict-item]

@@ -182,11 +182,9 @@ def _wizard_review(
 
 
 def _submit_error_text(exc: ValidationError) -> str:
-    """One sentence for a failed submission: a taken NIK says so; anything else names the step to fix."""
-    if "already_registered" in str(getattr(exc, "code", "")) or any(
-        "already registered" in m or "sudah terdaftar" in m for m in exc.messages
-    ):
-        return str(exc.messages[0])
+    """One sentence for a failed submission: a taken NIK says so; anything else sends back to the steps."""
+    if isinstance(exc, services.AlreadyRegistered):
+        return str(exc.message)
     return _("Your registration is not complete yet: check each step again.")
 
 

@@ -18,8 +18,8 @@ def private_storage(tmp_path: Path, settings: Any) -> Iterator[Path]:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
+            "BACKEND": "jakpreneur.storage.PrivateStorage",
+            "OPTIONS": {"location": str(root)},
         },
     }
     yield root
