@@ -1,0 +1,116 @@
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Role, User
+from accounts.phone import mask_phone, normalize_phone
+from accounts.tests.factories import UserFactory
+from conftest import PASSWORD
+
+
+@pytest.mark.parametrize(
+    "value", ["081234500001", "0812-3450-0001", "+62 812 3450 0001", "62 81234500001", "(0812) 3450 0001"]
+)
+def test_mobile_numbers_are_normalised_to_plus_62(value: str) -> None:
+    assert normalize_phone(value) == "+6281234500001"
+
+
+@pytest.mark.parametrize("value", ["12", "hello", "+1 202 555 0100", "021 555 1234"])
+def test_bad_or_foreign_or_landline_numbers_are_refused(value: str) -> None:
+    with pytest.raises(ValidationError):
+        normalize_phone(value)
+
+
+def test_mask_phone() -> None:
+    assert mask_phone("+6281234500001") == "+6281******001"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login_as", ["siti@example.id", "SITI@example.id", "0812 3450 0001", "+6281234500001"])
+def test_log_in_by_email_or_mobile_number(client: Client, entrepreneur: User, login_as: str) -> None:
+    response = client.post(reverse("accounts:login"), {"username": login_as, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+@pytest.mark.django_db
+def test_wrong_password_says_so_in_the_users_language(client: Client, entrepreneur: User) -> None:
+    response = client.post(reverse("accounts:login"), {"username": "siti@example.id", "password": "nope"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_signup_by_phone_only_logs_in_and_starts_the_wizard(client: Client) -> None:
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "full_name": "Agus Saputra",
+            "email": "",
+            "phone": "0813 2222 3333",
+            "password1": "Kopi-Tebet-2026",
+            "password2": "Kopi-Tebet-2026",
+        },
+    )
+    assert response.url == reverse("registration:wizard")
+    user = User.objects.get()
+    assert (user.phone, user.email, user.role) == ("+6281322223333", None, Role.ENTREPRENEUR)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"email": "", "phone": ""}, "__all__"),
+        ({"email": "siti@example.id"}, "email"),
+        ({"phone": "0812-3450-0001"}, "phone"),
+        ({"password2": "different-Pass-1"}, "password2"),
+        ({"password1": "123", "password2": "123"}, "password1"),
+        ({"phone": "12345"}, "phone"),
+    ],
+)
+def test_signup_rejections(client: Client, entrepreneur: User, data: dict[str, Any], field: str) -> None:
+    post = {
+        "full_name": "Agus",
+        "email": "agus@example.id",
+        "phone": "",
+        "password1": "Kopi-Tebet-2026",
+        "password2": "Kopi-Tebet-2026",
+        **data,
+    }
+    response = client.post(reverse("accounts:signup"), post)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_user_needs_an_email_or_a_phone_in_the_database() -> None:
+    with pytest.raises(IntegrityError):
+        User.objects.create(full_name="Nobody", email=None, phone=None)
+
+
+@pytest.mark.django_db
+def test_office_staff_need_an_office_in_the_database() -> None:
+    with pytest.raises(IntegrityError):
+        User.objects.create(full_name="Mentor", email="m@example.id", role=Role.MENTOR)
+
+
+@pytest.mark.django_db
+def test_login_pages_run_a_fixed_number_of_queries(client: Client, django_assert_max_num_queries: Any) -> None:
+    UserFactory.create_batch(5)
+    with django_assert_max_num_queries(0):
+        assert client.get(reverse("accounts:login")).status_code == 200
+        assert client.get(reverse("accounts:signup")).status_code == 200
+        assert client.get(reverse("accounts:claim")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_language_switch_to_english(client: Client) -> None:
+    assert 'lang="id"' in client.get(reverse("landing")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get(reverse("landing")).content.decode()
