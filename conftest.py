@@ -9,7 +9,7 @@ from accounts.tests.factories import UserFactory, office
 from geography import data as geography_data
 from geography.models import Kecamatan, Wilayah
 
-PASSWORD = "rahasia-Kuat-123"
+PASSWORD = "rahasia-Kuat-123"  # noqa: S105 - test accounts only
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +45,9 @@ def other_entrepreneur(db: None) -> User:
 
 @pytest.fixture
 def mentor_tebet(db: None) -> User:
-    return UserFactory(email="mentor.tebet@example.id", full_name="Mentor Tebet", role=Role.MENTOR, office=office("Tebet"))
+    return UserFactory(
+        email="mentor.tebet@example.id", full_name="Mentor Tebet", role=Role.MENTOR, office=office("Tebet")
+    )
 
 
 @pytest.fixture
@@ -58,7 +60,10 @@ def mentor_gambir(db: None) -> User:
 @pytest.fixture
 def secretariat_tebet(db: None) -> User:
     return UserFactory(
-        email="sekretariat.tebet@example.id", full_name="Sekretariat Tebet", role=Role.SECRETARIAT, office=office("Tebet")
+        email="sekretariat.tebet@example.id",
+        full_name="Sekretariat Tebet",
+        role=Role.SECRETARIAT,
+        office=office("Tebet"),
     )
 
 

@@ -36,7 +36,7 @@ class ProgramAdmin(admin.ModelAdmin[Any]):
 
 
 @admin.register(User)
-class UserAdmin(ProgramAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(ProgramAdmin, BaseUserAdmin[User]):
     ordering = ["-date_joined"]
     list_display = ["full_name", "email", "phone", "role", "office", "is_active"]
     list_filter = ["role", "is_active", "is_staff", "office"]
@@ -50,7 +50,13 @@ class UserAdmin(ProgramAdmin, BaseUserAdmin):  # type: ignore[misc]
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "phone", "full_name", "role", "office", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "phone", "full_name", "role", "office", "password1", "password2"],
+            },
+        ),
     ]
     readonly_fields = ["last_login", "date_joined"]
 

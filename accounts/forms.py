@@ -25,7 +25,7 @@ class PhoneField(forms.CharField):
 
     def clean(self, value: Any) -> str | None:
         value = super().clean(value)
-        return normalize_phone(value) if value else None
+        return normalize_phone(str(value)) if value else None
 
 
 class SignupForm(forms.ModelForm[User]):
@@ -41,7 +41,7 @@ class SignupForm(forms.ModelForm[User]):
         email = self.cleaned_data.get("email")
         if not email:
             return None
-        email = email.strip().lower()
+        email = str(email).strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(_("An account with this email already exists. Log in instead."), code="taken")
         return email
@@ -53,7 +53,8 @@ class SignupForm(forms.ModelForm[User]):
         return phone
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not data.get("email") and not data.get("phone"):
             raise ValidationError(_("Give an email address or a mobile number, so that you can log in."))
         if data.get("password1") != data.get("password2"):

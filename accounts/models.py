@@ -27,9 +27,7 @@ OFFICE_ROLES = (Role.MENTOR, Role.SECRETARIAT)
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(
-        self, email: str | None = None, password: str | None = None, **fields: Any
-    ) -> "User":
+    def create_user(self, email: str | None = None, password: str | None = None, **fields: Any) -> "User":
         user = self.model(email=self.normalize_email(email).lower() if email else None, **fields)
         if password:
             user.set_password(password)

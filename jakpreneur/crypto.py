@@ -3,6 +3,8 @@
 Values are encrypted with Fernet (AES-128-CBC with HMAC-SHA256, from the `cryptography` package) through
 MultiFernet: the first key in settings.NIK_ENCRYPTION_KEYS encrypts, every key decrypts, so a new key can be
 put first and old rows re-encrypted with `manage.py rotate_encryption_keys` before the old key is dropped.
+The HMAC key of the keyed hash is one key: changing it means recomputing every hash (not needed to rotate
+the encryption keys).
 """
 
 import hashlib
@@ -33,11 +35,6 @@ def encrypt(value: str) -> str:
 
 def decrypt(token: str) -> str:
     return fernet().decrypt(token.encode()).decode()
-
-
-def rotate(token: str) -> str:
-    """Re-encrypt a token under the first (current) key."""
-    return fernet().rotate(token.encode()).decode()
 
 
 def keyed_hash(value: str) -> str:

@@ -40,7 +40,7 @@ def paginate(queryset: QuerySet[M], page: str | None, per_page: int = 25) -> Pag
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
-class LargeTablePaginator(Paginator):
+class LargeTablePaginator(Paginator):  # type: ignore[type-arg]
     """The admin's paginator for tables of millions of rows: an unfiltered list shows PostgreSQL's row
     estimate instead of counting every row; a filtered list counts what the filter (and its index) selects."""
 
@@ -49,7 +49,9 @@ class LargeTablePaginator(Paginator):
         queryset = self.object_list
         if isinstance(queryset, QuerySet) and not queryset.query.where and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [queryset.model._meta.db_table])
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [queryset.model._meta.db_table]
+                )
                 row = cursor.fetchone()
             if row and row[0] > 10_000:
                 return int(row[0])

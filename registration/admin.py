@@ -33,8 +33,8 @@ class NikSearchAdmin(ProgramAdmin):
 
 class DocumentInline(admin.TabularInline[Document, Participant]):
     model = Document
-    fields = ["kind", "link", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ("kind", "link", "content_type", "size", "uploaded_by", "uploaded_at")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 
@@ -90,8 +90,8 @@ class BusinessAdmin(ProgramAdmin):
 
 class DecisionInline(admin.TabularInline[RegistrationDecision, Registration]):
     model = RegistrationDecision
-    fields = ["decision", "reason", "decided_by", "decided_at"]
-    readonly_fields = fields
+    readonly_fields = ("decision", "reason", "decided_by", "decided_at")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

@@ -1,6 +1,9 @@
 """Checks on uploaded documents: the type is read from the content (never trusted from the name or the
 browser's claim), the size is bounded, images must decode."""
 
+import filetype
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -8,12 +11,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-import filetype
-
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
-def validate_document(upload: UploadedFile) -> str:
+def validate_document(upload: UploadedFile[Any]) -> str:
     """Return the content type of an acceptable upload, or raise ValidationError saying why it is refused."""
     size = upload.size or 0
     if size == 0:
@@ -29,7 +30,7 @@ def validate_document(upload: UploadedFile) -> str:
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
-    mime = kind.mime if kind else None
+    mime: str | None = kind.mime if kind else None
     if mime not in ALLOWED_TYPES:
         raise ValidationError(
             _("Only PDF, JPEG or PNG files are accepted; this file is not one of them, whatever its name."),
@@ -43,4 +44,4 @@ def validate_document(upload: UploadedFile) -> str:
             raise ValidationError(_("The image is damaged and cannot be opened."), code="broken_image") from exc
         finally:
             upload.seek(0)
-    return mime
+    return str(mime)

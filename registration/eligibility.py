@@ -59,9 +59,7 @@ def check_residence(
             )
     elif basis == NonJakartaBasis.PARTNER_ACTIVITY:
         if not partner_activity.strip():
-            raise ValidationError(
-                {"partner_activity": _("Name the partner activity that brought you to JakPreneur.")}
-            )
+            raise ValidationError({"partner_activity": _("Name the partner activity that brought you to JakPreneur.")})
     else:
         raise ValidationError(
             {

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
+from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
@@ -27,10 +28,8 @@ class KecamatanChoiceField(forms.ModelChoiceField[Kecamatan]):
         return f"{obj.name} ({obj.wilayah.name})"
 
 
-def kecamatan_field(label: str) -> KecamatanChoiceField:
-    return KecamatanChoiceField(
-        queryset=Kecamatan.objects.select_related("wilayah").order_by("name"), label=label
-    )
+def kecamatan_field(label: StrOrPromise) -> KecamatanChoiceField:
+    return KecamatanChoiceField(queryset=Kecamatan.objects.select_related("wilayah").order_by("name"), label=label)
 
 
 class PersonForm(forms.ModelForm[Participant]):
@@ -88,7 +87,8 @@ class PersonForm(forms.ModelForm[Participant]):
         return self.cleaned_data.get("phone") or ""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         jakarta = data.get("jakarta_ktp")
         if data.get("birth_date"):
             self._collect(eligibility.check_age, birth_date=data["birth_date"])
@@ -178,11 +178,11 @@ class BusinessForm(forms.ModelForm[Business]):
         super().__init__(*args, **kwargs)
         self.track = track
         for name in ("assets", "monthly_turnover", "workers"):
-            self.fields[name].min_value = 0
             self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ("assets", "monthly_turnover"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("Enter zero or more."))
@@ -203,12 +203,17 @@ class DocumentsForm(forms.Form):
             self.fields[kind] = forms.FileField(
                 label=labels[kind],
                 required=kind not in present,
-                help_text=_("Uploaded: choose a file only to replace it.") if kind in present else _("PDF, JPEG or PNG, at most 5 MB."),
-                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+                help_text=_("Uploaded: choose a file only to replace it.")
+                if kind in present
+                else _("PDF, JPEG or PNG, at most 5 MB."),
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+                ),
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.content_types: dict[str, str] = {}
         for kind, upload in list(data.items()):
             if not upload:
@@ -234,7 +239,8 @@ class DecisionForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") in (Decision.NEEDS_FIX, Decision.REJECT) and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why, so that the participant knows what to do."))
         return data

@@ -58,13 +58,13 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.masked_nik})"
 
-    @property
-    def masked_nik(self) -> str:
-        return mask_nik(self.nik)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.nik_hash = keyed_hash(self.nik)
         super().save(*args, **kwargs)
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
 
 
 class Business(models.Model):
@@ -146,6 +146,9 @@ class RegistrationDecision(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.decided_at:%Y-%m-%d})"
+
 
 class Draft(models.Model):
     """The online wizard's draft, one per account, kept between visits. Its answers are personal data, so the
@@ -158,6 +161,9 @@ class Draft(models.Model):
     class Meta:
         verbose_name = _("registration draft")
         verbose_name_plural = _("registration drafts")
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"
 
 
 def document_path(instance: "Document", filename: str) -> str:

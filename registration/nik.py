@@ -66,9 +66,7 @@ def validate_nik(
                 code="nik_not_jakarta",
             )
         if kecamatan_prefixes is not None and number[:6] not in kecamatan_prefixes:
-            raise ValidationError(
-                _("Digits 5 and 6 of this NIK are not a kecamatan of Jakarta."), code="nik_district"
-            )
+            raise ValidationError(_("Digits 5 and 6 of this NIK are not a kecamatan of Jakarta."), code="nik_district")
     encoded_day = int(number[6:8])
     if sex is not None:
         female = encoded_day > 40

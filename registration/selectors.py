@@ -15,7 +15,7 @@ def participants_for(user: AnyUser) -> QuerySet[Participant]:
     if permissions.is_program_wide(user):
         return qs
     if permissions.is_office_staff(user):
-        return qs.filter(kecamatan_id=user.office_id)  # type: ignore[union-attr]
+        return qs.filter(kecamatan_id=user.office_id)  # type: ignore[union-attr,misc]
     if user.is_authenticated:
         return qs.filter(user=user)
     return qs.none()
@@ -23,9 +23,7 @@ def participants_for(user: AnyUser) -> QuerySet[Participant]:
 
 def participant_list(user: AnyUser) -> QuerySet[Participant]:
     return (
-        participants_for(user)
-        .select_related("kecamatan", "registration", "business")
-        .order_by("-created_at", "-pk")
+        participants_for(user).select_related("kecamatan", "registration", "business").order_by("-created_at", "-pk")
     )
 
 
@@ -41,7 +39,7 @@ def verification_queue(user: AnyUser, *, status: str = Status.SUBMITTED) -> Quer
         return Registration.objects.none()
     qs = Registration.objects.filter(status=status)
     if not permissions.is_program_wide(user):
-        qs = qs.filter(kecamatan_id=user.office_id)  # type: ignore[union-attr]
+        qs = qs.filter(kecamatan_id=user.office_id)  # type: ignore[union-attr,misc]
     return qs.select_related("participant", "kecamatan", "participant__business").order_by("submitted_at", "pk")
 
 
@@ -49,9 +47,7 @@ def documents_for(user: AnyUser) -> QuerySet[Document]:
     """Documents a user may open: those of participants they may see, and their own draft's."""
     if not user.is_authenticated:
         return Document.objects.none()
-    return Document.objects.filter(
-        Q(participant__in=participants_for(user)) | Q(draft__user=user)
-    )
+    return Document.objects.filter(Q(participant__in=participants_for(user)) | Q(draft__user=user))
 
 
 def draft_of(user: AnyUser) -> Draft | None:

@@ -54,7 +54,7 @@ def draft_save_step(*, draft: Draft, step: str, data: dict[str, Any], complete: 
 def document_attach(
     *,
     kind: str,
-    upload: UploadedFile,
+    upload: UploadedFile[Any],
     content_type: str,
     acting_user: User,
     draft: Draft | None = None,
@@ -139,9 +139,9 @@ def registration_submit_draft(*, draft: Draft, channel: str = Channel.WEB, actin
     if not person.is_valid():
         if person.has_error("nik", code="already_registered"):
             raise AlreadyRegistered(already_registered_error().message, code="already_registered")
-        raise ValidationError({"person": person.errors.as_data()})  # type: ignore[dict-item]
+        raise ValidationError({"person": person.errors.as_data()})
     if not business.is_valid():
-        raise ValidationError({"business": business.errors.as_data()})  # type: ignore[dict-item]
+        raise ValidationError({"business": business.errors.as_data()})
     documents = list(Document.objects.select_for_update().filter(draft=draft))
     needed = required_documents(
         track=person.cleaned_data["track"],
@@ -166,7 +166,7 @@ def registration_register_walk_in(
     *,
     person: PersonForm,
     business: BusinessForm,
-    uploads: dict[str, tuple[UploadedFile, str]],
+    uploads: dict[str, tuple[UploadedFile[Any], str]],
     acting_user: User,
 ) -> Registration:
     """A mentor or secretariat member registers a walk-in on their behalf. The person gets an account with no
@@ -210,9 +210,7 @@ def registration_decide(*, registration: Registration, decision: str, reason: st
         raise ValidationError(STATUS_CHANGED, code="not_submitted")
     status, template = DECISION_RESULT[Decision(decision)]
     reason = reason.strip()
-    RegistrationDecision.objects.create(
-        registration=locked, decision=decision, reason=reason, decided_by=acting_user
-    )
+    RegistrationDecision.objects.create(registration=locked, decision=decision, reason=reason, decided_by=acting_user)
     locked.status = status
     locked.decided_at = timezone.now()
     locked.last_reason = reason
@@ -232,7 +230,7 @@ def registration_resubmit(
     registration: Registration,
     person: PersonForm,
     business: BusinessForm,
-    uploads: dict[str, tuple[UploadedFile, str]],
+    uploads: dict[str, tuple[UploadedFile[Any], str]],
     acting_user: User,
 ) -> Registration:
     """The participant fixes what was asked and sends the registration back to the queue."""

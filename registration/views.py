@@ -53,7 +53,8 @@ def _registered(request: HttpRequest) -> bool:
 def _wizard_context(step: str, payload: dict[str, Any], **extra: Any) -> dict[str, Any]:
     done = {name for name in WIZARD_STEPS if payload.get(name, {}).get("complete")}
     steps = [
-        {"name": name, "title": WIZARD_TITLES[name], "number": i + 1, "done": name in done} for i, name in enumerate(WIZARD_STEPS)
+        {"name": name, "title": WIZARD_TITLES[name], "number": i + 1, "done": name in done}
+        for i, name in enumerate(WIZARD_STEPS)
     ]
     return {"step": step, "steps": steps, "step_title": WIZARD_TITLES[step], **extra}
 
@@ -119,9 +120,7 @@ def _person_initial(user: User) -> dict[str, Any]:
     return {"full_name": user.full_name, "email": user.email, "phone": user.phone}
 
 
-def _wizard_documents(
-    request: HttpRequest, draft: Draft, payload: dict[str, Any], person: PersonForm
-) -> HttpResponse:
+def _wizard_documents(request: HttpRequest, draft: Draft, payload: dict[str, Any], person: PersonForm) -> HttpResponse:
     if not payload.get("person", {}).get("complete"):
         messages.info(request, _("First tell us about yourself: the documents depend on it."))
         return redirect("registration:wizard_step", step="person")
@@ -228,7 +227,13 @@ def fix(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/fix.html",
-        {"registration": registration, "person": person, "business": business, "documents": documents, "present": present},
+        {
+            "registration": registration,
+            "person": person,
+            "business": business,
+            "documents": documents,
+            "present": present,
+        },
     )
 
 
@@ -284,9 +289,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status not in Status.values:
         status = Status.SUBMITTED
     page = paginate(selectors.verification_queue(request.user, status=status), request.GET.get("page"))
-    return render(
-        request, "registration/queue.html", {"page": page, "status": status, "statuses": Status.choices}
-    )
+    return render(request, "registration/queue.html", {"page": page, "status": status, "statuses": Status.choices})
 
 
 @login_required

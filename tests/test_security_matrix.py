@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 def tebet(entrepreneur: User) -> Registration:
     registration = RegistrationFactory(participant=ParticipantFactory(user=entrepreneur))
     document_attach(
-        kind="ktp", upload=upload(), content_type="image/png", acting_user=entrepreneur, participant=registration.participant
+        kind="ktp",
+        upload=upload(),
+        content_type="image/png",
+        acting_user=entrepreneur,
+        participant=registration.participant,
     )
     return registration
 
@@ -87,7 +91,9 @@ def test_a_draft_document_is_only_its_owners(client: Client, entrepreneur: User,
     from registration.models import Draft
 
     draft = Draft.objects.create(user=entrepreneur)
-    document = document_attach(kind="ktp", upload=upload(), content_type="image/png", acting_user=entrepreneur, draft=draft)
+    document = document_attach(
+        kind="ktp", upload=upload(), content_type="image/png", acting_user=entrepreneur, draft=draft
+    )
     url = reverse("registration:document", args=[document.public_id])
     login(client, entrepreneur)
     assert client.get(url).status_code == 200

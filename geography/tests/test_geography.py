@@ -3,19 +3,61 @@ import pytest
 from geography.models import Kecamatan, Wilayah
 
 EXPECTED = {
-    "Jakarta Pusat": {"Gambir", "Sawah Besar", "Kemayoran", "Senen", "Cempaka Putih", "Menteng", "Tanah Abang",
-                      "Johar Baru"},
+    "Jakarta Pusat": {
+        "Gambir",
+        "Sawah Besar",
+        "Kemayoran",
+        "Senen",
+        "Cempaka Putih",
+        "Menteng",
+        "Tanah Abang",
+        "Johar Baru",
+    },
     "Jakarta Utara": {"Penjaringan", "Pademangan", "Tanjung Priok", "Koja", "Kelapa Gading", "Cilincing"},
-    "Jakarta Barat": {"Kembangan", "Kebon Jeruk", "Palmerah", "Grogol Petamburan", "Tambora", "Taman Sari",
-                      "Cengkareng", "Kalideres"},
-    "Jakarta Selatan": {"Kebayoran Baru", "Kebayoran Lama", "Pesanggrahan", "Cilandak", "Pasar Minggu", "Jagakarsa",
-                        "Mampang Prapatan", "Pancoran", "Tebet", "Setiabudi"},
-    "Jakarta Timur": {"Matraman", "Pulo Gadung", "Jatinegara", "Duren Sawit", "Kramat Jati", "Makasar",
-                      "Pasar Rebo", "Ciracas", "Cipayung", "Cakung"},
+    "Jakarta Barat": {
+        "Kembangan",
+        "Kebon Jeruk",
+        "Palmerah",
+        "Grogol Petamburan",
+        "Tambora",
+        "Taman Sari",
+        "Cengkareng",
+        "Kalideres",
+    },
+    "Jakarta Selatan": {
+        "Kebayoran Baru",
+        "Kebayoran Lama",
+        "Pesanggrahan",
+        "Cilandak",
+        "Pasar Minggu",
+        "Jagakarsa",
+        "Mampang Prapatan",
+        "Pancoran",
+        "Tebet",
+        "Setiabudi",
+    },
+    "Jakarta Timur": {
+        "Matraman",
+        "Pulo Gadung",
+        "Jatinegara",
+        "Duren Sawit",
+        "Kramat Jati",
+        "Makasar",
+        "Pasar Rebo",
+        "Ciracas",
+        "Cipayung",
+        "Cakung",
+    },
     "Kepulauan Seribu": {"Kepulauan Seribu Utara", "Kepulauan Seribu Selatan"},
 }
-CITY_CODES = {"Kepulauan Seribu": "31.01", "Jakarta Selatan": "31.71", "Jakarta Timur": "31.72",
-              "Jakarta Pusat": "31.73", "Jakarta Barat": "31.74", "Jakarta Utara": "31.75"}
+CITY_CODES = {
+    "Kepulauan Seribu": "31.01",
+    "Jakarta Selatan": "31.71",
+    "Jakarta Timur": "31.72",
+    "Jakarta Pusat": "31.73",
+    "Jakarta Barat": "31.74",
+    "Jakarta Utara": "31.75",
+}
 
 
 @pytest.mark.django_db

@@ -13,9 +13,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 # Fixed development keys: they protect nothing and must never be used with real data.
-NIK_ENCRYPTION_KEYS = env.list(
-    "NIK_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="]
-)
+NIK_ENCRYPTION_KEYS = env.list("NIK_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="])
 NIK_HASH_KEY = env("NIK_HASH_KEY", default="local-development-hmac-key")
 
 # Serve static files straight from the source folders, no collectstatic needed.

@@ -28,6 +28,6 @@ NIK_ENCRYPTION_KEYS = [
 ]
 NIK_HASH_KEY = "test-hmac-key"
 # Static files come from the app folders through whitenoise's finders; nothing is collected for tests.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -34,7 +34,9 @@ BIRTH = datetime.date(1990, 8, 17)
 
 
 def nik_for(kecamatan: str = "Tebet", *, birth: datetime.date = BIRTH, sex: str = Sex.FEMALE, serial: int = 1) -> str:
-    return make_nik(district=Kecamatan.objects.get(name=kecamatan).nik_prefix, birth_date=birth, sex=sex, serial=serial)
+    return make_nik(
+        district=Kecamatan.objects.get(name=kecamatan).nik_prefix, birth_date=birth, sex=sex, serial=serial
+    )
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
@@ -46,9 +48,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     kecamatan = factory.LazyFunction(lambda: Kecamatan.objects.get(name="Tebet"))
     sex = Sex.FEMALE
     birth_date = BIRTH
-    nik = factory.Sequence(
-        lambda n: make_nik(district="317109", birth_date=BIRTH, sex=Sex.FEMALE, serial=n + 100)
-    )
+    nik = factory.Sequence(lambda n: make_nik(district="317109", birth_date=BIRTH, sex=Sex.FEMALE, serial=n + 100))
     email = factory.SelfAttribute("user.email")
     address = "Jl. Tebet Raya No. 1"
     jakarta_ktp = True

@@ -119,6 +119,7 @@ def test_claim_does_not_reveal_whether_an_account_exists(client: Client) -> None
     response = client.post(reverse("accounts:claim"), {"login": "0899 0000 0000"})
     other = client.post(reverse("accounts:claim"), {"login": "nobody@example.id"})
     assert response.status_code == other.status_code == 200
+
     def without_tokens(content: bytes) -> str:
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", content.decode())
 

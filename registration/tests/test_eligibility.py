@@ -64,7 +64,11 @@ def test_without_jakarta_ktp_a_basis_is_required() -> None:
 def test_lurah_letter_needs_two_full_years_of_domicile() -> None:
     two_years = datetime.date(2024, 11, 28)
     check_residence(
-        jakarta_ktp=False, basis=NonJakartaBasis.LURAH_LETTER, domicile_since=two_years, partner_activity="", today=TODAY
+        jakarta_ktp=False,
+        basis=NonJakartaBasis.LURAH_LETTER,
+        domicile_since=two_years,
+        partner_activity="",
+        today=TODAY,
     )
     assert (
         residence_error(

@@ -100,7 +100,9 @@ def test_approve_records_who_and_tells_the_participant(
     assert any(registration.reference in m.body for m in mail.outbox)
 
 
-@pytest.mark.parametrize(("decision", "status"), [(Decision.NEEDS_FIX, Status.NEEDS_FIX), (Decision.REJECT, Status.REJECTED)])
+@pytest.mark.parametrize(
+    ("decision", "status"), [(Decision.NEEDS_FIX, Status.NEEDS_FIX), (Decision.REJECT, Status.REJECTED)]
+)
 def test_sending_back_or_rejecting_needs_a_reason(
     client: Client, secretariat_tebet: User, decision: str, status: str
 ) -> None:

@@ -138,7 +138,9 @@ def test_claiming_a_jakarta_ktp_with_another_provinces_nik_is_refused(client: Cl
     assert response.context["form"].errors["nik"]
 
 
-def test_a_taken_nik_is_refused_at_the_person_step(client: Client, entrepreneur: User, other_entrepreneur: User) -> None:
+def test_a_taken_nik_is_refused_at_the_person_step(
+    client: Client, entrepreneur: User, other_entrepreneur: User
+) -> None:
     login(client, other_entrepreneur)
     fill_all_steps(client)
     client.post(step_url("review"))

@@ -24,10 +24,46 @@ from registration.services import document_attach
 DEMO_PASSWORD = "jakpreneur-demo"  # noqa: S105 - a published demo password, for the embedded default only
 DEMO_DOMAIN = "demo.jakpreneur.id"
 
-FIRST = ["Siti", "Budi", "Dewi", "Agus", "Rina", "Andi", "Lestari", "Joko", "Fitri", "Hendra", "Wati", "Rudi",
-         "Nur", "Yusuf", "Ayu", "Bayu", "Putri", "Eko", "Intan", "Fajar"]
-LAST = ["Rahayu", "Santoso", "Wijaya", "Saputra", "Lestari", "Hidayat", "Kusuma", "Pratama", "Nugroho",
-        "Siregar", "Nasution", "Hasibuan", "Sihombing", "Rahman", "Setiawan", "Anggraini"]
+FIRST = [
+    "Siti",
+    "Budi",
+    "Dewi",
+    "Agus",
+    "Rina",
+    "Andi",
+    "Lestari",
+    "Joko",
+    "Fitri",
+    "Hendra",
+    "Wati",
+    "Rudi",
+    "Nur",
+    "Yusuf",
+    "Ayu",
+    "Bayu",
+    "Putri",
+    "Eko",
+    "Intan",
+    "Fajar",
+]
+LAST = [
+    "Rahayu",
+    "Santoso",
+    "Wijaya",
+    "Saputra",
+    "Lestari",
+    "Hidayat",
+    "Kusuma",
+    "Pratama",
+    "Nugroho",
+    "Siregar",
+    "Nasution",
+    "Hasibuan",
+    "Sihombing",
+    "Rahman",
+    "Setiawan",
+    "Anggraini",
+]
 BUSINESS = {
     Sector.CULINARY: ["Warung", "Kedai Kopi", "Katering", "Kue Basah", "Sambal"],
     Sector.FASHION: ["Batik", "Konveksi", "Hijab", "Jahit"],
