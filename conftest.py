@@ -1,6 +1,7 @@
 """One named user per role, shared by every app's tests."""
 
-from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,17 +21,27 @@ def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _reference_data_survives_flush(request: pytest.FixtureRequest, django_db_blocker: object) -> Iterator[None]:
+def _reference_data(request: pytest.FixtureRequest, django_db_blocker: object) -> None:
     """A transactional test (live server, real concurrency, real worker) ends with a flush of every table,
-    which also wipes the kecamatan the data migration loaded: load them again for the tests that follow."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-    )
-    if transactional:
-        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    which also wipes the kecamatan the data migration loaded: a database test finds them loaded again."""
+    if not (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ) and not request.node.get_closest_marker("django_db"):
+        return
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        if not Kecamatan.objects.exists():
             geography_data.load(Wilayah, Kecamatan)
+
+
+@pytest.fixture(autouse=True)
+def private_storage(tmp_path: Path, settings: Any) -> Path:
+    """Each test stores uploaded documents in its own folder (a live server thread sees the same settings)."""
+    root = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "jakpreneur.storage.PrivateStorage", "OPTIONS": {"location": str(root)}},
+    }
+    return root
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from geography.models import Kecamatan
 from jakpreneur.crypto import keyed_hash
 
 from . import eligibility
-from .choices import Decision, DocumentKind, NonJakartaBasis
+from .choices import Decision, DocumentKind, NonJakartaBasis, Sex, Track
 from .documents import validate_document
 from .models import Business, Participant
 from .nik import compact, validate_nik
@@ -49,6 +49,8 @@ class PersonForm(forms.ModelForm[Participant]):
         coerce=lambda v: v in (True, "True"),
         widget=forms.RadioSelect,
     )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
+    track = forms.ChoiceField(label=_("Track"), choices=Track.choices, widget=forms.RadioSelect)
     non_jakarta_basis = forms.ChoiceField(
         label=_("Without a Jakarta KTP, how may you join?"),
         choices=[("", "—"), *NonJakartaBasis.choices],
@@ -75,8 +77,6 @@ class PersonForm(forms.ModelForm[Participant]):
         widgets = {
             "birth_date": DATE_INPUT,
             "domicile_since": DATE_INPUT,
-            "sex": forms.RadioSelect,
-            "track": forms.RadioSelect,
         }
         help_texts = {"domicile_since": _("Only without a Jakarta KTP, as written in the lurah letter.")}
 
@@ -141,6 +141,8 @@ def summary(form: forms.BaseForm) -> list[tuple[str, str]]:
             shown = str(_("Yes") if value else _("No"))
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
             shown = str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+        elif isinstance(value, int):
+            shown = formats.number_format(value, force_grouping=True)
         elif hasattr(value, "strftime"):
             shown = formats.date_format(value, "j F Y")
         else:

@@ -1,28 +1,11 @@
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from accounts.models import User
 from conftest import PASSWORD
 from geography.models import Kecamatan
 from registration.tests.factories import nik_for
-
-
-@pytest.fixture(autouse=True)
-def private_storage(tmp_path: Path, settings: Any) -> Iterator[Path]:
-    """Each test stores documents in its own folder."""
-    root = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "jakpreneur.storage.PrivateStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    yield root
 
 
 def login(client: Client, user: User) -> Client:
