@@ -9,6 +9,7 @@ from accounts.models import Role, User
 from accounts.tests.factories import UserFactory, office
 from geography import data as geography_data
 from geography.models import Kecamatan, Wilayah
+from notifications import backends
 
 PASSWORD = "rahasia-Kuat-123"  # noqa: S105 - test accounts only
 
@@ -42,6 +43,12 @@ def private_storage(tmp_path: Path, settings: Any) -> Path:
         "default": {"BACKEND": "jakpreneur.storage.PrivateStorage", "OPTIONS": {"location": str(root)}},
     }
     return root
+
+
+@pytest.fixture(autouse=True)
+def _empty_message_outbox() -> None:
+    """Messages 'sent' through the in-memory SMS/WhatsApp backend start empty in every test."""
+    backends.outbox.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,80 @@
+"""The outbox: one row per message to one address on one channel, written in the caller's transaction."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+# A pending message that no worker has picked up after this long is re-enqueued by the dispatcher.
+DISPATCH_GRACE = timedelta(seconds=30)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+def current_language() -> str:
+    """The active language if the portal supports it, else the default language."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in supported else settings.LANGUAGE_CODE
+
+
+def first_dispatch_at() -> datetime:
+    """When the dispatcher steps in if the enqueue after commit did not deliver the message."""
+    return timezone.now() + DISPATCH_GRACE
+
+
+class Message(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    address = models.CharField(_("address"), max_length=254, help_text=_("Email address or +62 mobile number"))
+    template = models.CharField(_("template"), max_length=64)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=current_language)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, default=first_dispatch_at)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notif_message_dispatch_idx"),
+            models.Index(fields=["address"], name="notif_message_address_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="notif_message_channel_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="notif_message_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PENDING) | Q(next_attempt_at__isnull=False),
+                name="notif_message_pending_has_next_attempt",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.SENT) | Q(sent_at__isnull=False), name="notif_message_sent_has_sent_at"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.get_channel_display()}, {self.get_status_display()})"

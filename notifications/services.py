@@ -1,0 +1,206 @@
+"""Writes to the outbox: queue messages in the caller's transaction, deliver them once, re-enqueue the stuck."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, Final
+
+from celery.exceptions import Retry
+from django.conf import settings
+from django.core.validators import validate_email
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.phone import normalize_phone
+
+from .backends import get_backend
+from .models import DISPATCH_GRACE, Channel, Message, Status, current_language
+from .rendering import check_template_context, render_message
+from .selectors import messages_due
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS: Final = 5
+RETRY_BACKOFF_SECONDS: Final = 30
+RETRY_BACKOFF_MAX_SECONDS: Final = 3600
+DISPATCH_BATCH_SIZE: Final = 500
+LAST_ERROR_MAX_CHARS: Final = 1000
+
+
+class DeliveryError(Exception):
+    """A channel backend failed; the message stays pending and will be retried."""
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the given number of failed attempts (the same curve as the Celery task)."""
+    return timedelta(seconds=min(RETRY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), RETRY_BACKOFF_MAX_SECONDS))
+
+
+def _language(code: str | None) -> str:
+    if code is None:
+        return current_language()
+    supported = {language for language, _name in settings.LANGUAGES}
+    language = code.split("-")[0].lower()
+    if language not in supported:
+        raise ValueError(f"Unsupported language {code!r}.")
+    return language
+
+
+def _email_address(value: str | None) -> str | None:
+    if not value:
+        return None
+    address = value.strip().lower()
+    validate_email(address)
+    return address
+
+
+def _phone_address(value: str | None) -> str | None:
+    return normalize_phone(value) if value else None
+
+
+def notify(
+    *,
+    template: str,
+    context: dict[str, Any],
+    user: User | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    channels: Iterable[Channel] | None = None,
+    language: str | None = None,
+) -> list[Message]:
+    """Queue one message per channel in the caller's transaction; they are enqueued only after it commits.
+
+    Explicit email/phone win over the user's. Without channels: email if there is an email address, SMS if
+    there is a phone. A requested channel without an address is skipped. Language defaults to the active one.
+    Bad input raises ValueError/ValidationError before anything is written; the rows are one INSERT
+    (bulk_create is atomic on its own), so no savepoint is added to the caller's transaction.
+    """
+    check_template_context(template, context)
+    email_address = _email_address(email or (user.email if user else None))
+    phone_address = _phone_address(phone or (user.phone if user else None))
+    addresses = {Channel.EMAIL: email_address, Channel.SMS: phone_address, Channel.WHATSAPP: phone_address}
+    wanted = [Channel.EMAIL, Channel.SMS] if channels is None else [Channel(channel) for channel in channels]
+    message_language = _language(language)
+    messages = [
+        Message(
+            recipient=user,
+            channel=channel,
+            address=address,
+            template=template,
+            context=dict(context),
+            language=message_language,
+        )
+        for channel in dict.fromkeys(wanted)
+        if (address := addresses[channel])
+    ]
+    if not messages:
+        logger.info("Notification %s not queued: no address for the requested channels", template)
+        return []
+    Message.objects.bulk_create(messages)
+    transaction.on_commit(partial(enqueue_messages, [message.pk for message in messages]))
+    return messages
+
+
+def enqueue_messages(message_ids: Sequence[int]) -> int:
+    """Hand messages to Celery; never raises. If the broker is down the rest are left to the dispatcher.
+
+    Returns how many were enqueued.
+    """
+    from .tasks import send_message  # here, not at the top: tasks import this module
+
+    for index, message_id in enumerate(message_ids):
+        try:
+            send_message.delay(message_id)
+        except (DeliveryError, Retry):
+            # Only with CELERY_TASK_ALWAYS_EAGER: the task ran here, failed and recorded the failure.
+            continue
+        except Exception as exc:
+            waiting = message_ids[index:]
+            logger.warning(
+                "Could not enqueue %d notification message(s) (%s); the outbox dispatcher will send them",
+                len(waiting),
+                type(exc).__name__,
+            )
+            _due_now(waiting)
+            return index
+    return len(message_ids)
+
+
+def _due_now(message_ids: Sequence[int]) -> None:
+    """Let the dispatcher pick these up on its next run instead of after the grace period."""
+    try:
+        Message.objects.filter(pk__in=message_ids, status=Status.PENDING).update(next_attempt_at=timezone.now())
+    except DatabaseError as exc:
+        logger.warning("Could not mark notification messages due (%s)", type(exc).__name__)
+
+
+def message_deliver(*, message_id: int) -> bool:
+    """Send a pending message once. True if it was sent now; False if there was nothing to send.
+
+    A backend failure is recorded (attempts, last_error, next_attempt_at) and raised as DeliveryError so the
+    caller retries; after MAX_ATTEMPTS, or when the message cannot be rendered, it is marked failed instead.
+    """
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status != Status.PENDING:
+            return False
+        now = timezone.now()
+        message.attempts += 1
+        try:
+            outgoing = render_message(message)
+        except Exception as exc:
+            _record_failure(message, exc, now=now, permanent=True)
+            logger.error("Notification %s cannot be rendered (%s); marked failed", message.pk, type(exc).__name__)
+            return False
+        try:
+            get_backend(message.channel).send(outgoing)
+        except Exception as exc:
+            _record_failure(message, exc, now=now, permanent=message.attempts >= MAX_ATTEMPTS)
+            failure = exc
+        else:
+            message.status = Status.SENT
+            message.sent_at = now
+            message.next_attempt_at = None
+            message.last_error = ""
+            message.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error", "attempts"])
+            return True
+    if message.status == Status.FAILED:
+        logger.error(
+            "Notification %s failed after %d attempts (%s)", message.pk, message.attempts, type(failure).__name__
+        )
+        return False
+    logger.warning(
+        "Notification %s attempt %d failed (%s); retrying", message.pk, message.attempts, type(failure).__name__
+    )
+    raise DeliveryError(f"Notification {message.pk} attempt {message.attempts} failed") from failure
+
+
+def _record_failure(message: Message, exc: Exception, *, now: datetime, permanent: bool) -> None:
+    message.last_error = f"{type(exc).__name__}: {exc}"[:LAST_ERROR_MAX_CHARS]
+    if permanent:
+        message.status = Status.FAILED
+        message.next_attempt_at = None
+    else:
+        # Celery retries after retry_delay(); the dispatcher steps in only if that retry never comes.
+        message.next_attempt_at = now + retry_delay(message.attempts) + DISPATCH_GRACE
+    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+
+
+def messages_dispatch_due(*, limit: int = DISPATCH_BATCH_SIZE) -> int:
+    """Re-enqueue up to `limit` pending messages whose next attempt is due; returns how many were enqueued.
+
+    Each picked message is leased for DISPATCH_GRACE so the next dispatcher run does not enqueue it again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        message_ids = list(
+            messages_due(now=now).select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
+        )
+        if message_ids:
+            Message.objects.filter(pk__in=message_ids).update(next_attempt_at=now + DISPATCH_GRACE)
+    if not message_ids:
+        return 0
+    logger.info("Dispatching %d pending notification message(s)", len(message_ids))
+    return enqueue_messages(message_ids)

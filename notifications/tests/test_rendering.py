@@ -1,0 +1,121 @@
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+from django.test import override_settings
+
+from notifications.models import Channel, Message
+from notifications.rendering import MESSAGE_TEMPLATES, render_message
+
+CONTEXTS: dict[str, dict[str, Any]] = {
+    "registration_received": {"full_name": "Siti O'Neil", "reference": "JP-2024-000123"},
+    "registration_approved": {"full_name": "Siti O'Neil", "reference": "JP-2024-000123"},
+    "registration_needs_fix": {
+        "full_name": "Siti O'Neil",
+        "reference": "JP-2024-000123",
+        "reason": "The KTP photo is blurred & unreadable.",
+    },
+    "registration_rejected": {
+        "full_name": "Siti O'Neil",
+        "reference": "JP-2024-000123",
+        "reason": "No Jakarta KTP or lurah's letter.",
+    },
+    "account_claim": {"full_name": "Siti O'Neil", "link": "https://jakpreneur.example/akun/klaim/abc123/?t=x&y=1"},
+}
+
+# Indonesian strings for a test-only catalog: the real catalog lives in locale/id and is maintained elsewhere.
+INDONESIAN = {
+    "JakPreneur: registration %(reference)s approved": "JakPreneur: pendaftaran %(reference)s disetujui",
+    (
+        "Hello %(full_name)s, your JakPreneur registration %(reference)s has been approved. Welcome to the program! "
+        "Log in to see your next steps."
+    ): "Halo %(full_name)s, pendaftaran JakPreneur %(reference)s disetujui. Selamat bergabung!",
+    "JakPreneur: your account is ready": "JakPreneur: akun Anda siap",
+    "Hello %(full_name)s, your JakPreneur account is ready. Set your password here: %(link)s": (
+        "Halo %(full_name)s, akun JakPreneur Anda siap. Buat kata sandi di sini: %(link)s"
+    ),
+    "If you did not register at a kecamatan office, ignore this message.": (
+        "Jika Anda tidak mendaftar di kantor kecamatan, abaikan pesan ini."
+    ),
+}
+
+
+def message(template: str, language: str) -> Message:
+    return Message(
+        pk=42,
+        channel=Channel.SMS,
+        address="+6281234500001",
+        template=template,
+        context=CONTEXTS[template],
+        language=language,
+    )
+
+
+@pytest.fixture
+def indonesian_catalog(tmp_path: Path) -> Iterator[None]:
+    catalog = polib.POFile()
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=1; plural=0;"}
+    for msgid, msgstr in INDONESIAN.items():
+        catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    directory = tmp_path / "id" / "LC_MESSAGES"
+    directory.mkdir(parents=True)
+    catalog.save_as_mofile(str(directory / "django.mo"))
+    with override_settings(LOCALE_PATHS=[tmp_path]):
+        yield
+
+
+def test_every_template_has_a_test_context() -> None:
+    assert set(CONTEXTS) == set(MESSAGE_TEMPLATES)
+    assert all(MESSAGE_TEMPLATES[key] <= set(context) for key, context in CONTEXTS.items())
+
+
+@pytest.mark.parametrize("template", sorted(MESSAGE_TEMPLATES))
+def test_every_template_renders_its_context_unescaped_and_short(template: str) -> None:
+    rendered = render_message(message(template, "en"))
+
+    assert rendered.subject.startswith("JakPreneur: ")
+    assert "\n" not in rendered.subject
+    for value in CONTEXTS[template].values():
+        assert value in rendered.subject + rendered.body
+    assert "&#x27;" not in rendered.body and "&amp;" not in rendered.body
+    assert "{" not in rendered.body and "%(" not in rendered.body
+    assert len(rendered.body) <= 320, "keep messages SMS-friendly (at most two SMS parts)"
+    assert (rendered.message_id, rendered.address, rendered.language) == (42, "+6281234500001", "en")
+
+
+def test_message_is_rendered_in_its_own_language_not_the_active_one(indonesian_catalog: None) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        indonesian = render_message(message("registration_approved", "id"))
+    with translation.override("id"):
+        english = render_message(message("registration_approved", "en"))
+
+    assert indonesian.subject == "JakPreneur: pendaftaran JP-2024-000123 disetujui"
+    assert indonesian.body == "Halo Siti O'Neil, pendaftaran JakPreneur JP-2024-000123 disetujui. Selamat bergabung!"
+    assert english.subject == "JakPreneur: registration JP-2024-000123 approved"
+    assert english.body.startswith("Hello Siti O'Neil, your JakPreneur registration JP-2024-000123 has been approved.")
+
+
+def test_account_claim_is_translated_line_by_line(indonesian_catalog: None) -> None:
+    rendered = render_message(message("account_claim", "id"))
+
+    assert rendered.subject == "JakPreneur: akun Anda siap"
+    assert rendered.body.splitlines() == [
+        "Halo Siti O'Neil, akun JakPreneur Anda siap. Buat kata sandi di sini: "
+        "https://jakpreneur.example/akun/klaim/abc123/?t=x&y=1",
+        "Jika Anda tidak mendaftar di kantor kecamatan, abaikan pesan ini.",
+    ]
+
+
+def test_templates_never_mention_a_nik() -> None:
+    directory = Path(__file__).resolve().parents[1] / "templates" / "notifications" / "messages"
+    files = sorted(directory.glob("*.txt"))
+
+    assert len(files) == 2 * len(MESSAGE_TEMPLATES)
+    for path in files:
+        text = path.read_text().lower()
+        assert "nik" not in text, path.name
+        assert "{% load i18n %}" in text and "{% autoescape off %}" in text, path.name
