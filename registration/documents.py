@@ -1,9 +1,9 @@
 """Checks on uploaded documents: the type is read from the content (never trusted from the name or the
 browser's claim), the size is bounded, images must decode."""
 
-import filetype
 from typing import Any
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile

@@ -39,11 +39,14 @@ def draft_payload(draft: Draft) -> dict[str, Any]:
     return payload
 
 
-@transaction.atomic
 def draft_save_step(*, draft: Draft, step: str, data: dict[str, Any], complete: bool) -> None:
     """Keep what the person typed in a step (even when it does not validate yet, so nothing is lost)."""
+    _draft_update(draft, step, {"data": data, "complete": complete})
+
+
+def _draft_update(draft: Draft, key: str, value: Any) -> None:
     payload = draft_payload(draft)
-    payload[step] = {"data": data, "complete": complete}
+    payload[key] = value
     draft.payload = json.dumps(payload)
     draft.save(update_fields=["payload", "updated_at"])
 
@@ -132,10 +135,17 @@ def bind_step_forms(payload: dict[str, Any]) -> tuple[PersonForm, BusinessForm]:
     return person, business
 
 
+def draft_set_channel(*, draft: Draft, channel: str) -> None:
+    """Remember where an online registration came from (the website, or the JAKI app's web view)."""
+    _draft_update(draft, "channel", Channel(channel).value)
+
+
 @transaction.atomic
-def registration_submit_draft(*, draft: Draft, channel: str = Channel.WEB, acting_user: User) -> Registration:
+def registration_submit_draft(*, draft: Draft, acting_user: User) -> Registration:
     """Submit an online registration: every step is validated again, every required document present."""
-    person, business = bind_step_forms(draft_payload(draft))
+    payload = draft_payload(draft)
+    channel = payload.get("channel", Channel.WEB)
+    person, business = bind_step_forms(payload)
     if not person.is_valid():
         if person.has_error("nik", code="already_registered"):
             raise AlreadyRegistered(already_registered_error().message, code="already_registered")

@@ -17,7 +17,7 @@ from accounts.models import User
 from jakpreneur.pagination import paginate
 
 from . import selectors, services
-from .choices import Status
+from .choices import Channel, Status
 from .eligibility import required_documents
 from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm, summary
 from .models import Draft, Registration
@@ -61,10 +61,13 @@ def _wizard_context(step: str, payload: dict[str, Any], **extra: Any) -> dict[st
 
 @login_required
 def wizard(request: HttpRequest) -> HttpResponse:
-    """Send the person to the first step they have not finished."""
+    """Send the person to the first step they have not finished. The JAKI app opens `?via=jaki`."""
     if _registered(request):
         return redirect("home")
-    payload = services.draft_payload(_entrepreneur_draft(request))
+    draft = _entrepreneur_draft(request)
+    if request.GET.get("via") == Channel.JAKI:
+        services.draft_set_channel(draft=draft, channel=Channel.JAKI)
+    payload = services.draft_payload(draft)
     for step in WIZARD_STEPS[:-1]:
         if not payload.get(step, {}).get("complete"):
             return redirect("registration:wizard_step", step=step)

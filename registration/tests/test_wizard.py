@@ -62,6 +62,14 @@ def test_wizard_walks_every_step_and_submits(
     assert any(registration.reference in m.body for m in mail.outbox)
 
 
+def test_registration_from_the_jaki_app_records_its_channel(client: Client, entrepreneur: User) -> None:
+    login(client, entrepreneur)
+    client.get(reverse("registration:wizard"), {"via": "jaki"})
+    fill_all_steps(client)
+    client.post(step_url("review"))
+    assert Registration.objects.get().channel == Channel.JAKI
+
+
 def test_draft_keeps_answers_between_visits_even_invalid_ones(client: Client, entrepreneur: User) -> None:
     login(client, entrepreneur)
     client.post(step_url("person"), person_data())
