@@ -196,15 +196,23 @@ class BusinessForm(forms.ModelForm[Business]):
 
 
 class DocumentsForm(forms.Form):
-    """One file field per required document; a field already filled earlier may stay empty."""
+    """One file field per document asked for; required ones must be there, unless uploaded earlier.
+    `offered_kinds` (default: the required ones) lets a form show every kind before the answers are known."""
 
-    def __init__(self, *args: Any, required_kinds: list[str], present: set[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        required_kinds: list[str],
+        present: set[str],
+        offered_kinds: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(DocumentKind.choices)
-        for kind in required_kinds:
+        for kind in offered_kinds or required_kinds:
             self.fields[kind] = forms.FileField(
                 label=labels[kind],
-                required=kind not in present,
+                required=kind in required_kinds and kind not in present,
                 help_text=_("Uploaded: choose a file only to replace it.")
                 if kind in present
                 else _("PDF, JPEG or PNG, at most 5 MB."),

@@ -17,7 +17,7 @@ from accounts.models import User
 from jakpreneur.pagination import paginate
 
 from . import selectors, services
-from .choices import Channel, Status
+from .choices import Channel, DocumentKind, Status
 from .eligibility import required_documents
 from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm, summary
 from .models import Draft, Registration
@@ -250,8 +250,15 @@ def assisted(request: HttpRequest) -> HttpResponse:
     person = PersonForm(data, prefix="person", initial={"kecamatan": _user(request).office_id, "jakarta_ktp": True})
     track = data.get("person-track", "") if data else ""
     business = BusinessForm(data, prefix="business", track=track, initial={"kecamatan": _user(request).office_id})
-    kinds = _required_kinds(person) if data else required_documents(track="pemula", jakarta_ktp=True)
-    documents = DocumentsForm(data, request.FILES or None, required_kinds=kinds, present=set(), prefix="documents")
+    kinds = _required_kinds(person) if data else []
+    documents = DocumentsForm(
+        data,
+        request.FILES or None,
+        required_kinds=kinds,
+        present=set(),
+        offered_kinds=DocumentKind.values,
+        prefix="documents",
+    )
     if request.method == "POST":
         if person.is_valid() & business.is_valid() & documents.is_valid():
             try:
@@ -271,7 +278,7 @@ def assisted(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/assisted.html",
-        {"person": person, "business": business, "documents": documents, "all_kinds": kinds},
+        {"person": person, "business": business, "documents": documents},
     )
 
 

@@ -137,3 +137,21 @@ def test_the_claim_link_works_once(client: Client, entrepreneur: User) -> None:
     assert again.context["validlink"] is False
     assert client.login(username=entrepreneur.email, password="Kedai-Kopi-2026")
     assert not client.login(username=entrepreneur.email, password=PASSWORD)
+
+
+def test_walk_in_documents_follow_the_answers(client: Client, mentor_tebet: User) -> None:
+    login(client, mentor_tebet)
+    page = client.get(reverse("registration:assisted"))
+    assert set(page.context["documents"].fields) == {
+        "ktp",
+        "plan_statement",
+        "development_plan_statement",
+        "ownership_proof",
+        "lurah_letter",
+    }
+    data = walk_in_post(track="naik_kelas")
+    data.update(prefixed("business", business_data(started_on="2021-03-01")))
+    response = client.post(reverse("registration:assisted"), data)
+    assert response.status_code == 200
+    assert set(response.context["documents"].errors) == {"development_plan_statement", "ownership_proof"}
+    assert not Participant.objects.exists()
