@@ -69,7 +69,7 @@ def fill(rows: int) -> None:
             "registration_participant",
             "accounts_user",
         ):
-            cursor.execute(f"TRUNCATE {table} CASCADE")  # noqa: S608 - fixed names
+            cursor.execute(f"TRUNCATE {table} CASCADE")
         cursor.execute("SELECT array_agg(id ORDER BY id) FROM geography_kecamatan")
         kecamatan = cursor.fetchone()[0]
         steps = [
@@ -127,7 +127,7 @@ def fill(rows: int) -> None:
             "registration_registration",
         ):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
-            cursor.execute(f"ANALYZE {table}")  # noqa: S608
+            cursor.execute(f"ANALYZE {table}")
     print(f"filled {rows:,} participants in {time.monotonic() - started:.0f} s")
 
 
