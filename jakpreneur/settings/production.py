@@ -1,22 +1,36 @@
 """Production: every secret and service comes from the environment; nothing has a default."""
 
+from cryptography.fernet import Fernet, MultiFernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env
 
-SECRET_KEY = env("SECRET_KEY")
-DATABASES = {"default": env.db("DATABASE_URL")}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+
+def required(name: str) -> str:
+    """An environment variable production cannot run without: unset or blank is refused with its name."""
+    value: str = env.str(name, default="").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set in production.")
+    return value
+
+
+SECRET_KEY = required("SECRET_KEY")
+DATABASES = {"default": env.db_url_config(required("DATABASE_URL"))}
+if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = required("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-NIK_ENCRYPTION_KEYS = env.list("NIK_ENCRYPTION_KEYS")
-NIK_HASH_KEY = env("NIK_HASH_KEY")
-if not NIK_ENCRYPTION_KEYS or not NIK_HASH_KEY:
-    raise ImproperlyConfigured("NIK_ENCRYPTION_KEYS and NIK_HASH_KEY must be set in production.")
+NIK_ENCRYPTION_KEYS = [key.strip() for key in required("NIK_ENCRYPTION_KEYS").split(",") if key.strip()]
+NIK_HASH_KEY = required("NIK_HASH_KEY")
+try:
+    MultiFernet([Fernet(key) for key in NIK_ENCRYPTION_KEYS])
+except ValueError as exc:
+    raise ImproperlyConfigured("NIK_ENCRYPTION_KEYS holds a key that is not a valid Fernet key.") from exc
+# Outgoing mail as one URL, e.g. smtp+tls://user:password@smtp.example.id:587 (django-environ's pattern).
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 
 DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["jakpreneur.jakarta.go.id"])

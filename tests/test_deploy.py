@@ -1,0 +1,1146 @@
+"""Deployment: the image and the compose stack name only real things, and production settings are safe to run.
+
+No Docker engine runs where these tests run, so they read the Dockerfile, .dockerignore and docker-compose.yml and
+check what those files name against the code: executables, modules, the Celery app and scheduler, management
+commands and their options, copied files, volumes and environment variables. Where it can be done without Docker
+they run the real thing: the build's collectstatic step on a copy of the build context, `manage.py check --deploy`,
+the image's gunicorn command probed by the image's HEALTHCHECK, and the worker's and beat's compose health checks.
+"""
+
+from __future__ import annotations
+
+import ast
+import http.client
+import json
+import os
+import posixpath
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+import yaml
+from celery import Celery
+from celery.app.utils import find_app
+from celery.beat import Scheduler, beat_nodename
+from celery.bin.celery import celery as celery_cli
+from celery.utils.imports import symbol_by_name
+from celery.utils.nodenames import default_nodename
+from celery.worker.control import Panel
+from click import Command, Option
+from cryptography.fernet import Fernet
+from django.apps import apps
+from django.core.management import CommandError, get_commands, load_command_class
+from django.urls import Resolver404, resolve
+from gunicorn.config import Config as GunicornConfig
+from gunicorn.util import import_app
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from tests.support.servers import free_port, throwaway_redis, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the virtualenv running this suite (.venv/bin): gunicorn, celery, python
+PRODUCTION_SETTINGS = "jakpreneur.settings.production"
+EXECUTABLES = {"gunicorn", "celery", "python"}  # what requirements.txt puts on the image's PATH for the portal
+SERVICES = ("postgres", "redis", "web", "worker", "beat")
+
+# What an operator supplies (in .env or the shell) for the compose file's required substitutions.
+OPERATOR_VARIABLES = {
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "POSTGRES_PASSWORD": secrets.token_hex(24),
+    "NIK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "NIK_HASH_KEY": secrets.token_hex(32),
+}
+
+
+# --- The Dockerfile ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instruction:
+    keyword: str
+    arguments: str
+
+
+@dataclass
+class Image:
+    """What the Dockerfile's final image is: base, environment, user, commands, and the steps that build it."""
+
+    base: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+    workdir: str = "/"
+    user: str | None = None
+    entrypoint: list[str] = field(default_factory=list)
+    cmd: list[str] = field(default_factory=list)
+    healthcheck: list[str] | None = None
+    healthcheck_options: dict[str, str] = field(default_factory=dict)
+    copies: list[list[str]] = field(default_factory=list)
+    runs: list[str] = field(default_factory=list)
+    exposed: list[str] = field(default_factory=list)
+
+
+def dockerfile_instructions() -> list[Instruction]:
+    """The Dockerfile's instructions with continuation lines joined; comments and blank lines dropped."""
+    instructions = []
+    logical = ""
+    for raw in (ROOT / "Dockerfile").read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue  # Docker drops comment and blank lines inside continued instructions too
+        if line.endswith("\\"):
+            logical += line[:-1] + " "
+            continue
+        keyword, _, arguments = (logical + line).partition(" ")
+        instructions.append(Instruction(keyword.upper(), arguments.strip()))
+        logical = ""
+    assert not logical, f"the Dockerfile ends inside a continued instruction: {logical}"
+    return instructions
+
+
+def exec_form(instruction: Instruction) -> list[str]:
+    assert instruction.arguments.startswith("["), (
+        f"{instruction.keyword} {instruction.arguments}: use the exec form [...], so that the process runs as PID 1 "
+        "and receives SIGTERM on `docker stop`"
+    )
+    argv = json.loads(instruction.arguments)
+    assert isinstance(argv, list), instruction
+    assert all(isinstance(word, str) for word in argv), instruction
+    return argv
+
+
+@cache
+def image() -> Image:
+    result = Image()
+    for instruction in dockerfile_instructions():
+        match instruction.keyword:
+            case "FROM":
+                result.base = instruction.arguments.split()[0]
+            case "ENV":
+                for assignment in shlex.split(instruction.arguments):
+                    name, equals, value = assignment.partition("=")
+                    assert equals, f"ENV {instruction.arguments}: write NAME=value"
+                    result.env[name] = value
+            case "WORKDIR":
+                result.workdir = posixpath.join(result.workdir, instruction.arguments)
+            case "USER":
+                result.user = instruction.arguments
+            case "ENTRYPOINT":
+                result.entrypoint = exec_form(instruction)
+            case "CMD":
+                result.cmd = exec_form(instruction)
+            case "HEALTHCHECK":
+                match = re.fullmatch(r"((?:--[a-z-]+=\S+\s+)*)CMD\s+(\[.*\])", instruction.arguments, re.DOTALL)
+                assert match, f"HEALTHCHECK {instruction.arguments}: expected [--option=value ...] CMD [...]"
+                result.healthcheck_options = dict(option[2:].split("=", 1) for option in match[1].split())
+                result.healthcheck = exec_form(Instruction("HEALTHCHECK", match[2]))
+            case "COPY" | "ADD":
+                result.copies.append([instruction.keyword, *shlex.split(instruction.arguments)])
+            case "RUN":
+                result.runs.append(instruction.arguments)
+            case "EXPOSE":
+                result.exposed += instruction.arguments.split()
+    return result
+
+
+def seconds(duration: str) -> float:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m|h)", duration)
+    assert match, f"not a Docker duration: {duration}"
+    return float(match[1]) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[match[2]]
+
+
+# --- The build context (.dockerignore) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IgnorePattern:
+    regex: re.Pattern[str]
+    exception: bool
+
+
+def pattern_regex(pattern: str) -> re.Pattern[str]:
+    """Docker's .dockerignore matching: `**` spans directories, `*` and `?` stay inside one path element."""
+    parts, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        elif pattern[index] == "[" and "]" in pattern[index:]:
+            end = pattern.index("]", index)
+            parts.append(pattern[index : end + 1])
+            index = end + 1
+        else:
+            parts.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(parts))
+
+
+@cache
+def dockerignore() -> tuple[IgnorePattern, ...]:
+    patterns = []
+    for raw in (ROOT / ".dockerignore").read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        exception = line.startswith("!")
+        pattern = posixpath.normpath(line.removeprefix("!").strip()).lstrip("/")
+        patterns.append(IgnorePattern(pattern_regex(pattern), exception))
+    return tuple(patterns)
+
+
+def excluded(path: str) -> bool:
+    """Whether Docker leaves `path` (relative to the context, with slashes) out of the build context."""
+    elements = path.split("/")
+    prefixes = ["/".join(elements[: count + 1]) for count in range(len(elements))]
+    result = False
+    for pattern in dockerignore():  # the last matching pattern decides; a match on a parent directory counts
+        if any(pattern.regex.fullmatch(prefix) for prefix in prefixes):
+            result = not pattern.exception
+    return result
+
+
+@cache
+def build_context() -> frozenset[str]:
+    """Every file Docker sends as the build context: the working tree less what .dockerignore excludes."""
+    files: set[str] = set()
+    for directory, dirnames, filenames in os.walk(ROOT):
+        relative = Path(directory).relative_to(ROOT).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        dirnames[:] = [name for name in dirnames if not excluded(prefix + name)]
+        files.update(prefix + name for name in filenames if not excluded(prefix + name))
+    return frozenset(files)
+
+
+def in_build_context(path: str) -> bool:
+    path = posixpath.normpath(path).lstrip("/")
+    if path == ".":
+        return bool(build_context())
+    return path in build_context() or any(name.startswith(path + "/") for name in build_context())
+
+
+# --- docker-compose.yml -----------------------------------------------------------------------------------------
+
+
+class MissingVariableError(Exception):
+    """A required ${NAME:?message} substitution had no value: compose refuses to start."""
+
+
+SUBSTITUTION = re.compile(r"\$(?:(?P<escaped>\$)|\{(?P<braced>[^}]*)\}|(?P<named>[A-Za-z_][A-Za-z0-9_]*))")
+BRACED = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<operator>:?[-?+])(?P<argument>.*))?", re.DOTALL)
+
+
+def interpolate(value: Any, variables: Mapping[str, str]) -> Any:
+    """Compose's variable substitution: $NAME, ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, $$."""
+
+    def substitute(match: re.Match[str]) -> str:
+        if match["escaped"]:
+            return "$"
+        if match["named"]:
+            return variables.get(match["named"], "")
+        braced = BRACED.fullmatch(match["braced"])
+        assert braced, f"unsupported substitution ${{{match['braced']}}}"
+        name, operator, argument = braced["name"], braced["operator"], braced["argument"]
+        current = variables.get(name)
+        if operator in (":?", "?") and (current is None or (operator == ":?" and not current)):
+            raise MissingVariableError(f"{name}: {argument}")
+        if operator == ":-":
+            return current or argument
+        if operator == "-":
+            return argument if current is None else current
+        if operator == ":+":
+            return argument if current else ""
+        if operator == "+":
+            return "" if current is None else argument
+        return current or ""
+
+    if isinstance(value, dict):
+        return {key: interpolate(item, variables) for key, item in value.items()}
+    if isinstance(value, list):
+        return [interpolate(item, variables) for item in value]
+    if isinstance(value, str):
+        return SUBSTITUTION.sub(substitute, value)
+    return value
+
+
+@cache
+def compose_document() -> dict[str, Any]:
+    document = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert isinstance(document, dict), "docker-compose.yml is not a mapping"
+    return document
+
+
+def compose(variables: Mapping[str, str] = OPERATOR_VARIABLES) -> dict[str, Any]:
+    interpolated: dict[str, Any] = interpolate(compose_document(), variables)
+    return interpolated
+
+
+def services() -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = compose()["services"]
+    return found
+
+
+def portal_services() -> dict[str, dict[str, Any]]:
+    """The services that run this project's image (built from the Dockerfile beside the compose file)."""
+    return {name: service for name, service in services().items() if "build" in service}
+
+
+def words(value: str | list[str]) -> list[str]:
+    return shlex.split(value) if isinstance(value, str) else [str(word) for word in value]
+
+
+def service_command(service: Mapping[str, Any]) -> list[str]:
+    """The argv a portal service's container runs: compose's entrypoint/command over the image's."""
+    if "entrypoint" in service:
+        return words(service["entrypoint"]) + words(service.get("command") or [])
+    command = words(service["command"]) if "command" in service else image().cmd
+    return [*image().entrypoint, *command]
+
+
+def service_environment(
+    service: Mapping[str, Any], variables: Mapping[str, str] = OPERATOR_VARIABLES
+) -> dict[str, str]:
+    """A portal container's environment: the image's ENV, then compose's `environment` (bare names pass through)."""
+    environment = dict(image().env) if "build" in service else {}
+    declared = service.get("environment") or {}
+    if isinstance(declared, list):
+        declared = dict(item.split("=", 1) if "=" in item else (item, None) for item in declared)
+    for name, value in declared.items():
+        if value is not None:
+            environment[name] = "true" if value is True else "false" if value is False else str(value)
+        elif name in variables:
+            environment[name] = variables[name]
+    return environment
+
+
+def expand_shell(script: str, environment: Mapping[str, str]) -> list[str]:
+    """A CMD-SHELL health check as the argv sh would run: $NAME/${NAME} expanded, no pipes or lists."""
+    expanded = re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda match: environment.get(match[1], ""), script)
+    argv = shlex.split(expanded)
+    assert not {"&&", "||", ";", "|"} & set(argv), f"health check runs more than one command: {script}"
+    return argv
+
+
+def service_healthcheck(service: Mapping[str, Any], environment: Mapping[str, str]) -> list[str] | None:
+    """The argv a service's health check runs (its own, else the image's HEALTHCHECK); None when it has none."""
+    check = service.get("healthcheck") or {}
+    if check.get("disable"):
+        return None
+    if "test" not in check:
+        inherited = image().healthcheck if "build" in service else None
+        return list(inherited) if inherited else None
+    test = ["CMD-SHELL", check["test"]] if isinstance(check["test"], str) else check["test"]
+    kind, *rest = test
+    if kind == "NONE":
+        return None
+    if kind == "CMD":
+        return [str(word) for word in rest]
+    assert kind == "CMD-SHELL", f"unknown health check form {test}"
+    return expand_shell(rest[0], environment)
+
+
+def container_environment(service: Mapping[str, Any]) -> dict[str, str]:
+    """What a health check sees inside the container: the service's environment plus Docker's HOSTNAME."""
+    return {**service_environment(service), "HOSTNAME": socket.gethostname()}
+
+
+# --- Checking that a command names real things ------------------------------------------------------------------
+
+
+def click_options(command: Command) -> dict[str, Option]:
+    return {
+        name: parameter
+        for parameter in command.params
+        if isinstance(parameter, Option)
+        for name in (*parameter.opts, *parameter.secondary_opts)
+    }
+
+
+def takes_value(option: Option) -> bool:
+    return not (option.is_flag or option.count)
+
+
+def check_gunicorn(arguments: list[str]) -> None:
+    parser = GunicornConfig().parser()
+    try:
+        parsed = parser.parse_args(arguments)
+    except SystemExit:
+        pytest.fail(f"gunicorn rejects the arguments {arguments}")
+    assert len(parsed.args) == 1, f"gunicorn needs exactly one WSGI application, got {parsed.args}"
+    application = import_app(parsed.args[0])
+    assert callable(application), f"{parsed.args[0]} is not a WSGI callable"
+
+
+def check_celery(arguments: list[str]) -> None:
+    global_options = click_options(celery_cli)
+    index, app_name = 0, None
+    while index < len(arguments) and arguments[index].startswith("-"):
+        name, equals, value = arguments[index].partition("=")
+        assert name in global_options, f"celery has no global option {name}"
+        if takes_value(global_options[name]) and not equals:
+            index += 1
+            value = arguments[index]
+        if name in ("-A", "--app"):
+            app_name = value
+        index += 1
+    assert app_name, f"celery {arguments}: name the app with -A"
+    app = find_app(app_name)
+    assert isinstance(app, Celery), f"-A {app_name} does not find a Celery app"
+    assert app.main == "jakpreneur", f"-A {app_name} finds the Celery app {app.main!r}"
+
+    assert index < len(arguments), f"celery {arguments}: no subcommand"
+    subcommand = arguments[index]
+    assert subcommand in celery_cli.commands, f"celery has no subcommand {subcommand!r}"
+    options = click_options(celery_cli.commands[subcommand])
+    rest, positionals, values = arguments[index + 1 :], [], {}
+    position = 0
+    while position < len(rest):
+        token = rest[position]
+        if token.startswith("-"):
+            name, equals, value = token.partition("=")
+            assert name in options, f"`celery {subcommand}` has no option {name}"
+            option = options[name]
+            if takes_value(option) and not equals:
+                position += 1
+                value = rest[position]
+            values[option.name] = value
+        else:
+            positionals.append(token)
+        position += 1
+
+    if "scheduler" in values:
+        scheduler = symbol_by_name(values["scheduler"])
+        assert isinstance(scheduler, type), f"{values['scheduler']} is not a class"
+        assert issubclass(scheduler, Scheduler), f"{values['scheduler']} is not a Celery beat scheduler"
+    if "loglevel" in values:
+        assert values["loglevel"].upper() in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "FATAL"}
+    if subcommand == "inspect":
+        assert positionals, "celery inspect: which command?"
+        assert positionals[0] in Panel.meta, f"celery inspect has no command {positionals[0]!r}"
+        assert Panel.meta[positionals[0]].type == "inspect", f"{positionals[0]} is a control, not an inspect command"
+
+
+def check_python(arguments: list[str]) -> None:
+    if arguments[:1] == ["-c"]:
+        compile(arguments[1], "<python -c>", "exec")
+        return
+    assert arguments[:1] == ["manage.py"], f"python {arguments}: expected manage.py <command> or -c <code>"
+    assert in_build_context("manage.py"), "manage.py is not in the build context"
+    assert len(arguments) > 1, "manage.py without a command"
+    name, options = arguments[1], arguments[2:]
+    commands = get_commands()
+    assert name in commands, f"manage.py has no command {name!r}"
+    parser = load_command_class(commands[name], name).create_parser("manage.py", name)
+    try:
+        parser.parse_args(options)
+    except (CommandError, SystemExit) as error:
+        pytest.fail(f"manage.py {name} rejects {options}: {error}")
+
+
+def check_command(argv: list[str]) -> None:
+    """Fail unless argv runs gunicorn, celery or python on a module, app or management command that exists."""
+    assert argv, "an empty command"
+    executable, *arguments = argv
+    assert executable in EXECUTABLES, f"{argv} runs {executable!r}; the image provides {sorted(EXECUTABLES)}"
+    checks: dict[str, Callable[[list[str]], None]] = {
+        "gunicorn": check_gunicorn,
+        "celery": check_celery,
+        "python": check_python,
+    }
+    checks[executable](arguments)
+
+
+def option_value(argv: list[str], *names: str) -> str | None:
+    for index, token in enumerate(argv):
+        name, equals, value = token.partition("=")
+        if name in names:
+            return value if equals else argv[index + 1]
+    return None
+
+
+# --- Running things as the container would ----------------------------------------------------------------------
+
+
+def process_environment(variables: Mapping[str, str]) -> dict[str, str]:
+    """A container-like environment: this virtualenv on PATH, nothing inherited but HOME, then `variables`."""
+    return {
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": os.environ.get("HOME", "/root"),
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **variables,
+    }
+
+
+def production_environment(**overrides: str | None) -> dict[str, str]:
+    """Production settings with every required variable set; an override of None unsets that variable."""
+    variables = {
+        "DJANGO_SETTINGS_MODULE": PRODUCTION_SETTINGS,
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": "postgres://jakpreneur:not-a-real-password@postgres:5432/jakpreneur",
+        "REDIS_URL": "redis://redis:6379/0",
+        "NIK_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "NIK_HASH_KEY": secrets.token_hex(32),
+    }
+    for name, value in overrides.items():
+        if value is None:
+            variables.pop(name, None)
+        else:
+            variables[name] = value
+    return process_environment(variables)
+
+
+def run(
+    argv: list[str], environment: Mapping[str, str], *, cwd: Path = ROOT, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=cwd, env=dict(environment), capture_output=True, text=True, timeout=timeout)
+
+
+def final_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        process.wait(timeout=5)
+
+
+@contextmanager
+def started(argv: list[str], environment: Mapping[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """argv running in its own process group, output to `log`; stopped (SIGTERM, then SIGKILL) on exit."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            argv, cwd=ROOT, env=dict(environment), stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+def tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-6000:] if log.exists() else "(no output)"
+
+
+# === Tests: docker-compose.yml ==================================================================================
+
+
+def test_compose_file_is_yaml_with_the_five_services() -> None:
+    document = compose_document()
+
+    assert set(SERVICES) <= set(document.get("services", {})), f"services: {sorted(document.get('services', {}))}"
+    assert document["services"]["postgres"]["image"] == "postgres:15"
+    assert document["services"]["redis"]["image"] == "redis:7"
+
+
+def test_web_worker_and_beat_run_the_portal_image() -> None:
+    portal = portal_services()
+
+    assert {"web", "worker", "beat"} <= set(portal)
+    for name, service in portal.items():
+        build = service["build"]
+        context = build if isinstance(build, str) else build.get("context", ".")
+        dockerfile = "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
+        assert (ROOT / context).resolve() == ROOT, f"{name} builds from {context}, not this project"
+        assert dockerfile == "Dockerfile", f"{name} builds {dockerfile}"
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat", "migrate"])
+def test_every_portal_service_command_exists(name: str) -> None:
+    service = services().get(name)
+    assert service is not None, f"no {name} service"
+
+    check_command(service_command(service))
+
+
+def test_web_serves_the_wsgi_application_with_gunicorn() -> None:
+    argv = service_command(services()["web"])
+
+    assert argv[0] == "gunicorn", argv
+    assert "jakpreneur.wsgi:application" in argv or "jakpreneur.wsgi" in argv, argv
+    assert option_value(argv, "--bind", "-b") == "0.0.0.0:8000", argv
+
+
+def test_worker_and_beat_run_the_jakpreneur_celery_app() -> None:
+    worker = service_command(services()["worker"])
+    beat = service_command(services()["beat"])
+
+    assert worker[0] == "celery" and option_value(worker, "-A", "--app") == "jakpreneur", worker
+    assert "worker" in worker, worker
+    assert beat[0] == "celery" and option_value(beat, "-A", "--app") == "jakpreneur", beat
+    assert "beat" in beat, beat
+    assert option_value(beat, "--scheduler", "-S") == "django_celery_beat.schedulers:DatabaseScheduler", beat
+
+
+def test_only_the_beat_service_schedules_and_it_runs_once() -> None:
+    for name, service in portal_services().items():
+        argv = service_command(service)
+        if name != "beat":
+            assert "beat" not in argv and "-B" not in argv and "--beat" not in argv, f"{name} also schedules: {argv}"
+    beat = services()["beat"]
+    assert beat.get("deploy", {}).get("replicas", 1) == 1
+    assert beat.get("scale", 1) == 1
+
+
+def test_migrations_run_before_the_portal_starts() -> None:
+    portal = portal_services()
+    migrating = [
+        name for name, service in portal.items() if service_command(service)[:3] == ["python", "manage.py", "migrate"]
+    ]
+    assert migrating, "no service runs `manage.py migrate`"
+    migrate = migrating[0]
+
+    assert portal[migrate].get("restart", "no") == "no", "the migrate step runs once"
+    assert portal[migrate]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in ("web", "worker", "beat"):
+        depends_on = portal[name]["depends_on"]
+        assert depends_on[migrate]["condition"] == "service_completed_successfully", name
+        assert depends_on["postgres"]["condition"] == "service_healthy", name
+        assert depends_on["redis"]["condition"] == "service_healthy", name
+
+
+def test_postgres_and_redis_have_health_checks_and_stay_private() -> None:
+    for name in ("postgres", "redis"):
+        service = services()[name]
+        argv = service_healthcheck(service, {"POSTGRES_USER": "jakpreneur", "POSTGRES_DB": "jakpreneur"})
+        assert argv, f"{name} has no health check"
+        assert argv[0] == {"postgres": "pg_isready", "redis": "redis-cli"}[name], argv
+        assert "ports" not in service, f"{name} is published on the host"
+
+
+def test_every_portal_service_runs_production_settings() -> None:
+    # manage.py and jakpreneur/celery.py fall back to the *local* settings (SQLite, tasks run in-process).
+    for name, service in portal_services().items():
+        environment = service_environment(service)
+        assert environment.get("DJANGO_SETTINGS_MODULE") == PRODUCTION_SETTINGS, name
+
+
+def test_the_portal_reaches_the_postgres_and_redis_services() -> None:
+    postgres = service_environment(services()["postgres"])
+
+    for name, service in portal_services().items():
+        environment = service_environment(service)
+        database = urlsplit(environment["DATABASE_URL"])
+        assert database.scheme in ("postgres", "postgresql"), name
+        assert (database.hostname, database.port or 5432) == ("postgres", 5432), name
+        assert unquote(database.username or "") == postgres["POSTGRES_USER"], name
+        assert unquote(database.password or "") == postgres["POSTGRES_PASSWORD"], name
+        assert database.path.lstrip("/") == postgres["POSTGRES_DB"], name
+        assert urlsplit(environment["REDIS_URL"]).hostname == "redis", name
+
+
+@pytest.mark.parametrize("variable", sorted(OPERATOR_VARIABLES))
+@pytest.mark.parametrize("value", [None, ""], ids=["unset", "empty"])
+def test_compose_refuses_to_start_without_each_secret(variable: str, value: str | None) -> None:
+    variables = {name: secret for name, secret in OPERATOR_VARIABLES.items() if name != variable}
+    if value is not None:
+        variables[variable] = value
+
+    with pytest.raises(MissingVariableError, match=variable):
+        compose(variables)
+
+
+def test_secrets_reach_every_portal_service() -> None:
+    for name, service in portal_services().items():
+        environment = service_environment(service)
+        for variable in ("SECRET_KEY", "NIK_ENCRYPTION_KEYS", "NIK_HASH_KEY"):
+            assert environment.get(variable) == OPERATOR_VARIABLES[variable], f"{name}: {variable}"
+
+
+def test_private_documents_live_on_a_named_volume_outside_static_files() -> None:
+    document = compose()
+    declared = document.get("volumes") or {}
+    mounted: dict[str, list[tuple[str, str]]] = {}
+    for name, service in document["services"].items():
+        for volume in service.get("volumes", []):
+            source, _, rest = str(volume).partition(":")
+            mounted.setdefault(source, []).append((name, rest.split(":")[0]))
+
+    for name in ("web", "worker"):
+        root = service_environment(document["services"][name])["PRIVATE_STORAGE_ROOT"]
+        sources = [source for source, targets in mounted.items() if (name, root) in targets]
+        assert sources, f"{name}: nothing is mounted at PRIVATE_STORAGE_ROOT={root}; documents would be lost"
+        assert sources[0] in declared, f"{name}: {sources[0]} at {root} is not a named volume"
+        assert all(target_service in portal_services() for target_service, _ in mounted[sources[0]]), (
+            f"{sources[0]} is mounted into a service that is not the portal"
+        )
+        static_root = posixpath.join(image().workdir, "staticfiles")
+        assert not root.startswith(static_root) and not static_root.startswith(root), root
+    assert "postgres-data" in declared and ("postgres", "/var/lib/postgresql/data") in mounted["postgres-data"]
+
+
+def test_services_that_do_not_serve_http_do_not_inherit_the_http_health_check() -> None:
+    for name, service in portal_services().items():
+        if service_command(service)[0] == "gunicorn":
+            continue
+        assert service_healthcheck(service, container_environment(service)) != image().healthcheck, (
+            f"{name} does not serve HTTP; the image's /healthz probe would mark it unhealthy forever"
+        )
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_portal_health_checks_run_real_commands(name: str) -> None:
+    service = services()[name]
+
+    argv = service_healthcheck(service, container_environment(service))
+
+    assert argv, f"{name} has no health check"
+    check_command(argv)
+
+
+@pytest.mark.parametrize(("name", "nodename"), [("worker", default_nodename), ("beat", beat_nodename)])
+def test_celery_health_checks_ping_the_node_their_service_runs(name: str, nodename: Callable[..., str]) -> None:
+    service = services()[name]
+    command = service_command(service)
+    check = service_healthcheck(service, container_environment(service))
+    assert check is not None
+
+    assert check[check.index("inspect") + 1] == "ping", check
+    node = nodename(option_value(command, "--hostname", "-n"))
+    assert option_value(check, "--destination", "-d") == node, f"{name} answers as {node}; the check pings {check}"
+    if name == "beat":
+        assert "--enable-remote-control" in command, "beat answers `inspect ping` only with --enable-remote-control"
+
+
+# === Tests: Dockerfile and build context ========================================================================
+
+
+def test_image_is_python_311_slim_running_as_an_unprivileged_user() -> None:
+    assert image().base == "python:3.11-slim"
+    assert image().user, "no USER: the portal would run as root"
+    user = str(image().user).split(":")[0]
+    assert user not in ("root", "0"), image().user
+    assert any("useradd" in step and user in step for step in image().runs), f"USER {user} is never created"
+
+
+def test_image_installs_requirements_txt_which_provides_the_executables() -> None:
+    assert any(re.search(r"pip install (.* )?-r requirements\.txt", step) for step in image().runs)
+    pinned = {
+        re.split(r"[\[=<>~ ]", line.strip(), maxsplit=1)[0].lower()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {"gunicorn", "celery", "django-celery-beat", "whitenoise"} <= pinned, sorted(pinned)
+    assert pinned & {"psycopg2-binary", "psycopg2", "psycopg", "psycopg-binary"}, "no PostgreSQL driver"
+
+
+def test_image_default_command_runs_gunicorn_on_port_8000() -> None:
+    argv = [*image().entrypoint, *image().cmd]
+
+    check_command(argv)
+    assert argv[0] == "gunicorn", argv
+    assert option_value(argv, "--bind", "-b") == "0.0.0.0:8000", argv
+    assert "8000" in image().exposed
+
+
+def test_image_runs_production_settings_and_keeps_documents_outside_the_code() -> None:
+    assert image().env.get("DJANGO_SETTINGS_MODULE") == PRODUCTION_SETTINGS
+    root = image().env.get("PRIVATE_STORAGE_ROOT", "")
+    assert root.startswith("/") and not root.startswith(image().workdir.rstrip("/") + "/"), root
+    assert any(root in step and "install -d" in step and "-m 0700" in step for step in image().runs), (
+        "PRIVATE_STORAGE_ROOT is not created owned by the portal user and closed to others"
+    )
+
+
+def test_image_copies_only_files_that_exist_in_the_build_context() -> None:
+    copies = [tokens for tokens in image().copies if not any(token.startswith("--from") for token in tokens)]
+    assert copies, "the Dockerfile copies nothing"
+
+    for keyword, *tokens in copies:
+        sources = [token for token in tokens if not token.startswith("--")][:-1]
+        assert sources, f"{keyword} {tokens}: no source"
+        for source in sources:
+            assert (ROOT / source).exists(), f"{keyword} {source}: no such file"
+            assert in_build_context(source), f"{keyword} {source}: .dockerignore leaves it out"
+
+
+def test_build_context_holds_what_the_portal_runs() -> None:
+    needed = ["manage.py", "requirements.txt", "jakpreneur/wsgi.py", "jakpreneur/celery.py", "templates", "static"]
+    needed += [
+        Path(config.path).relative_to(ROOT).as_posix()
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(ROOT) and not Path(config.path).is_relative_to(sys.prefix)
+    ]
+    needed += [
+        path.relative_to(ROOT).as_posix()
+        for path in ROOT.glob("*/migrations/*.py")
+        if not path.is_relative_to(sys.prefix)
+    ]
+    missing = [path for path in needed if not in_build_context(path)]
+
+    assert not missing, f"left out of the image: {missing}"
+
+
+def test_build_context_ships_compiled_translations() -> None:
+    # The image does not run compilemessages: every catalogue must come with its committed .mo.
+    catalogues = [path for path in build_context() if path.endswith(".po")]
+    missing = [path for path in catalogues if path[:-3] + ".mo" not in build_context()]
+
+    assert not missing, f"no compiled .mo in the image for {missing}"
+    assert not excluded("locale/id/LC_MESSAGES/django.mo")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".env",
+        "production.env",
+        ".git/config",
+        ".venv/bin/python",
+        "var/jakpreneur.sqlite3",
+        "var/private/documents/ktp.jpg",
+        "staticfiles/staticfiles.json",
+        "db.sqlite3",
+        "accounts/__pycache__/models.cpython-311.pyc",
+        "tests/test_deploy.py",
+        "accounts/tests/factories.py",
+        "conftest.py",
+        "bench/generate.py",
+        ".ci/run",
+    ],
+)
+def test_build_context_leaves_out_secrets_local_state_and_tests(path: str) -> None:
+    assert excluded(path)
+
+
+def test_build_context_holds_no_local_data() -> None:
+    leaked = [
+        path
+        for path in build_context()
+        if path.endswith((".sqlite3", ".env", ".pem", ".key")) or path.startswith(("var/", ".git/", ".venv/"))
+    ]
+
+    assert not leaked, leaked
+
+
+def requirements(path: Path) -> list[Requirement]:
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return [Requirement(line) for line in lines if line and not line.startswith("-")]
+
+
+def installed_by(wanted: list[Requirement]) -> set[str]:
+    """The distributions pip installs for these requirements, dependencies and extras included."""
+    seen: set[tuple[str, frozenset[str]]] = set()
+    pending = [(requirement.name, frozenset(requirement.extras)) for requirement in wanted]
+    while pending:
+        name, extras = pending.pop()
+        if (canonicalize_name(name), extras) in seen:
+            continue
+        seen.add((canonicalize_name(name), extras))
+        try:
+            dependencies = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for line in dependencies:
+            dependency = Requirement(line)
+            marker = dependency.marker
+            if marker is None or any(marker.evaluate({"extra": extra}) for extra in extras or {""}):
+                pending.append((dependency.name, frozenset(dependency.extras)))
+    return {name for name, _ in seen}
+
+
+def test_code_in_the_image_imports_only_what_the_image_installs() -> None:
+    in_image = installed_by(requirements(ROOT / "requirements.txt")) | {"pip", "setuptools", "wheel"}  # python:3.11
+    not_in_image = {
+        module
+        for module, distributions in metadata.packages_distributions().items()
+        if not any(canonicalize_name(distribution) in in_image for distribution in distributions)
+    }
+    test_code = re.compile(r"(^|\.)(tests|conftest)(\.|$)")
+    offenders = []
+    for path in sorted(build_context()):
+        if not path.endswith(".py"):
+            continue
+        for node in ast.walk(ast.parse((ROOT / path).read_text(), filename=path)):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            offenders += [
+                f"{path}: import {name}"
+                for name in names
+                if test_code.search(name) or name.split(".")[0] in not_in_image
+            ]
+
+    assert "factory" in not_in_image and "pytest" in not_in_image  # dev requirements are not in the image
+    assert not offenders, f"imports of test code or of packages requirements.txt does not install: {offenders}"
+
+
+def test_build_collectstatic_step_succeeds_in_the_build_context(tmp_path: Path) -> None:
+    steps = [step for step in image().runs if "collectstatic" in step]
+    assert len(steps) == 1, steps
+    tokens = shlex.split(steps[0])
+    assignments = dict(token.split("=", 1) for token in tokens if re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", token))
+    argv = [token for token in tokens if not re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", token)]
+    check_command(argv)
+    assert not set(assignments) & set(image().env), "a build-only value leaks into the image's ENV"
+    context = tmp_path / "context"
+    for path in build_context():
+        (context / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / path, context / path)
+
+    result = run([sys.executable, *argv[1:]], process_environment({**image().env, **assignments}), cwd=context)
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    manifest = json.loads((context / "staticfiles" / "staticfiles.json").read_text())["paths"]
+    ours = [path.removeprefix("static/") for path in build_context() if path.startswith("static/")]
+    assert "admin/css/base.css" in manifest
+    assert set(ours) <= set(manifest), sorted(set(ours) - set(manifest))
+
+
+def test_image_healthcheck_probes_the_health_endpoint_on_the_gunicorn_port() -> None:
+    argv = image().healthcheck
+    assert argv, "the Dockerfile has no HEALTHCHECK"
+    check_command(argv)
+    assert argv[:2] == ["python", "-c"], argv
+    url = re.search(r"http://127\.0\.0\.1:(\d+)(/[^'\"]*)", argv[2])
+    assert url, f"the health check requests no local URL: {argv[2]}"
+    port, path = url.groups()
+
+    assert option_value(image().cmd, "--bind", "-b") == f"0.0.0.0:{port}"
+    try:
+        match = resolve(path)
+    except Resolver404:
+        pytest.fail(f"the HEALTHCHECK requests {path}, which no URL pattern serves")
+    assert match.url_name == "healthz", match
+    assert seconds(image().healthcheck_options.get("timeout", "30s")) <= 10
+
+
+# === Tests: production settings ==================================================================================
+
+
+def test_check_deploy_passes_without_a_single_warning() -> None:
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_environment()
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    assert "System check identified no issues (0 silenced)." in output, output[-6000:]
+
+
+def test_check_deploy_passes_in_every_portal_service_environment(tmp_path: Path) -> None:
+    environments: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for name, service in portal_services().items():
+        # The image creates PRIVATE_STORAGE_ROOT; on this machine a temporary directory stands in for it.
+        variables = {**service_environment(service), "PRIVATE_STORAGE_ROOT": str(tmp_path)}
+        environments.setdefault(tuple(sorted(variables.items())), []).append(name)
+
+    for environment, names in environments.items():
+        result = run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            process_environment(dict(environment)),
+        )
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, f"{names}: {output[-6000:]}"
+        assert "System check identified no issues (0 silenced)." in output, f"{names}: {output[-6000:]}"
+
+
+LOAD_SETTINGS = "import django; django.setup(); from django.conf import settings; print(settings.SETTINGS_MODULE)"
+
+
+def test_production_settings_load_with_every_required_variable() -> None:
+    result = run([sys.executable, "-c", LOAD_SETTINGS], production_environment())
+
+    assert result.returncode == 0, result.stderr[-6000:]
+    assert result.stdout.strip() == PRODUCTION_SETTINGS
+
+
+@pytest.mark.parametrize(
+    "variable", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "NIK_ENCRYPTION_KEYS", "NIK_HASH_KEY"]
+)
+@pytest.mark.parametrize("value", [None, ""], ids=["unset", "empty"])
+def test_production_settings_refuse_to_load_without(variable: str, value: str | None) -> None:
+    result = run([sys.executable, "-c", LOAD_SETTINGS], production_environment(**{variable: value}))
+
+    error = final_line(result.stderr)
+    assert result.returncode != 0, f"production settings loaded with {variable}={value!r}"
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr[-3000:]
+    assert variable in error, error
+
+
+def test_production_settings_refuse_sqlite(tmp_path: Path) -> None:
+    result = run(
+        [sys.executable, "-c", LOAD_SETTINGS],
+        production_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}"),
+    )
+
+    error = final_line(result.stderr)
+    assert result.returncode != 0, "production settings accepted SQLite"
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr[-3000:]
+    assert "PostgreSQL" in error, error
+
+
+# === Tests: the image's command and health checks, run for real =================================================
+
+
+def healthcheck_against(port: int) -> list[str]:
+    """The image's HEALTHCHECK argv, pointed at a gunicorn listening on `port` instead of 8000."""
+    argv = list(image().healthcheck or [])
+    assert argv[:2] == ["python", "-c"] and "127.0.0.1:8000" in argv[2], argv
+    return [sys.executable, "-c", argv[2].replace("127.0.0.1:8000", f"127.0.0.1:{port}")]
+
+
+def answers_http(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/healthz")
+        connection.getresponse().read()
+    except OSError:
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+@contextmanager
+def image_command_serving(environment: Mapping[str, str], tmp_path: Path) -> Iterator[int]:
+    """The image's CMD (gunicorn) on a free local port instead of 0.0.0.0:8000; yields the port once it answers."""
+    port = free_port()
+    argv = [*image().entrypoint, *image().cmd]
+    bind = argv.index("--bind") + 1
+    argv[bind] = f"127.0.0.1:{port}"
+    log = tmp_path / "gunicorn.log"
+    with started([str(BIN / argv[0]), *argv[1:]], environment, log) as process:
+
+        def ready() -> bool:
+            assert process.poll() is None, f"gunicorn exited\n{tail(log)}"
+            return answers_http(port)
+
+        wait_until(ready, timeout=60, interval=0.2, describe=lambda: tail(log))
+        yield port
+
+
+def database_url() -> str:
+    """A DATABASE_URL for the test database this process uses (set up by pytest-django)."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    credentials = quote(database["USER"] or "", safe="")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    host = quote(database["HOST"] or "127.0.0.1", safe="")
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{quote(database['NAME'], safe='')}"
+
+
+def portal_environment(broker_url: str, tmp_path: Path, **variables: str) -> dict[str, str]:
+    """The web container's environment, with the database and broker this test provides."""
+    return process_environment(
+        {
+            **image().env,
+            **OPERATOR_VARIABLES,
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": broker_url,
+            "PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
+            "WEB_CONCURRENCY": "1",
+            **variables,
+        }
+    )
+
+
+def probe(argv: list[str], environment: Mapping[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    try:
+        return run(argv, environment, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, 1, "", f"timed out after {timeout}s (Docker counts a failure)")
+
+
+@pytest.mark.fault
+@pytest.mark.django_db  # the test database exists (a subprocess connects to it)
+def test_image_healthcheck_passes_while_database_and_broker_answer_and_fails_without_the_broker(
+    tmp_path: Path,
+) -> None:
+    # No ALLOWED_HOSTS: production's default host; the probe must name it and get past the HTTPS redirect.
+    timeout = 2 * seconds(image().healthcheck_options.get("timeout", "30s"))  # twice Docker's: a busy CI machine
+    with throwaway_redis() as broker:
+        environment = portal_environment(broker.url, tmp_path)
+        with image_command_serving(environment, tmp_path) as port:
+            healthy = probe(healthcheck_against(port), environment, timeout)
+            assert healthy.returncode == 0, healthy.stderr[-3000:] + tail(tmp_path / "gunicorn.log")
+
+            broker.stop()
+            unhealthy = probe(healthcheck_against(port), environment, timeout)
+
+    assert unhealthy.returncode != 0, "the health check passed with the broker down"
+
+
+@pytest.mark.fault
+@pytest.mark.django_db  # the test database exists (a subprocess connects to it)
+@pytest.mark.parametrize("allowed_hosts", [".jakpreneur.example.id,localhost", "portal.example.id"])
+def test_image_healthcheck_names_a_host_the_portal_accepts(allowed_hosts: str, tmp_path: Path) -> None:
+    timeout = 2 * seconds(image().healthcheck_options.get("timeout", "30s"))
+    with throwaway_redis() as broker:
+        environment = portal_environment(broker.url, tmp_path, ALLOWED_HOSTS=allowed_hosts)
+        with image_command_serving(environment, tmp_path) as port:
+            result = probe(healthcheck_against(port), environment, timeout)
+
+    assert result.returncode == 0, result.stderr[-3000:] + tail(tmp_path / "gunicorn.log")
+
+
+@pytest.mark.fault
+@pytest.mark.django_db(transaction=True)  # beat writes its schedule; the flush afterwards removes it
+@pytest.mark.parametrize("name", ["worker", "beat"])
+def test_celery_service_passes_its_compose_health_check(name: str, tmp_path: Path) -> None:
+    service = services()[name]
+    argv = service_command(service)
+    if name == "worker":
+        argv += ["--concurrency", "1"]  # the compose default is one process per CPU
+    check = service_healthcheck(service, container_environment(service))
+    assert check is not None
+    with throwaway_redis() as broker:
+        environment = process_environment(
+            {
+                **service_environment(service),
+                "DATABASE_URL": database_url(),
+                "REDIS_URL": broker.url,
+                "PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
+                "HOSTNAME": socket.gethostname(),
+            }
+        )
+        log = tmp_path / f"{name}.log"
+        with started([str(BIN / argv[0]), *argv[1:]], environment, log) as process:
+            results: list[subprocess.CompletedProcess[str]] = []
+
+            def healthy() -> bool:
+                assert process.poll() is None, f"{name} exited\n{tail(log)}"
+                results.append(probe([str(BIN / check[0]), *check[1:]], environment, timeout=30))
+                return results[-1].returncode == 0
+
+            wait_until(
+                healthy,
+                timeout=90,
+                interval=1,
+                describe=lambda: f"{results[-1].stdout}{results[-1].stderr}\n{tail(log)}" if results else tail(log),
+            )
