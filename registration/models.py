@@ -48,7 +48,11 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        indexes = [models.Index(fields=["kecamatan", "-created_at"], name="participant_kec_created")]
+        indexes = [
+            # the newest-first participant lists: the whole program, and one kecamatan
+            models.Index(fields=["-created_at", "-id"], name="participant_created"),
+            models.Index(fields=["kecamatan", "-created_at", "-id"], name="participant_kec_created"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(jakarta_ktp=True) | ~Q(non_jakarta_basis=""), name="participant_non_jakarta_has_basis"
