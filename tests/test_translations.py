@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import translation
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "id" / "LC_MESSAGES"
-IGNORE = [".venv", "var", "staticfiles", "test-artifacts", "static/vendor", "node_modules"]
+SKIP = [".venv", ".git", "var", "staticfiles", "test-artifacts", "vendor", "node_modules", "__pycache__", "*_cache"]
 
 
 def entries(po: polib.POFile) -> dict[str, str]:
@@ -21,17 +21,18 @@ def entries(po: polib.POFile) -> dict[str, str]:
 
 
 def test_every_marked_string_has_an_indonesian_translation(tmp_path: Path) -> None:
-    """Collect the strings the code marks today (makemessages), merged into a copy of the catalogue."""
-    (tmp_path / "id" / "LC_MESSAGES").mkdir(parents=True)
-    shutil.copy(CATALOGUE / "django.po", tmp_path / "id" / "LC_MESSAGES" / "django.po")
+    """Collect the strings the code marks today (makemessages) in a copy of the source tree, merged into its
+    copy of the catalogue, so that the real catalogue is never touched."""
+    source = tmp_path / "src"
+    shutil.copytree(settings.BASE_DIR, source, ignore=shutil.ignore_patterns(*SKIP))
     cwd = os.getcwd()
-    os.chdir(settings.BASE_DIR)
+    os.chdir(source)
     try:
-        with override_settings(LOCALE_PATHS=[str(tmp_path)]):
-            call_command("makemessages", locale=["id"], ignore_patterns=IGNORE, no_obsolete=True, verbosity=0)
+        with override_settings(LOCALE_PATHS=[str(source / "locale")]):
+            call_command("makemessages", locale=["id"], no_obsolete=True, verbosity=0)
     finally:
         os.chdir(cwd)
-    merged = polib.pofile(str(tmp_path / "id" / "LC_MESSAGES" / "django.po"))
+    merged = polib.pofile(str(source / "locale" / "id" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in merged.untranslated_entries()] + [e.msgid for e in merged.fuzzy_entries()]
     assert not missing, f"{len(missing)} strings lack an Indonesian translation, e.g. {missing[:10]}"
 
