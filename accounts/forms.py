@@ -15,7 +15,7 @@ class LoginForm(AuthenticationForm):
         label=_("Email or mobile number"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
     )
     error_messages = {
-        "invalid_login": _("The email/mobile number or password is wrong. / Email/nomor HP atau kata sandi salah."),
+        "invalid_login": _("The email/mobile number or password is wrong."),
         "inactive": _("This account is inactive."),
     }
 

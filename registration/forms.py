@@ -3,7 +3,9 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -195,6 +197,10 @@ class BusinessForm(forms.ModelForm[Business]):
         return data
 
 
+def document_hint() -> str:
+    return _("PDF, JPEG or PNG, at most %(limit)s.") % {"limit": filesizeformat(settings.DOCUMENT_MAX_BYTES)}
+
+
 class DocumentsForm(forms.Form):
     """One file field per document asked for; required ones must be there, unless uploaded earlier.
     `offered_kinds` (default: the required ones) lets a form show every kind before the answers are known."""
@@ -213,9 +219,7 @@ class DocumentsForm(forms.Form):
             self.fields[kind] = forms.FileField(
                 label=labels[kind],
                 required=kind in required_kinds and kind not in present,
-                help_text=_("Uploaded: choose a file only to replace it.")
-                if kind in present
-                else _("PDF, JPEG or PNG, at most 5 MB."),
+                help_text=_("Uploaded: choose a file only to replace it.") if kind in present else document_hint(),
                 widget=forms.ClearableFileInput(
                     attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
                 ),

@@ -15,14 +15,15 @@ from accounts.models import User
 from .choices import Status
 from .models import Draft, Registration
 
-STEPS: list[tuple[str, Promise, Promise]] = [
-    ("P1", _("Registration"), _("Pendaftaran")),
-    ("P2", _("Training"), _("Pelatihan")),
-    ("P3", _("Mentoring"), _("Pendampingan")),
-    ("P4", _("Licensing"), _("Perizinan")),
-    ("P5", _("Marketing"), _("Pemasaran")),
-    ("P6", _("Financial reporting"), _("Pelaporan Keuangan")),
-    ("P7", _("Capital"), _("Permodalan")),
+# Each step: its code, its title in the user's language, and the program's own (Indonesian) name.
+STEPS: list[tuple[str, Promise, str]] = [
+    ("P1", _("Registration"), "Pendaftaran"),
+    ("P2", _("Training"), "Pelatihan"),
+    ("P3", _("Mentoring"), "Pendampingan"),
+    ("P4", _("Licensing"), "Perizinan"),
+    ("P5", _("Marketing"), "Pemasaran"),
+    ("P6", _("Financial reporting"), "Pelaporan Keuangan"),
+    ("P7", _("Capital"), "Permodalan"),
 ]
 
 
@@ -47,7 +48,7 @@ class StepStatus:
 class JourneyStep:
     code: str
     title: Promise
-    title_id: Promise
+    title_id: str
     status: StepStatus
 
 

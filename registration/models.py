@@ -74,7 +74,9 @@ class Participant(models.Model):
 class Business(models.Model):
     """The participant's business: running (naik kelas) or planned (pemula). Baseline figures at registration."""
 
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="business")
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="business", verbose_name=_("participant")
+    )
     name = models.CharField(_("business name"), max_length=150)
     sector = models.CharField(_("sector"), max_length=12, choices=Sector.choices)
     started_on = models.DateField(_("started on"), null=True, blank=True)
@@ -100,7 +102,9 @@ class Business(models.Model):
 class Registration(models.Model):
     """The P1 application of a participant: how it came in, and where verification stands."""
 
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="registration")
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="registration", verbose_name=_("participant")
+    )
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     registered_by = models.ForeignKey(
@@ -132,7 +136,9 @@ class Registration(models.Model):
 class RegistrationDecision(models.Model):
     """One verification decision: who decided what, when and why. Never edited."""
 
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="decisions")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("registration")
+    )
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(
@@ -158,9 +164,14 @@ class Draft(models.Model):
     """The online wizard's draft, one per account, kept between visits. Its answers are personal data, so the
     whole of them is stored encrypted."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_draft")
-    payload = EncryptedTextField(default="{}")
-    updated_at = models.DateTimeField(auto_now=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="registration_draft",
+        verbose_name=_("account"),
+    )
+    payload = EncryptedTextField(_("answers"), default="{}")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("registration draft")
@@ -178,17 +189,26 @@ def document_path(instance: "Document", filename: str) -> str:
 class Document(models.Model):
     """An uploaded document, of a draft or of a participant. Served only through a permission-checked view."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("participant"),
     )
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, null=True, blank=True, related_name="documents", verbose_name=_("draft")
+    )
     kind = models.CharField(_("document"), max_length=32, choices=DocumentKind.choices)
-    file = models.FileField(upload_to=document_path, max_length=200)
-    content_type = models.CharField(max_length=32)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    content_type = models.CharField(_("file type"), max_length=32)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"))
 
     class Meta:
         verbose_name = _("document")
