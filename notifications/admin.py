@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.phone import normalize_phone
 
 from .models import Message
-from .rendering import MESSAGE_TEMPLATES
+from .rendering import message_templates
 
 MESSAGE_FIELDS = (
     "recipient",
@@ -36,7 +36,7 @@ class TemplateFilter(admin.SimpleListFilter):
     parameter_name = "template"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, str]]:
-        return [(key, key) for key in sorted(MESSAGE_TEMPLATES)]
+        return [(key, key) for key in sorted(message_templates())]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()

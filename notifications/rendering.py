@@ -1,6 +1,6 @@
 """Turning an outbox row into the subject and body a person reads, in the message's language."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -9,15 +9,22 @@ from django.utils import translation
 
 from .models import Message
 
-# Every message template and the context keys it needs. A template here has
-# notifications/messages/<key>.subject.txt and <key>.body.txt.
-MESSAGE_TEMPLATES: Final[Mapping[str, frozenset[str]]] = {
-    "registration_received": frozenset({"full_name", "reference"}),
-    "registration_approved": frozenset({"full_name", "reference"}),
-    "registration_needs_fix": frozenset({"full_name", "reference", "reason"}),
-    "registration_rejected": frozenset({"full_name", "reference", "reason"}),
-    "account_claim": frozenset({"full_name", "link"}),
-}
+# Every message template and the context keys it needs. Each app registers its own in AppConfig.ready() and
+# ships templates/notifications/messages/<key>.subject.txt and <key>.body.txt, so this app knows none of them.
+_templates: dict[str, frozenset[str]] = {}
+
+
+def register_message(key: str, *, context: Iterable[str]) -> None:
+    """Declare a message template and the context keys every use of it must give."""
+    keys = frozenset(context)
+    if _templates.get(key, keys) != keys:
+        raise ValueError(f"Message template {key!r} is registered twice with different context keys.")
+    _templates[key] = keys
+
+
+def message_templates() -> Mapping[str, frozenset[str]]:
+    return dict(_templates)
+
 
 # Context keys that would carry a NIK: a NIK never goes into a message or the outbox.
 FORBIDDEN_CONTEXT_KEYS: Final = frozenset({"nik", "nik_number", "ktp", "ktp_number"})
@@ -38,7 +45,7 @@ class OutgoingMessage:
 
 def check_template_context(template: str, context: Mapping[str, Any]) -> None:
     """Raise ValueError when the template is unknown, a context key is missing or a key would carry a NIK."""
-    required = MESSAGE_TEMPLATES.get(template)
+    required = _templates.get(template)
     if required is None:
         raise ValueError(f"Unknown message template {template!r}.")
     missing = required - context.keys()

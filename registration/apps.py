@@ -7,6 +7,12 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("P1 Registration")
 
     def ready(self) -> None:
+        from notifications.rendering import register_message
+
         from . import journey
 
         journey.register(journey.RegistrationStep())
+        for key in ("registration_received", "registration_approved"):
+            register_message(key, context={"full_name", "reference"})
+        for key in ("registration_needs_fix", "registration_rejected"):
+            register_message(key, context={"full_name", "reference", "reason"})
