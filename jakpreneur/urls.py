@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include("accounts.urls")),
     path("", include("registration.urls")),
+    path("", include("training.urls")),
+    path("", include("mentoring.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -18,6 +18,7 @@ from .choices import Channel, Decision, Status
 from .eligibility import required_documents
 from .forms import BusinessForm, PersonForm, already_registered_error
 from .models import Document, Draft, Participant, Registration, RegistrationDecision
+from .signals import registration_approved
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 STATUS_CHANGED = gettext_lazy("This registration is no longer in the state you saw: someone acted on it already.")
@@ -226,6 +227,8 @@ def registration_decide(*, registration: Registration, decision: str, reason: st
     locked.last_reason = reason
     locked.save(update_fields=["status", "decided_at", "last_reason"])
     participant = locked.participant
+    if status == Status.APPROVED:
+        registration_approved.send(sender=Registration, registration=locked, acting_user=acting_user)
     notify(
         template=template,
         context={"full_name": participant.full_name, "reference": locked.reference, "reason": reason},

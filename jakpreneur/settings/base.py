@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
+from celery.schedules import crontab
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,10 @@ INSTALLED_APPS = [
     "geography",
     "notifications",
     "registration",
+    "partners",
+    "training",
+    "mentoring",
+    "finance",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +154,14 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-messages": {
         "task": "notifications.tasks.dispatch_pending_messages",
         "schedule": OUTBOX_DISPATCH_SECONDS,
+    },
+    "training-session-reminders": {
+        "task": "training.tasks.send_session_reminders",
+        "schedule": crontab(hour=8, minute=0),  # Asia/Jakarta: the day before a session
+    },
+    "mentoring-follow-up-reminders": {
+        "task": "mentoring.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

@@ -166,3 +166,22 @@ def test_participant_page_runs_a_fixed_number_of_queries(
     login(client, secretariat_tebet)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("registration:participant", args=[registration.participant_id])).status_code == 200
+
+
+def test_approval_tells_the_other_apps_in_the_same_transaction(agency_staff: User) -> None:
+    from registration.signals import registration_approved
+
+    heard: list[Any] = []
+
+    def receiver(sender: Any, registration: Any, acting_user: User, **kwargs: Any) -> None:
+        heard.append((registration.status, acting_user))
+
+    registration_approved.connect(receiver)
+    try:
+        registration = RegistrationFactory()
+        registration_decide(registration=registration, decision=Decision.APPROVE, reason="", acting_user=agency_staff)
+        rejected = RegistrationFactory()
+        registration_decide(registration=rejected, decision=Decision.REJECT, reason="no", acting_user=agency_staff)
+    finally:
+        registration_approved.disconnect(receiver)
+    assert heard == [(Status.APPROVED, agency_staff)]
