@@ -17,6 +17,19 @@ apt_install() {
 
 PYTHON="${PYTHON:-python3}"
 
+# WeasyPrint (certificates as PDF) needs Pango from the system.
+pdf_libs_present() { ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so"; }
+ensure_pdf_libs() {
+  pdf_libs_present && return 0
+  if can_apt; then
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+  elif [ "${1:-}" = required ]; then
+    die "missing Pango for PDF certificates: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+  else
+    say "warning: without Pango (libpango-1.0-0 libpangoft2-1.0-0) certificate PDFs cannot be made"
+  fi
+}
+
 ensure_venv() {
   local requirements="$1"
   command -v "$PYTHON" >/dev/null || apt_install python3
