@@ -3,6 +3,7 @@ through the notifications outbox in the same transaction."""
 
 import json
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -67,10 +68,7 @@ def document_attach(
     """Store a checked upload under a server-made name, replacing an earlier document of the same kind."""
     owner = {"draft": draft} if draft is not None else {"participant": participant}
     with transaction.atomic():
-        for old in Document.objects.select_for_update().filter(kind=kind, **owner):
-            old_file = old.file
-            old.delete()
-            transaction.on_commit(lambda f=old_file: f.delete(save=False))  # type: ignore[misc]
+        _documents_delete(Document.objects.select_for_update().filter(kind=kind, **owner))
         document = Document(
             kind=kind,
             content_type=content_type,
@@ -82,6 +80,14 @@ def document_attach(
         document.file.save("upload", upload, save=False)
         document.save()
     return document
+
+
+def _documents_delete(documents: Iterable[Document]) -> None:
+    """Delete documents; their files go once the transaction commits (a rollback keeps them)."""
+    for document in documents:
+        stored = document.file
+        document.delete()
+        transaction.on_commit(lambda f=stored: f.delete(save=False))  # type: ignore[misc]
 
 
 # --- submission -------------------------------------------------------------------------------------------------
@@ -168,6 +174,7 @@ def registration_submit_draft(*, draft: Draft, acting_user: User) -> Registratio
     Document.objects.filter(pk__in=[d.pk for d in documents if d.kind in needed]).update(
         draft=None, participant=registration.participant
     )
+    _documents_delete(d for d in documents if d.kind not in needed)  # left from answers changed since
     draft.delete()
     return registration
 

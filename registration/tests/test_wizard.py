@@ -209,3 +209,24 @@ def test_wizard_pages_run_a_fixed_number_of_queries(
     fill_all_steps(client)
     with django_assert_max_num_queries(16):  # type: ignore[operator]
         assert client.get(step_url(step)).status_code == 200
+
+
+def test_a_document_no_longer_needed_is_deleted_with_its_file(
+    client: Client, entrepreneur: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    login(client, entrepreneur)
+    lurah = person_data(
+        nik="3273015708900001", jakarta_ktp="False", non_jakarta_basis="lurah_letter", domicile_since="2020-01-01"
+    )
+    client.post(step_url("person"), lurah)
+    client.post(step_url("documents"), {"ktp": upload(), "plan_statement": upload(), "lurah_letter": upload()})
+    letter = Document.objects.get(kind="lurah_letter")
+    path = letter.file.path
+    client.post(step_url("person"), person_data())  # now with a Jakarta KTP: no letter needed
+    client.post(step_url("business"), business_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(step_url("review"))
+    assert set(Document.objects.values_list("kind", flat=True)) == {"ktp", "plan_statement"}
+    import os
+
+    assert not os.path.exists(path)
