@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jakpreneur.pagination import LargeTablePaginator
 
 from . import permissions
-from .models import User
+from .models import Role, User
 
 
 class ProgramAdmin(admin.ModelAdmin[Any]):
@@ -58,10 +58,29 @@ class UserAdmin(ProgramAdmin, BaseUserAdmin[User]):
             },
         ),
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "language"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Agency staff manage program accounts (entrepreneurs, mentors, secretariat, partners); accounts with
+        admin access or a program-wide role stay with administrators, so nobody can raise their own reach."""
+        if not super().has_change_permission(request, obj):
+            return False
+        return request.user.is_superuser or obj is None or not is_privileged(obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += ["is_superuser", "groups", "user_permissions"]
+            readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return readonly
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [(role.value, role.label) for role in Role if role not in PRIVILEGED_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+PRIVILEGED_ROLES = (Role.AGENCY, Role.ADMINISTRATOR)
+
+
+def is_privileged(user: User) -> bool:
+    return user.is_superuser or user.is_staff or user.role in PRIVILEGED_ROLES

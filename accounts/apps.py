@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from notifications.rendering import register_message
 
-        register_message("account_claim", context={"full_name", "link"})
+        register_message("account_claim", context={"full_name", "link"}, secret={"link"})

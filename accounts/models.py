@@ -3,6 +3,7 @@ the kecamatan office they work from."""
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -57,6 +58,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         related_name="staff",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="id",
+        help_text=_("Messages to this person are written in it."),
     )
     is_staff = models.BooleanField(_("admin access"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -1,5 +1,6 @@
 """Writes on accounts."""
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
@@ -20,21 +21,27 @@ def set_password_path(user: User) -> str:
     return reverse("accounts:set_password", kwargs={"uidb64": uid, "token": token})
 
 
-@transaction.atomic
-def account_send_claim_link(*, login: str, base_url: str) -> bool:
-    """Send a set-password link to the account an email or mobile number belongs to.
+def account_claim_notify(*, user: User, channel: Channel | None = None) -> None:
+    """Queue a set-password link to the user (by SMS when they have a phone, else by email, unless told)."""
+    if channel is None:
+        channel = Channel.SMS if user.phone else Channel.EMAIL
+    notify(
+        template="account_claim",
+        context={"full_name": user.full_name, "link": settings.SITE_URL + set_password_path(user)},
+        user=user,
+        channels=[channel],
+    )
 
-    The link goes only to that address, through the outbox. Returns whether an account was found; callers
-    must not tell the user, so that nobody can probe which numbers are registered.
+
+@transaction.atomic
+def account_send_claim_link(*, login: str) -> bool:
+    """Send a set-password link to the account an email or mobile number belongs to, on that same channel.
+
+    Returns whether an account was found; callers must not tell the user, so that nobody can probe which
+    numbers are registered.
     """
     user = find_user_by_login(login)
     if user is None or not user.is_active:
         return False
-    via_email = "@" in login
-    notify(
-        template="account_claim",
-        context={"full_name": user.full_name, "link": base_url + set_password_path(user)},
-        user=user,
-        channels=[Channel.EMAIL if via_email else Channel.SMS],
-    )
+    account_claim_notify(user=user, channel=Channel.EMAIL if "@" in login else Channel.SMS)
     return True

@@ -1,13 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views import i18n
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import ClaimAccountForm, LoginForm, SignupForm
+from .models import User
 from .services import account_send_claim_link
 
 
@@ -23,6 +27,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        form.instance.language = translation.get_language() or settings.LANGUAGE_CODE
         user = form.save()
         login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
         messages.success(request, _("Your account is ready. Now fill in your registration."))
@@ -30,12 +35,22 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice for the messages a logged-in user gets."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def claim_account(request: HttpRequest) -> HttpResponse:
     """Walk-ins registered at an office (and anyone who forgot a password) ask for a set-password link."""
     form = ClaimAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        account_send_claim_link(login=form.cleaned_data["login"], base_url=request.build_absolute_uri("/")[:-1])
+        account_send_claim_link(login=form.cleaned_data["login"])
         return render(request, "accounts/claim_sent.html")
     return render(request, "accounts/claim.html", {"form": form})
 

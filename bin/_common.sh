@@ -1,5 +1,6 @@
 # Shared by bin/run and bin/test: a virtual environment with the project's requirements.
 set -euo pipefail
+export LANG="${LANG:-C.UTF-8}" LC_ALL="${LC_ALL:-C.UTF-8}"  # a database cluster created here gets UTF-8
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 

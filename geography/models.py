@@ -24,7 +24,7 @@ class Kecamatan(models.Model):
 
     code = models.CharField(_("code"), max_length=8, unique=True)
     name = models.CharField(_("name"), max_length=64)
-    wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="kecamatan")
+    wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="kecamatan", verbose_name=_("wilayah"))
 
     class Meta:
         ordering = ["name"]
@@ -46,7 +46,9 @@ class Kelurahan(models.Model):
 
     code = models.CharField(_("code"), max_length=13, unique=True)
     name = models.CharField(_("name"), max_length=64)
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan")
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="kelurahan", verbose_name=_("kecamatan")
+    )
 
     class Meta:
         ordering = ["name"]

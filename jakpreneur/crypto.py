@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 
 
@@ -55,6 +55,12 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         if value is None or value == "":
             return value
         return decrypt(value)
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        """Ciphertexts differ each time: only `isnull` means anything; any other lookup is a mistake."""
+        if lookup_name != "isnull":
+            raise FieldError(f"An encrypted field cannot be searched with {lookup_name!r}; use its keyed hash.")
+        return super().get_lookup(lookup_name)
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)

@@ -30,9 +30,12 @@ class Page(Generic[M]):
         return self.number - 1
 
 
+MAX_PAGE = 10_000  # beyond, a filter serves better than paging; and an absurd number cannot reach the database
+
+
 def paginate(queryset: QuerySet[M], page: str | None, per_page: int = 25) -> Page[M]:
     try:
-        number = max(1, int(page or 1))
+        number = min(max(1, int(page or 1)), MAX_PAGE)
     except ValueError:
         number = 1
     start = (number - 1) * per_page

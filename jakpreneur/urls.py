@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts import views as accounts_views
+
 from . import health, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("beranda/", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("akun/", include("accounts.urls")),
     path("", include("registration.urls")),

@@ -3,9 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import User
+from mentoring import permissions as mentoring_permissions
+from mentoring import selectors as mentoring_selectors
 from registration import journey, selectors
 
 
@@ -25,4 +28,12 @@ def home(request: HttpRequest) -> HttpResponse:
         current = next((s for s in steps if s.status.next_action), None)
         return render(request, "home_entrepreneur.html", {"steps": steps, "current": current})
     waiting = selectors.verification_queue(user)[:5] if permissions.can_verify_registrations(user) else []
-    return render(request, "home_staff.html", {"waiting": list(waiting)})
+    context = {"waiting": list(waiting), "oversees_mentors": mentoring_permissions.can_see_mentors(user)}
+    if mentoring_permissions.is_mentor(user):
+        # the mentor's year: target progress, caseload and what waits for them (one query), and their trainings
+        year = timezone.localdate().year
+        context.update(
+            progress=mentoring_selectors.my_progress(user, year=year),
+            trainings=mentoring_selectors.my_trainings(user),
+        )
+    return render(request, "home_staff.html", context)

@@ -1,5 +1,6 @@
 """The outbox in the admin: read-only, cheap at a million rows."""
 
+import json
 from typing import Any
 
 from django.contrib import admin
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.phone import normalize_phone
 
 from .models import Message
-from .rendering import message_templates
+from .rendering import message_templates, without_secrets
 
 MESSAGE_FIELDS = (
     "recipient",
@@ -19,7 +20,7 @@ MESSAGE_FIELDS = (
     "address",
     "template",
     "language",
-    "context",
+    "shown_context",
     "status",
     "attempts",
     "last_error",
@@ -81,6 +82,10 @@ class MessageAdmin(admin.ModelAdmin[Message]):
             return queryset.filter(address=normalize_phone(term)), False
         except ValidationError:
             return queryset.none(), False
+
+    @admin.display(description=_("context"))
+    def shown_context(self, obj: Message) -> str:
+        return json.dumps(without_secrets(obj.template, obj.context), ensure_ascii=False, indent=1)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

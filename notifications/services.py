@@ -17,7 +17,7 @@ from accounts.phone import normalize_phone
 
 from .backends import get_backend
 from .models import DISPATCH_GRACE, Channel, Message, Status, current_language
-from .rendering import check_template_context, render_message
+from .rendering import check_template_context, render_message, without_secrets
 from .selectors import messages_due
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ def notify(
     """Queue one message per channel in the caller's transaction; they are enqueued only after it commits.
 
     Explicit email/phone win over the user's. Without channels: email if there is an email address, SMS if
-    there is a phone. A requested channel without an address is skipped. Language defaults to the active one.
+    there is a phone. A requested channel without an address is skipped. Language defaults to the user's own,
+    else the active one (so a participant approved by staff who read English still reads Bahasa Indonesia).
     Bad input raises ValueError/ValidationError before anything is written; the rows are one INSERT
     (bulk_create is atomic on its own), so no savepoint is added to the caller's transaction.
     """
@@ -82,7 +83,7 @@ def notify(
     phone_address = _phone_address(phone or (user.phone if user else None))
     addresses = {Channel.EMAIL: email_address, Channel.SMS: phone_address, Channel.WHATSAPP: phone_address}
     wanted = [Channel.EMAIL, Channel.SMS] if channels is None else [Channel(channel) for channel in channels]
-    message_language = _language(language)
+    message_language = _language(language or (user.language if user else None))
     messages = [
         Message(
             recipient=user,
@@ -164,7 +165,8 @@ def message_deliver(*, message_id: int) -> bool:
             message.sent_at = now
             message.next_attempt_at = None
             message.last_error = ""
-            message.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error", "attempts"])
+            message.context = without_secrets(message.template, message.context)
+            message.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error", "attempts", "context"])
             return True
     if message.status == Status.FAILED:
         logger.error(
@@ -182,10 +184,11 @@ def _record_failure(message: Message, exc: Exception, *, now: datetime, permanen
     if permanent:
         message.status = Status.FAILED
         message.next_attempt_at = None
+        message.context = without_secrets(message.template, message.context)
     else:
         # Celery retries after retry_delay(); the dispatcher steps in only if that retry never comes.
         message.next_attempt_at = now + retry_delay(message.attempts) + DISPATCH_GRACE
-    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "context"])
 
 
 def messages_dispatch_due(*, limit: int = DISPATCH_BATCH_SIZE) -> int:

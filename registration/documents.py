@@ -1,6 +1,7 @@
 """Checks on uploaded documents: the type is read from the content (never trusted from the name or the
 browser's claim), the size is bounded, images must decode."""
 
+import warnings
 from typing import Any
 
 import filetype
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo; a phone camera takes less
 
 
 def validate_document(upload: UploadedFile[Any]) -> str:
@@ -37,11 +39,22 @@ def validate_document(upload: UploadedFile[Any]) -> str:
             code="file_type",
         )
     if mime != "application/pdf":
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ValidationError(_("The image is damaged and cannot be opened."), code="broken_image") from exc
-        finally:
-            upload.seek(0)
+        check_image(upload)
     return str(mime)
+
+
+def check_image(upload: UploadedFile[Any]) -> None:
+    """An image must decode, and its dimensions must be those of a photo, not of a decompression bomb."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError(f"{image.width}x{image.height}")
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(_("The image is too large in pixels; send a smaller photo."), code="too_large") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationError(_("The image is damaged and cannot be opened."), code="broken_image") from exc
+    finally:
+        upload.seek(0)

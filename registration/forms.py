@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +31,12 @@ class KecamatanChoiceField(forms.ModelChoiceField[Kecamatan]):
         return f"{obj.name} ({obj.wilayah.name})"
 
 
+def kecamatan_choices() -> QuerySet[Kecamatan]:
+    return Kecamatan.objects.select_related("wilayah").order_by("name")
+
+
 def kecamatan_field(label: StrOrPromise) -> KecamatanChoiceField:
-    return KecamatanChoiceField(queryset=Kecamatan.objects.select_related("wilayah").order_by("name"), label=label)
+    return KecamatanChoiceField(queryset=kecamatan_choices(), label=label)
 
 
 class PersonForm(forms.ModelForm[Participant]):
@@ -81,6 +86,14 @@ class PersonForm(forms.ModelForm[Participant]):
             "domicile_since": DATE_INPUT,
         }
         help_texts = {"domicile_since": _("Only without a Jakarta KTP, as written in the lurah letter.")}
+
+    def __init__(self, *args: Any, office_id: int | None = None, **kwargs: Any) -> None:
+        """`office_id` limits the kecamatan to one office's (a walk-in registers where they live)."""
+        super().__init__(*args, **kwargs)
+        if office_id is not None:
+            field = self.fields["kecamatan"]
+            assert isinstance(field, KecamatanChoiceField)
+            field.queryset = kecamatan_choices().filter(pk=office_id)
 
     def clean_nik(self) -> str:
         return compact(self.cleaned_data["nik"])
@@ -151,6 +164,19 @@ def summary(form: forms.BaseForm) -> list[tuple[str, str]]:
             shown = str(value)
         rows.append((str(field.label), shown))
     return rows
+
+
+def documents_required_by(person: PersonForm) -> list[str]:
+    """The document kinds a person's answers call for; from the raw answers while they do not validate yet."""
+    if person.is_bound and person.is_valid():
+        data = person.cleaned_data
+        track, jakarta, basis = data["track"], data["jakarta_ktp"], data["non_jakarta_basis"]
+    else:
+        raw = person.data
+        track = raw.get(person.add_prefix("track")) or Track.PEMULA
+        jakarta = raw.get(person.add_prefix("jakarta_ktp"), "True") in (True, "True")
+        basis = raw.get(person.add_prefix("non_jakarta_basis"), "")
+    return eligibility.required_documents(track=track, jakarta_ktp=jakarta, basis=basis)
 
 
 def already_registered_error() -> ValidationError:

@@ -66,7 +66,7 @@ _providers: dict[str, StepProvider] = {}
 
 
 def register(provider: StepProvider) -> None:
-    if provider.code not in dict((code, None) for code, _t, _i in STEPS):
+    if provider.code not in {code for code, *_names in STEPS}:
         raise ValueError(f"Unknown program step {provider.code!r}")
     _providers[provider.code] = provider
 

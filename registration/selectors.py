@@ -5,8 +5,8 @@ from django.db.models import Q, QuerySet
 from accounts import permissions
 from accounts.permissions import AnyUser
 
-from .choices import Status
-from .models import Document, Draft, Participant, Registration
+from .choices import DocumentKind, Status
+from .models import Document, Participant, Registration
 
 
 def participants_for(user: AnyUser) -> QuerySet[Participant]:
@@ -28,8 +28,12 @@ def participant_list(user: AnyUser) -> QuerySet[Participant]:
 
 
 def participant_detail(user: AnyUser) -> QuerySet[Participant]:
-    return participants_for(user).select_related(
-        "kecamatan__wilayah", "kelurahan", "business__kecamatan", "registration__registered_by", "user"
+    return (
+        participants_for(user)
+        .filter(registration__isnull=False)
+        .select_related(
+            "kecamatan__wilayah", "kelurahan", "business__kecamatan", "registration__registered_by", "user"
+        )
     )
 
 
@@ -43,17 +47,18 @@ def verification_queue(user: AnyUser, *, status: str = Status.SUBMITTED) -> Quer
     return qs.select_related("participant", "kecamatan", "participant__business").order_by("submitted_at", "pk")
 
 
+IDENTITY_DOCUMENTS = (DocumentKind.KTP, DocumentKind.LURAH_LETTER)
+
+
 def documents_for(user: AnyUser) -> QuerySet[Document]:
-    """Documents a user may open: those of participants they may see, and their own draft's."""
+    """Documents a user may open: those of participants they may see, and their own draft's. The identity
+    documents (the KTP shows the full NIK) are for the participant and the verifiers only, not for mentors."""
     if not user.is_authenticated:
         return Document.objects.none()
-    return Document.objects.filter(Q(participant__in=participants_for(user)) | Q(draft__user=user))
-
-
-def draft_of(user: AnyUser) -> Draft | None:
-    if not user.is_authenticated:
-        return None
-    return Draft.objects.filter(user=user).first()
+    of_participants = Q(participant__in=participants_for(user))
+    if not (permissions.can_verify_registrations(user) or permissions.is_entrepreneur(user)):
+        of_participants &= ~Q(kind__in=IDENTITY_DOCUMENTS)
+    return Document.objects.filter(of_participants | Q(draft__user=user))
 
 
 def registration_of(user: AnyUser) -> Registration | None:

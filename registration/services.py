@@ -4,6 +4,8 @@ through the notifications outbox in the same transaction."""
 import json
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from accounts.services import account_claim_notify
 from notifications.services import notify
 
 from .choices import Channel, Decision, Status
-from .eligibility import required_documents
-from .forms import BusinessForm, PersonForm, already_registered_error
+from .forms import BusinessForm, PersonForm, already_registered_error, documents_required_by
 from .models import Document, Draft, Participant, Registration, RegistrationDecision
 from .signals import registration_approved
 
@@ -33,7 +35,17 @@ class AlreadyRegistered(ValidationError):
     """The NIK belongs to a participant already."""
 
 
+class IncompleteStep(ValidationError):
+    """A wizard step does not validate (any more): `step` names it, so the person can be sent there."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__(gettext_lazy("Your registration is not complete yet: check this step."), code="incomplete")
+        self.step = step
+
+
 # --- the online wizard's draft -------------------------------------------------------------------------------
+
+WIZARD_STEPS = ("person", "business", "documents")
 
 
 def draft_payload(draft: Draft) -> dict[str, Any]:
@@ -41,9 +53,41 @@ def draft_payload(draft: Draft) -> dict[str, Any]:
     return payload
 
 
-def draft_save_step(*, draft: Draft, step: str, data: dict[str, Any], complete: bool) -> None:
+def draft_save_step(*, draft: Draft, step: str, data: dict[str, Any]) -> None:
     """Keep what the person typed in a step (even when it does not validate yet, so nothing is lost)."""
-    _draft_update(draft, step, {"data": data, "complete": complete})
+    _draft_update(draft, step, data)
+
+
+@dataclass
+class DraftState:
+    """Where a draft stands, derived from its answers and documents each time (never stored, so never stale)."""
+
+    person: PersonForm
+    business: BusinessForm
+    documents: dict[str, Document]
+
+    @cached_property
+    def required_kinds(self) -> list[str]:
+        return documents_required_by(self.person)
+
+    @cached_property
+    def complete(self) -> dict[str, bool]:
+        person = self.person.is_valid()
+        return {
+            "person": person,
+            "business": self.business.is_valid(),
+            "documents": person and set(self.required_kinds) <= set(self.documents),
+        }
+
+    def first_incomplete(self) -> str | None:
+        return next((step for step in WIZARD_STEPS if not self.complete[step]), None)
+
+
+def draft_state(draft: Draft) -> DraftState:
+    payload = draft_payload(draft)
+    person = PersonForm(payload.get("person", {}))
+    business = BusinessForm(payload.get("business", {}), track=person.data.get("track", ""))
+    return DraftState(person=person, business=business, documents={d.kind: d for d in draft.documents.all()})
 
 
 def _draft_update(draft: Draft, key: str, value: Any) -> None:
@@ -66,8 +110,12 @@ def document_attach(
     participant: Participant | None = None,
 ) -> Document:
     """Store a checked upload under a server-made name, replacing an earlier document of the same kind."""
+    owner_object: Draft | Participant | None = draft if draft is not None else participant
+    assert owner_object is not None, "a document belongs to a draft or a participant"
     owner = {"draft": draft} if draft is not None else {"participant": participant}
     with transaction.atomic():
+        # lock the owner first: two uploads of one kind at once then wait for each other
+        type(owner_object)._default_manager.select_for_update().filter(pk=owner_object.pk).exists()
         _documents_delete(Document.objects.select_for_update().filter(kind=kind, **owner))
         document = Document(
             kind=kind,
@@ -134,14 +182,6 @@ def _create_registration(
     return registration
 
 
-def bind_step_forms(payload: dict[str, Any]) -> tuple[PersonForm, BusinessForm]:
-    """The wizard's person and business forms, bound to the draft's saved answers."""
-    person = PersonForm(payload.get("person", {}).get("data", {}))
-    track = person.data.get("track", "")
-    business = BusinessForm(payload.get("business", {}).get("data", {}), track=track)
-    return person, business
-
-
 def draft_set_channel(*, draft: Draft, channel: str) -> None:
     """Remember where an online registration came from (the website, or the JAKI app's web view)."""
     _draft_update(draft, "channel", Channel(channel).value)
@@ -150,24 +190,16 @@ def draft_set_channel(*, draft: Draft, channel: str) -> None:
 @transaction.atomic
 def registration_submit_draft(*, draft: Draft, acting_user: User) -> Registration:
     """Submit an online registration: every step is validated again, every required document present."""
-    payload = draft_payload(draft)
-    channel = payload.get("channel", Channel.WEB)
-    person, business = bind_step_forms(payload)
-    if not person.is_valid():
-        if person.has_error("nik", code="already_registered"):
-            raise AlreadyRegistered(already_registered_error().message, code="already_registered")
-        raise ValidationError({"person": person.errors.as_data()})
-    if not business.is_valid():
-        raise ValidationError({"business": business.errors.as_data()})
-    documents = list(Document.objects.select_for_update().filter(draft=draft))
-    needed = required_documents(
-        track=person.cleaned_data["track"],
-        jakarta_ktp=person.cleaned_data["jakarta_ktp"],
-        basis=person.cleaned_data["non_jakarta_basis"],
-    )
-    missing = set(needed) - {d.kind for d in documents}
-    if missing:
-        raise ValidationError({"documents": sorted(missing)}, code="documents_missing")
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    state = draft_state(draft)
+    if state.person.has_error("nik", code="already_registered"):
+        raise AlreadyRegistered(already_registered_error().message, code="already_registered")
+    step = state.first_incomplete()
+    if step is not None:
+        raise IncompleteStep(step)
+    person, business, documents = state.person, state.business, list(state.documents.values())
+    needed = state.required_kinds
+    channel = draft_payload(draft).get("channel", Channel.WEB)
     registration = _create_registration(
         user=draft.user, person=person, business=business, channel=channel, acting_user=acting_user
     )
@@ -196,10 +228,17 @@ def registration_register_walk_in(
         phone and User.objects.filter(phone=phone).exists()
     ):
         raise ValidationError({"phone": ValidationError(ACCOUNT_EXISTS, code="account_exists")})
-    user = User.objects.create_user(email=email, phone=phone, full_name=data["full_name"], role=Role.ENTREPRENEUR)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email, phone=phone, full_name=data["full_name"], role=Role.ENTREPRENEUR
+            )
+    except IntegrityError as exc:  # the same contact registered a moment ago
+        raise ValidationError({"phone": ValidationError(ACCOUNT_EXISTS, code="account_exists")}) from exc
     registration = _create_registration(
         user=user, person=person, business=business, channel=Channel.OFFICE, acting_user=acting_user
     )
+    account_claim_notify(user=user)
     for kind, (upload, content_type) in uploads.items():
         document_attach(
             kind=kind,

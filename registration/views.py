@@ -19,10 +19,10 @@ from jakpreneur.pagination import paginate
 from . import selectors, services
 from .choices import Channel, DocumentKind, Status
 from .eligibility import required_documents
-from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm, summary
+from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm, documents_required_by, summary
 from .models import Draft, Registration
 
-WIZARD_STEPS = ["person", "business", "documents", "review"]
+WIZARD_STEPS = [*services.WIZARD_STEPS, "review"]
 WIZARD_TITLES = {
     "person": gettext_lazy("About you"),
     "business": gettext_lazy("Your business"),
@@ -50,13 +50,16 @@ def _registered(request: HttpRequest) -> bool:
     return selectors.registration_of(request.user) is not None
 
 
-def _wizard_context(step: str, payload: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    done = {name for name in WIZARD_STEPS if payload.get(name, {}).get("complete")}
+def _wizard_context(step: str, state: services.DraftState, **extra: Any) -> dict[str, Any]:
     steps = [
-        {"name": name, "title": WIZARD_TITLES[name], "number": i + 1, "done": name in done}
+        {"name": name, "title": WIZARD_TITLES[name], "number": i + 1, "done": state.complete.get(name, False)}
         for i, name in enumerate(WIZARD_STEPS)
     ]
     return {"step": step, "steps": steps, "step_title": WIZARD_TITLES[step], **extra}
+
+
+def _to_step(step: str) -> HttpResponse:
+    return redirect("registration:wizard_step", step=step)
 
 
 @login_required
@@ -67,21 +70,7 @@ def wizard(request: HttpRequest) -> HttpResponse:
     draft = _entrepreneur_draft(request)
     if request.GET.get("via") == Channel.JAKI:
         services.draft_set_channel(draft=draft, channel=Channel.JAKI)
-    payload = services.draft_payload(draft)
-    for step in WIZARD_STEPS[:-1]:
-        if not payload.get(step, {}).get("complete"):
-            return redirect("registration:wizard_step", step=step)
-    return redirect("registration:wizard_step", step="review")
-
-
-def _required_kinds(person: PersonForm) -> list[str]:
-    person.is_valid()
-    data = person.cleaned_data if hasattr(person, "cleaned_data") else {}
-    return required_documents(
-        track=data.get("track") or person.data.get("track", ""),
-        jakarta_ktp=bool(data.get("jakarta_ktp", True)),
-        basis=data.get("non_jakarta_basis", ""),
-    )
+    return _to_step(services.draft_state(draft).first_incomplete() or "review")
 
 
 @login_required
@@ -93,101 +82,92 @@ def wizard_step(request: HttpRequest, step: str) -> HttpResponse:
         messages.info(request, _("You have registered already."))
         return redirect("home")
     draft = _entrepreneur_draft(request)
-    payload = services.draft_payload(draft)
-    person, business = services.bind_step_forms(payload)
+    state = services.draft_state(draft)
     if step == "review":
-        return _wizard_review(request, draft, payload, person, business)
+        return _wizard_review(request, draft, state)
     if step == "documents":
-        return _wizard_documents(request, draft, payload, person)
+        return _wizard_documents(request, draft, state)
 
     form: PersonForm | BusinessForm
     if request.method == "POST":
         data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-        form = PersonForm(data) if step == "person" else BusinessForm(data, track=person.data.get("track", ""))
-        valid = form.is_valid()
-        services.draft_save_step(draft=draft, step=step, data=data, complete=valid)
-        if valid:
-            return redirect("registration:wizard_step", step=WIZARD_STEPS[WIZARD_STEPS.index(step) + 1])
+        form = PersonForm(data) if step == "person" else BusinessForm(data, track=state.person.data.get("track", ""))
+        services.draft_save_step(draft=draft, step=step, data=data)
+        if form.is_valid():
+            return _to_step(WIZARD_STEPS[WIZARD_STEPS.index(step) + 1])
         messages.error(request, _("Some answers need a fix; they are marked below. What you typed is kept."))
+    elif step == "person":
+        form = state.person if state.person.data else PersonForm(initial=_person_initial(_user(request)))
     else:
-        saved = payload.get(step, {}).get("data")
-        if step == "person":
-            form = PersonForm(saved) if saved else PersonForm(initial=_person_initial(_user(request)))
-        else:
-            track = person.data.get("track", "")
-            form = BusinessForm(saved, track=track) if saved else BusinessForm(track=track)
-    return render(request, "registration/wizard_form.html", _wizard_context(step, payload, form=form))
+        form = state.business if state.business.data else BusinessForm(track=state.person.data.get("track", ""))
+    return render(request, "registration/wizard_form.html", _wizard_context(step, state, form=form))
 
 
 def _person_initial(user: User) -> dict[str, Any]:
     return {"full_name": user.full_name, "email": user.email, "phone": user.phone}
 
 
-def _wizard_documents(request: HttpRequest, draft: Draft, payload: dict[str, Any], person: PersonForm) -> HttpResponse:
-    if not payload.get("person", {}).get("complete"):
+def _wizard_documents(request: HttpRequest, draft: Draft, state: services.DraftState) -> HttpResponse:
+    if not state.complete["person"]:
         messages.info(request, _("First tell us about yourself: the documents depend on it."))
-        return redirect("registration:wizard_step", step="person")
-    kinds = _required_kinds(person)
-    present = {d.kind: d for d in draft.documents.all() if d.kind in kinds}
-    form = DocumentsForm(request.POST or None, request.FILES or None, required_kinds=kinds, present=set(present))
-    if request.method == "POST":
+        return _to_step("person")
+    kinds = state.required_kinds
+    present = {kind: doc for kind, doc in state.documents.items() if kind in kinds}
+    posted = request.method == "POST"
+    form = DocumentsForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        required_kinds=kinds,
+        present=set(present),
+    )
+    if posted:
         valid = form.is_valid()
         for kind, (upload, content_type) in form.uploads().items():
             present[kind] = services.document_attach(
                 kind=kind, upload=upload, content_type=content_type, acting_user=_user(request), draft=draft
             )
-        complete = set(kinds) <= set(present)
-        services.draft_save_step(draft=draft, step="documents", data={}, complete=complete)
-        if valid and complete:
-            return redirect("registration:wizard_step", step="review")
+        if valid and set(kinds) <= set(present):
+            return _to_step("review")
         messages.error(request, _("Some files were not accepted; see the reasons below. Accepted files are kept."))
-        form = DocumentsForm(required_kinds=kinds, present=set(present)) if valid else form
+        form = form if not valid else DocumentsForm(required_kinds=kinds, present=set(present))
     return render(
         request,
         "registration/wizard_documents.html",
-        _wizard_context("documents", payload, form=form, present=present),
+        _wizard_context("documents", state, form=form, present=present),
     )
 
 
-def _wizard_review(
-    request: HttpRequest, draft: Draft, payload: dict[str, Any], person: PersonForm, business: BusinessForm
-) -> HttpResponse:
-    for step in WIZARD_STEPS[:-1]:
-        if not payload.get(step, {}).get("complete"):
-            messages.info(request, _("Please finish this step first."))
-            return redirect("registration:wizard_step", step=step)
+def _wizard_review(request: HttpRequest, draft: Draft, state: services.DraftState) -> HttpResponse:
+    step = state.first_incomplete()
+    if step is not None:
+        messages.info(request, _("Please finish this step first."))
+        return _to_step(step)
     if request.method == "POST":
         try:
             registration = services.registration_submit_draft(draft=draft, acting_user=_user(request))
-        except ValidationError as exc:
-            messages.error(request, _submit_error_text(exc))
-            return redirect("registration:wizard")
+        except services.AlreadyRegistered as exc:
+            messages.error(request, str(exc.message))
+            return _to_step("person")
+        except services.IncompleteStep as exc:
+            messages.error(request, str(exc.message))
+            return _to_step(exc.step)
         messages.success(
             request,
             _("Registration sent. Your reference is %(reference)s. We will tell you when it is verified.")
             % {"reference": registration.reference},
         )
         return redirect("home")
-    person.is_valid()
-    business.is_valid()
     return render(
         request,
         "registration/wizard_review.html",
         _wizard_context(
             "review",
-            payload,
-            person=summary(person),
-            business=summary(business),
-            documents=list(draft.documents.all()),
+            state,
+            person=summary(state.person),
+            business=summary(state.business),
+            documents=[d for kind, d in state.documents.items() if kind in state.required_kinds],
         ),
     )
-
-
-def _submit_error_text(exc: ValidationError) -> str:
-    """One sentence for a failed submission: a taken NIK says so; anything else sends back to the steps."""
-    if isinstance(exc, services.AlreadyRegistered):
-        return str(exc.message)
-    return _("Your registration is not complete yet: check each step again.")
 
 
 @login_required
@@ -200,12 +180,15 @@ def fix(request: HttpRequest) -> HttpResponse:
     participant = registration.participant
     data = request.POST if request.method == "POST" else None
     person = PersonForm(data, instance=participant, prefix="person", initial={"nik": participant.nik})
+    person.fields["nik"].disabled = True  # the NIK is what was verified; a wrong one means a new registration
     track = (data.get("person-track") if data else None) or participant.track
     business = BusinessForm(data, instance=participant.business, prefix="business", track=track)
-    kinds = required_documents(
-        track=track,
-        jakarta_ktp=participant.jakarta_ktp if data is None else data.get("person-jakarta_ktp") == "True",
-        basis=participant.non_jakarta_basis if data is None else data.get("person-non_jakarta_basis", ""),
+    kinds = (
+        documents_required_by(person)
+        if data
+        else required_documents(
+            track=participant.track, jakarta_ktp=participant.jakarta_ktp, basis=participant.non_jakarta_basis
+        )
     )
     present = {d.kind: d for d in participant.documents.all()}
     documents = DocumentsForm(
@@ -226,7 +209,7 @@ def fix(request: HttpRequest) -> HttpResponse:
                 return redirect("home")
             messages.success(request, _("Thank you. Your registration is back in the verification queue."))
             return redirect("home")
-        messages.error(request, _("Some answers need a fix; they are marked below."))
+        messages.error(request, _("Some answers need a fix; they are marked below. Files must be chosen again."))
     return render(
         request,
         "registration/fix.html",
@@ -247,10 +230,12 @@ def assisted(request: HttpRequest) -> HttpResponse:
     if not permissions.can_register_walk_ins(request.user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    person = PersonForm(data, prefix="person", initial={"kecamatan": _user(request).office_id, "jakarta_ktp": True})
+    office = _user(request).office_id
+    # a walk-in registers at the office of the kecamatan they live in
+    person = PersonForm(data, prefix="person", initial={"kecamatan": office, "jakarta_ktp": True}, office_id=office)
     track = data.get("person-track", "") if data else ""
-    business = BusinessForm(data, prefix="business", track=track, initial={"kecamatan": _user(request).office_id})
-    kinds = _required_kinds(person) if data else []
+    business = BusinessForm(data, prefix="business", track=track, initial={"kecamatan": office})
+    kinds = documents_required_by(person) if data else []
     documents = DocumentsForm(
         data,
         request.FILES or None,
@@ -321,7 +306,10 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None) if can_decide else None
     if request.method == "POST":
         if form is None:
-            raise PermissionDenied
+            if not permissions.can_verify_registrations(request.user):
+                raise PermissionDenied
+            messages.error(request, services.STATUS_CHANGED)  # someone else decided a moment ago
+            return redirect("registration:participant", pk=pk)
         if form.is_valid():
             try:
                 services.registration_decide(
@@ -342,7 +330,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "participant": participant,
             "registration": registration,
-            "documents": list(participant.documents.all()),
+            "documents": list(selectors.documents_for(request.user).filter(participant=participant)),
             "decisions": list(registration.decisions.select_related("decided_by")),
             "show_full_nik": permissions.can_verify_registrations(request.user)
             or participant.user_id == request.user.pk,
@@ -360,4 +348,5 @@ def document(request: HttpRequest, public_id: str) -> FileResponse:
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     return response

@@ -18,7 +18,6 @@ import re
 import secrets
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
@@ -50,7 +49,7 @@ from gunicorn.util import import_app
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.support.servers import free_port, throwaway_redis, wait_until
+from tests.support.servers import current_database_url, free_port, stop_process_group, throwaway_redis, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtualenv running this suite (.venv/bin): gunicorn, celery, python
@@ -522,19 +521,6 @@ def final_line(text: str) -> str:
     return lines[-1] if lines else ""
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-    except ProcessLookupError:
-        process.wait(timeout=5)
-
-
 @contextmanager
 def started(argv: list[str], environment: Mapping[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """argv running in its own process group, output to `log`; stopped (SIGTERM, then SIGKILL) on exit."""
@@ -545,7 +531,7 @@ def started(argv: list[str], environment: Mapping[str, str], log: Path) -> Itera
     try:
         yield process
     finally:
-        stop(process)
+        stop_process_group(process)
 
 
 def tail(log: Path) -> str:
@@ -1042,26 +1028,13 @@ def image_command_serving(environment: Mapping[str, str], tmp_path: Path) -> Ite
         yield port
 
 
-def database_url() -> str:
-    """A DATABASE_URL for the test database this process uses (set up by pytest-django)."""
-    from django.db import connection
-
-    database = connection.settings_dict
-    credentials = quote(database["USER"] or "", safe="")
-    if database["PASSWORD"]:
-        credentials += ":" + quote(database["PASSWORD"], safe="")
-    host = quote(database["HOST"] or "127.0.0.1", safe="")
-    port = f":{database['PORT']}" if database["PORT"] else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(database['NAME'], safe='')}"
-
-
 def portal_environment(broker_url: str, tmp_path: Path, **variables: str) -> dict[str, str]:
     """The web container's environment, with the database and broker this test provides."""
     return process_environment(
         {
             **image().env,
             **OPERATOR_VARIABLES,
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": current_database_url(),
             "REDIS_URL": broker_url,
             "PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
             "WEB_CONCURRENCY": "1",
@@ -1123,7 +1096,7 @@ def test_celery_service_passes_its_compose_health_check(name: str, tmp_path: Pat
         environment = process_environment(
             {
                 **service_environment(service),
-                "DATABASE_URL": database_url(),
+                "DATABASE_URL": current_database_url(),
                 "REDIS_URL": broker.url,
                 "PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
                 "HOSTNAME": socket.gethostname(),

@@ -16,17 +16,21 @@ from registration.tests.factories import ParticipantFactory, RegistrationFactory
 pytestmark = pytest.mark.django_db
 
 
+def with_documents(registration: Registration) -> Registration:
+    for kind in ("ktp", "plan_statement"):
+        document_attach(
+            kind=kind,
+            upload=upload(),
+            content_type="image/png",
+            acting_user=registration.participant.user,
+            participant=registration.participant,
+        )
+    return registration
+
+
 @pytest.fixture
 def tebet(entrepreneur: User) -> Registration:
-    registration = RegistrationFactory(participant=ParticipantFactory(user=entrepreneur))
-    document_attach(
-        kind="ktp",
-        upload=upload(),
-        content_type="image/png",
-        acting_user=entrepreneur,
-        participant=registration.participant,
-    )
-    return registration
+    return with_documents(RegistrationFactory(participant=ParticipantFactory(user=entrepreneur)))
 
 
 @pytest.fixture
@@ -34,36 +38,32 @@ def gambir(other_entrepreneur: User) -> Registration:
     participant = ParticipantFactory(
         user=other_entrepreneur, kecamatan=Kecamatan.objects.get(name="Gambir"), nik="3173085708900003"
     )
-    registration = RegistrationFactory(participant=participant)
-    document_attach(
-        kind="ktp", upload=upload(), content_type="image/png", acting_user=other_entrepreneur, participant=participant
-    )
-    return registration
+    return with_documents(RegistrationFactory(participant=participant))
 
 
 def page(registration: Registration) -> str:
     return reverse("registration:participant", args=[registration.participant_id])
 
 
-def doc(registration: Registration) -> str:
-    document = Document.objects.get(participant=registration.participant)
+def doc(registration: Registration, kind: str = "plan_statement") -> str:
+    document = Document.objects.get(participant=registration.participant, kind=kind)
     return reverse("registration:document", args=[document.public_id])
 
 
-# (user fixture, may open the Tebet participant, may open the Gambir participant)
+# (user fixture, may open the Tebet participant, may open the Gambir participant, may open their KTP scans)
 MATRIX = [
-    ("entrepreneur", True, False),
-    ("other_entrepreneur", False, True),
-    ("mentor_tebet", True, False),
-    ("mentor_gambir", False, True),
-    ("secretariat_tebet", True, False),
-    ("secretariat_gambir", False, True),
-    ("agency_staff", True, True),
-    ("partner_user", False, False),
+    ("entrepreneur", True, False, True),
+    ("other_entrepreneur", False, True, True),
+    ("mentor_tebet", True, False, False),
+    ("mentor_gambir", False, True, False),
+    ("secretariat_tebet", True, False, True),
+    ("secretariat_gambir", False, True, True),
+    ("agency_staff", True, True, True),
+    ("partner_user", False, False, False),
 ]
 
 
-@pytest.mark.parametrize(("who", "sees_tebet", "sees_gambir"), MATRIX)
+@pytest.mark.parametrize(("who", "sees_tebet", "sees_gambir", "sees_ktp"), MATRIX)
 def test_participant_pages_and_documents(
     client: Client,
     request: pytest.FixtureRequest,
@@ -72,12 +72,15 @@ def test_participant_pages_and_documents(
     who: str,
     sees_tebet: bool,
     sees_gambir: bool,
+    sees_ktp: bool,
 ) -> None:
     login(client, request.getfixturevalue(who))
     for registration, allowed in ((tebet, sees_tebet), (gambir, sees_gambir)):
         expected = 200 if allowed else 404
         assert client.get(page(registration)).status_code == expected, (who, registration.kecamatan)
         assert client.get(doc(registration)).status_code == expected, (who, registration.kecamatan)
+        ktp = 200 if allowed and sees_ktp else 404  # the KTP shows the full NIK: mentors do not need it
+        assert client.get(doc(registration, "ktp")).status_code == ktp, (who, registration.kecamatan)
 
 
 def test_anonymous_is_sent_to_log_in(client: Client, tebet: Registration) -> None:
@@ -139,10 +142,23 @@ def test_participant_list_runs_a_fixed_number_of_queries(
     assert len(response.context["page"].items) == 25
 
 
-def test_nik_never_appears_in_urls(client: Client, secretariat_tebet: User, tebet: Registration) -> None:
-    login(client, secretariat_tebet)
-    html = client.get(reverse("registration:queue")).content.decode()
+@pytest.mark.parametrize(
+    ("who", "url_name"),
+    [
+        ("secretariat_tebet", "registration:queue"),
+        ("secretariat_tebet", "registration:participants"),
+        ("agency_staff", "admin:registration_participant_changelist"),
+        ("agency_staff", "admin:registration_registration_changelist"),
+    ],
+)
+def test_nik_never_appears_in_urls(
+    client: Client, request: pytest.FixtureRequest, tebet: Registration, who: str, url_name: str
+) -> None:
     import re
 
-    for href in re.findall(r'href="([^"]+)"', html):
-        assert tebet.participant.nik not in href
+    login(client, request.getfixturevalue(who))
+    list_html = client.get(reverse(url_name)).content.decode()
+    detail_html = client.get(page(tebet)).content.decode()
+    hrefs = re.findall(r'(?:href|action|src)="([^"]+)"', list_html + detail_html)
+    assert hrefs
+    assert not [href for href in hrefs if tebet.participant.nik in href]

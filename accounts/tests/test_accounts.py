@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.phone import mask_phone, normalize_phone
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, office
 from conftest import PASSWORD
 
 
@@ -114,3 +114,27 @@ def test_language_switch_to_english(client: Client) -> None:
     assert 'lang="id"' in client.get(reverse("landing")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get(reverse("landing")).content.decode()
+
+
+@pytest.mark.django_db
+def test_agency_staff_cannot_take_over_privileged_accounts(client: Client, agency_staff: User) -> None:
+    admin_user = UserFactory(email="root@example.id", is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+    colleague = UserFactory(email="dinas2@example.id", role=Role.AGENCY, is_staff=True)
+    mentor = UserFactory(email="m2@example.id", role=Role.MENTOR, office=office("Tebet"))
+    client.force_login(agency_staff)
+    for user in (admin_user, colleague):
+        page = client.get(reverse("admin:accounts_user_change", args=[user.pk]))
+        assert page.context["has_change_permission"] is False
+        response = client.post(
+            reverse("admin:auth_user_password_change", args=[user.pk]),
+            {"password1": "Diambil-Alih-2026", "password2": "Diambil-Alih-2026", "usable_password": "true"},
+        )
+        assert response.status_code == 403
+        user.refresh_from_db()
+        assert not user.check_password("Diambil-Alih-2026")
+    page = client.get(reverse("admin:accounts_user_change", args=[mentor.pk]))
+    assert page.context["has_change_permission"] is True
+    form = page.context["adminform"].form
+    assert "is_staff" not in form.fields
+    roles = {value for value, _label in form.fields["role"].choices}
+    assert roles == {"entrepreneur", "mentor", "secretariat", "partner"}

@@ -4,8 +4,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
-from celery.schedules import crontab
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 django_stubs_ext.monkeypatch()
@@ -16,6 +16,8 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 SECRET_KEY = env("SECRET_KEY", default="")
+# The portal's public address, for links in messages (never taken from a request's Host header).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=[])
 
@@ -125,6 +127,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # and a separate HMAC key for the keyed hash that carries uniqueness and exact search.
 NIK_ENCRYPTION_KEYS: list[str] = env.list("NIK_ENCRYPTION_KEYS", default=[])
 NIK_HASH_KEY: str = env("NIK_HASH_KEY", default="")
+
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, now
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -32,6 +32,7 @@ except ValueError as exc:
 # Outgoing mail as one URL, e.g. smtp+tls://user:password@smtp.example.id:587 (django-environ's pattern).
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 
+SITE_URL = env("SITE_URL", default="https://jakpreneur.jakarta.go.id").rstrip("/")
 DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["jakpreneur.jakarta.go.id"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["https://jakpreneur.jakarta.go.id"])

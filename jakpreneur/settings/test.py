@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
 SECRET_KEY = "test-only-secret-key"
+SITE_URL = "http://testserver"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/jakpreneur")}

@@ -17,9 +17,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
 }
 
 
+SAMPLES: dict[type, Any] = {int: 3, bool: True}
+
+
 def sample_context(template: str) -> dict[str, Any]:
-    """A value per required key, with characters that HTML escaping would mangle."""
-    return CONTEXTS.get(template) or {key: f"{key}-O'Neil & co" for key in message_templates()[template]}
+    """A value per required key; strings with characters that HTML escaping would mangle."""
+    if template in CONTEXTS:
+        return CONTEXTS[template]
+    return {key: SAMPLES.get(kind, f"{key}-O'Neil & co") for key, kind in message_templates()[template].items()}
 
 
 # Indonesian strings for a test-only catalog: the real catalog lives in locale/id and is maintained elsewhere.
@@ -74,7 +79,8 @@ def test_every_template_renders_its_context_unescaped_and_short(template: str) -
     assert rendered.subject.startswith("JakPreneur: ")
     assert "\n" not in rendered.subject
     for value in sample_context(template).values():
-        assert value in rendered.subject + rendered.body
+        if isinstance(value, str):
+            assert value in rendered.subject + rendered.body
     assert "&#x27;" not in rendered.body and "&amp;" not in rendered.body
     assert "{" not in rendered.body and "%(" not in rendered.body
     assert len(rendered.body) <= 320, "keep messages SMS-friendly (at most two SMS parts)"
@@ -124,3 +130,5 @@ def test_a_template_registered_again_with_other_keys_is_refused() -> None:
     register_message("account_claim", context={"full_name", "link"})  # the same again is fine
     with pytest.raises(ValueError):
         register_message("account_claim", context={"full_name"})
+    with pytest.raises(ValueError):
+        register_message("account_claim", context={"full_name": str, "link": int})

@@ -112,6 +112,7 @@ def test_invalid_phone_is_refused(db: None) -> None:
         ("no_such_template", CONTEXT, "Unknown message template"),
         ("registration_rejected", CONTEXT, "needs context keys: reason"),
         ("registration_received", {**CONTEXT, "nik": "3171234567890001"}, "NIK"),
+        ("registration_received", {**CONTEXT, "reference": 123}, "wrong type: reference"),
     ],
 )
 def test_notify_refuses_unknown_templates_missing_context_and_nik(
@@ -122,18 +123,25 @@ def test_notify_refuses_unknown_templates_missing_context_and_nik(
     assert not Message.objects.exists()
 
 
-def test_language_defaults_to_the_active_language(entrepreneur: User) -> None:
+def test_language_is_the_recipients_then_the_active_one(entrepreneur: User, agency_staff: User) -> None:
+    """Staff reading English approve a participant who reads Indonesian: the message is in Indonesian."""
+    entrepreneur.language = "id"
+    entrepreneur.save()
     with translation.override("en-us"):
+        (theirs,) = notify(
+            template="registration_received", context=CONTEXT, user=entrepreneur, channels=[Channel.SMS]
+        )
+        (no_user,) = notify(template="registration_received", context=CONTEXT, phone="081234500009")
+    entrepreneur.language = "en"
+    with translation.override("id"):
         (english,) = notify(
             template="registration_received", context=CONTEXT, user=entrepreneur, channels=[Channel.SMS]
         )
-    (default,) = notify(template="registration_received", context=CONTEXT, user=entrepreneur, channels=[Channel.SMS])
-    with translation.override("en"):
         (chosen,) = notify(
             template="registration_received", context=CONTEXT, user=entrepreneur, channels=[Channel.SMS], language="id"
         )
 
-    assert (english.language, default.language, chosen.language) == ("en", "id", "id")
+    assert (theirs.language, no_user.language, english.language, chosen.language) == ("id", "en", "en", "id")
 
 
 # sending after commit

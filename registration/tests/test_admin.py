@@ -36,21 +36,63 @@ def test_changelists_run_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
+FILTERS = {
+    "admin:registration_participant_changelist": {
+        "track__exact": "naik_kelas",
+        "registration__status__exact": "approved",
+        "registration__channel__exact": "office",
+        "jakarta_ktp__exact": "0",
+    },
+    "admin:registration_registration_changelist": {
+        "status__exact": "approved",
+        "channel__exact": "office",
+        "participant__track__exact": "naik_kelas",
+    },
+    "admin:registration_business_changelist": {"sector__exact": "crafts"},
+    "admin:accounts_user_changelist": {"role__exact": "mentor", "is_active__exact": "0"},
+}
+
+
 @pytest.mark.parametrize("url_name", CHANGELISTS)
-def test_filters_work(client: Client, agency_staff: User, url_name: str) -> None:
-    RegistrationFactory()
+def test_each_filter_selects_its_rows(client: Client, agency_staff: User, url_name: str) -> None:
+    RegistrationFactory()  # matches none of the filters below
     login(client, agency_staff)
-    assert client.get(reverse(url_name), {"q": "x"}).status_code == 200
+    for parameter, value in FILTERS[url_name].items():
+        response = client.get(reverse(url_name), {parameter: value})
+        assert response.status_code == 200, parameter
+        assert list(response.context["cl"].result_list) == [], parameter
+    assert len(client.get(reverse(url_name)).context["cl"].result_list) >= 1
 
 
-def test_search_by_exact_nik_finds_the_participant(client: Client, agency_staff: User) -> None:
+def test_find_by_exact_nik_posts_and_opens_the_participant(client: Client, agency_staff: User) -> None:
     wanted, _other = RegistrationFactory(), RegistrationFactory()
     login(client, agency_staff)
     nik = wanted.participant.nik
-    response = client.get(reverse("admin:registration_participant_changelist"), {"q": f"{nik[:6]} {nik[6:]}"})
-    assert list(response.context["cl"].result_list) == [wanted.participant]
-    response = client.get(reverse("admin:registration_registration_changelist"), {"q": nik})
-    assert list(response.context["cl"].result_list) == [wanted]
+    url = reverse("admin:registration_participant_nik")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"nik": f"{nik[:6]} {nik[6:]}"})
+    assert response.url == reverse("admin:registration_participant_change", args=[wanted.participant_id])
+    assert nik not in response.url
+    missing = client.post(url, {"nik": "3171095708909999"})
+    assert missing.status_code == 200
+    assert missing.context["form"].errors["nik"]
+
+
+@pytest.mark.parametrize(
+    "url_name", ["admin:registration_participant_changelist", "admin:registration_registration_changelist"]
+)
+def test_a_nik_in_the_changelist_search_finds_nothing(client: Client, agency_staff: User, url_name: str) -> None:
+    wanted = RegistrationFactory()
+    login(client, agency_staff)
+    response = client.get(reverse(url_name), {"q": wanted.participant.nik})
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_the_nik_lookup_is_for_agency_staff_only(client: Client, secretariat_tebet: User) -> None:
+    secretariat_tebet.is_staff = True
+    secretariat_tebet.save()
+    login(client, secretariat_tebet)
+    assert client.post(reverse("admin:registration_participant_nik"), {"nik": "3171095708900002"}).status_code == 403
 
 
 def test_lists_show_masked_niks_and_no_full_count(client: Client, agency_staff: User) -> None:
@@ -98,3 +140,18 @@ def test_unfiltered_count_uses_the_estimate_on_big_tables() -> None:
         cursor.execute("UPDATE pg_class SET reltuples = 1000000 WHERE relname = 'registration_participant'")
     assert LargeTablePaginator(Participant.objects.order_by("pk"), 50).count == 1_000_000
     assert LargeTablePaginator(Participant.objects.filter(track="pemula").order_by("pk"), 50).count == 3
+
+
+def test_agency_staff_can_pick_a_kecamatan_in_autocompletes(client: Client, agency_staff: User) -> None:
+    login(client, agency_staff)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "accounts", "model_name": "user", "field_name": "office", "term": "Teb"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Tebet"]
+    from geography.models import Kecamatan
+
+    tebet = Kecamatan.objects.get(name="Tebet")
+    page = client.get(reverse("admin:geography_kecamatan_change", args=[tebet.pk]))
+    assert page.context["has_change_permission"] is False

@@ -62,7 +62,9 @@ def test_mentor_registers_a_walk_in_who_later_claims_the_account(
     )
     assert done.status_code == 302
     assert client.login(username="081311112222", password="Batik-Tebet-2026")
-    assert not mail.outbox or all("3171" not in m.body for m in mail.outbox)
+    nik = registration.participant.nik
+    assert backends.outbox and all(nik not in m.body and nik not in m.subject for m in backends.outbox)
+    assert all(nik not in m.body for m in mail.outbox)
 
 
 def test_walk_in_needs_a_contact_to_claim_later(client: Client, secretariat_tebet: User) -> None:
@@ -115,9 +117,9 @@ def test_only_office_staff_register_walk_ins(client: Client, request: pytest.Fix
     assert client.post(reverse("registration:assisted"), walk_in_post()).status_code == 403
 
 
-def test_claim_does_not_reveal_whether_an_account_exists(client: Client) -> None:
-    response = client.post(reverse("accounts:claim"), {"login": "0899 0000 0000"})
-    other = client.post(reverse("accounts:claim"), {"login": "nobody@example.id"})
+def test_claim_does_not_reveal_whether_an_account_exists(client: Client, entrepreneur: User) -> None:
+    response = client.post(reverse("accounts:claim"), {"login": entrepreneur.phone})
+    other = client.post(reverse("accounts:claim"), {"login": "0899 0000 0000"})
     assert response.status_code == other.status_code == 200
 
     def without_tokens(content: bytes) -> str:
@@ -155,3 +157,21 @@ def test_walk_in_documents_follow_the_answers(client: Client, mentor_tebet: User
     assert response.status_code == 200
     assert set(response.context["documents"].errors) == {"development_plan_statement", "ownership_proof"}
     assert not Participant.objects.exists()
+
+
+def test_the_one_time_link_is_wiped_from_the_outbox_once_sent(
+    client: Client, mentor_tebet: User, django_capture_on_commit_callbacks: Any, agency_staff: User
+) -> None:
+    from notifications.models import Message
+
+    login(client, mentor_tebet)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registration:assisted"), walk_in_post())
+    claim = Message.objects.get(template="account_claim")
+    assert claim.status == "sent"
+    assert claim.context["link"] == "[hidden]"
+    sent = [m for m in backends.outbox if m.template == "account_claim"]
+    assert sent and "/akun/sandi/" in sent[0].body
+    client.force_login(agency_staff)
+    page = client.get(reverse("admin:notifications_message_change", args=[claim.pk]))
+    assert "/akun/sandi/" not in page.content.decode()

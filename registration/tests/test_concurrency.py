@@ -20,9 +20,8 @@ SUBMISSIONS = 50
 
 def ready_draft(user: User) -> Draft:
     payload = {
-        "person": {"data": person_data(email=user.email, phone=""), "complete": True},
-        "business": {"data": business_data(), "complete": True},
-        "documents": {"data": {}, "complete": True},
+        "person": person_data(email=user.email, phone=""),
+        "business": business_data(),
     }
     draft = Draft.objects.create(user=user, payload=json.dumps(payload))
     for kind in ("ktp", "plan_statement"):

@@ -53,6 +53,18 @@ def test_an_oversize_file_is_refused(settings: Any) -> None:
     assert rejection(big) == "too_large"
 
 
+def test_a_decompression_bomb_is_refused() -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)  # 30000 x 30000 RGB
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    assert rejection(bomb, name="ktp.png", content_type="image/png") == "too_large"
+
+
 def test_a_broken_image_is_refused() -> None:
     assert rejection(png_bytes()[:60], name="ktp.png", content_type="image/png") == "broken_image"
 

@@ -53,3 +53,11 @@ def test_keys_rotate_without_losing_a_nik(settings: Any) -> None:
     _fernet.cache_clear()
     assert Participant.objects.get(pk=participant.pk).nik == "3171095708900002"
     _fernet.cache_clear()
+
+
+def test_searching_the_encrypted_column_is_refused() -> None:
+    from django.core.exceptions import FieldError
+
+    with pytest.raises(FieldError):
+        Participant.objects.filter(nik="3171095708900002").exists()
+    assert not Participant.objects.filter(nik__isnull=True).exists()

@@ -1,7 +1,8 @@
 from io import StringIO
+from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -13,7 +14,15 @@ from registration.models import Participant, Registration
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_makes_a_login_per_role_and_a_living_portal(client: Client) -> None:
+def test_seed_demo_refuses_to_run_without_debug(settings: Any) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_seed_demo_makes_a_login_per_role_and_a_living_portal(client: Client, settings: Any) -> None:
+    settings.DEBUG = True
     out = StringIO()
     call_command("seed_demo", participants=120, stdout=out)
     assert {u.role for u in User.objects.filter(email__in=[demo_email(n) for n, *_ in ROLES])} == set(Role.values)

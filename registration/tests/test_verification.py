@@ -139,6 +139,27 @@ def test_a_secretariat_cannot_decide_for_another_kecamatan(client: Client, secre
     assert registration.status == Status.SUBMITTED
 
 
+def test_a_second_verifier_is_told_someone_decided_already(
+    client: Client, secretariat_tebet: User, agency_staff: User
+) -> None:
+    registration = RegistrationFactory()
+    registration_decide(registration=registration, decision=Decision.APPROVE, reason="", acting_user=agency_staff)
+    login(client, secretariat_tebet)
+    url = reverse("registration:participant", args=[registration.participant_id])
+    response = client.post(url, {"decision": Decision.REJECT, "reason": "late"}, follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    registration.refresh_from_db()
+    assert registration.status == Status.APPROVED
+
+
+def test_absurd_page_numbers_are_harmless(client: Client, secretariat_tebet: User) -> None:
+    RegistrationFactory()
+    login(client, secretariat_tebet)
+    for page in ("99999999999999999999", "-3", "abc"):
+        assert client.get(reverse("registration:queue"), {"page": page}).status_code == 200
+
+
 def test_a_mentor_sees_the_file_but_cannot_decide(client: Client, mentor_tebet: User) -> None:
     registration = RegistrationFactory()
     login(client, mentor_tebet)

@@ -1,8 +1,8 @@
 """P1 end to end in a real browser: a new entrepreneur registers online through the whole wizard, the
 Tebet secretariat approves the registration, and the entrepreneur's journey shows P1 done.
 
-Selectors are ids, names, data- attributes and URLs, never visible text: the Indonesian translation is
-still being written. The only language check is the page's lang attribute."""
+Selectors are ids, names, data- attributes and URLs, never visible text, so that wording can change freely;
+the language check is the page's lang attribute (Bahasa Indonesia by default)."""
 
 import datetime
 import re
@@ -64,12 +64,6 @@ def test_register_online_then_secretariat_approves(
     plan = tmp_path / "rencana-usaha.pdf"
     plan.write_bytes(pdf_bytes())
 
-    page.on(
-        "response",
-        lambda r: print(
-            "RESP", r.request.method, r.status, r.url, r.headers.get("location"), r.headers.get("set-cookie")
-        ),
-    )
     # 1. Create an account: the page is in Bahasa Indonesia.
     page.goto("/akun/daftar/")
     expect(page.locator("html")).to_have_attribute("lang", "id")

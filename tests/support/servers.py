@@ -59,7 +59,7 @@ def wait_until(
         time.sleep(interval)
 
 
-def _stop_process_group(process: subprocess.Popen[bytes], *, grace: float) -> None:
+def stop_process_group(process: subprocess.Popen[bytes], *, grace: float = 15.0) -> None:
     """SIGTERM the process group started for `process`, then SIGKILL it if it is still there after `grace`."""
     if process.poll() is not None:
         return
@@ -132,7 +132,7 @@ class RedisServer:
     def stop(self, *, timeout: float = 10.0) -> None:
         if self._process is None:
             return
-        _stop_process_group(self._process, grace=timeout)
+        stop_process_group(self._process, grace=timeout)
         self._process = None
         wait_until(lambda: not self.ping(), timeout=timeout)
 
@@ -275,4 +275,4 @@ def celery_worker(
             worker.wait_ready(timeout=ready_timeout)
             yield worker
         finally:
-            _stop_process_group(process, grace=10.0)
+            stop_process_group(process, grace=10.0)

@@ -5,19 +5,19 @@ import io
 import random
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role, User
 from geography.models import Kecamatan
-from jakpreneur.crypto import keyed_hash
-from registration.choices import Channel, Sector, Sex, Status, Track
+from registration.choices import Channel, Decision, Sector, Sex, Status, Track
 from registration.eligibility import required_documents
-from registration.models import Business, Participant, Registration
+from registration.models import Business, Participant, Registration, RegistrationDecision
 from registration.nik import make_nik
 from registration.services import document_attach
 
@@ -101,6 +101,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, participants: int, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("seed_demo makes logins with a published password: it runs only with DEBUG on.")
         if User.objects.filter(email=demo_email("admin")).exists():
             self.stdout.write("Demo data is there already.")
             return
@@ -130,7 +132,7 @@ class Command(BaseCommand):
             )
             user.save()
             status = rng.choices(list(Status), weights=[30, 5, 60, 5])[0]
-            self._participant(rng, n, user, kec, status, users["sekretariat.tebet"])
+            self._participant(rng, n, user, kec, status, users["dinas"])
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password {DEMO_PASSWORD}):"))
         for name, _full, role, office in ROLES:
             self.stdout.write(f"  {role.label:<24} {demo_email(name)}{'  (' + office + ')' if office else ''}")
@@ -154,7 +156,6 @@ class Command(BaseCommand):
             user=user,
             full_name=user.full_name,
             nik=nik,
-            nik_hash=keyed_hash(nik),
             birth_date=birth,
             sex=sex,
             phone=user.phone or "",
@@ -176,18 +177,27 @@ class Command(BaseCommand):
             monthly_turnover=rng.randint(0, 30) * 1_000_000,
         )
         submitted = timezone.now() - datetime.timedelta(days=rng.randint(0, 120))
-        Registration.objects.create(
+        channel = rng.choice(list(Channel))
+        reason = "" if status in (Status.SUBMITTED, Status.APPROVED) else "Foto KTP kurang jelas."
+        registration = Registration.objects.create(
             participant=participant,
             reference=f"JP-DEMO{n:04d}",
-            channel=rng.choice(list(Channel)),
-            registered_by=user,
+            channel=channel,
+            registered_by=verifier if channel == Channel.OFFICE else user,
             status=status,
             kecamatan=kec,
             submitted_at=submitted,
             decided_at=None if status == Status.SUBMITTED else submitted + datetime.timedelta(days=2),
-            last_reason="" if status in (Status.SUBMITTED, Status.APPROVED) else "Foto KTP kurang jelas.",
+            last_reason=reason,
         )
-        if documents:
+        if status != Status.SUBMITTED:
+            decision = {Status.APPROVED: Decision.APPROVE, Status.NEEDS_FIX: Decision.NEEDS_FIX}.get(
+                Status(status), Decision.REJECT
+            )
+            RegistrationDecision.objects.create(
+                registration=registration, decision=decision, reason=reason, decided_by=verifier
+            )
+        if documents or status == Status.SUBMITTED:  # the queue has documents to check
             for kind in required_documents(track=track, jakarta_ktp=True):
                 document_attach(
                     kind=kind, upload=small_png(), content_type="image/png", acting_user=user, participant=participant
