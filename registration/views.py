@@ -20,6 +20,7 @@ from . import selectors, services
 from .choices import Channel, DocumentKind, Status
 from .eligibility import required_documents
 from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm, documents_required_by, summary
+from .links import participant_links
 from .models import Draft, Registration
 
 WIZARD_STEPS = [*services.WIZARD_STEPS, "review"]
@@ -335,6 +336,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "show_full_nik": permissions.can_verify_registrations(request.user)
             or participant.user_id == request.user.pk,
             "decision_form": form,
+            "links": participant_links(request.user, participant),
         },
         status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
     )

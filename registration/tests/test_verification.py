@@ -206,3 +206,14 @@ def test_approval_tells_the_other_apps_in_the_same_transaction(agency_staff: Use
     finally:
         registration_approved.disconnect(receiver)
     assert heard == [(Status.APPROVED, agency_staff)]
+
+
+def test_other_apps_add_links_to_the_participant_page(client: Client, mentor_tebet: User, entrepreneur: User) -> None:
+    registration = RegistrationFactory(status=Status.APPROVED)
+    url = reverse("registration:participant", args=[registration.participant_id])
+    login(client, mentor_tebet)
+    assert reverse("mentoring:participant", args=[registration.participant_id]) in client.get(url).content.decode()
+    registration.participant.user = entrepreneur
+    registration.participant.save()
+    login(client, entrepreneur)
+    assert client.get(url).context["links"] == []

@@ -1,0 +1,79 @@
+"""Writes of P6 financial reporting, in one transaction each, recording who acted."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from registration.models import Participant
+
+from .models import MonthlyRecord, Source
+
+# The largest figure the portal takes: beyond it a number is surely mistyped (and stays far below BIGINT).
+MAX_RUPIAH = 10**15
+MAX_WORKERS = 100_000
+EARLIEST_MONTH = datetime.date(2000, 1, 1)
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def check_month(month: datetime.date) -> datetime.date:
+    """The first day of `month`; a month still to come, or before 2000, is refused."""
+    month = first_of_month(month)
+    if month > first_of_month(timezone.localdate()):
+        raise ValidationError(_("This month has not come yet."), code="future_month")
+    if month < EARLIEST_MONTH:
+        raise ValidationError(_("Give a month from the year 2000 on."), code="month_too_early")
+    return month
+
+
+def _check_figures(*, turnover: int, workers: int, assets: int) -> None:
+    errors = {}
+    for name, value, limit in (
+        ("turnover", turnover, MAX_RUPIAH),
+        ("assets", assets, MAX_RUPIAH),
+        ("workers", workers, MAX_WORKERS),
+    ):
+        if value < 0:
+            errors[name] = ValidationError(_("Enter zero or more."), code="negative")
+        elif value > limit:
+            errors[name] = ValidationError(_("This number is too large; check it."), code="too_large")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def monthly_record_save(
+    *,
+    participant: Participant,
+    month: datetime.date,
+    turnover: int,
+    workers: int,
+    assets: int,
+    acting_user: User,
+) -> tuple[MonthlyRecord, bool]:
+    """Create the participant's record of `month`, or update it when there is one; returns (record, created).
+
+    The source is the participant when they act themselves, else a mentor on their behalf. The unique
+    (participant, month) constraint settles two concurrent first saves: the second one updates."""
+    month = check_month(month)
+    _check_figures(turnover=turnover, workers=workers, assets=assets)
+    source = Source.PARTICIPANT if participant.user_id == acting_user.pk else Source.MENTOR
+    record, created = MonthlyRecord.objects.update_or_create(
+        participant=participant,
+        month=month,
+        defaults={
+            "turnover": turnover,
+            "workers": workers,
+            "assets": assets,
+            "source": source,
+            "recorded_by": acting_user,
+            "recorded_at": timezone.now(),
+        },
+    )
+    return record, created

@@ -1,0 +1,238 @@
+"""Admin for agency staff, built for a million rows: related rows joined, users and participants by id, filters on
+small tables, no full count. Assignments change through the same service as the page, so history is kept."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin import ProgramAdmin
+from accounts.models import Role, User
+
+from . import services
+from .models import (
+    FollowUp,
+    HelpMessage,
+    HelpRequest,
+    MentorAssignment,
+    MentorTarget,
+    MentorTraining,
+    Visit,
+)
+
+NOT_A_MENTOR = _("Choose a mentor account.")
+
+
+def _check_is_mentor(form: forms.ModelForm[Any]) -> None:
+    mentor = form.cleaned_data.get("mentor")
+    if mentor is not None and mentor.role != Role.MENTOR:
+        form.add_error("mentor", NOT_A_MENTOR)
+
+
+class AssignmentAddForm(forms.ModelForm[MentorAssignment]):
+    """Adding an assignment assigns (or reassigns) through the service: the active one ends and stays listed."""
+
+    class Meta:
+        model = MentorAssignment
+        fields = ["participant", "mentor", "reason"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        participant, mentor = data.get("participant"), data.get("mentor")
+        if participant is not None and mentor is not None:
+            try:
+                services.check_mentor_for(participant, mentor)
+            except ValidationError as exc:
+                self.add_error(None, exc.error_dict["mentor"])
+        return data
+
+
+@admin.register(MentorAssignment)
+class MentorAssignmentAdmin(ProgramAdmin):
+    list_display = ["participant", "mentor", "active", "stage", "assigned_by", "assigned_at", "ended_at"]
+    list_filter = ["active", "stage", "mentor__office"]
+    list_select_related = ["participant", "mentor", "assigned_by"]
+    search_fields = ["=participant__registration__reference", "^participant__full_name", "^mentor__full_name"]
+    raw_id_fields = ["participant", "mentor"]
+    ordering = ["-assigned_at", "-pk"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = AssignmentAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["participant", "mentor", "reason"]
+        return ["participant", "mentor", "active", "stage", "assigned_by", "assigned_at", "ended_at", "reason"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return []
+        # history is never rewritten: only the stage changes here; a new mentor is a new assignment
+        return ["participant", "mentor", "active", "assigned_by", "assigned_at", "ended_at", "reason"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        assert isinstance(request.user, User)
+        created = services.assignment_change(
+            participant=obj.participant, mentor=obj.mentor, reason=obj.reason, acting_user=request.user
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FollowUpInline(admin.TabularInline[FollowUp, Visit]):
+    model = FollowUp
+    fields = ["what", "due_date", "done_at", "done_by", "reminded_at"]
+    readonly_fields = ["done_at", "done_by", "reminded_at"]
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VisitAdminForm(forms.ModelForm[Visit]):
+    class Meta:
+        model = Visit
+        fields = ["mentor", "participant", "date", "kind", "steps", "notes", "shared"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_is_mentor(self)
+        return data
+
+
+@admin.register(Visit)
+class VisitAdmin(ProgramAdmin):
+    form = VisitAdminForm
+    list_display = ["date", "participant", "mentor", "kind", "shared", "has_photo"]
+    list_filter = ["kind", "shared", "date", "mentor__office"]
+    list_select_related = ["participant", "mentor"]
+    search_fields = ["=participant__registration__reference", "^participant__full_name", "^mentor__full_name"]
+    raw_id_fields = ["participant", "mentor"]
+    # the photo lives in private storage (no URL): shown through the permission-checked view, never uploaded here
+    readonly_fields = ["photo_link", "created_at"]
+    inlines = [FollowUpInline]
+    ordering = ["-date", "-pk"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # mentors log visits on their pages, with the photo checks
+
+    @admin.display(description=_("photo"), boolean=True)
+    def has_photo(self, obj: Visit) -> bool:
+        return bool(obj.photo)
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, obj: Visit) -> str:
+        if not obj.photo:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("mentoring:visit_photo", args=[obj.public_id]),
+            _("open"),
+        )
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ProgramAdmin):
+    list_display = ["what", "participant", "due_date", "done_at", "done_by", "reminded_at"]
+    list_filter = ["due_date", ("done_at", admin.EmptyFieldListFilter), "participant__kecamatan"]
+    list_select_related = ["participant", "done_by"]
+    search_fields = ["^participant__full_name"]
+    raw_id_fields = ["visit", "participant", "done_by"]
+    readonly_fields = ["visit", "participant", "done_at", "done_by", "reminded_at"]
+    ordering = ["-due_date", "-pk"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class HelpMessageInline(admin.TabularInline[HelpMessage, HelpRequest]):
+    model = HelpMessage
+    fields = ["created_at", "author", "body"]
+    readonly_fields = ["created_at", "author", "body"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(HelpRequest)
+class HelpRequestAdmin(ProgramAdmin):
+    list_display = ["subject", "participant", "mentor", "topic", "status", "awaiting_mentor", "last_message_at"]
+    list_filter = ["status", "awaiting_mentor", "topic", "mentor__office"]
+    list_select_related = ["participant", "mentor"]
+    search_fields = ["^participant__full_name", "^mentor__full_name"]
+    raw_id_fields = ["participant", "mentor"]
+    readonly_fields = ["participant", "topic", "subject", "created_at", "last_message_at", "awaiting_mentor"]
+    inlines = [HelpMessageInline]
+    ordering = ["-last_message_at", "-pk"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the participant asks on their page
+
+
+class MentorTargetForm(forms.ModelForm[MentorTarget]):
+    class Meta:
+        model = MentorTarget
+        fields = ["mentor", "year", "participants", "basis", "visits"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_is_mentor(self)
+        return data
+
+
+@admin.register(MentorTarget)
+class MentorTargetAdmin(ProgramAdmin):
+    form = MentorTargetForm
+    list_display = ["mentor", "year", "participants", "basis", "visits", "set_by", "updated_at"]
+    list_filter = ["year", "basis", "mentor__office"]
+    list_select_related = ["mentor", "set_by"]
+    search_fields = ["^mentor__full_name", "=mentor__email"]
+    raw_id_fields = ["mentor"]
+    readonly_fields = ["set_by", "updated_at"]
+    ordering = ["-year", "mentor__full_name"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class MentorTrainingForm(forms.ModelForm[MentorTraining]):
+    class Meta:
+        model = MentorTraining
+        fields = ["mentor", "title", "kind", "date", "organiser"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_is_mentor(self)
+        return data
+
+
+@admin.register(MentorTraining)
+class MentorTrainingAdmin(ProgramAdmin):
+    form = MentorTrainingForm
+    list_display = ["title", "mentor", "kind", "date", "organiser", "recorded_by"]
+    list_filter = ["kind", "date", "mentor__office"]
+    list_select_related = ["mentor", "recorded_by"]
+    search_fields = ["^title", "^mentor__full_name"]
+    raw_id_fields = ["mentor"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    ordering = ["-date", "-pk"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,192 @@
+"""P3 forms: validation of what a mentor, staff or a participant types. Made for a phone: big touch targets,
+the right keyboards, nothing that needs JavaScript."""
+
+import datetime
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from registration.documents import validate_document
+
+from .models import STEP_CHOICES, HelpTopic, VisitKind
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PHOTO_TYPES = {"image/jpeg", "image/png"}
+# How far back a visit may be logged: enough for a mentor catching up, short enough to catch a mistyped year.
+VISIT_MAX_AGE_DAYS = 366
+FOLLOW_UP_MAX_DAYS = 366
+FOLLOW_UP_ROWS = 3
+
+
+def validate_photo(upload: Any) -> str:
+    """The content type of an acceptable visit photo (JPEG or PNG, checked as documents are), or why not."""
+    try:
+        content_type = validate_document(upload)
+    except ValidationError as exc:
+        if exc.code == "file_type":
+            raise ValidationError(
+                _("Only JPEG or PNG photos are accepted; this file is not one, whatever its name."),
+                code="file_type",
+            ) from exc
+        raise
+    if content_type not in PHOTO_TYPES:
+        raise ValidationError(
+            _("Only JPEG or PNG photos are accepted; this file is not one, whatever its name."), code="file_type"
+        )
+    return content_type
+
+
+class VisitForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices, widget=forms.RadioSelect)
+    steps = forms.MultipleChoiceField(
+        label=_("Program steps discussed"),
+        choices=STEP_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    shared = forms.BooleanField(
+        label=_("Share these notes with the participant"),
+        required=False,
+        help_text=_("Shared notes, follow-ups and photo are shown to the participant; others stay with the mentors."),
+    )
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,image/jpeg,image/png"}),
+    )
+    stage = forms.ChoiceField(
+        label=_("The participant's stage now"),
+        choices=[("", _("unchanged")), *STEP_CHOICES],
+        required=False,
+        help_text=_("The step of the program the participant is working on now."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = _("JPEG or PNG, at most %(limit)s.") % {
+            "limit": filesizeformat(settings.DOCUMENT_MAX_BYTES)
+        }
+        if not self.is_bound:
+            self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self) -> datetime.date:
+        date: datetime.date = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if date > today:
+            raise ValidationError(_("A visit cannot be in the future."), code="future")
+        if date < today - datetime.timedelta(days=VISIT_MAX_AGE_DAYS):
+            raise ValidationError(_("Log visits of the last twelve months only."), code="too_old")
+        return date
+
+    def clean_notes(self) -> str:
+        notes = str(self.cleaned_data["notes"]).strip()
+        if not notes:
+            raise ValidationError(_("Write what you talked about."), code="required")
+        return notes
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            self.photo_content_type = validate_photo(photo)
+        return photo
+
+
+class FollowUpForm(forms.Form):
+    what = forms.CharField(label=_("Follow-up agreed"), max_length=200, required=False)
+    due_date = forms.DateField(label=_("Due"), widget=DATE_INPUT, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        what = (data.get("what") or "").strip()
+        due = data.get("due_date")
+        if what and not due and "due_date" not in self.errors:
+            self.add_error("due_date", _("Give a due date for this follow-up."))
+        if due and not what:
+            self.add_error("what", _("Say what is to be done."))
+        if due and due > timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_MAX_DAYS):
+            self.add_error("due_date", _("Choose a date within the next twelve months."))
+        data["what"] = what
+        return data
+
+
+class BaseFollowUpFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, visit_date: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.visit_date = visit_date
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors) or self.visit_date is None:
+            return
+        for form in self.forms:
+            due = form.cleaned_data.get("due_date")
+            if due and due < self.visit_date:
+                form.add_error("due_date", _("A follow-up falls due on or after the visit."))
+
+    def agreed(self) -> list[tuple[str, datetime.date]]:
+        """The rows filled in: (what, due date)."""
+        return [
+            (form.cleaned_data["what"], form.cleaned_data["due_date"])
+            for form in self.forms
+            if form.cleaned_data.get("what") and form.cleaned_data.get("due_date")
+        ]
+
+
+FollowUpFormSet = cast(
+    type[BaseFollowUpFormSet],
+    forms.formset_factory(
+        FollowUpForm, formset=BaseFollowUpFormSet, extra=FOLLOW_UP_ROWS, max_num=10, validate_max=True
+    ),
+)
+
+
+class MentorChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        load = getattr(obj, "load", None)
+        if load is None:
+            return obj.full_name
+        return _("%(name)s (%(count)s participants)") % {"name": obj.full_name, "count": load}
+
+
+class AssignForm(forms.Form):
+    mentor = MentorChoiceField(queryset=User.objects.none(), label=_("Mentor"), empty_label=None)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, mentors: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = mentors  # type: ignore[attr-defined]
+
+
+class HelpRequestForm(forms.Form):
+    topic = forms.ChoiceField(label=_("Topic"), choices=HelpTopic.choices)
+    subject = forms.CharField(label=_("In a few words"), max_length=120)
+    body = forms.CharField(label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_subject(self) -> str:
+        return _required_text(self.cleaned_data["subject"])
+
+    def clean_body(self) -> str:
+        return _required_text(self.cleaned_data["body"])
+
+
+class HelpReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_body(self) -> str:
+        return _required_text(self.cleaned_data["body"])
+
+
+def _required_text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError(_("This field is required."), code="required")
+    return value

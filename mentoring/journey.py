@@ -1,0 +1,57 @@
+"""P3 in the participant's journey: no mentor yet, or a mentor and the next follow-up the participant may see."""
+
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.permissions import AnyUser
+from registration.journey import State, StepStatus
+from registration.models import Participant
+
+from . import permissions
+from .models import FollowUp, MentorAssignment
+
+
+class MentoringStep:
+    """One query, whatever the participant's history."""
+
+    code = "P3"
+
+    def status(self, user: User) -> StepStatus:
+        shared_open = FollowUp.objects.filter(
+            participant=OuterRef("participant_id"), done_at__isnull=True, visit__shared=True
+        ).order_by("due_date", "pk")
+        assignment = (
+            MentorAssignment.objects.filter(participant__user=user, active=True)
+            .select_related("mentor")
+            .annotate(
+                next_due=Subquery(shared_open.values("due_date")[:1]),
+                next_what=Subquery(shared_open.values("what")[:1]),
+            )
+            .first()
+        )
+        if assignment is None:
+            return StepStatus(
+                State.NOT_STARTED,
+                _("No mentor yet: once your registration is verified, a mentor of your kecamatan is assigned to you."),
+            )
+        next_due = getattr(assignment, "next_due", None)
+        if next_due is not None:
+            summary = _("Your mentor is %(mentor)s. Next follow-up: %(what)s, by %(date)s.") % {
+                "mentor": assignment.mentor.full_name,
+                "what": getattr(assignment, "next_what", ""),
+                "date": formats.date_format(next_due, "j F Y"),
+            }
+        else:
+            summary = _("Your mentor is %(mentor)s.") % {"mentor": assignment.mentor.full_name}
+        return StepStatus(State.IN_PROGRESS, summary, _("See your mentor"), reverse("mentoring:my_mentor"))
+
+
+def mentoring_link(user: AnyUser, participant: Participant) -> tuple[str | Promise, str] | None:
+    """On a participant's registration page: the way to their mentoring page, for mentors and staff."""
+    if not permissions.can_open_participants(user):
+        return None
+    return _("Mentoring: visits, follow-ups, indicators"), reverse("mentoring:participant", args=[participant.pk])

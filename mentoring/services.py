@@ -1,0 +1,329 @@
+"""Writes of P3 mentoring. Each runs in one transaction, records who acted, and queues its messages through the
+notifications outbox in the same transaction."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from notifications.services import notify
+from registration.choices import Status
+from registration.models import Participant, Registration
+
+from .models import (
+    FollowUp,
+    HelpMessage,
+    HelpRequest,
+    HelpStatus,
+    MentorAssignment,
+    Visit,
+)
+
+REMINDER_BATCH = 500
+REMINDER_LINES = 3
+NOT_A_MENTOR_HERE = _("Choose an active mentor of the participant's kecamatan.")
+
+
+# --- assignment -------------------------------------------------------------------------------------------------
+
+
+def mentors_of(kecamatan_id: int) -> QuerySet[User]:
+    """Active mentor accounts of a kecamatan office."""
+    return User.objects.filter(role=Role.MENTOR, office_id=kecamatan_id, is_active=True)
+
+
+def check_mentor_for(participant: Participant, mentor: User) -> None:
+    if not (mentor.role == Role.MENTOR and mentor.is_active and mentor.office_id == participant.kecamatan_id):
+        raise ValidationError({"mentor": ValidationError(NOT_A_MENTOR_HERE, code="wrong_mentor")})
+
+
+def least_loaded_mentor(kecamatan_id: int) -> User | None:
+    """The active mentor of the kecamatan with the fewest active participants (the oldest account on a tie).
+
+    Locks the kecamatan's mentor rows (FOR NO KEY UPDATE: rows that refer to a mentor can still be written), so
+    that concurrent approvals in one kecamatan wait for each other's choice instead of all picking the same."""
+    ids = list(mentors_of(kecamatan_id).select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return None
+    return (
+        User.objects.filter(pk__in=ids)
+        .annotate(load=Count("mentee_assignments", filter=Q(mentee_assignments__active=True)))
+        .order_by("load", "pk")
+        .first()
+    )
+
+
+def _link(name: str, *args: Any) -> str:
+    """An absolute link for a message (the portal's configured address, never a request's Host)."""
+    return str(settings.SITE_URL) + reverse(name, args=args)
+
+
+def _notify_assigned(assignment: MentorAssignment) -> None:
+    participant = assignment.participant
+    notify(
+        template="mentoring_participant_assigned",
+        context={
+            "full_name": assignment.mentor.full_name,
+            "participant_name": participant.full_name,
+            "kecamatan": participant.kecamatan.name,
+            "link": _link("mentoring:participant", participant.pk),
+        },
+        user=assignment.mentor,
+    )
+
+
+@transaction.atomic
+def assignment_auto_assign(*, participant: Participant, acting_user: User) -> MentorAssignment | None:
+    """Give a newly verified participant the least loaded mentor of their kecamatan. Without a mentor there,
+    or when the participant has one already, nothing changes (staff assign later)."""
+    locked = (
+        Participant.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("kecamatan")
+        .get(pk=participant.pk)
+    )
+    if MentorAssignment.objects.filter(participant=locked, active=True).exists():
+        return None
+    mentor = least_loaded_mentor(locked.kecamatan_id)
+    if mentor is None:
+        return None
+    assignment = MentorAssignment.objects.create(participant=locked, mentor=mentor, assigned_by=acting_user)
+    _notify_assigned(assignment)
+    return assignment
+
+
+def on_registration_approved(sender: Any, *, registration: Registration, acting_user: User, **kwargs: Any) -> None:
+    """Receiver of registration_approved: runs inside the approving transaction."""
+    assignment_auto_assign(participant=registration.participant, acting_user=acting_user)
+
+
+@transaction.atomic
+def assignment_change(
+    *, participant: Participant, mentor: User, acting_user: User, reason: str = ""
+) -> MentorAssignment:
+    """Assign the participant to `mentor`: the active assignment ends (kept as history), a new one starts with
+    the same stage, and the open help requests follow to the new mentor."""
+    locked = (
+        Participant.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("kecamatan")
+        .get(pk=participant.pk)
+    )
+    if not Registration.objects.filter(participant=locked, status=Status.APPROVED).exists():
+        raise ValidationError(_("Only a verified participant gets a mentor."), code="not_verified")
+    check_mentor_for(locked, mentor)
+    current = MentorAssignment.objects.filter(participant=locked, active=True).first()
+    if current is not None and current.mentor_id == mentor.pk:
+        raise ValidationError(
+            {"mentor": ValidationError(_("This mentor follows the participant already."), code="same_mentor")}
+        )
+    stage = "P2"
+    if current is not None:
+        stage = current.stage
+        current.active = False
+        current.ended_at = timezone.now()
+        current.save(update_fields=["active", "ended_at"])
+    assignment = MentorAssignment.objects.create(
+        participant=locked, mentor=mentor, stage=stage, assigned_by=acting_user, reason=reason.strip()
+    )
+    HelpRequest.objects.filter(participant=locked, status=HelpStatus.OPEN).update(mentor=mentor)
+    _notify_assigned(assignment)
+    return assignment
+
+
+# --- visits and follow-ups --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpData:
+    what: str
+    due_date: datetime.date
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    participant: Participant,
+    date: datetime.date,
+    kind: str,
+    steps: list[str],
+    notes: str,
+    shared: bool,
+    follow_ups: list[FollowUpData],
+    acting_user: User,
+    photo: UploadedFile[Any] | None = None,
+    photo_content_type: str = "",
+    stage: str = "",
+) -> Visit:
+    """A mentor logs a visit with the follow-ups agreed and an optional (checked) photo; `stage` updates the
+    participant's current stage on their active assignment."""
+    if acting_user.role != Role.MENTOR:
+        raise ValidationError(_("Only mentors log visits."), code="not_mentor")
+    visit = Visit(
+        mentor=acting_user,
+        participant=participant,
+        date=date,
+        kind=kind,
+        steps=sorted(set(steps)),
+        notes=notes.strip(),
+        shared=shared,
+        photo_content_type=photo_content_type if photo is not None else "",
+    )
+    visit.full_clean(exclude=["photo", "mentor", "participant"])
+    stored = ""
+    try:
+        if photo is not None:
+            visit.photo.save("photo", photo, save=False)
+            stored = visit.photo.name or ""
+        visit.save()
+        FollowUp.objects.bulk_create(
+            FollowUp(visit=visit, participant=participant, what=f.what.strip(), due_date=f.due_date)
+            for f in follow_ups
+        )
+        if stage:
+            MentorAssignment.objects.filter(participant=participant, active=True).update(stage=stage)
+    except BaseException:
+        if stored:
+            visit.photo.storage.delete(stored)  # nothing was saved: leave no file behind
+        raise
+    return visit
+
+
+@transaction.atomic
+def follow_up_mark_done(*, follow_up: FollowUp, acting_user: User) -> FollowUp:
+    """Mark a follow-up done, once: a second click changes nothing."""
+    locked = FollowUp.objects.select_for_update(no_key=True).get(pk=follow_up.pk)
+    if locked.done_at is None:
+        locked.done_at = timezone.now()
+        locked.done_by = acting_user
+        locked.save(update_fields=["done_at", "done_by"])
+    return locked
+
+
+def _reminder_lines(items: list[FollowUp]) -> str:
+    """The first few follow-ups, one a line (a message stays short enough for an SMS); the count says the rest."""
+    lines = [f"- {f.participant.full_name}: {f.what} ({f.due_date.isoformat()})" for f in items[:REMINDER_LINES]]
+    if len(items) > REMINDER_LINES:
+        lines.append(f"- (+{len(items) - REMINDER_LINES})")
+    return "\n".join(lines)
+
+
+def follow_ups_remind_due(*, today: datetime.date | None = None) -> int:
+    """Tell each mentor, in one message, which of their participants' follow-ups fall due today or earlier and
+    were not reminded yet. The recipient is the participant's current mentor, else the one who logged the
+    visit. Each follow-up is reminded once, even when two runs overlap. Returns how many were reminded."""
+    today = today or timezone.localdate()
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                FollowUp.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
+                .filter(done_at__isnull=True, reminded_at__isnull=True, due_date__lte=today)
+                .select_related("participant", "visit__mentor")
+                .order_by("due_date", "pk")[:REMINDER_BATCH]
+            )
+            if not batch:
+                return total
+            current = {
+                a.participant_id: a.mentor
+                for a in MentorAssignment.objects.filter(
+                    participant_id__in={f.participant_id for f in batch}, active=True
+                ).select_related("mentor")
+            }
+            by_mentor: dict[User, list[FollowUp]] = defaultdict(list)
+            for follow_up in batch:
+                by_mentor[current.get(follow_up.participant_id, follow_up.visit.mentor)].append(follow_up)
+            for mentor, items in by_mentor.items():
+                notify(
+                    template="mentoring_follow_ups_due",
+                    context={
+                        "full_name": mentor.full_name,
+                        "count": len(items),
+                        "items": _reminder_lines(items),
+                        "link": _link("mentoring:caseload"),
+                    },
+                    user=mentor,
+                )
+            FollowUp.objects.filter(pk__in=[f.pk for f in batch]).update(reminded_at=timezone.now())
+            total += len(batch)
+
+
+# --- help requests ----------------------------------------------------------------------------------------------
+
+
+def _notify_message(request: HelpRequest, *, sender: User, recipient: User) -> None:
+    notify(
+        template="mentoring_help_message",
+        context={
+            "full_name": recipient.full_name,
+            "sender_name": sender.full_name,
+            "subject": request.subject,
+            "link": _link("mentoring:help_thread", request.pk),
+        },
+        user=recipient,
+    )
+
+
+@transaction.atomic
+def help_request_open(
+    *, participant: Participant, topic: str, subject: str, body: str, acting_user: User
+) -> HelpRequest:
+    """The participant asks their current mentor for help."""
+    assignment = MentorAssignment.objects.filter(participant=participant, active=True).select_related("mentor").first()
+    if assignment is None:
+        raise ValidationError(
+            _("You have no mentor yet. Your kecamatan office will assign one to you."), code="no_mentor"
+        )
+    now = timezone.now()
+    request = HelpRequest(
+        participant=participant,
+        mentor=assignment.mentor,
+        topic=topic,
+        subject=subject.strip(),
+        created_at=now,
+        last_message_at=now,
+    )
+    request.full_clean(exclude=["participant", "mentor"])
+    request.save()
+    HelpMessage.objects.create(request=request, author=acting_user, body=body.strip(), created_at=now)
+    _notify_message(request, sender=acting_user, recipient=assignment.mentor)
+    return request
+
+
+@transaction.atomic
+def help_request_reply(*, request: HelpRequest, body: str, acting_user: User) -> HelpMessage:
+    """Write in the thread: the participant, or a mentor. A reply to a closed thread opens it again."""
+    locked = (
+        HelpRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("participant__user", "mentor")
+        .get(pk=request.pk)
+    )
+    from_participant = locked.participant.user_id == acting_user.pk
+    if not from_participant and acting_user.role != Role.MENTOR:
+        raise ValidationError(_("Only the participant and their mentor write in this thread."), code="not_allowed")
+    now = timezone.now()
+    message = HelpMessage.objects.create(request=locked, author=acting_user, body=body.strip(), created_at=now)
+    locked.status = HelpStatus.OPEN
+    locked.awaiting_mentor = from_participant
+    locked.last_message_at = now
+    locked.save(update_fields=["status", "awaiting_mentor", "last_message_at"])
+    recipient = locked.mentor if from_participant else locked.participant.user
+    _notify_message(locked, sender=acting_user, recipient=recipient)
+    return message
+
+
+@transaction.atomic
+def help_request_close(*, request: HelpRequest, acting_user: User) -> HelpRequest:
+    locked = HelpRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
+    locked.status = HelpStatus.CLOSED
+    locked.awaiting_mentor = False
+    locked.save(update_fields=["status", "awaiting_mentor"])
+    return locked

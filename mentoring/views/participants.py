@@ -1,0 +1,225 @@
+"""P3 pages around a participant: the mentor's caseload, the participant's page, visits and follow-ups,
+monthly indicators, and staff assigning mentors."""
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from finance import selectors as finance_selectors
+from finance import services as finance_services
+from finance.forms import MonthlyRecordForm
+from jakpreneur.pagination import paginate
+from registration.models import Participant
+
+from .. import permissions, selectors, services
+from ..forms import AssignForm, FollowUpFormSet, VisitForm
+from ._common import MONTH, add_service_errors, current_user
+
+# --- mentor: caseload, participant, visits ----------------------------------------------------------------------
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    """The mentor's participants, who needs attention first."""
+    if not permissions.is_mentor(request.user):
+        raise PermissionDenied
+    search = request.GET.get("q", "")[:100]
+    page = paginate(selectors.caseload(request.user, search=search), request.GET.get("page"))
+    return render(request, "mentoring/caseload.html", {"page": page, "q": search, "today": timezone.localdate()})
+
+
+def _participant(request: HttpRequest, pk: int) -> Participant:
+    if not permissions.can_open_participants(request.user):
+        raise Http404
+    participant: Participant = get_object_or_404(selectors.participant_page(request.user), pk=pk)
+    return participant
+
+
+@login_required
+def participant(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant as their mentor (or staff) sees them: mentors, visits with all notes, follow-ups, help
+    threads and monthly indicators."""
+    person = _participant(request, pk)
+    assignments = selectors.assignments_of(person)
+    page = paginate(selectors.visits_of(person), request.GET.get("page"), per_page=10)
+    return render(
+        request,
+        "mentoring/participant.html",
+        {
+            "participant": person,
+            "active": next((a for a in assignments if a.active), None),
+            "assignments": assignments,
+            "page": page,
+            "open_follow_ups": list(selectors.open_follow_ups(person)[:50]),
+            "help_requests": list(selectors.help_requests_for(request.user).filter(participant=person)[:5]),
+            "records": finance_selectors.participant_records(person, limit=6),
+            "today": timezone.localdate(),
+            "can_log": permissions.can_log_visits(request.user),
+            "can_assign": permissions.can_assign_mentors(request.user),
+            "can_record": permissions.can_record_indicators(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mentor logs a visit, with the follow-ups agreed and a photo; made to be used on a phone."""
+    person = _participant(request, pk)
+    if not permissions.can_log_visits(request.user):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = VisitForm(data, request.FILES or None)
+    visit_date = None
+    if data is not None and form.is_valid():
+        visit_date = form.cleaned_data["date"]
+    follow_ups = FollowUpFormSet(data, prefix="followups", visit_date=visit_date)
+    if request.method == "POST":
+        if form.is_valid() & follow_ups.is_valid():
+            cleaned = form.cleaned_data
+            try:
+                services.visit_log(
+                    participant=person,
+                    date=cleaned["date"],
+                    kind=cleaned["kind"],
+                    steps=cleaned["steps"],
+                    notes=cleaned["notes"],
+                    shared=cleaned["shared"],
+                    follow_ups=[services.FollowUpData(what, due) for what, due in follow_ups.agreed()],
+                    photo=cleaned["photo"] or None,
+                    photo_content_type=getattr(form, "photo_content_type", ""),
+                    stage=cleaned["stage"],
+                    acting_user=current_user(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Visit saved."))
+                return redirect("mentoring:participant", pk=person.pk)
+        messages.error(request, _("The visit was not saved: see below. A photo must be chosen again."))
+    return render(
+        request,
+        "mentoring/log_visit.html",
+        {"participant": person, "form": form, "follow_ups": follow_ups},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.is_mentor(request.user):
+        raise Http404
+    follow_up = get_object_or_404(selectors.follow_ups_for(request.user), pk=pk)
+    services.follow_up_mark_done(follow_up=follow_up, acting_user=current_user(request))
+    messages.success(request, _("Follow-up marked done."))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("mentoring:participant", pk=follow_up.participant_id)
+
+
+@login_required
+def visit_photo(request: HttpRequest, public_id: str) -> FileResponse:
+    """Serve a visit's photo to someone allowed to see the visit; anyone else gets a 404."""
+    visit = get_object_or_404(selectors.visits_for(request.user).exclude(photo=""), public_id=public_id)
+    response = FileResponse(visit.photo.open("rb"), content_type=visit.photo_content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicators(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mentor records a participant's turnover, workers and assets of a month, on their behalf."""
+    person = _participant(request, pk)
+    if not permissions.can_record_indicators(request.user):
+        raise PermissionDenied
+    initial: dict[str, Any] = {}
+    wanted = MONTH.match(request.GET.get("month", ""))
+    if wanted and 1 <= int(wanted.group(2)) <= 12:
+        record = finance_selectors.participant_record_of(
+            person, datetime.date(int(wanted.group(1)), int(wanted.group(2)), 1)
+        )
+        if record is not None:
+            initial = {f: getattr(record, f) for f in ("month", "turnover", "workers", "assets")}
+    if not initial:
+        initial = {"month": timezone.localdate().replace(day=1)}
+    form = MonthlyRecordForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _record, created = finance_services.monthly_record_save(
+                    participant=person, acting_user=current_user(request), **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Indicators saved.") if created else _("Indicators updated."))
+                return redirect("mentoring:indicators", pk=person.pk)
+        messages.error(request, _("The indicators were not saved: see below."))
+    return render(
+        request,
+        "mentoring/indicators.html",
+        {"participant": person, "form": form, "records": finance_selectors.participant_records(person)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- staff: assignment ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff assign a mentor of the participant's kecamatan, or change it; the earlier one stays in the history."""
+    if not permissions.can_assign_mentors(request.user):
+        raise Http404
+    person = _participant(request, pk)
+    active = selectors.active_assignment(person)
+    form = AssignForm(request.POST or None, mentors=selectors.mentor_choices(person))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.assignment_change(
+                    participant=person,
+                    mentor=form.cleaned_data["mentor"],
+                    reason=form.cleaned_data["reason"],
+                    acting_user=current_user(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(mentor)s now mentors %(name)s.")
+                    % {"mentor": form.cleaned_data["mentor"].full_name, "name": person.full_name},
+                )
+                return redirect("mentoring:participant", pk=person.pk)
+        messages.error(request, _("The mentor was not changed: see below."))
+    return render(
+        request,
+        "mentoring/assign.html",
+        {"participant": person, "active": active, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def unassigned(request: HttpRequest) -> HttpResponse:
+    """Verified participants still without a mentor (no mentor in their kecamatan when they were verified)."""
+    if not permissions.can_assign_mentors(request.user):
+        raise PermissionDenied
+    page = paginate(selectors.unassigned_participants(request.user), request.GET.get("page"))
+    return render(request, "mentoring/unassigned.html", {"page": page})

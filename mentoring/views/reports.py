@@ -1,0 +1,204 @@
+"""Staff pages: every mentor's progress towards their target, and the monthly incentive report."""
+
+import csv
+import datetime
+import io
+import itertools
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions as account_permissions
+from geography.models import Kecamatan
+from jakpreneur.pagination import paginate
+
+from .. import permissions, selectors
+from ._common import MONTH, REPORT_MAX_MONTHS
+
+# --- staff: mentors' progress and the incentive report ----------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2018 <= year <= 2100 else timezone.localdate().year
+
+
+def _kecamatan_id(request: HttpRequest) -> int | None:
+    """Agency staff may narrow to one kecamatan; a secretariat sees its own anyway."""
+    if not account_permissions.is_program_wide(request.user):
+        return None
+    try:
+        return int(request.GET.get("kecamatan", ""))
+    except ValueError:
+        return None
+
+
+def _kecamatan_choices(request: HttpRequest) -> list[Kecamatan]:
+    if not account_permissions.is_program_wide(request.user):
+        return []
+    return list(Kecamatan.objects.order_by("name"))
+
+
+@login_required
+def mentors(request: HttpRequest) -> HttpResponse:
+    """Every mentor's progress towards their yearly target (agency: all; secretariat: their kecamatan)."""
+    if not permissions.can_see_mentors(request.user):
+        raise PermissionDenied
+    year = _year(request)
+    kecamatan_id, kecamatan = _kecamatan_id(request), _kecamatan_choices(request)
+    page = paginate(
+        selectors.mentors_progress(request.user, year=year, kecamatan_id=kecamatan_id), request.GET.get("page")
+    )
+    return render(
+        request,
+        "mentoring/mentors.html",
+        {
+            "page": page,
+            "rows": [selectors.progress_of(m, year) for m in page.items],
+            "year": year,
+            "kecamatan": kecamatan,
+            "kecamatan_id": kecamatan_id,
+        },
+    )
+
+
+def _month(value: str | None, default: datetime.date) -> datetime.date:
+    match = MONTH.match(value or "")
+    if match and 1 <= int(match.group(2)) <= 12 and 2018 <= int(match.group(1)) <= 2100:
+        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+    return default
+
+
+def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
+    """The report's months from ?start=YYYY-MM to ?end=YYYY-MM (default: this month), at most twelve."""
+    this_month = timezone.localdate().replace(day=1)
+    start = _month(request.GET.get("start"), this_month)
+    end = _month(request.GET.get("end"), start)
+    if end < start:
+        start, end = end, start
+    period = selectors.months(start, end)
+    if len(period) > REPORT_MAX_MONTHS:
+        end = period[REPORT_MAX_MONTHS - 1]
+    return start, end
+
+
+@login_required
+def incentive_report(request: HttpRequest) -> HttpResponse:
+    """The monthly incentive report: activities counted per mentor per month, a page of mentors at a time."""
+    if not permissions.can_see_mentors(request.user):
+        raise PermissionDenied
+    start, end = _period(request)
+    kecamatan_id, kecamatan = _kecamatan_id(request), _kecamatan_choices(request)
+    page = paginate(
+        selectors.mentors_in_scope(request.user, kecamatan_id=kecamatan_id)
+        .select_related("office")
+        .order_by("office__name", "full_name", "pk"),
+        request.GET.get("page"),
+    )
+    return render(
+        request,
+        "mentoring/incentive_report.html",
+        {
+            "page": page,
+            "rows": selectors.incentive_rows(page.items, first=start, last=end),
+            "start": start,
+            "end": end,
+            "kecamatan": kecamatan,
+            "kecamatan_id": kecamatan_id,
+        },
+    )
+
+
+def _safe_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _report_table(rows: list[selectors.IncentiveRow]) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        _("Mentor"),
+        _("Kecamatan"),
+        _("Month"),
+        _("Visits"),
+        _("Participants registered"),
+        _("Follow-ups done"),
+    ]
+    body = [
+        [
+            row.mentor.full_name,
+            row.mentor.office.name if row.mentor.office else "",
+            f"{row.month:%Y-%m}",
+            row.visits,
+            row.registered,
+            row.follow_ups_done,
+        ]
+        for row in rows
+    ]
+    return header, body
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def incentive_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The whole incentive report of the period, as CSV or XLSX."""
+    if not permissions.can_see_mentors(request.user):
+        raise PermissionDenied
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    start, end = _period(request)
+    kecamatan_id = _kecamatan_id(request)
+    everyone = list(
+        selectors.mentors_in_scope(request.user, kecamatan_id=kecamatan_id)
+        .select_related("office")
+        .order_by("office__name", "full_name", "pk")
+    )
+    header, body = _report_table(selectors.incentive_rows(everyone, first=start, last=end))
+    filename = f"insentif-mentor-{start:%Y-%m}_{end:%Y-%m}.{fmt}"
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+        lines = (writer.writerow([_safe_cell(value) for value in line]) for line in [header, *body])
+        response: HttpResponseBase = StreamingHttpResponse(
+            itertools.chain(["\ufeff"], lines),  # the byte-order mark tells spreadsheets it is UTF-8
+            content_type="text/csv; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            _xlsx(header, body), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _xlsx(header: list[str], body: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Incentives"))
+    sheet.append(header)
+    for line in body:
+        cells = []
+        for value in line:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
