@@ -31,6 +31,11 @@ WORKDIR /app
 COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
+# WeasyPrint draws the certificate PDFs with Pango and needs a font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # The code, owned by root and read-only to the user the portal runs as. .dockerignore keeps local state
 # (var/, .env, the SQLite file, private documents), tests and tooling out of the build context.
 COPY . .

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts import permissions
+from accounts.models import Role
 from mentoring import permissions as mentoring_permissions
 
 
@@ -18,5 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "entrepreneur": permissions.is_entrepreneur(user),
             "mentor": mentoring_permissions.is_mentor(user),
             "mentors": mentoring_permissions.can_see_mentors(user),
+            # no query: the organiser page itself turns away a partner user without an organisation
+            "organise_training": permissions.is_program_wide(user)
+            or (user.is_authenticated and user.role == Role.PARTNER),
         }
     }

@@ -19,3 +19,6 @@ NIK_HASH_KEY = env("NIK_HASH_KEY", default="local-development-hmac-key")
 # Serve static files straight from the source folders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run in-process here: one log line per task would drown the server's own.
+LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # noqa: F405

@@ -1,0 +1,196 @@
+"""Reads of P2 training, scoped to who asks: participants see announced sessions and their own enrolments;
+organisers see the courses of their scope (agency staff all, a partner its own organisation's)."""
+
+import datetime
+
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.permissions import AnyUser
+from registration.choices import Status
+from registration.models import Participant
+
+from .choices import ATTENDING_STATUSES, EnrolmentStatus, SessionStatus
+from .models import Attendance, Certificate, Course, Enrolment, Rating, Session
+from .permissions import OrganiserScope
+
+# --- participants -----------------------------------------------------------------------------------------------
+
+
+def participant_of(user: AnyUser) -> Participant | None:
+    """The user's participant record with its registration (one query), or None."""
+    if not user.is_authenticated:
+        return None
+    return Participant.objects.select_related("registration").filter(user=user).first()
+
+
+def is_verified(participant: Participant | None) -> bool:
+    if participant is None:
+        return False
+    registration = getattr(participant, "registration", None)
+    return registration is not None and registration.status == Status.APPROVED
+
+
+def _with_my_status(qs: QuerySet[Session], participant: Participant | None) -> QuerySet[Session]:
+    """Annotate each session with the participant's enrolment status and id (or None), in the same query."""
+    if participant is None:
+        return qs.annotate(
+            my_status=Value(None, output_field=CharField()), my_enrolment_id=Value(None, output_field=IntegerField())
+        )
+    mine = Enrolment.objects.filter(session=OuterRef("pk"), participant=participant)
+    return qs.annotate(my_status=Subquery(mine.values("status")[:1]), my_enrolment_id=Subquery(mine.values("pk")[:1]))
+
+
+def open_sessions(*, participant: Participant | None, now: datetime.datetime | None = None) -> QuerySet[Session]:
+    """Announced sessions still taking registrations, soonest first."""
+    now = now or timezone.now()
+    qs = Session.objects.filter(status=SessionStatus.ANNOUNCED, registration_deadline__gte=now)
+    return _with_my_status(
+        qs.select_related("course__organiser_partner", "wilayah").order_by("starts_at", "pk"), participant
+    )
+
+
+def visible_sessions(*, participant: Participant | None) -> QuerySet[Session]:
+    """Sessions a participant may open: announced ones, and any they have an enrolment in."""
+    condition = Q(status=SessionStatus.ANNOUNCED)
+    if participant is not None:
+        condition |= Q(Exists(Enrolment.objects.filter(session=OuterRef("pk"), participant=participant)))
+    return _with_my_status(
+        Session.objects.filter(condition).select_related("course__organiser_partner", "wilayah"), participant
+    )
+
+
+def enrolments_of(user: AnyUser) -> QuerySet[Enrolment]:
+    """The user's own enrolments, newest session first, with what the list shows joined in."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    return (
+        Enrolment.objects.filter(participant__user=user)
+        .select_related("session__course__organiser_partner", "session__wilayah", "certificate", "rating")
+        .order_by("-session__starts_at", "-pk")
+    )
+
+
+def certificates_for(user: AnyUser) -> QuerySet[Certificate]:
+    """Certificates a user may download: their own; agency staff any."""
+    if permissions.is_program_wide(user):
+        return Certificate.objects.all()
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    return Certificate.objects.filter(enrolment__participant__user=user)
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The public check of a certificate: only what the page shows is read."""
+    return (
+        Certificate.objects.filter(code=code.strip().upper())
+        .only("code", "full_name", "course_title", "completed_on", "issued_at")
+        .first()
+    )
+
+
+# --- organisers -------------------------------------------------------------------------------------------------
+
+
+def courses_for(scope: OrganiserScope) -> QuerySet[Course]:
+    qs = Course.objects.all()
+    if scope.program_wide:
+        return qs
+    return qs.filter(organiser_partner=scope.partner)
+
+
+def sessions_for(scope: OrganiserScope) -> QuerySet[Session]:
+    qs = Session.objects.all()
+    if scope.program_wide:
+        return qs
+    return qs.filter(course__organiser_partner=scope.partner)
+
+
+def enrolments_for(scope: OrganiserScope) -> QuerySet[Enrolment]:
+    qs = Enrolment.objects.all()
+    if scope.program_wide:
+        return qs
+    return qs.filter(session__course__organiser_partner=scope.partner)
+
+
+def ratings_for(scope: OrganiserScope) -> QuerySet[Rating]:
+    qs = Rating.objects.all()
+    if not scope.program_wide:
+        qs = qs.filter(enrolment__session__course__organiser_partner=scope.partner)
+    return qs.select_related("enrolment__session__course").order_by("-created_at", "-pk")
+
+
+def _with_waitlist(qs: QuerySet[Session]) -> QuerySet[Session]:
+    return qs.annotate(
+        waitlisted=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)),
+    )
+
+
+def organiser_sessions(
+    scope: OrganiserScope, *, upcoming: bool, now: datetime.datetime | None = None
+) -> QuerySet[Session]:
+    """Sessions of the scope: upcoming (not ended yet, soonest first) or past (latest first)."""
+    now = now or timezone.now()
+    qs = sessions_for(scope).select_related("course__organiser_partner", "wilayah")
+    if upcoming:
+        qs = qs.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    else:
+        qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    return _with_waitlist(qs)
+
+
+def organiser_courses(scope: OrganiserScope) -> QuerySet[Course]:
+    return courses_for(scope).select_related("organiser_partner").order_by("-created_at", "-pk")
+
+
+def course_sessions(course: Course) -> QuerySet[Session]:
+    return _with_waitlist(course.sessions.select_related("wilayah").order_by("-starts_at", "-pk"))
+
+
+def session_enrolments(session: Session) -> QuerySet[Enrolment]:
+    """A session's enrolments for its organiser: seats first, then the waitlist in order, then the rest; with
+    the number of days each attended. Names and kecamatan only: no NIK, no contact details."""
+    order = {
+        EnrolmentStatus.ENROLLED: 0,
+        EnrolmentStatus.COMPLETED: 0,
+        EnrolmentStatus.WAITLISTED: 1,
+        EnrolmentStatus.CANCELLED: 2,
+    }
+    rank = Case(*(When(status=s, then=Value(n)) for s, n in order.items()), output_field=IntegerField())
+    return (
+        session.enrolments.select_related("participant__kecamatan", "certificate")
+        .annotate(
+            rank=rank,
+            days_present=Count("attendance", filter=Q(attendance__present=True)),
+        )
+        .order_by("rank", "queued_at", "pk")
+    )
+
+
+def attendance_sheet(session: Session, day: datetime.date) -> QuerySet[Enrolment]:
+    """The participants whose attendance is taken on a day, each marked with what was recorded (None: not yet)."""
+    recorded = Attendance.objects.filter(enrolment=OuterRef("pk"), day=day)
+    return (
+        session.enrolments.filter(status__in=ATTENDING_STATUSES)
+        .select_related("participant__kecamatan")
+        .annotate(present=Subquery(recorded.values("present")[:1]))
+        .order_by("participant__full_name", "pk")
+    )
+
+
+def course_rating_summary(course: Course) -> dict[str, float | int | None]:
+    return Rating.objects.filter(enrolment__session__course=course).aggregate(average=Avg("score"), count=Count("pk"))
