@@ -199,7 +199,7 @@ class Session(models.Model):
     @property
     def place(self) -> str:
         if self.is_online:
-            return self.meeting_url
+            return str(self.meeting_url)
         return f"{self.venue}, {self.wilayah}" if self.wilayah_id else self.venue
 
     @property

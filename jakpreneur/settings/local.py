@@ -1,7 +1,7 @@
 """The embedded default: SQLite, Celery tasks run in-process, fixed development keys. Never for production."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import LOGGING, VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-a-secret")
@@ -21,4 +21,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 # Tasks run in-process here: one log line per task would drown the server's own.
-LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # noqa: F405
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "celery.app.trace": {"level": "WARNING"}}}

@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("Demo data runs only with DEBUG on.")
-        users = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")}
+        users = {str(u.email).split("@")[0]: u for u in User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")}
         if not {"dinas", "mentor.tebet", "mentor.gambir", "peserta"} <= users.keys():
             raise CommandError("Run `manage.py seed_demo` first.")
         if MentorAssignment.objects.exists():
