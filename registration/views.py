@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from accounts.models import User
 from jakpreneur.pagination import paginate
+from jakpreneur.web import add_service_errors, request_user
 
 from . import selectors, services
 from .choices import Channel, DocumentKind, Status
@@ -32,15 +33,9 @@ WIZARD_TITLES = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _entrepreneur_draft(request: HttpRequest) -> Draft:
     """The current user's draft, created on first use. Only entrepreneurs not yet registered have one."""
-    user = _user(request)
+    user = request_user(request)
     if not permissions.is_entrepreneur(user):
         raise PermissionDenied
     draft, _created = Draft.objects.get_or_create(user=user)
@@ -98,7 +93,7 @@ def wizard_step(request: HttpRequest, step: str) -> HttpResponse:
             return _to_step(WIZARD_STEPS[WIZARD_STEPS.index(step) + 1])
         messages.error(request, _("Some answers need a fix; they are marked below. What you typed is kept."))
     elif step == "person":
-        form = state.person if state.person.data else PersonForm(initial=_person_initial(_user(request)))
+        form = state.person if state.person.data else PersonForm(initial=_person_initial(request_user(request)))
     else:
         form = state.business if state.business.data else BusinessForm(track=state.person.data.get("track", ""))
     return render(request, "registration/wizard_form.html", _wizard_context(step, state, form=form))
@@ -125,7 +120,7 @@ def _wizard_documents(request: HttpRequest, draft: Draft, state: services.DraftS
         valid = form.is_valid()
         for kind, (upload, content_type) in form.uploads().items():
             present[kind] = services.document_attach(
-                kind=kind, upload=upload, content_type=content_type, acting_user=_user(request), draft=draft
+                kind=kind, upload=upload, content_type=content_type, acting_user=request_user(request), draft=draft
             )
         if valid and set(kinds) <= set(present):
             return _to_step("review")
@@ -145,7 +140,7 @@ def _wizard_review(request: HttpRequest, draft: Draft, state: services.DraftStat
         return _to_step(step)
     if request.method == "POST":
         try:
-            registration = services.registration_submit_draft(draft=draft, acting_user=_user(request))
+            registration = services.registration_submit_draft(draft=draft, acting_user=request_user(request))
         except services.AlreadyRegistered as exc:
             messages.error(request, str(exc.message))
             return _to_step("person")
@@ -203,7 +198,7 @@ def fix(request: HttpRequest) -> HttpResponse:
                     person=person,
                     business=business,
                     uploads=documents.uploads(),
-                    acting_user=_user(request),
+                    acting_user=request_user(request),
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -231,7 +226,7 @@ def assisted(request: HttpRequest) -> HttpResponse:
     if not permissions.can_register_walk_ins(request.user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    office = _user(request).office_id
+    office = request_user(request).office_id
     # a walk-in registers at the office of the kecamatan they live in
     person = PersonForm(data, prefix="person", initial={"kecamatan": office, "jakarta_ktp": True}, office_id=office)
     track = data.get("person-track", "") if data else ""
@@ -249,10 +244,10 @@ def assisted(request: HttpRequest) -> HttpResponse:
         if person.is_valid() & business.is_valid() & documents.is_valid():
             try:
                 registration = services.registration_register_walk_in(
-                    person=person, business=business, uploads=documents.uploads(), acting_user=_user(request)
+                    person=person, business=business, uploads=documents.uploads(), acting_user=request_user(request)
                 )
             except ValidationError as exc:
-                _add_service_errors(person, exc)
+                add_service_errors(person, exc, code_fields={"already_registered": "nik"})
             else:
                 messages.success(
                     request,
@@ -266,14 +261,6 @@ def assisted(request: HttpRequest) -> HttpResponse:
         "registration/assisted.html",
         {"person": person, "business": business, "documents": documents},
     )
-
-
-def _add_service_errors(form: PersonForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error("nik" if exc.code == "already_registered" else None, exc)
 
 
 @login_required
@@ -317,7 +304,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     registration=registration,
                     decision=form.cleaned_data["decision"],
                     reason=form.cleaned_data["reason"],
-                    acting_user=_user(request),
+                    acting_user=request_user(request),
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as account_permissions
 from jakpreneur.pagination import paginate
+from jakpreneur.web import add_service_errors, request_user
 from registration.choices import Status
 from registration.models import Participant
 
 from .. import permissions, selectors, services
 from ..forms import HelpReplyForm, HelpRequestForm
 from ..models import HelpRequest, HelpStatus
-from ._common import add_service_errors, current_user
 
 # --- help requests: both sides ----------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def _own_participant(request: HttpRequest) -> Participant | None:
     if not account_permissions.is_entrepreneur(request.user):
         raise PermissionDenied
     return (
-        Participant.objects.filter(user=current_user(request), registration__status=Status.APPROVED)
+        Participant.objects.filter(user=request_user(request), registration__status=Status.APPROVED)
         .select_related("kecamatan")
         .first()
     )
@@ -70,7 +70,7 @@ def help_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 help_request = services.help_request_open(
-                    participant=person, acting_user=current_user(request), **form.cleaned_data
+                    participant=person, acting_user=request_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -104,7 +104,7 @@ def help_thread(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             services.help_request_reply(
-                request=help_request, body=form.cleaned_data["body"], acting_user=current_user(request)
+                request=help_request, body=form.cleaned_data["body"], acting_user=request_user(request)
             )
             messages.success(request, _("Message sent."))
             return redirect("mentoring:help_thread", pk=help_request.pk)
@@ -128,7 +128,7 @@ def help_close(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = get_object_or_404(selectors.help_requests_for(request.user).select_related("participant"), pk=pk)
     if not _may_write(request.user, help_request):
         raise PermissionDenied
-    services.help_request_close(request=help_request, acting_user=current_user(request))
+    services.help_request_close(request=help_request, acting_user=request_user(request))
     messages.success(request, _("The request is closed. Write again to open it."))
     return redirect("mentoring:help_thread", pk=help_request.pk)
 

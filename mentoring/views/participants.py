@@ -18,11 +18,12 @@ from finance import selectors as finance_selectors
 from finance import services as finance_services
 from finance.forms import MonthlyRecordForm
 from jakpreneur.pagination import paginate
+from jakpreneur.web import add_service_errors, request_user
 from registration.models import Participant
 
 from .. import permissions, selectors, services
 from ..forms import AssignForm, FollowUpFormSet, VisitForm
-from ._common import MONTH, add_service_errors, current_user
+from ._common import MONTH
 
 # --- mentor: caseload, participant, visits ----------------------------------------------------------------------
 
@@ -98,7 +99,7 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
                     photo=cleaned["photo"] or None,
                     photo_content_type=getattr(form, "photo_content_type", ""),
                     stage=cleaned["stage"],
-                    acting_user=current_user(request),
+                    acting_user=request_user(request),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -120,7 +121,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.is_mentor(request.user):
         raise Http404
     follow_up = get_object_or_404(selectors.follow_ups_for(request.user), pk=pk)
-    services.follow_up_mark_done(follow_up=follow_up, acting_user=current_user(request))
+    services.follow_up_mark_done(follow_up=follow_up, acting_user=request_user(request))
     messages.success(request, _("Follow-up marked done."))
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -161,7 +162,7 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 _record, created = finance_services.monthly_record_save(
-                    participant=person, acting_user=current_user(request), **form.cleaned_data
+                    participant=person, acting_user=request_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -196,7 +197,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                     participant=person,
                     mentor=form.cleaned_data["mentor"],
                     reason=form.cleaned_data["reason"],
-                    acting_user=current_user(request),
+                    acting_user=request_user(request),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

@@ -16,13 +16,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jakpreneur.pagination import paginate
+from jakpreneur.web import add_service_errors, request_user
 
 from .. import selectors, services
 from ..choices import SessionStatus
 from ..forms import AttendanceForm, CourseForm, SessionForm
 from ..models import Course, Session
 from ..permissions import OrganiserScope, organiser_scope
-from ._common import add_errors, error_text, user_of
+from ._common import error_text
 
 
 def _scope(request: HttpRequest) -> OrganiserScope:
@@ -74,11 +75,11 @@ def course_create(request: HttpRequest) -> HttpResponse:
             course = services.course_create(
                 organiser_partner=organiser_partner,
                 organiser_agency=organiser_agency,
-                acting_user=user_of(request),
+                acting_user=request_user(request),
                 **form.course_fields(),
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Course saved. Now add its first session."))
             return redirect("training:course", pk=course.pk)
@@ -117,9 +118,11 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "organiser_agency": form.cleaned_data["organiser_agency"],
             }
         try:
-            services.course_update(course=course, acting_user=user_of(request), **organiser, **form.course_fields())
+            services.course_update(
+                course=course, acting_user=request_user(request), **organiser, **form.course_fields()
+            )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Course saved."))
             return redirect("training:course", pk=course.pk)
@@ -139,9 +142,11 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(request.POST or None, instance=Session(course=course))
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(course=course, acting_user=user_of(request), **form.session_fields())
+            session = services.session_create(
+                course=course, acting_user=request_user(request), **form.session_fields()
+            )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Session saved as a draft. Announce it when it is ready."))
             return redirect("training:organiser_session", pk=session.pk)
@@ -160,9 +165,9 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_update(session=session, acting_user=user_of(request), **form.session_fields())
+            services.session_update(session=session, acting_user=request_user(request), **form.session_fields())
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Session saved."))
             return redirect("training:organiser_session", pk=session.pk)
@@ -199,7 +204,7 @@ def organiser_session(request: HttpRequest, pk: int) -> HttpResponse:
 def session_announce(request: HttpRequest, pk: int) -> HttpResponse:
     session = _organiser_session(request, pk)
     try:
-        services.session_announce(session=session, acting_user=user_of(request))
+        services.session_announce(session=session, acting_user=request_user(request))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -212,7 +217,7 @@ def session_announce(request: HttpRequest, pk: int) -> HttpResponse:
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = _organiser_session(request, pk)
     try:
-        services.session_cancel(session=session, acting_user=user_of(request))
+        services.session_cancel(session=session, acting_user=request_user(request))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -242,7 +247,7 @@ def attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         if form.is_valid():
             try:
                 issued = services.attendance_record(
-                    session=session, day=date, present=form.cleaned_data["present"], acting_user=user_of(request)
+                    session=session, day=date, present=form.cleaned_data["present"], acting_user=request_user(request)
                 )
             except ValidationError as exc:
                 messages.error(request, error_text(exc))

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jakpreneur.pagination import paginate
+from jakpreneur.web import request_user
 
 from .. import selectors, services
 from ..certificates import certificate_pdf_response
 from ..choices import ACTIVE_STATUSES, EnrolmentStatus, SessionStatus
 from ..forms import RatingForm, SessionFilter
 from ..models import Session
-from ._common import error_text, user_of
+from ._common import error_text
 
 
 @login_required
@@ -73,7 +74,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         enrolment = services.enrolment_enrol(
             session=session,
             participant=participant,
-            acting_user=user_of(request),
+            acting_user=request_user(request),
             join_waitlist=request.POST.get("join_waitlist") == "1",
         )
     except ValidationError as exc:
@@ -91,7 +92,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = get_object_or_404(selectors.enrolments_of(request.user), pk=pk)
     try:
-        services.enrolment_cancel(enrolment=enrolment, acting_user=user_of(request))
+        services.enrolment_cancel(enrolment=enrolment, acting_user=request_user(request))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -137,7 +138,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
                 enrolment=enrolment,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
-                acting_user=user_of(request),
+                acting_user=request_user(request),
             )
         except ValidationError as exc:
             messages.error(request, error_text(exc))

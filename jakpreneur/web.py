@@ -1,0 +1,26 @@
+"""Small helpers every app's views share."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from accounts.models import User
+
+
+def request_user(request: HttpRequest) -> User:
+    """The logged-in user of a view behind login_required, typed as our User."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def add_service_errors(form: Any, exc: ValidationError, *, code_fields: Mapping[str, str] | None = None) -> None:
+    """Put a service's ValidationError on a form: by field where the form has that field, else on the form.
+    `code_fields` sends a field-less error of a given code to a field (e.g. "already_registered" -> "nik")."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error((code_fields or {}).get(str(exc.code)), exc)
