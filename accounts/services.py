@@ -27,7 +27,7 @@ def account_claim_notify(*, user: User, channel: Channel | None = None) -> None:
         channel = Channel.SMS if user.phone else Channel.EMAIL
     notify(
         template="account_claim",
-        context={"full_name": user.full_name, "link": settings.SITE_URL + set_password_path(user)},
+        context={"full_name": user.full_name, "link": str(settings.SITE_URL) + set_password_path(user)},
         user=user,
         channels=[channel],
     )

@@ -3,8 +3,10 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 
 from accounts.models import User
 
@@ -24,3 +26,13 @@ def add_service_errors(form: Any, exc: ValidationError, *, code_fields: Mapping[
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error((code_fields or {}).get(str(exc.code)), exc)
+
+
+def error_text(exc: ValidationError) -> str:
+    """A service's refusal as one sentence for a message."""
+    return " ".join(exc.messages)
+
+
+def absolute_url(name: str, *args: Any) -> str:
+    """A link for a message or a document: the portal's configured address, never a request's Host header."""
+    return str(settings.SITE_URL) + reverse(name, args=args)

@@ -36,7 +36,7 @@ class MentoringStep:
         if assignment is None:
             return StepStatus(
                 State.NOT_STARTED,
-                _("No mentor yet: once your registration is verified, a mentor of your kecamatan is assigned to you."),
+                _("No mentor yet: your kecamatan office assigns a mentor to every verified participant."),
             )
         next_due = getattr(assignment, "next_due", None)
         if next_due is not None:

@@ -70,3 +70,16 @@ def registration_of(user: AnyUser) -> Registration | None:
         .filter(participant__user=user)
         .first()
     )
+
+
+def participant_of(user: AnyUser) -> Participant | None:
+    """The user's own participant record with its registration (one query), or None."""
+    if not user.is_authenticated:
+        return None
+    return Participant.objects.select_related("registration", "kecamatan").filter(user=user).first()
+
+
+def is_verified(participant: Participant | None) -> bool:
+    """Whether the participant's registration is approved (no query when loaded by participant_of)."""
+    registration = getattr(participant, "registration", None) if participant is not None else None
+    return registration is not None and registration.status == Status.APPROVED
