@@ -84,7 +84,8 @@ class SessionAdmin(ProgramAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: Session, form: ModelForm[Session], change: bool) -> None:
-        """Saved under a lock of the row; more seats move the waitlist up, as on the organiser's pages."""
+        """Saved under a lock of the row; more seats move the waitlist up and a new start means a new reminder,
+        as on the organiser's pages."""
         with transaction.atomic():
             if change:
                 locked = Session.objects.select_for_update().get(pk=obj.pk)
@@ -93,6 +94,8 @@ class SessionAdmin(ProgramAdmin):
                 obj.created_by = request.user  # type: ignore[assignment]
             super().save_model(request, obj, form, change)
             if change:
+                if obj.starts_at != locked.starts_at:
+                    services.session_reminders_reset(obj)
                 services.fill_from_waitlist(obj, now=timezone.now())
 
 

@@ -3,10 +3,10 @@ outside: the template carries its own styles, and any URL WeasyPrint would load 
 
 from typing import Any, NoReturn
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
+
+from jakpreneur.web import absolute_url
 
 from .models import Certificate
 
@@ -36,7 +36,7 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
 
 def certificate_pdf_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
     # The portal's public address, never the request's Host header: the PDF outlives the request.
-    verify_url = settings.SITE_URL + reverse("training:certificate_verify", args=[certificate.code])
+    verify_url = absolute_url("training:certificate_verify", certificate.code)
     response = HttpResponse(certificate_pdf(certificate, verify_url=verify_url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="sertifikat-{certificate.code}.pdf"'
     response["Cache-Control"] = "private, no-store"

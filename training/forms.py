@@ -16,10 +16,11 @@ from partners.models import PartnerOrganisation
 from registration.choices import Sector
 
 from .choices import Agency, SkillType
-from .models import Course, Session
+from .models import Course, Session, date_out_of_range_message, in_date_range
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 1000
+SESSION_DATE_FIELDS = ("starts_at", "ends_at", "registration_deadline")
 
 
 def datetime_input() -> forms.DateTimeInput:
@@ -109,6 +110,11 @@ class SessionForm(forms.ModelForm[Session]):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
+        # Before the model's checks see them: a year such as 0001 or 9999 overflows on its way to and from UTC.
+        for name in SESSION_DATE_FIELDS:
+            value = self.cleaned_data.get(name)
+            if value is not None and not in_date_range(value):
+                self.add_error(name, ValidationError(date_out_of_range_message(), code="out_of_range"))
         if not self.cleaned_data.get("is_online"):
             self.cleaned_data["meeting_url"] = ""
         return self.cleaned_data
@@ -145,6 +151,9 @@ class RatingForm(forms.Form):
 class SessionFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("date_from", "date_to"):
+            if data.get(name) is not None and not in_date_range(data[name]):
+                self.add_error(name, ValidationError(date_out_of_range_message(), code="out_of_range"))
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", ValidationError(_("The end date is before the start date."), code="dates"))
         return data

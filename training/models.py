@@ -3,6 +3,7 @@ completion and the participants' ratings. Workflow lives in services.py; here ar
 
 import datetime
 import math
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from geography.models import Wilayah
@@ -32,6 +34,28 @@ SESSION_TOO_LONG = _("A session may run over at most %(days)s days.")
 ONLINE_NEEDS_LINK = _("An online session needs its video-conference link.")
 OFFLINE_NEEDS_PLACE = _("A session in person needs its wilayah and venue.")
 TOPIC_SKILL_MISMATCH = _("This topic is a %(skill)s.")
+DATE_OUT_OF_RANGE = _("Enter a date in the years %(first)s to %(last)s.")
+
+# A session's dates lie within these years (Jakarta time). A typo such as year 0001 or 9999 is refused by the forms
+# and by the database: such a date overflows the conversions between Jakarta time and UTC when it is read back.
+FIRST_YEAR = 2018
+LAST_YEAR = 2100
+EARLIEST_DATETIME = datetime.datetime(FIRST_YEAR, 1, 1, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))
+END_OF_DATETIMES = datetime.datetime(LAST_YEAR + 1, 1, 1, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))  # exclusive
+EARLIEST_DATE = datetime.date(FIRST_YEAR, 1, 1)
+LATEST_DATE = datetime.date(LAST_YEAR, 12, 31)
+
+
+def date_out_of_range_message() -> str:
+    """The refusal of a date outside FIRST_YEAR..LAST_YEAR, in the active language."""
+    return str(DATE_OUT_OF_RANGE) % {"first": FIRST_YEAR, "last": LAST_YEAR}
+
+
+def in_date_range(value: datetime.date | datetime.datetime) -> bool:
+    """Whether a session date (an aware datetime) or a filter day lies within the years sessions may have."""
+    if isinstance(value, datetime.datetime):
+        return EARLIEST_DATETIME <= value < END_OF_DATETIMES
+    return EARLIEST_DATE <= value <= LATEST_DATE
 
 
 class Course(models.Model):
@@ -153,6 +177,13 @@ class Session(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(enrolled_count__lte=F("capacity")), name="session_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__gte=EARLIEST_DATETIME, starts_at__lt=END_OF_DATETIMES)
+                & Q(ends_at__gte=EARLIEST_DATETIME, ends_at__lt=END_OF_DATETIMES)
+                & Q(registration_deadline__gte=EARLIEST_DATETIME, registration_deadline__lt=END_OF_DATETIMES),
+                name="session_dates_in_range",
+                violation_error_message=lazy(date_out_of_range_message, str)(),
             ),
             models.CheckConstraint(
                 condition=(Q(is_online=True) & ~Q(meeting_url=""))

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.permissions import AnyUser
-from registration.choices import Status
 from registration.models import Participant
 
 from .choices import ATTENDING_STATUSES, EnrolmentStatus, SessionStatus
@@ -29,20 +28,6 @@ from .models import Attendance, Certificate, Course, Enrolment, Rating, Session
 from .permissions import OrganiserScope
 
 # --- participants -----------------------------------------------------------------------------------------------
-
-
-def participant_of(user: AnyUser) -> Participant | None:
-    """The user's participant record with its registration (one query), or None."""
-    if not user.is_authenticated:
-        return None
-    return Participant.objects.select_related("registration").filter(user=user).first()
-
-
-def is_verified(participant: Participant | None) -> bool:
-    if participant is None:
-        return False
-    registration = getattr(participant, "registration", None)
-    return registration is not None and registration.status == Status.APPROVED
 
 
 def _with_my_status(qs: QuerySet[Session], participant: Participant | None) -> QuerySet[Session]:
@@ -75,12 +60,14 @@ def visible_sessions(*, participant: Participant | None) -> QuerySet[Session]:
 
 
 def enrolments_of(user: AnyUser) -> QuerySet[Enrolment]:
-    """The user's own enrolments, newest session first, with what the list shows joined in."""
+    """The user's own enrolments, newest session first, with what the list shows joined in; `was_present`
+    tells whether a day of each is marked present (a rating needs it)."""
     if not user.is_authenticated:
         return Enrolment.objects.none()
     return (
         Enrolment.objects.filter(participant__user=user)
         .select_related("session__course__organiser_partner", "session__wilayah", "certificate", "rating")
+        .annotate(was_present=Exists(Attendance.objects.filter(enrolment=OuterRef("pk"), present=True)))
         .order_by("-session__starts_at", "-pk")
     )
 
@@ -118,13 +105,6 @@ def sessions_for(scope: OrganiserScope) -> QuerySet[Session]:
     if scope.program_wide:
         return qs
     return qs.filter(course__organiser_partner=scope.partner)
-
-
-def enrolments_for(scope: OrganiserScope) -> QuerySet[Enrolment]:
-    qs = Enrolment.objects.all()
-    if scope.program_wide:
-        return qs
-    return qs.filter(session__course__organiser_partner=scope.partner)
 
 
 def ratings_for(scope: OrganiserScope) -> QuerySet[Rating]:

@@ -6,8 +6,10 @@ Seats: every write that changes who holds a seat in a session first locks that s
 and `Session.enrolled_count` (enrolled + completed) stays exact; the database refuses a count above capacity."""
 
 import datetime
+import logging
 import secrets
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
@@ -17,14 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from jakpreneur.web import absolute_url
 from notifications.services import notify
 from partners.models import PartnerOrganisation
 from registration.models import Participant
+from registration.selectors import is_verified
 
 from .choices import ACTIVE_STATUSES, ATTENDING_STATUSES, EnrolmentStatus, SessionStatus
 from .messages import MESSAGES
 from .models import Attendance, Certificate, Course, Enrolment, Rating, Session
-from .selectors import is_verified
+
+logger = logging.getLogger(__name__)
 
 CERTIFICATE_ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REMINDER_BATCH_SIZE: Final = 500
@@ -43,6 +48,7 @@ ALREADY_ENROLLED = _("You are enrolled in this session already.")
 FULL = _("This session is full. You can join its waitlist instead.")
 NOT_CANCELLABLE = _("This enrolment can no longer be cancelled.")
 STARTED = _("This session has started already.")
+MOVED_INTO_PAST = _("A session cannot be moved to a time that has passed.")
 NOT_DRAFT = _("Only a draft session can be announced.")
 ANNOUNCE_TOO_LATE = _("The registration deadline has passed: change the dates before announcing.")
 SESSION_CLOSED = _("This session was cancelled; it cannot be changed.")
@@ -50,7 +56,7 @@ NOT_A_SESSION_DAY = _("This session does not run on that day.")
 FUTURE_DAY = _("Attendance can be taken from the day itself, not before.")
 NOT_ATTENDING = _("Some of the people marked are not enrolled in this session.")
 SESSION_NOT_TAKING_ATTENDANCE = _("Attendance is taken only for an announced session.")
-CANNOT_RATE_YET = _("You can rate a training after its session, if you were enrolled in it.")
+CANNOT_RATE_YET = _("You can rate a training after its session, if you took part in it.")
 ALREADY_RATED = _("You have rated this training already.")
 
 
@@ -117,16 +123,22 @@ def _lock_session(session: Session) -> Session:
 
 @transaction.atomic
 def session_update(*, session: Session, acting_user: User, **fields: Any) -> Session:
-    """Change a session that has not started. More seats move the waitlist up."""
+    """Change a session that has not started, to a start still ahead. More seats move the waitlist up; a new
+    start means everyone is reminded again the day before it."""
     locked = _lock_session(session)
     now = timezone.now()
     if locked.status == SessionStatus.CANCELLED:
         raise ValidationError(SESSION_CLOSED, code="cancelled")
     if now >= locked.starts_at:
         raise ValidationError(STARTED, code="started")
+    previous_start = locked.starts_at
     _apply(locked, fields, SESSION_FIELDS)
+    if locked.starts_at <= now:
+        raise ValidationError({"starts_at": ValidationError(MOVED_INTO_PAST, code="past")})
     locked.full_clean()
     locked.save()
+    if locked.starts_at != previous_start:
+        session_reminders_reset(locked)
     fill_from_waitlist(locked, now=now)
     return locked
 
@@ -188,6 +200,7 @@ def _notify(enrolment: Enrolment, template: str) -> None:
         "starts_at": _local_time(session.starts_at),
         "online": session.is_online,
         "place": session.place,
+        "link": absolute_url("training:session", session.pk),
     }
     notify(template=template, context={key: context[key] for key in MESSAGES[template]}, user=participant.user)
 
@@ -223,6 +236,7 @@ def enrolment_enrol(
     enrolment.status = status
     enrolment.queued_at = now
     enrolment.cancelled_at = None
+    enrolment.reminder_sent_at = None  # a row reused after a cancellation is reminded again
     enrolment.save()
     _notify(enrolment, "training_enrolled" if status == EnrolmentStatus.ENROLLED else "training_waitlisted")
     return enrolment
@@ -267,9 +281,10 @@ def fill_from_waitlist(session: Session, *, now: datetime.datetime) -> list[Enro
         enrolment.session = session
         enrolment.status = EnrolmentStatus.ENROLLED
         enrolment.queued_at = now
+        enrolment.reminder_sent_at = None
         _notify(enrolment, "training_waitlist_promoted")
     if promoted:
-        Enrolment.objects.bulk_update(promoted, ["status", "queued_at"])
+        Enrolment.objects.bulk_update(promoted, ["status", "queued_at", "reminder_sent_at"])
         session.enrolled_count += len(promoted)
         session.save(update_fields=["enrolled_count"])
     return promoted
@@ -278,13 +293,23 @@ def fill_from_waitlist(session: Session, *, now: datetime.datetime) -> list[Enro
 # --- attendance, completion and certificates --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AttendanceOutcome:
+    """What a day's attendance changed: certificates issued now, and completions withdrawn because the
+    participants marked absent now fall below the course's threshold (their certificates deleted)."""
+
+    issued: list[Certificate] = field(default_factory=list)
+    withdrawn: list[Enrolment] = field(default_factory=list)
+
+
 @transaction.atomic
 def attendance_record(
     *, session: Session, day: datetime.date, present: Collection[int], acting_user: User
-) -> list[Certificate]:
+) -> AttendanceOutcome:
     """Record who was there on one day of a session (enrolment ids in `present`; everyone else attending is
-    marked absent). Anyone whose attendance reaches the course's threshold completes and gets a certificate.
-    Returns the certificates issued now."""
+    marked absent). Anyone whose attendance reaches the course's threshold completes and gets a certificate;
+    anyone completed whom this recording marks absent on a day they had been marked present, and who falls
+    below the threshold, is enrolled again and loses the certificate."""
     locked = _lock_session(session)
     if locked.status != SessionStatus.ANNOUNCED:
         raise ValidationError(SESSION_NOT_TAKING_ATTENDANCE, code="not_announced")
@@ -301,6 +326,11 @@ def attendance_record(
     present_ids = set(present)
     if present_ids - {e.pk for e in attending}:
         raise ValidationError(NOT_ATTENDING, code="not_attending")
+    was_present = set(
+        Attendance.objects.filter(enrolment__in=attending, day=day, present=True).values_list(
+            "enrolment_id", flat=True
+        )
+    )
     now = timezone.now()
     Attendance.objects.bulk_create(
         [
@@ -311,28 +341,40 @@ def attendance_record(
         unique_fields=["enrolment", "day"],
         update_fields=["present", "recorded_by", "recorded_at"],
     )
-    return _complete_reached(locked, attending, total_days=len(days), now=now)
+    unmarked = was_present - present_ids
+    return _settle_completions(locked, attending, unmarked=unmarked, total_days=len(days), now=now, by=acting_user)
 
 
-def _complete_reached(
-    session: Session, enrolments: Iterable[Enrolment], *, total_days: int, now: datetime.datetime
-) -> list[Certificate]:
-    candidates = {e.pk: e for e in enrolments if e.status == EnrolmentStatus.ENROLLED}
-    if not candidates:
-        return []
+def _settle_completions(
+    session: Session,
+    enrolments: list[Enrolment],
+    *,
+    unmarked: set[int],
+    total_days: int,
+    now: datetime.datetime,
+    by: User,
+) -> AttendanceOutcome:
+    """Complete the enrolled who reached the threshold; withdraw the completion of those `unmarked` (present
+    before, absent now) who fell below it. Only a change of attendance withdraws a completion: a course's
+    threshold raised later does not take back certificates already issued."""
     required = session.course.required_days(total_days)
     attended = dict(
-        Attendance.objects.filter(enrolment_id__in=candidates, present=True)
+        Attendance.objects.filter(enrolment__in=enrolments, present=True)
         .values("enrolment_id")
         .annotate(n=Count("pk"))
         .values_list("enrolment_id", "n")
     )
-    certificates = []
-    for pk, enrolment in candidates.items():
-        if attended.get(pk, 0) >= required:
-            enrolment.session = session
-            certificates.append(_complete(enrolment, now=now))
-    return certificates
+    outcome = AttendanceOutcome()
+    for enrolment in enrolments:
+        enrolment.session = session
+        days_present = attended.get(enrolment.pk, 0)
+        if enrolment.status == EnrolmentStatus.ENROLLED and days_present >= required:
+            outcome.issued.append(_complete(enrolment, now=now))
+        elif enrolment.status == EnrolmentStatus.COMPLETED and enrolment.pk in unmarked and days_present < required:
+            outcome.withdrawn.append(enrolment)
+    if outcome.withdrawn:
+        _withdraw_completions(outcome.withdrawn, now=now, by=by)
+    return outcome
 
 
 def _new_certificate_code() -> str:
@@ -357,23 +399,60 @@ def _complete(enrolment: Enrolment, *, now: datetime.datetime) -> Certificate:
     )
     notify(
         template="training_certificate_issued",
-        context={"full_name": participant.full_name, "course": certificate.course_title, "code": certificate.code},
+        context={
+            "full_name": participant.full_name,
+            "course": certificate.course_title,
+            "code": certificate.code,
+            "link": absolute_url("training:mine"),
+        },
         user=participant.user,
     )
     return certificate
+
+
+def _withdraw_completions(enrolments: list[Enrolment], *, now: datetime.datetime, by: User) -> None:
+    """Take back completions (enrolments and session locked): enrolled again, the certificates deleted, so the
+    public page no longer confirms them. The seat stays taken: a completed enrolment holds it too.
+
+    The participant gets no message. A withdrawal only follows an organiser correcting the attendance they
+    recorded, usually soon after a mistaken tick; the completion message cannot be recalled anyway, and My
+    trainings and the public page show the truth at once. Should the attendance reach the threshold again, a
+    new certificate is issued and its message sent as for any completion."""
+    Certificate.objects.filter(enrolment__in=enrolments).delete()
+    for enrolment in enrolments:
+        enrolment.status = EnrolmentStatus.ENROLLED
+        enrolment.completed_at = None
+        enrolment.queued_at = now
+    Enrolment.objects.bulk_update(enrolments, ["status", "completed_at", "queued_at"])
+    logger.info(
+        "Completion of enrolments %s withdrawn (certificates deleted): attendance recorded by user %s.",
+        ", ".join(str(e.pk) for e in enrolments),
+        by.pk,
+    )
 
 
 # --- ratings ----------------------------------------------------------------------------------------------------
 
 
 def can_rate(enrolment: Enrolment, *, now: datetime.datetime | None = None) -> bool:
-    """A completed enrolment, or one that held a seat in a session that has ended, may be rated once."""
+    """A completed enrolment, or one that held a seat in a session that has ended and was there at least one
+    day, may be rated once: someone who never came has nothing to rate."""
     now = now or timezone.now()
     if hasattr(enrolment, "rating"):
         return False
     if enrolment.status == EnrolmentStatus.COMPLETED:
         return True
-    return enrolment.status == EnrolmentStatus.ENROLLED and now >= enrolment.session.ends_at
+    return (
+        enrolment.status == EnrolmentStatus.ENROLLED and now >= enrolment.session.ends_at and _was_present(enrolment)
+    )
+
+
+def _was_present(enrolment: Enrolment) -> bool:
+    """Whether a day of the enrolment is marked present (read from `was_present` where enrolments_of put it)."""
+    annotated = getattr(enrolment, "was_present", None)
+    if annotated is not None:
+        return bool(annotated)
+    return enrolment.attendance.filter(present=True).exists()
 
 
 @transaction.atomic
@@ -390,6 +469,12 @@ def rating_submit(*, enrolment: Enrolment, score: int, comment: str, acting_user
 
 
 # --- reminders --------------------------------------------------------------------------------------------------
+
+
+def session_reminders_reset(session: Session) -> None:
+    """A session moved to a new start: everyone is reminded again the day before it (within the caller's
+    transaction, the session locked)."""
+    Enrolment.objects.filter(session=session, reminder_sent_at__isnull=False).update(reminder_sent_at=None)
 
 
 def session_reminders_send(*, now: datetime.datetime | None = None) -> int:

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .converters import CertificateCodeConverter
+
+register_converter(CertificateCodeConverter, "certificate_code")
 
 app_name = "training"
 urlpatterns = [
@@ -10,8 +13,8 @@ urlpatterns = [
     path("pelatihan/saya/", views.mine, name="mine"),
     path("pelatihan/saya/<int:pk>/batal/", views.cancel, name="cancel"),
     path("pelatihan/saya/<int:pk>/nilai/", views.rate, name="rate"),
-    path("pelatihan/sertifikat/<str:code>/unduh/", views.certificate_pdf, name="certificate_pdf"),
-    path("sertifikat/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    path("pelatihan/sertifikat/<certificate_code:code>/unduh/", views.certificate_pdf, name="certificate_pdf"),
+    path("sertifikat/<certificate_code:code>/", views.certificate_verify, name="certificate_verify"),
     # organisers: agency staff and partner organisations' users
     path("penyelenggara/pelatihan/", views.organiser, name="organiser"),
     path("penyelenggara/pelatihan/kursus/", views.courses, name="courses"),

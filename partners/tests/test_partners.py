@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_organisation_of_a_partner_user(partner_user: User) -> None:
-    organisation = PartnerOrganisationFactory(name="Bank DKI", kind="bank")
+    organisation = PartnerOrganisationFactory(name="Mitra Demo Jakarta", kind="bank")
     PartnerMember.objects.create(user=partner_user, organisation=organisation)
     assert organisation_of(partner_user) == organisation
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -36,6 +36,13 @@ def started_session(days: int = 1, **kwargs: Any) -> Session:
 
 
 def record(session: Session, day: datetime.date, present: list[Enrolment], user: User) -> list[Certificate]:
+    """Record a day's attendance; the certificates it issued."""
+    return record_day(session, day, present, user).issued
+
+
+def record_day(
+    session: Session, day: datetime.date, present: list[Enrolment], user: User
+) -> services.AttendanceOutcome:
     return services.attendance_record(session=session, day=day, present=[e.pk for e in present], acting_user=user)
 
 
@@ -64,6 +71,7 @@ def test_attendance_at_the_threshold_completes_and_issues_a_certificate(agency_s
     message = Message.objects.get(template="training_certificate_issued")
     assert message.recipient_id == diligent.participant.user_id
     assert message.context["code"] == certificate.code
+    assert message.context["link"] == f"http://testserver{reverse('training:mine')}"
     # taking the last day again changes nothing for the completed one: one certificate
     record(session, days[4], [diligent, absent_twice], agency_staff)
     assert Certificate.objects.count() == 1
@@ -102,6 +110,84 @@ def test_only_attending_enrolments_can_be_marked(agency_staff: User) -> None:
             record(session, session.days[0], [enrolment], agency_staff)
         assert exc.value.code == "not_attending"
     assert not Attendance.objects.exists()
+
+
+def test_unticking_a_completed_participant_withdraws_the_completion_and_the_certificate(
+    client: Client, agency_staff: User
+) -> None:
+    session = started_session(days=1)
+    enrolment = EnrolmentFactory(session=session)
+    day = session.days[0]
+    [certificate] = record(session, day, [enrolment], agency_staff)
+    verify_url = reverse("training:certificate_verify", args=[certificate.code])
+    assert client.get(verify_url).status_code == 200
+
+    outcome = record_day(session, day, [], agency_staff)
+
+    assert outcome.issued == [] and [e.pk for e in outcome.withdrawn] == [enrolment.pk]
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.completed_at) == (EnrolmentStatus.ENROLLED, None)
+    assert not Certificate.objects.exists()
+    assert client.get(verify_url).status_code == 404
+    session.refresh_from_db()
+    assert session.enrolled_count == 1  # the seat is still theirs
+    # no message about the withdrawal: only the completion's
+    assert list(Message.objects.values_list("template", flat=True)) == ["training_certificate_issued"]
+    # ticked again: completed again, with a new certificate (and its message); the old code stays void
+    [again] = record(session, day, [enrolment], agency_staff)
+    assert again.code != certificate.code
+    assert client.get(verify_url).status_code == 404
+    assert Message.objects.filter(template="training_certificate_issued").count() == 2
+
+
+def test_a_completion_stands_while_the_attendance_still_reaches_the_threshold(agency_staff: User) -> None:
+    # five days, 80%: four needed; present on all five, then one day unticked
+    session = started_session(days=5)
+    enrolment = EnrolmentFactory(session=session)
+    days = session.days
+    for day in days:
+        record(session, day, [enrolment], agency_staff)
+    assert Certificate.objects.count() == 1
+    assert record_day(session, days[0], [], agency_staff).withdrawn == []
+    assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.COMPLETED
+    # a second day unticked: three of five is below the threshold
+    assert [e.pk for e in record_day(session, days[1], [], agency_staff).withdrawn] == [enrolment.pk]
+    assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.ENROLLED
+    assert not Certificate.objects.exists()
+
+
+def test_only_a_change_of_attendance_withdraws_a_completion(agency_staff: User) -> None:
+    """A threshold raised after the certificate was issued does not take it back when another day is taken."""
+    session = started_session(days=5)
+    enrolment = EnrolmentFactory(session=session)
+    days = session.days
+    for day in days[:4]:
+        record(session, day, [enrolment], agency_staff)
+    record(session, days[4], [], agency_staff)
+    assert Certificate.objects.count() == 1
+    session.course.completion_threshold = 100
+    session.course.save()
+    assert record_day(session, days[4], [], agency_staff).withdrawn == []
+    assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.COMPLETED
+
+
+def test_a_withdrawal_is_undone_with_the_attendance_when_it_fails(
+    agency_staff: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Attendance, enrolment and certificate change in one transaction."""
+    session = started_session(days=1)
+    enrolment = EnrolmentFactory(session=session)
+    record(session, session.days[0], [enrolment], agency_staff)
+
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "_withdraw_completions", fail)
+    with pytest.raises(RuntimeError):
+        record(session, session.days[0], [], agency_staff)
+    assert Attendance.objects.get(enrolment=enrolment).present is True
+    assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.COMPLETED
+    assert Certificate.objects.filter(enrolment=enrolment).exists()
 
 
 @pytest.fixture
@@ -174,6 +260,24 @@ def test_an_unknown_code_is_not_confirmed(client: Client, certificate: Certifica
 def test_the_code_is_checked_in_any_case(client: Client, certificate: Certificate) -> None:
     response = client.get(reverse("training:certificate_verify", args=[certificate.code.lower()]))
     assert response.status_code == 200
+
+
+def test_a_nul_in_a_certificate_url_is_not_found(client: Client, entrepreneur: User, certificate: Certificate) -> None:
+    """PostgreSQL refuses a NUL in a string: it used to reach the query, a 500."""
+    assert client.get("/sertifikat/%00/").status_code == 404
+    assert client.get(f"/sertifikat/{certificate.code}%00/").status_code == 404
+    login(client, entrepreneur)
+    assert client.get("/pelatihan/sertifikat/%00/unduh/").status_code == 404
+    assert client.get(f"/pelatihan/sertifikat/{certificate.code}%00/unduh/").status_code == 404
+
+
+@pytest.mark.parametrize("code", ["\x00", "JPC-\x00", "A" * 25, "JPC AAAAA", "JPC-AAAAé", "JPC/AAAAA", "'--"])
+def test_a_certificate_url_takes_only_a_code(code: str) -> None:
+    """Letters, digits and dashes, at most 24: anything else is no page at all, and never reaches a query."""
+    for path in (f"/sertifikat/{code}/", f"/pelatihan/sertifikat/{code}/unduh/"):
+        with pytest.raises(Resolver404):
+            resolve(path)
+    assert resolve("/sertifikat/jpc-abcde-23456/").kwargs == {"code": "jpc-abcde-23456"}
 
 
 @pytest.mark.parametrize(("repeat", "fits"), [(1, True), (12, False)])

@@ -191,6 +191,52 @@ def test_bad_session_input_is_refused(
     assert not Session.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["starts_at", "ends_at", "registration_deadline"])
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "2017-12-31T23:59", "2101-01-01T00:00", "9999-12-31T23:59"])
+def test_dates_outside_2018_to_2100_are_refused(client: Client, agency_staff: User, field: str, value: str) -> None:
+    course = CourseFactory()
+    login(client, agency_staff)
+    response = client.post(reverse("training:session_create", args=[course.pk]), session_data(**{field: value}))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors, response.context["form"].errors
+    assert not Session.objects.exists()
+
+
+def test_a_deadline_in_year_one_is_refused_on_edit_and_the_lists_keep_working(
+    client: Client, partner_user: User, partner_org: PartnerOrganisation, agency_staff: User
+) -> None:
+    """The reviewer's case: a partner saved a deadline of 0001-01-01, and every list showing it broke."""
+    session = SessionFactory(course=PartnerCourseFactory(organiser_partner=partner_org))
+    before = (session.starts_at, session.ends_at, session.registration_deadline)
+    login(client, partner_user)
+    data = session_data(
+        starts_at=local(session.starts_at), ends_at=local(session.ends_at), registration_deadline="0001-01-01T00:00"
+    )
+    response = client.post(reverse("training:session_edit", args=[session.pk]), data)
+    assert response.status_code == 400
+    assert [e.code for e in response.context["form"].errors.as_data()["registration_deadline"]] == ["out_of_range"]
+    session.refresh_from_db()
+    assert (session.starts_at, session.ends_at, session.registration_deadline) == before
+    assert client.get(reverse("training:organiser")).status_code == 200
+    login(client, agency_staff)
+    assert client.get(reverse("training:organiser")).status_code == 200
+    assert client.get(reverse("training:organiser_session", args=[session.pk])).status_code == 200
+
+
+def test_a_session_cannot_be_moved_into_the_past(client: Client, agency_staff: User) -> None:
+    session = SessionFactory()
+    before = session.starts_at
+    login(client, agency_staff)
+    data = session_data(
+        starts_at=local(in_days(-1, 9)), ends_at=local(in_days(-1, 15)), registration_deadline=local(in_days(-2, 9))
+    )
+    response = client.post(reverse("training:session_edit", args=[session.pk]), data)
+    assert response.status_code == 400
+    assert "starts_at" in response.context["form"].errors
+    session.refresh_from_db()
+    assert session.starts_at == before
+
+
 def test_capacity_cannot_go_below_those_enrolled(client: Client, agency_staff: User) -> None:
     session = SessionFactory(capacity=3)
     EnrolmentFactory.create_batch(2, session=session)
@@ -245,6 +291,24 @@ def test_take_attendance_and_complete(client: Client, partner_user: User, partne
     assert dict(Attendance.objects.values_list("enrolment_id", "present")) == {there.pk: True, away.pk: False}
     assert Certificate.objects.get().enrolment_id == there.pk
     assert Enrolment.objects.get(pk=there.pk).status == EnrolmentStatus.COMPLETED
+
+
+def test_unticking_a_completed_participant_withdraws_the_certificate(
+    client: Client, partner_user: User, partner_org: PartnerOrganisation
+) -> None:
+    session = running_today(course=PartnerCourseFactory(organiser_partner=partner_org))
+    enrolment = EnrolmentFactory(session=session)
+    login(client, partner_user)
+    url = reverse("training:attendance", args=[session.pk, timezone.localdate().isoformat()])
+    client.post(url, {"present": [enrolment.pk]}, follow=True)
+    code = Certificate.objects.get(enrolment=enrolment).code
+
+    response = client.post(url, {}, follow=True)  # nobody ticked: the form sends no field
+
+    assert [m.level_tag for m in response.context["messages"]] == ["success", "warning"]
+    assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.ENROLLED
+    assert not Certificate.objects.exists()
+    assert client.get(reverse("training:certificate_verify", args=[code])).status_code == 404
 
 
 @pytest.mark.parametrize("day", ["2020-01-01", "kemarin", "2020-13-45"])

@@ -4,16 +4,19 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.tests.factories import UserFactory
 from geography.models import Wilayah
 from registration.choices import Sector, Status
 from registration.models import Participant
 from registration.tests.conftest import login
 from registration.tests.factories import ParticipantFactory, RegistrationFactory
+from training import services
 from training.choices import EnrolmentStatus, SessionStatus, SkillType, Topic
 from training.models import Enrolment, Rating, Session
 from training.tests.factories import CourseFactory, EnrolmentFactory, SessionFactory, in_days
@@ -79,6 +82,10 @@ def test_browse_filters(client: Client, participant: Participant) -> None:
         {"mode": "teleport"},
         {"date_from": "17-08-2045x"},
         {"date_from": "2030-05-10", "date_to": "2030-05-01"},
+        {"date_to": "9999-12-31"},  # used to overflow: a 500
+        {"date_from": "0001-01-01"},
+        {"date_from": "2017-12-31"},
+        {"date_to": "2101-01-01"},
     ],
 )
 def test_bad_filters_are_refused_with_a_message(
@@ -90,6 +97,12 @@ def test_bad_filters_are_refused_with_a_message(
     assert response.status_code == 400
     assert response.context["filter"].form.errors
     assert response.context["page"].items == []
+
+
+def test_filter_dates_from_2018_to_2100_are_taken(client: Client, participant: Participant) -> None:
+    session = SessionFactory()
+    login(client, participant.user)
+    assert listed(client, date_from="2018-01-01", date_to="2100-12-31") == {session.pk}
 
 
 def test_a_verified_participant_enrols_from_the_session_page(client: Client, participant: Participant) -> None:
@@ -184,15 +197,34 @@ def ended(enrolment: Enrolment) -> None:
     Session.objects.filter(pk=enrolment.session_id).update(
         starts_at=start, ends_at=start + datetime.timedelta(hours=6), registration_deadline=start
     )
+    enrolment.session.refresh_from_db()
+
+
+def attended(enrolment: Enrolment, *, present: bool = True) -> None:
+    """The organiser marks the enrolment present (or absent) on the session's first day."""
+    services.attendance_record(
+        session=enrolment.session,
+        day=enrolment.session.days[0],
+        present=[enrolment.pk] if present else [],
+        acting_user=UserFactory(role=Role.AGENCY),
+    )
 
 
 def test_rating_after_the_session_once(client: Client, participant: Participant) -> None:
-    enrolment = EnrolmentFactory(participant=participant)
+    # two days, all needed: present on one, the participant did not complete but took part
+    enrolment = EnrolmentFactory(participant=participant, session__course__completion_threshold=100)
     login(client, participant.user)
     # not before the session
     response = client.post(reverse("training:rate", args=[enrolment.pk]), {"score": "5"})
     assert response.status_code == 302 and not Rating.objects.exists()
-    ended(enrolment)
+    start = timezone.now() - datetime.timedelta(days=3)
+    Session.objects.filter(pk=enrolment.session_id).update(
+        starts_at=start, ends_at=start + datetime.timedelta(days=1), registration_deadline=start
+    )
+    enrolment.session.refresh_from_db()
+    attended(enrolment)
+    assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.ENROLLED
+    assert client.get(reverse("training:mine")).context["rows"][0]["can_rate"]
     response = client.post(
         reverse("training:rate", args=[enrolment.pk]), {"score": "4", "comment": "  Sangat berguna  "}
     )
@@ -203,10 +235,42 @@ def test_rating_after_the_session_once(client: Client, participant: Participant)
     assert Rating.objects.get().score == 4
 
 
+def test_a_no_show_cannot_rate(client: Client, participant: Participant) -> None:
+    """Enrolled but marked absent (or never marked): nothing to rate."""
+    enrolment = EnrolmentFactory(participant=participant)
+    ended(enrolment)
+    attended(enrolment, present=False)
+    login(client, participant.user)
+    assert not client.get(reverse("training:mine")).context["rows"][0]["can_rate"]
+    assert client.get(reverse("training:rate", args=[enrolment.pk])).status_code == 302
+    response = client.post(reverse("training:rate", args=[enrolment.pk]), {"score": "5"})
+    assert response.status_code == 302
+    assert not Rating.objects.exists()
+    with pytest.raises(ValidationError) as exc:
+        services.rating_submit(enrolment=enrolment, score=5, comment="", acting_user=participant.user)
+    assert exc.value.code == "cannot_rate"
+    assert not Rating.objects.exists()
+
+
+def test_a_completed_enrolment_can_be_rated_before_the_session_ends(client: Client, participant: Participant) -> None:
+    enrolment = EnrolmentFactory(participant=participant)
+    start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(0, 5)))
+    Session.objects.filter(pk=enrolment.session_id).update(
+        starts_at=start, ends_at=start + datetime.timedelta(hours=23), registration_deadline=start
+    )
+    enrolment.session.refresh_from_db()
+    attended(enrolment)
+    assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.COMPLETED
+    login(client, participant.user)
+    client.post(reverse("training:rate", args=[enrolment.pk]), {"score": "5"})
+    assert Rating.objects.get().enrolment_id == enrolment.pk
+
+
 @pytest.mark.parametrize("score", ["0", "6", "-1", "lima", ""])
 def test_a_rating_is_one_to_five(client: Client, participant: Participant, score: str) -> None:
     enrolment = EnrolmentFactory(participant=participant)
     ended(enrolment)
+    attended(enrolment)
     login(client, participant.user)
     response = client.post(reverse("training:rate", args=[enrolment.pk]), {"score": score})
     assert response.status_code == 400

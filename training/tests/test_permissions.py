@@ -1,8 +1,6 @@
 """Who may open what. A partner sees only its own courses' sessions and enrolments (others answer 404, as if
 absent); participants and office staff organise nothing (403); anonymous people are sent to log in."""
 
-import datetime
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,7 +9,8 @@ from django.utils import timezone
 from accounts.models import User
 from partners.models import PartnerOrganisation
 from registration.tests.conftest import login
-from training.models import Attendance, Course, Session
+from training.choices import SessionStatus
+from training.models import Attendance, Course, Enrolment, Session
 from training.tests.factories import EnrolmentFactory, PartnerCourseFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,4 +153,6 @@ def test_changes_need_post(client: Client, agency_staff: User, participant: obje
     login(client, agency_staff)
     for name in ("session_announce", "session_cancel", "enrol"):
         assert client.get(reverse(f"training:{name}", args=[session.pk])).status_code == 405
-    assert session.starts_at > timezone.now() + datetime.timedelta(days=1)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.ANNOUNCED
+    assert not Enrolment.objects.exists()

@@ -5,17 +5,20 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Message
+from notifications.rendering import render_message
 from registration.choices import Status
 from registration.models import Participant
 from registration.tests.factories import ParticipantFactory, RegistrationFactory
 from training import services
 from training.choices import EnrolmentStatus, SessionStatus
-from training.models import Enrolment, Session
-from training.tests.factories import EnrolmentFactory, SessionFactory, verified_participant
+from training.models import EARLIEST_DATETIME, END_OF_DATETIMES, Enrolment, Session
+from training.tests.factories import EnrolmentFactory, SessionFactory, in_days, verified_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +41,10 @@ def test_a_verified_participant_takes_a_seat_and_is_told(participant: Participan
     assert message.context["course"] == session.course.title
     assert message.context["place"] == "PPKD Jakarta Selatan, Jl. Jagakarsa, Jakarta Selatan"
     assert "WIB" in message.context["starts_at"]
+    # the message links to the session's page, at the portal's public address
+    link = f"http://testserver{reverse('training:session', args=[session.pk])}"
+    assert message.context["link"] == link
+    assert render_message(message).body.endswith(link)
 
 
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.NEEDS_FIX, Status.REJECTED])
@@ -190,3 +197,87 @@ def test_announce_only_a_draft_before_its_deadline(agency_staff: User) -> None:
     with pytest.raises(ValidationError) as exc:
         services.session_announce(session=late, acting_user=agency_staff)
     assert exc.value.code == "deadline_passed"
+
+
+def reminded(enrolment: Enrolment) -> None:
+    Enrolment.objects.filter(pk=enrolment.pk).update(reminder_sent_at=timezone.now())
+
+
+def test_enrolling_again_after_cancelling_means_a_new_reminder(participant: Participant) -> None:
+    session = SessionFactory()
+    first = enrol(session, participant)
+    reminded(first)
+    services.enrolment_cancel(enrolment=first, acting_user=participant.user)
+    again = enrol(session, participant)
+    assert again.pk == first.pk
+    again.refresh_from_db()
+    assert again.reminder_sent_at is None
+
+
+def test_a_promotion_from_the_waitlist_means_a_new_reminder(participant: Participant) -> None:
+    session = SessionFactory(capacity=1)
+    seated = EnrolmentFactory(session=session)
+    waiting = enrol(session, participant, join_waitlist=True)
+    reminded(waiting)  # e.g. reminded while it held a seat earlier
+    services.enrolment_cancel(enrolment=seated, acting_user=seated.participant.user)
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.reminder_sent_at) == (EnrolmentStatus.ENROLLED, None)
+
+
+def test_a_session_moved_to_a_new_start_is_reminded_again(agency_staff: User) -> None:
+    session = SessionFactory(starts_at=in_days(1, 9), registration_deadline=in_days(0, 0))
+    enrolment = EnrolmentFactory(session=session)
+    assert services.session_reminders_send() == 1
+    # another change leaves the reminder sent
+    services.session_update(session=session, acting_user=agency_staff, capacity=30, venue="Aula PPKD")
+    assert Enrolment.objects.get(pk=enrolment.pk).reminder_sent_at is not None
+
+    services.session_update(session=session, acting_user=agency_staff, starts_at=in_days(3, 9), ends_at=in_days(3, 15))
+
+    assert Enrolment.objects.get(pk=enrolment.pk).reminder_sent_at is None
+    assert services.session_reminders_send() == 0  # not tomorrow any more
+    assert services.session_reminders_send(now=timezone.now() + datetime.timedelta(days=2)) == 1
+    messages = messages_to(enrolment.participant, "training_session_reminder")
+    assert [m.context["starts_at"][:10] for m in messages] == [
+        timezone.localtime(in_days(1, 9)).strftime("%d-%m-%Y"),
+        timezone.localtime(in_days(3, 9)).strftime("%d-%m-%Y"),
+    ]
+
+
+def test_a_session_cannot_be_moved_to_a_start_that_has_passed(agency_staff: User) -> None:
+    session = SessionFactory()
+    before = session.starts_at
+    with pytest.raises(ValidationError) as exc:
+        services.session_update(
+            session=session,
+            acting_user=agency_staff,
+            starts_at=timezone.now() - datetime.timedelta(minutes=1),
+            registration_deadline=timezone.now() - datetime.timedelta(days=1),
+        )
+    assert [e.code for e in exc.value.error_dict["starts_at"]] == ["past"]
+    session.refresh_from_db()
+    assert session.starts_at == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("registration_deadline", datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)),
+        ("registration_deadline", EARLIEST_DATETIME - datetime.timedelta(minutes=1)),
+        ("ends_at", END_OF_DATETIMES),
+        ("ends_at", datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)),
+    ],
+)
+def test_the_database_refuses_session_dates_outside_2018_to_2100(field: str, value: datetime.datetime) -> None:
+    session = SessionFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(**{field: value})
+
+
+def test_the_database_takes_the_first_and_last_moments_of_the_range() -> None:
+    session = SessionFactory()
+    Session.objects.filter(pk=session.pk).update(
+        registration_deadline=EARLIEST_DATETIME, ends_at=END_OF_DATETIMES - datetime.timedelta(minutes=1)
+    )
+    session.refresh_from_db()
+    assert session.registration_deadline == EARLIEST_DATETIME

@@ -16,14 +16,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jakpreneur.pagination import paginate
-from jakpreneur.web import add_service_errors, request_user
+from jakpreneur.web import add_service_errors, error_text, request_user
 
 from .. import selectors, services
 from ..choices import SessionStatus
 from ..forms import AttendanceForm, CourseForm, SessionForm
 from ..models import Course, Session
 from ..permissions import OrganiserScope, organiser_scope
-from ._common import error_text
 
 
 def _scope(request: HttpRequest) -> OrganiserScope:
@@ -242,26 +241,39 @@ def attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
     session = _organiser_session(request, pk)
     date = _session_day(session, day)
     sheet = list(selectors.attendance_sheet(session, date))
-    form = AttendanceForm(request.POST or None, enrolment_ids=[e.pk for e in sheet])
+    # Bound on every POST: with nobody ticked, the form sends no field at all.
+    form = AttendanceForm(request.POST if request.method == "POST" else None, enrolment_ids=[e.pk for e in sheet])
     if request.method == "POST":
         if form.is_valid():
             try:
-                issued = services.attendance_record(
+                outcome = services.attendance_record(
                     session=session, day=date, present=form.cleaned_data["present"], acting_user=request_user(request)
                 )
             except ValidationError as exc:
                 messages.error(request, error_text(exc))
             else:
                 messages.success(request, _("Attendance saved."))
-                if issued:
+                if issued := len(outcome.issued):
                     messages.info(
                         request,
                         ngettext(
                             "%(count)d participant completed the training; the certificate is issued.",
                             "%(count)d participants completed the training; their certificates are issued.",
-                            len(issued),
+                            issued,
                         )
-                        % {"count": len(issued)},
+                        % {"count": issued},
+                    )
+                if withdrawn := len(outcome.withdrawn):
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(count)d participant no longer reaches the attendance needed: the completion and "
+                            "the certificate are withdrawn.",
+                            "%(count)d participants no longer reach the attendance needed: their completions and "
+                            "certificates are withdrawn.",
+                            withdrawn,
+                        )
+                        % {"count": withdrawn},
                     )
                 return redirect("training:organiser_session", pk=pk)
         else:

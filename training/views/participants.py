@@ -11,28 +11,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jakpreneur.pagination import paginate
-from jakpreneur.web import request_user
+from jakpreneur.web import error_text, request_user
+from registration.selectors import is_verified, participant_of
 
 from .. import selectors, services
 from ..certificates import certificate_pdf_response
 from ..choices import ACTIVE_STATUSES, EnrolmentStatus, SessionStatus
 from ..forms import RatingForm, SessionFilter
 from ..models import Session
-from ._common import error_text
 
 
 @login_required
 @require_GET
 def sessions(request: HttpRequest) -> HttpResponse:
     """Open sessions, soonest first, filtered by skill, sector, wilayah, online or in person, and dates."""
-    participant = selectors.participant_of(request.user)
+    participant = participant_of(request.user)
     filterset = SessionFilter(request.GET, queryset=selectors.open_sessions(participant=participant))
     valid = filterset.is_valid()
     page = paginate(filterset.qs if valid else Session.objects.none(), request.GET.get("page"))
     return render(
         request,
         "training/sessions.html",
-        {"filter": filterset, "page": page, "verified": selectors.is_verified(participant)},
+        {"filter": filterset, "page": page, "verified": is_verified(participant)},
         status=200 if valid else 400,
     )
 
@@ -40,7 +40,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = selectors.participant_of(request.user)
+    participant = participant_of(request.user)
     session = get_object_or_404(selectors.visible_sessions(participant=participant), pk=pk)
     now = timezone.now()
     open_for_enrolment = session.status == SessionStatus.ANNOUNCED and now <= session.registration_deadline
@@ -51,7 +51,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "course": session.course,
-            "verified": selectors.is_verified(participant),
+            "verified": is_verified(participant),
             "is_participant": participant is not None,
             "open_for_enrolment": open_for_enrolment,
             "my_status": my_status,
@@ -65,9 +65,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol in a session, or join its waitlist (`join_waitlist`) when it is full."""
-    participant = selectors.participant_of(request.user)
+    participant = participant_of(request.user)
     session = get_object_or_404(selectors.visible_sessions(participant=participant), pk=pk)
-    if participant is None or not selectors.is_verified(participant):
+    if participant is None or not is_verified(participant):
         messages.error(request, str(services.NOT_VERIFIED))
         return redirect("training:session", pk=pk)
     try:
@@ -116,11 +116,11 @@ def mine(request: HttpRequest) -> HttpResponse:
         }
         for e in page.items
     ]
-    participant = selectors.participant_of(request.user)
+    participant = participant_of(request.user)
     return render(
         request,
         "training/mine.html",
-        {"page": page, "rows": rows, "verified": selectors.is_verified(participant)},
+        {"page": page, "rows": rows, "verified": is_verified(participant)},
     )
 
 

@@ -77,7 +77,7 @@ ROLES = [
     ("sekretariat.tebet", "Sekretariat Tebet", Role.SECRETARIAT, "Tebet"),
     ("mentor.tebet", "Mentor Tebet", Role.MENTOR, "Tebet"),
     ("mentor.gambir", "Mentor Gambir", Role.MENTOR, "Gambir"),
-    ("mitra", "Mitra Bank DKI", Role.PARTNER, None),
+    ("mitra", "Mitra Demo Jakarta", Role.PARTNER, None),
     ("peserta", "Siti Rahayu", Role.ENTREPRENEUR, None),
     ("warga", "Budi Santoso", Role.ENTREPRENEUR, None),
 ]

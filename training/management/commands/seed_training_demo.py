@@ -1,10 +1,12 @@
-"""Demo trainings for the embedded default, after `seed_demo`: the demo partner (mitra@) acts for Bank DKI,
-Dinas PPKUKM and Bank DKI announce a few sessions, and the verified demo participant (peserta@) has completed
-one training, with its certificate. Runs once: a second run changes nothing."""
+"""Demo trainings for the embedded default, after `seed_demo`: the demo partner (mitra@) acts for a made-up
+organisation, Mitra Demo Jakarta; Dinas PPKUKM and that partner announce a few sessions, and the verified demo
+participant (peserta@) has completed one training, with its certificate. Runs only with DEBUG on, and once: a
+second run changes nothing."""
 
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +20,7 @@ from training.choices import Agency, EnrolmentStatus, SessionStatus, SkillType, 
 from training.models import Course, Enrolment, Session
 
 DEMO_DOMAIN = "demo.jakpreneur.id"
-PARTNER_NAME = "Bank DKI"
+PARTNER_NAME = "Mitra Demo Jakarta"  # made up: a demo must not speak for a real organisation
 
 
 def at(days: int, hour: int) -> datetime.datetime:
@@ -30,6 +32,8 @@ class Command(BaseCommand):
     help = "Load demo trainings (after seed_demo)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Demo data runs only with DEBUG on.")
         users = {u.email: u for u in User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")}
         try:
             agency, partner_user, participant_user = (
@@ -45,8 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo trainings loaded."))
 
     def _load(self, agency: User, partner_user: User, participant_user: User) -> None:
-        bank = PartnerOrganisation.objects.create(name=PARTNER_NAME, kind=OrganisationKind.BANK)
-        PartnerMember.objects.create(user=partner_user, organisation=bank)
+        partner = PartnerOrganisation.objects.create(name=PARTNER_NAME, kind=OrganisationKind.COMPANY)
+        PartnerMember.objects.create(user=partner_user, organisation=partner)
         wilayah = {w.name: w for w in Wilayah.objects.all()}
         courses = [
             services.course_create(
@@ -74,7 +78,7 @@ class Command(BaseCommand):
                 completion_threshold=80,
             ),
             services.course_create(
-                organiser_partner=bank,
+                organiser_partner=partner,
                 organiser_agency="",
                 acting_user=partner_user,
                 title="Literasi Keuangan dan Kredit Usaha",
@@ -90,7 +94,7 @@ class Command(BaseCommand):
             (courses[0], {"wilayah": wilayah["Jakarta Selatan"], "venue": "PPKD Jakarta Selatan"}, 5, 2),
             (courses[0], {"wilayah": wilayah["Jakarta Timur"], "venue": "PPKD Jakarta Timur"}, 12, 1),
             (courses[1], {"is_online": True, "meeting_url": "https://meet.jakpreneur.id/marketplace"}, 8, 1),
-            (courses[2], {"wilayah": wilayah["Jakarta Pusat"], "venue": "Menara Bank DKI, Jl. Ir. H. Juanda"}, 10, 1),
+            (courses[2], {"wilayah": wilayah["Jakarta Pusat"], "venue": "Gedung Mitra Demo, Jl. Juanda"}, 10, 1),
         ]
         for course, place, days, length in plans:
             session = services.session_create(
