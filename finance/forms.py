@@ -1,16 +1,16 @@
 """The monthly indicator form, shared by a mentor recording on a participant's behalf and, later, the participant."""
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .months import parse_month
 from .services import MAX_RUPIAH, MAX_WORKERS, check_month
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+BAD_MONTH = _("Give the month as year and month, for example 2025-03.")
 
 
 class MonthField(forms.CharField):
@@ -24,14 +24,10 @@ class MonthField(forms.CharField):
         return value
 
     def clean(self, value: Any) -> datetime.date:
-        text = super().clean(value)
-        match = MONTH_PATTERN.match(text.strip())
-        if not match:
-            raise ValidationError(_("Give the month as year and month, for example 2025-03."), code="invalid")
-        year, month = int(match.group(1)), int(match.group(2))
-        if not 1 <= month <= 12:
-            raise ValidationError(_("Give the month as year and month, for example 2025-03."), code="invalid")
-        return check_month(datetime.date(year, month, 1))
+        month = parse_month(super().clean(value))
+        if month is None:
+            raise ValidationError(BAD_MONTH, code="invalid")
+        return check_month(month)
 
 
 class MonthlyRecordForm(forms.Form):

@@ -1,19 +1,11 @@
-"""Reads of P6 financial reporting, scoped to the user who asks."""
+"""Reads of P6 financial reporting. They take a participant the caller got through a selector scoped to the user
+who asks (e.g. mentoring.selectors.participant_page)."""
 
 import datetime
 
-from django.db.models import QuerySet
-
-from accounts.permissions import AnyUser
 from registration.models import Participant
-from registration.selectors import participants_for
 
 from .models import MonthlyRecord
-
-
-def monthly_records_for(user: AnyUser) -> QuerySet[MonthlyRecord]:
-    """Records of the participants the user may see (a participant: their own)."""
-    return MonthlyRecord.objects.filter(participant__in=participants_for(user))
 
 
 def participant_records(participant: Participant, *, limit: int = 12) -> list[MonthlyRecord]:

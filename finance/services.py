@@ -11,15 +11,11 @@ from accounts.models import User
 from registration.models import Participant
 
 from .models import MonthlyRecord, Source
+from .months import EARLIEST_MONTH, first_of_month
 
 # The largest figure the portal takes: beyond it a number is surely mistyped (and stays far below BIGINT).
 MAX_RUPIAH = 10**15
 MAX_WORKERS = 100_000
-EARLIEST_MONTH = datetime.date(2000, 1, 1)
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 def check_month(month: datetime.date) -> datetime.date:

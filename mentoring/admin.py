@@ -55,7 +55,7 @@ class AssignmentAddForm(forms.ModelForm[MentorAssignment]):
 @admin.register(MentorAssignment)
 class MentorAssignmentAdmin(ProgramAdmin):
     list_display = ["participant", "mentor", "active", "stage", "assigned_by", "assigned_at", "ended_at"]
-    list_filter = ["active", "stage", "mentor__office"]
+    list_filter = ["active", "end_reason", "stage", "mentor__office"]
     list_select_related = ["participant", "mentor", "assigned_by"]
     search_fields = ["=participant__registration__reference", "^participant__full_name", "^mentor__full_name"]
     raw_id_fields = ["participant", "mentor"]
@@ -69,13 +69,23 @@ class MentorAssignmentAdmin(ProgramAdmin):
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ["participant", "mentor", "reason"]
-        return ["participant", "mentor", "active", "stage", "assigned_by", "assigned_at", "ended_at", "reason"]
+        return [
+            "participant",
+            "mentor",
+            "active",
+            "stage",
+            "assigned_by",
+            "assigned_at",
+            "ended_at",
+            "end_reason",
+            "reason",
+        ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return []
         # history is never rewritten: only the stage changes here; a new mentor is a new assignment
-        return ["participant", "mentor", "active", "assigned_by", "assigned_at", "ended_at", "reason"]
+        return ["participant", "mentor", "active", "assigned_by", "assigned_at", "ended_at", "end_reason", "reason"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:

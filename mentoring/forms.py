@@ -149,6 +149,12 @@ FollowUpFormSet = cast(
 )
 
 
+class CaseloadSearchForm(forms.Form):
+    """The caseload's search box (a NUL or an overlong text is refused, never sent to the database)."""
+
+    q = forms.CharField(label=_("Search by name"), max_length=100, required=False)
+
+
 class MentorChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         load = getattr(obj, "load", None)

@@ -21,9 +21,15 @@ STEP_CHOICES = [(code, format_lazy("{} · {}", code, title)) for code, title, _t
 MENTORS_ONLY = {"role": Role.MENTOR}
 
 
+class EndReason(models.TextChoices):
+    REASSIGNED = "reassigned", _("Another mentor took over")
+    MENTOR_LEFT = "mentor_left", _("The mentor left the kecamatan or the program")
+
+
 class MentorAssignment(models.Model):
     """A participant followed by a mentor. Reassigning ends the active row and starts a new one, so the
-    history stays; at most one row per participant is active."""
+    history stays; at most one row per participant is active. An assignment also ends, without a successor,
+    when its mentor leaves (account deactivated, no longer a mentor, moved to another office)."""
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="mentor_assignments", verbose_name=_("participant")
@@ -49,6 +55,7 @@ class MentorAssignment(models.Model):
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     reason = models.CharField(_("reason for the change"), max_length=200, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=12, choices=EndReason.choices, blank=True)
 
     class Meta:
         ordering = ["-assigned_at", "-pk"]
@@ -63,6 +70,9 @@ class MentorAssignment(models.Model):
                 name="mentoring_assignment_ended_iff_inactive",
             ),
             models.CheckConstraint(condition=Q(stage__in=STEP_CODES), name="mentoring_assignment_stage_valid"),
+            models.CheckConstraint(
+                condition=Q(end_reason__in=["", *EndReason.values]), name="mentoring_assignment_end_reason_valid"
+            ),
         ]
         indexes = [
             # a mentor's caseload, and the load of each mentor when assigning

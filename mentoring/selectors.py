@@ -101,28 +101,54 @@ def visits_for(user: AnyUser) -> QuerySet[Visit]:
     return Visit.objects.none()
 
 
+def active_mentor_filter(kecamatan: Any, *, through: str = "") -> Q:
+    """The rule "an active mentor of the kecamatan office `kecamatan` (an id or an expression)" as a filter on
+    users, or on the user behind `through` (e.g. "mentor__"). In Python: permissions.is_active_mentor_of."""
+    return Q(**{f"{through}role": Role.MENTOR, f"{through}is_active": True, f"{through}office_id": kecamatan})
+
+
+def active_mentors(kecamatan_id: int) -> QuerySet[User]:
+    """The active mentors of a kecamatan, each with `load` (their active participants), least loaded first and
+    the oldest account on a tie: the first is the one a newly verified participant gets."""
+    return (
+        User.objects.filter(active_mentor_filter(kecamatan_id))
+        .annotate(load=_count(MentorAssignment.objects.filter(mentor=OuterRef("pk"), active=True)))
+        .order_by("load", "pk")
+    )
+
+
+def current_mentor(participant: Participant) -> User | None:
+    """The participant's mentor now: the mentor of their active assignment, if still an active mentor of their
+    kecamatan (an assignment ends when its mentor leaves; this holds even if one was missed)."""
+    assignment = active_assignment(participant)
+    if assignment is None or not permissions.is_active_mentor_of(assignment.mentor, participant.kecamatan_id):
+        return None
+    return assignment.mentor
+
+
 def unassigned_participants(user: AnyUser) -> QuerySet[Participant]:
-    """Verified participants without a mentor, longest waiting first (for staff to assign)."""
+    """Verified participants without a mentor, longest waiting first (for staff to assign). An active assignment
+    whose mentor is no longer an active mentor of the participant's kecamatan counts as none."""
     if not permissions.can_assign_mentors(user):
         return Participant.objects.none()
+    followed = MentorAssignment.objects.filter(
+        active_mentor_filter(OuterRef("kecamatan_id"), through="mentor__"), participant=OuterRef("pk"), active=True
+    )
     return (
         mentoring_participants(user)
-        .filter(~Exists(MentorAssignment.objects.filter(participant=OuterRef("pk"), active=True)))
+        .filter(~Exists(followed))
         .select_related("kecamatan", "business", "registration")
         .order_by("registration__decided_at", "pk")
     )
 
 
-def mentor_choices(participant: Participant) -> QuerySet[User]:
-    """Active mentors of the participant's kecamatan with their current load, least loaded first."""
-    return (
-        User.objects.filter(role=Role.MENTOR, office_id=participant.kecamatan_id, is_active=True)
-        .annotate(load=Count("mentee_assignments", filter=Q(mentee_assignments__active=True)))
-        .order_by("load", "full_name", "pk")
-    )
-
-
 # --- the caseload -----------------------------------------------------------------------------------------------
+
+
+def _caseload_of(mentor: Any, office: Any) -> QuerySet[MentorAssignment]:
+    """The assignments a mentor's caseload lists (`mentor` and `office` are values or expressions): active ones
+    of participants of the mentor's kecamatan. The caseload page and the caseload count both use it."""
+    return MentorAssignment.objects.filter(mentor=mentor, active=True, participant__kecamatan_id=office)
 
 
 def caseload(user: AnyUser, *, today: datetime.date | None = None, search: str = "") -> QuerySet[MentorAssignment]:
@@ -135,7 +161,7 @@ def caseload(user: AnyUser, *, today: datetime.date | None = None, search: str =
     today = today or timezone.localdate()
     open_follow_ups = FollowUp.objects.filter(participant=OuterRef("participant_id"), done_at__isnull=True)
     first_open = open_follow_ups.order_by("due_date", "pk")
-    assignments = MentorAssignment.objects.filter(mentor=user, active=True, participant__kecamatan_id=user.office_id)
+    assignments = _caseload_of(user, user.office_id)
     if search.strip():
         assignments = assignments.filter(participant__full_name__icontains=search.strip())
     return (
@@ -169,7 +195,9 @@ def caseload(user: AnyUser, *, today: datetime.date | None = None, search: str =
 
 
 def help_requests_for(user: AnyUser) -> QuerySet[HelpRequest]:
-    """Threads a user may read: a participant their own; mentors and staff those of their participants."""
+    """Threads a user may read: a participant their own; mentors and staff those of their participants (a mentor
+    also a colleague's threads of their kecamatan). Reading is all: only the participant and the thread's own
+    mentor write in a thread or close it (permissions.can_write_help)."""
     if not user.is_authenticated or not (
         account_permissions.is_entrepreneur(user) or permissions.can_open_participants(user)
     ):
@@ -189,7 +217,8 @@ def help_inbox(user: AnyUser, *, status: str = "") -> QuerySet[HelpRequest]:
             .select_related("participant")
             .order_by("-awaiting_mentor", "-last_message_at", "-pk")
         )
-    return requests.select_related("mentor").order_by("-last_message_at", "-pk")
+    # a participant's list names the mentor; staff's names the participant too
+    return requests.select_related("participant", "mentor").order_by("-last_message_at", "-pk")
 
 
 def help_thread(request: HelpRequest) -> list[HelpMessage]:
@@ -236,12 +265,13 @@ def with_progress(mentors: QuerySet[User], *, year: int, today: datetime.date | 
         registered_by=OuterRef("pk"), status=Status.APPROVED, decided_at__gte=start, decided_at__lt=end
     )
     visits = Visit.objects.filter(mentor=OuterRef("pk"), date__gte=first_day, date__lt=next_first_day)
-    active = MentorAssignment.objects.filter(mentor=OuterRef("pk"), active=True)
+    active = _caseload_of(OuterRef("pk"), OuterRef("office_id"))
     overdue = FollowUp.objects.filter(
         done_at__isnull=True,
         due_date__lt=today,
-        participant__mentor_assignments__mentor=OuterRef("pk"),
-        participant__mentor_assignments__active=True,
+        participant__in=_caseload_of(OuterRef(OuterRef("pk")), OuterRef(OuterRef("office_id"))).values(
+            "participant_id"
+        ),
     )
     waiting = HelpRequest.objects.filter(mentor=OuterRef("pk"), status=HelpStatus.OPEN, awaiting_mentor=True)
     return mentors.select_related("office").annotate(

@@ -6,21 +6,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from jakpreneur.web import absolute_url
 from notifications.services import notify
-from registration.choices import Status
 from registration.models import Participant, Registration
+from registration.selectors import is_verified
 
+from . import permissions, selectors
 from .models import (
+    EndReason,
     FollowUp,
     HelpMessage,
     HelpRequest,
@@ -37,35 +38,22 @@ NOT_A_MENTOR_HERE = _("Choose an active mentor of the participant's kecamatan.")
 # --- assignment -------------------------------------------------------------------------------------------------
 
 
-def mentors_of(kecamatan_id: int) -> QuerySet[User]:
-    """Active mentor accounts of a kecamatan office."""
-    return User.objects.filter(role=Role.MENTOR, office_id=kecamatan_id, is_active=True)
-
-
 def check_mentor_for(participant: Participant, mentor: User) -> None:
-    if not (mentor.role == Role.MENTOR and mentor.is_active and mentor.office_id == participant.kecamatan_id):
+    if not permissions.is_active_mentor_of(mentor, participant.kecamatan_id):
         raise ValidationError({"mentor": ValidationError(NOT_A_MENTOR_HERE, code="wrong_mentor")})
 
 
 def least_loaded_mentor(kecamatan_id: int) -> User | None:
     """The active mentor of the kecamatan with the fewest active participants (the oldest account on a tie).
 
-    Locks the kecamatan's mentor rows (FOR NO KEY UPDATE: rows that refer to a mentor can still be written), so
-    that concurrent approvals in one kecamatan wait for each other's choice instead of all picking the same."""
-    ids = list(mentors_of(kecamatan_id).select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
-    if not ids:
+    Locks the kecamatan's mentor rows first (FOR NO KEY UPDATE: rows that refer to a mentor can still be
+    written), so that concurrent approvals in one kecamatan wait for each other's choice instead of all picking
+    the same; then counts the loads in a second statement, which sees what the others committed meanwhile."""
+    mentors = selectors.active_mentors(kecamatan_id)
+    locked = list(mentors.order_by("pk").select_for_update(no_key=True, of=("self",)).values_list("pk", flat=True))
+    if not locked:
         return None
-    return (
-        User.objects.filter(pk__in=ids)
-        .annotate(load=Count("mentee_assignments", filter=Q(mentee_assignments__active=True)))
-        .order_by("load", "pk")
-        .first()
-    )
-
-
-def _link(name: str, *args: Any) -> str:
-    """An absolute link for a message (the portal's configured address, never a request's Host)."""
-    return str(settings.SITE_URL) + reverse(name, args=args)
+    return mentors.first()
 
 
 def _notify_assigned(assignment: MentorAssignment) -> None:
@@ -76,7 +64,7 @@ def _notify_assigned(assignment: MentorAssignment) -> None:
             "full_name": assignment.mentor.full_name,
             "participant_name": participant.full_name,
             "kecamatan": participant.kecamatan.name,
-            "link": _link("mentoring:participant", participant.pk),
+            "link": absolute_url("mentoring:participant", participant.pk),
         },
         user=assignment.mentor,
     )
@@ -114,10 +102,10 @@ def assignment_change(
     the same stage, and the open help requests follow to the new mentor."""
     locked = (
         Participant.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("kecamatan")
+        .select_related("kecamatan", "registration")
         .get(pk=participant.pk)
     )
-    if not Registration.objects.filter(participant=locked, status=Status.APPROVED).exists():
+    if not is_verified(locked):
         raise ValidationError(_("Only a verified participant gets a mentor."), code="not_verified")
     check_mentor_for(locked, mentor)
     current = MentorAssignment.objects.filter(participant=locked, active=True).first()
@@ -130,13 +118,40 @@ def assignment_change(
         stage = current.stage
         current.active = False
         current.ended_at = timezone.now()
-        current.save(update_fields=["active", "ended_at"])
+        current.end_reason = EndReason.REASSIGNED
+        current.save(update_fields=["active", "ended_at", "end_reason"])
     assignment = MentorAssignment.objects.create(
         participant=locked, mentor=mentor, stage=stage, assigned_by=acting_user, reason=reason.strip()
     )
     HelpRequest.objects.filter(participant=locked, status=HelpStatus.OPEN).update(mentor=mentor)
     _notify_assigned(assignment)
     return assignment
+
+
+MENTOR_FIELDS = frozenset({"role", "is_active", "office", "office_id"})
+
+
+def assignments_end_for_departed_mentor(*, mentor: User) -> int:
+    """End the active assignments `mentor` can no longer hold: all of them when the account is no longer an
+    active mentor, those of participants of another kecamatan when they moved office. One UPDATE; the rows stay
+    as history, and the participants wait in the "without a mentor" list for staff to assign someone.
+    Returns how many ended."""
+    assignments = MentorAssignment.objects.filter(mentor=mentor, active=True)
+    office_id = mentor.office_id
+    if office_id is not None and permissions.is_active_mentor_of(mentor, office_id):
+        assignments = assignments.exclude(participant__kecamatan_id=office_id)
+    return assignments.update(active=False, ended_at=timezone.now(), end_reason=EndReason.MENTOR_LEFT)
+
+
+def on_user_saved(
+    sender: Any, *, instance: User, created: bool, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """Receiver of post_save of the user model: a mentor deactivated, given another role or moved to another
+    office leaves their participants. Runs synchronously in the transaction of the save (the admin's, a
+    service's); a save that touches none of role, is_active and office (a login) costs no query."""
+    if created or raw or (update_fields is not None and not MENTOR_FIELDS & set(update_fields)):
+        return
+    assignments_end_for_departed_mentor(mentor=instance)
 
 
 # --- visits and follow-ups --------------------------------------------------------------------------------------
@@ -216,22 +231,37 @@ def _reminder_lines(items: list[FollowUp]) -> str:
     return "\n".join(lines)
 
 
+def _reminder_recipient(follow_up: FollowUp, current: dict[int, User]) -> User | None:
+    """The participant's current mentor, else the one who logged the visit, as long as they are an active
+    mentor of the participant's kecamatan; else nobody for now."""
+    kecamatan_id = follow_up.participant.kecamatan_id
+    for mentor in (current.get(follow_up.participant_id), follow_up.visit.mentor):
+        if mentor is not None and permissions.is_active_mentor_of(mentor, kecamatan_id):
+            return mentor
+    return None
+
+
 def follow_ups_remind_due(*, today: datetime.date | None = None) -> int:
     """Tell each mentor, in one message, which of their participants' follow-ups fall due today or earlier and
     were not reminded yet. The recipient is the participant's current mentor, else the one who logged the
-    visit. Each follow-up is reminded once, even when two runs overlap. Returns how many were reminded."""
+    visit, and only an active mentor of the participant's kecamatan: when neither is, the follow-up waits for
+    the next run after a mentor is assigned. Each follow-up is reminded once, even when two runs overlap.
+    Returns how many were reminded."""
     today = today or timezone.localdate()
     total = 0
+    after = Q()
     while True:
         with transaction.atomic():
             batch = list(
                 FollowUp.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
-                .filter(done_at__isnull=True, reminded_at__isnull=True, due_date__lte=today)
+                .filter(after, done_at__isnull=True, reminded_at__isnull=True, due_date__lte=today)
                 .select_related("participant", "visit__mentor")
                 .order_by("due_date", "pk")[:REMINDER_BATCH]
             )
             if not batch:
                 return total
+            last = batch[-1]
+            after = Q(due_date__gt=last.due_date) | Q(due_date=last.due_date, pk__gt=last.pk)
             current = {
                 a.participant_id: a.mentor
                 for a in MentorAssignment.objects.filter(
@@ -240,7 +270,9 @@ def follow_ups_remind_due(*, today: datetime.date | None = None) -> int:
             }
             by_mentor: dict[User, list[FollowUp]] = defaultdict(list)
             for follow_up in batch:
-                by_mentor[current.get(follow_up.participant_id, follow_up.visit.mentor)].append(follow_up)
+                mentor = _reminder_recipient(follow_up, current)
+                if mentor is not None:
+                    by_mentor[mentor].append(follow_up)
             for mentor, items in by_mentor.items():
                 notify(
                     template="mentoring_follow_ups_due",
@@ -248,12 +280,13 @@ def follow_ups_remind_due(*, today: datetime.date | None = None) -> int:
                         "full_name": mentor.full_name,
                         "count": len(items),
                         "items": _reminder_lines(items),
-                        "link": _link("mentoring:caseload"),
+                        "link": absolute_url("mentoring:caseload"),
                     },
                     user=mentor,
                 )
-            FollowUp.objects.filter(pk__in=[f.pk for f in batch]).update(reminded_at=timezone.now())
-            total += len(batch)
+            reminded = [f.pk for items in by_mentor.values() for f in items]
+            FollowUp.objects.filter(pk__in=reminded).update(reminded_at=timezone.now())
+            total += len(reminded)
 
 
 # --- help requests ----------------------------------------------------------------------------------------------
@@ -266,7 +299,7 @@ def _notify_message(request: HelpRequest, *, sender: User, recipient: User) -> N
             "full_name": recipient.full_name,
             "sender_name": sender.full_name,
             "subject": request.subject,
-            "link": _link("mentoring:help_thread", request.pk),
+            "link": absolute_url("mentoring:help_thread", request.pk),
         },
         user=recipient,
     )
@@ -277,15 +310,15 @@ def help_request_open(
     *, participant: Participant, topic: str, subject: str, body: str, acting_user: User
 ) -> HelpRequest:
     """The participant asks their current mentor for help."""
-    assignment = MentorAssignment.objects.filter(participant=participant, active=True).select_related("mentor").first()
-    if assignment is None:
+    mentor = selectors.current_mentor(participant)
+    if mentor is None:
         raise ValidationError(
             _("You have no mentor yet. Your kecamatan office will assign one to you."), code="no_mentor"
         )
     now = timezone.now()
     request = HelpRequest(
         participant=participant,
-        mentor=assignment.mentor,
+        mentor=mentor,
         topic=topic,
         subject=subject.strip(),
         created_at=now,
@@ -294,35 +327,53 @@ def help_request_open(
     request.full_clean(exclude=["participant", "mentor"])
     request.save()
     HelpMessage.objects.create(request=request, author=acting_user, body=body.strip(), created_at=now)
-    _notify_message(request, sender=acting_user, recipient=assignment.mentor)
+    _notify_message(request, sender=acting_user, recipient=mentor)
     return request
+
+
+def _check_may_write(request: HelpRequest, acting_user: User) -> None:
+    if not permissions.can_write_help(acting_user, request):
+        raise ValidationError(_("Only the participant and their mentor write in this thread."), code="not_allowed")
 
 
 @transaction.atomic
 def help_request_reply(*, request: HelpRequest, body: str, acting_user: User) -> HelpMessage:
-    """Write in the thread: the participant, or a mentor. A reply to a closed thread opens it again."""
+    """Write in the thread: the participant, or the thread's mentor. A reply to a closed thread opens it again,
+    with the participant's current mentor (who may have changed since it was closed)."""
     locked = (
         HelpRequest.objects.select_for_update(of=("self",), no_key=True)
         .select_related("participant__user", "mentor")
         .get(pk=request.pk)
     )
+    _check_may_write(locked, acting_user)
     from_participant = locked.participant.user_id == acting_user.pk
-    if not from_participant and acting_user.role != Role.MENTOR:
-        raise ValidationError(_("Only the participant and their mentor write in this thread."), code="not_allowed")
+    if locked.status == HelpStatus.CLOSED:
+        mentor = selectors.current_mentor(locked.participant)
+        if mentor is not None:
+            locked.mentor = mentor
     now = timezone.now()
     message = HelpMessage.objects.create(request=locked, author=acting_user, body=body.strip(), created_at=now)
     locked.status = HelpStatus.OPEN
     locked.awaiting_mentor = from_participant
     locked.last_message_at = now
-    locked.save(update_fields=["status", "awaiting_mentor", "last_message_at"])
-    recipient = locked.mentor if from_participant else locked.participant.user
-    _notify_message(locked, sender=acting_user, recipient=recipient)
+    locked.save(update_fields=["mentor", "status", "awaiting_mentor", "last_message_at"])
+    if not from_participant:
+        _notify_message(locked, sender=acting_user, recipient=locked.participant.user)
+    elif permissions.is_active_mentor_of(locked.mentor, locked.participant.kecamatan_id):
+        _notify_message(locked, sender=acting_user, recipient=locked.mentor)
+    # else the mentor left and nobody follows the participant yet: the thread goes to the next mentor assigned
     return message
 
 
 @transaction.atomic
 def help_request_close(*, request: HelpRequest, acting_user: User) -> HelpRequest:
-    locked = HelpRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
+    """The participant or the thread's mentor closes it: the question is answered."""
+    locked = (
+        HelpRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("participant")
+        .get(pk=request.pk)
+    )
+    _check_may_write(locked, acting_user)
     locked.status = HelpStatus.CLOSED
     locked.awaiting_mentor = False
     locked.save(update_fields=["status", "awaiting_mentor"])

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from finance.models import MonthlyRecord, Source
-from finance.selectors import monthly_records_for, participant_records
+from finance.selectors import participant_record_of, participant_records
 from finance.services import monthly_record_save
 from finance.tests.factories import MonthlyRecordFactory
 from registration.models import Participant
@@ -81,16 +81,15 @@ def test_the_service_refuses_bad_figures(
     assert not MonthlyRecord.objects.exists()
 
 
-def test_selectors_are_scoped(
-    siti: Participant, entrepreneur: User, other_entrepreneur: User, mentor_gambir: User
-) -> None:
+def test_selectors_read_one_participants_records(siti: Participant) -> None:
     MonthlyRecordFactory.create_batch(3, participant=siti)
-    assert monthly_records_for(entrepreneur).count() == 3
-    assert monthly_records_for(other_entrepreneur).count() == 0
-    assert monthly_records_for(mentor_gambir).count() == 0
+    march = MonthlyRecordFactory(participant=siti, month=MARCH)
+    MonthlyRecordFactory(month=datetime.date(2025, 4, 1))  # someone else's, newer
     assert [r.month for r in participant_records(siti, limit=2)] == sorted(
-        MonthlyRecord.objects.values_list("month", flat=True), reverse=True
+        MonthlyRecord.objects.filter(participant=siti).values_list("month", flat=True), reverse=True
     )[:2]
+    assert participant_record_of(siti, datetime.date(2025, 3, 31)) == march
+    assert participant_record_of(siti, datetime.date(2025, 4, 1)) is None
 
 
 # --- the admin -------------------------------------------------------------------------------------------------------

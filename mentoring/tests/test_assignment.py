@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.tests.factories import office
-from mentoring.models import HelpStatus, MentorAssignment
+from mentoring import services
+from mentoring.models import EndReason, HelpStatus, MentorAssignment
 from mentoring.tests.conftest import active_mentor
 from mentoring.tests.factories import AssignmentFactory, HelpRequestFactory, MentorFactory, verified_participant
 from notifications.models import Message
@@ -95,7 +96,7 @@ def test_staff_reassign_and_the_history_is_kept(
 
     assert response.url == reverse("mentoring:participant", args=[participant.pk])
     first.refresh_from_db()
-    assert (first.active, first.ended_at is not None) == (False, True)
+    assert (first.active, first.ended_at is not None, first.end_reason) == (False, True, EndReason.REASSIGNED)
     current = MentorAssignment.objects.get(participant=participant, active=True)
     assert (current.mentor, current.assigned_by, current.stage, current.reason) == (
         newcomer,
@@ -170,3 +171,21 @@ def test_unassigned_list_runs_a_fixed_number_of_queries(
 def test_only_staff_see_the_unassigned(client: Client, request: pytest.FixtureRequest, fixture: str) -> None:
     login(client, request.getfixturevalue(fixture))
     assert client.get(reverse("mentoring:unassigned")).status_code == 403
+
+
+def test_staff_choose_among_the_active_mentors_of_the_kecamatan_least_loaded_first(
+    client: Client, secretariat_tebet: User
+) -> None:
+    busy, light, idle = MentorFactory(full_name="A Sibuk"), MentorFactory(full_name="B Ringan"), MentorFactory()
+    load(busy, 2)
+    load(light, 1)
+    MentorFactory(is_active=False)
+    MentorFactory(office=office("Gambir"))
+    waiting = verified_participant("Tebet")
+    login(client, secretariat_tebet)
+    form = client.get(reverse("mentoring:assign", args=[waiting.pk])).context["form"]
+    choices = list(form.fields["mentor"].queryset)
+    assert choices == [idle, light, busy]
+    assert [m.load for m in choices] == [0, 1, 2]
+    # the first choice is the one an approval would have made
+    assert services.least_loaded_mentor(office("Tebet").pk) == idle

@@ -119,3 +119,14 @@ def test_caseload_runs_a_fixed_number_of_queries(
     assert len(response.context["page"].items) == 25
     with django_assert_max_num_queries(4):
         assert len(client.get(reverse("mentoring:caseload"), {"page": 2}).context["page"].items) == 5
+
+
+@pytest.mark.parametrize("q", ["\x00", "Siti\x00", "x" * 101])
+def test_a_search_the_database_cannot_take_is_refused_not_a_crash(client: Client, mentor_tebet: User, q: str) -> None:
+    mentee(mentor_tebet, "Siti Aminah")
+    login(client, mentor_tebet)
+    response = client.get(reverse("mentoring:caseload"), {"q": q})
+    assert response.status_code == 400
+    assert response.context["search_form"].errors["q"]
+    assert names(response) == ["Siti Aminah"]  # the caseload, unfiltered
+    assert 'id="search-error"' in response.content.decode()

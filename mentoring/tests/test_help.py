@@ -3,10 +3,12 @@
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from mentoring import services
 from mentoring.models import HelpMessage, HelpRequest, HelpStatus
 from mentoring.tests.factories import HelpMessageFactory, HelpRequestFactory, MentorFactory, verified_participant
 from notifications.models import Message
@@ -163,3 +165,94 @@ def test_a_thread_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(5):
         response = client.get(reverse("mentoring:help_thread", args=[request.pk]))
     assert len(response.context["thread"]) == 10
+
+
+# --- only the thread's own mentor answers ------------------------------------------------------------------------
+
+
+def test_a_colleague_mentor_reads_but_cannot_reply_or_close(
+    client: Client, siti: Participant, mentor_tebet: User
+) -> None:
+    help_request = HelpMessageFactory(request=HelpRequestFactory(participant=siti, mentor=mentor_tebet)).request
+    before = (help_request.status, help_request.awaiting_mentor, help_request.last_message_at)
+    colleague = MentorFactory()  # a mentor of the same kecamatan
+    login(client, colleague)
+    thread_url = reverse("mentoring:help_thread", args=[help_request.pk])
+
+    page = client.get(thread_url)
+    assert page.status_code == 200 and page.context["form"] is None
+    assert 'id="reply-form"' not in page.content.decode()
+    assert client.post(thread_url, {"body": "Saya jawab saja."}).status_code == 403
+    assert client.post(reverse("mentoring:help_close", args=[help_request.pk])).status_code == 403
+
+    help_request.refresh_from_db()
+    assert (help_request.status, help_request.awaiting_mentor, help_request.last_message_at) == before
+    assert HelpMessage.objects.count() == 1
+    assert not Message.objects.filter(template="mentoring_help_message").exists()
+
+
+@pytest.mark.parametrize("who", ["colleague", "secretariat_tebet"])
+def test_the_services_refuse_anyone_but_the_participant_and_the_threads_mentor(
+    request: pytest.FixtureRequest, siti: Participant, mentor_tebet: User, who: str
+) -> None:
+    help_request = HelpMessageFactory(request=HelpRequestFactory(participant=siti, mentor=mentor_tebet)).request
+    user = MentorFactory() if who == "colleague" else request.getfixturevalue(who)
+    with pytest.raises(ValidationError):
+        services.help_request_reply(request=help_request, body="Halo", acting_user=user)
+    with pytest.raises(ValidationError):
+        services.help_request_close(request=help_request, acting_user=user)
+    help_request.refresh_from_db()
+    assert (help_request.status, help_request.awaiting_mentor) == (HelpStatus.OPEN, True)
+    assert HelpMessage.objects.count() == 1
+
+
+def test_the_threads_mentor_closes_it(client: Client, siti: Participant, mentor_tebet: User) -> None:
+    help_request = HelpMessageFactory(request=HelpRequestFactory(participant=siti, mentor=mentor_tebet)).request
+    login(client, mentor_tebet)
+    assert client.post(reverse("mentoring:help_close", args=[help_request.pk])).status_code == 302
+    help_request.refresh_from_db()
+    assert (help_request.status, help_request.awaiting_mentor) == (HelpStatus.CLOSED, False)
+
+
+def test_reopening_a_closed_thread_goes_to_the_current_mentor(
+    client: Client, entrepreneur: User, siti: Participant, mentor_tebet: User, secretariat_tebet: User
+) -> None:
+    closed = HelpMessageFactory(
+        request=HelpRequestFactory(participant=siti, mentor=mentor_tebet, status=HelpStatus.CLOSED)
+    ).request
+    newcomer = MentorFactory(full_name="Mentor Baru")
+    services.assignment_change(participant=siti, mentor=newcomer, acting_user=secretariat_tebet)
+    closed.refresh_from_db()
+    assert closed.mentor == mentor_tebet  # a closed thread stays with who answered it
+    Message.objects.all().delete()
+
+    login(client, entrepreneur)
+    client.post(reverse("mentoring:help_thread", args=[closed.pk]), {"body": "Ada pertanyaan lagi."})
+
+    closed.refresh_from_db()
+    assert (closed.mentor, closed.status, closed.awaiting_mentor) == (newcomer, HelpStatus.OPEN, True)
+    recipients = set(Message.objects.filter(template="mentoring_help_message").values_list("recipient", flat=True))
+    assert recipients == {newcomer.pk}
+    # the new mentor now answers in it; the old one only reads
+    login(client, newcomer)
+    assert client.get(reverse("mentoring:help_thread", args=[closed.pk])).context["form"] is not None
+    login(client, mentor_tebet)
+    assert client.get(reverse("mentoring:help_thread", args=[closed.pk])).context["form"] is None
+
+
+@pytest.mark.parametrize("staff", ["secretariat_tebet", "agency_staff"])
+def test_the_staff_help_list_runs_a_fixed_number_of_queries(
+    client: Client,
+    request: pytest.FixtureRequest,
+    mentor_tebet: User,
+    staff: str,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for n in range(10):
+        HelpRequestFactory(participant=verified_participant("Tebet"), mentor=mentor_tebet, subject=f"Tanya {n}")
+    login(client, request.getfixturevalue(staff))
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("mentoring:help_list"))
+    assert len(response.context["page"].items) == 10
+    html = response.content.decode()
+    assert all(h.participant.full_name in html for h in response.context["page"].items)

@@ -61,6 +61,42 @@ def test_bad_figures_on_the_page_change_nothing(
     assert not MonthlyRecord.objects.exists()
 
 
+BAD_MONTHS = [
+    "0000-01",
+    "2024-13",
+    "2024-00",
+    "1999-12",
+    "2101-01",
+    "junk",
+    "\uff12\uff10\uff12\uff14-01",
+    "2024-03\x00",
+]
+
+
+@pytest.mark.parametrize("month", BAD_MONTHS)
+def test_a_bad_month_is_a_form_error_not_a_crash(
+    client: Client, siti: Participant, mentor_tebet: User, month: str
+) -> None:
+    login(client, mentor_tebet)
+    data = {"month": month, "turnover": "4500000", "workers": "3", "assets": "12000000"}
+    response = client.post(page(siti), data)
+    assert response.status_code == 400
+    assert "month" in response.context["form"].errors
+    assert not MonthlyRecord.objects.exists()
+
+
+@pytest.mark.parametrize("month", BAD_MONTHS)
+def test_a_bad_month_to_correct_is_a_400_not_a_crash(
+    client: Client, siti: Participant, mentor_tebet: User, month: str
+) -> None:
+    MonthlyRecordFactory(participant=siti, month=MARCH)
+    login(client, mentor_tebet)
+    response = client.get(page(siti), {"month": month})
+    assert response.status_code == 400
+    assert response.context["form"].initial == {"month": timezone.localdate().replace(day=1)}
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
 @pytest.mark.parametrize(
     ("fixture", "status"),
     [("mentor_gambir", 404), ("secretariat_tebet", 403), ("partner_user", 404), ("entrepreneur", 404)],

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from mentoring.journey import MentoringStep
+from mentoring.journey import MentoringStep, mentoring_link
 from mentoring.tests.factories import FollowUpFactory, VisitFactory, verified_participant
 from registration.journey import State
 from registration.models import Participant
+from registration.selectors import participant_detail
 from registration.tests.conftest import login
+from registration.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +75,22 @@ def test_my_mentor_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("mentoring:my_mentor"))
     assert len(response.context["page"].items) == 10
+
+
+# --- the link on the participant's registration page ------------------------------------------------------------
+
+
+def test_the_mentoring_link_shows_only_once_the_participant_is_verified(
+    client: Client, mentor_tebet: User, django_assert_num_queries: Any
+) -> None:
+    submitted = RegistrationFactory().participant
+    verified = verified_participant("Tebet")
+    login(client, mentor_tebet)
+    for participant, shown in ((submitted, False), (verified, True)):
+        mentoring_url = reverse("mentoring:participant", args=[participant.pk])
+        html = client.get(reverse("registration:participant", args=[participant.pk])).content.decode()
+        assert (mentoring_url in html) is shown
+        assert client.get(mentoring_url).status_code == (200 if shown else 404)
+        loaded = participant_detail(mentor_tebet).get(pk=participant.pk)
+        with django_assert_num_queries(0):
+            assert (mentoring_link(mentor_tebet, loaded) is not None) is shown

@@ -233,10 +233,27 @@ def test_the_report_scope_and_period(
     assert (swapped.context["start"], swapped.context["end"]) == (datetime.date(2025, 1, 1), datetime.date(2025, 3, 1))
     long = client.get(reverse("mentoring:incentive_report"), {"start": "2023-01", "end": "2025-12"})
     assert long.context["end"] == datetime.date(2023, 12, 1)
-    bogus = client.get(reverse("mentoring:incentive_report"), {"start": "2025-13", "end": "x"})
-    this_month = timezone.localdate().replace(day=1)
-    assert (bogus.context["start"], bogus.context["end"]) == (this_month, this_month)
     assert client.get(reverse("mentoring:incentive_export", args=["pdf"])).status_code == 404
+
+
+BAD_MONTHS = ["0000-01", "2024-13", "2024-00", "1999-12", "2101-01", "junk", "2024-1", "\x00"]
+
+
+@pytest.mark.parametrize("month", BAD_MONTHS)
+@pytest.mark.parametrize("param", ["start", "end"])
+def test_a_bad_month_in_the_report_is_a_400_not_a_crash(
+    client: Client, agency_staff: User, mentor_tebet: User, param: str, month: str
+) -> None:
+    login(client, agency_staff)
+    response = client.get(reverse("mentoring:incentive_report"), {**PERIOD, param: month})
+    assert response.status_code == 400
+    this_month = timezone.localdate().replace(day=1)
+    assert (response.context["start"], response.context["end"]) == (this_month, this_month)
+    (message,) = response.context["messages"]
+    assert "2025-03" in str(message)  # the example of a month
+    for fmt in ("csv", "xlsx"):
+        export = client.get(reverse("mentoring:incentive_export", args=[fmt]), {**PERIOD, param: month})
+        assert export.status_code == 400
 
 
 @pytest.mark.parametrize("fixture", ["mentor_tebet", "entrepreneur", "partner_user"])

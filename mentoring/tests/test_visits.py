@@ -87,6 +87,17 @@ def test_mentor_logs_a_visit_with_follow_ups_and_a_photo(
     assert "Membahas NIB dan harga jual." in page and "Daftar NIB lewat OSS" in page
 
 
+def test_a_photo_missing_from_storage_is_a_404_not_a_crash(
+    client: Client, siti: Participant, mentor_tebet: User, private_storage: Path
+) -> None:
+    login(client, mentor_tebet)
+    client.post(url(siti), {**visit_data(), "photo": photo()})
+    visit = Visit.objects.get()
+    (private_storage / visit.photo.name).unlink()
+    assert client.get(reverse("mentoring:visit_photo", args=[visit.public_id])).status_code == 404
+    assert client.get(reverse("mentoring:participant", args=[siti.pk])).status_code == 200
+
+
 def test_a_visit_without_follow_ups_or_photo(client: Client, siti: Participant, mentor_tebet: User) -> None:
     login(client, mentor_tebet)
     data = visit_data(**{"followups-0-what": "", "followups-0-due_date": "", "followups-1-what": ""})

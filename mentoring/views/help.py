@@ -14,12 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import permissions as account_permissions
 from jakpreneur.pagination import paginate
 from jakpreneur.web import add_service_errors, request_user
-from registration.choices import Status
 from registration.models import Participant
+from registration.selectors import is_verified, participant_of
 
 from .. import permissions, selectors, services
 from ..forms import HelpReplyForm, HelpRequestForm
-from ..models import HelpRequest, HelpStatus
+from ..models import HelpStatus
 
 # --- help requests: both sides ----------------------------------------------------------------------------------
 
@@ -48,13 +48,11 @@ def help_list(request: HttpRequest) -> HttpResponse:
 
 
 def _own_participant(request: HttpRequest) -> Participant | None:
+    """The entrepreneur's own participant record once verified, else None; other roles are refused."""
     if not account_permissions.is_entrepreneur(request.user):
         raise PermissionDenied
-    return (
-        Participant.objects.filter(user=request_user(request), registration__status=Status.APPROVED)
-        .select_related("kecamatan")
-        .first()
-    )
+    person = participant_of(request.user)
+    return person if is_verified(person) else None
 
 
 @login_required
@@ -62,7 +60,7 @@ def _own_participant(request: HttpRequest) -> Participant | None:
 def help_new(request: HttpRequest) -> HttpResponse:
     """A participant asks their mentor for help."""
     person = _own_participant(request)
-    active = selectors.active_assignment(person) if person is not None else None
+    mentor = selectors.current_mentor(person) if person is not None else None
     form = HelpRequestForm(request.POST or None)
     if request.method == "POST":
         if person is None:
@@ -81,23 +79,20 @@ def help_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mentoring/help_new.html",
-        {"participant": person, "active": active, "form": form},
+        {"participant": person, "mentor": mentor, "form": form},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _may_write(user: Any, help_request: HelpRequest) -> bool:
-    return bool(help_request.participant.user_id == user.pk or permissions.is_mentor(user))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def help_thread(request: HttpRequest, pk: int) -> HttpResponse:
-    """One help request: every message, and a reply form for the participant and the mentors."""
+    """One help request: every message, and a reply form for the participant and the thread's mentor (the
+    mentor's colleagues and staff read only)."""
     help_request = get_object_or_404(
         selectors.help_requests_for(request.user).select_related("participant", "mentor"), pk=pk
     )
-    may_write = _may_write(request.user, help_request)
+    may_write = permissions.can_write_help(request.user, help_request)
     form = HelpReplyForm(request.POST or None) if may_write else None
     if request.method == "POST":
         if form is None:
@@ -126,7 +121,7 @@ def help_thread(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def help_close(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = get_object_or_404(selectors.help_requests_for(request.user).select_related("participant"), pk=pk)
-    if not _may_write(request.user, help_request):
+    if not permissions.can_write_help(request.user, help_request):
         raise PermissionDenied
     services.help_request_close(request=help_request, acting_user=request_user(request))
     messages.success(request, _("The request is closed. Write again to open it."))

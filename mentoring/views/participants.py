@@ -1,7 +1,7 @@
 """P3 pages around a participant: the mentor's caseload, the participant's page, visits and follow-ups,
 monthly indicators, and staff assigning mentors."""
 
-import datetime
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -22,8 +22,10 @@ from jakpreneur.web import add_service_errors, request_user
 from registration.models import Participant
 
 from .. import permissions, selectors, services
-from ..forms import AssignForm, FollowUpFormSet, VisitForm
-from ._common import MONTH
+from ..forms import AssignForm, CaseloadSearchForm, FollowUpFormSet, VisitForm
+from ._common import BAD_MONTH, BadMonth, month_param
+
+logger = logging.getLogger(__name__)
 
 # --- mentor: caseload, participant, visits ----------------------------------------------------------------------
 
@@ -33,9 +35,15 @@ def caseload(request: HttpRequest) -> HttpResponse:
     """The mentor's participants, who needs attention first."""
     if not permissions.is_mentor(request.user):
         raise PermissionDenied
-    search = request.GET.get("q", "")[:100]
+    form = CaseloadSearchForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
     page = paginate(selectors.caseload(request.user, search=search), request.GET.get("page"))
-    return render(request, "mentoring/caseload.html", {"page": page, "q": search, "today": timezone.localdate()})
+    return render(
+        request,
+        "mentoring/caseload.html",
+        {"page": page, "q": search, "search_form": form, "today": timezone.localdate()},
+        status=200 if form.is_valid() else 400,
+    )
 
 
 def _participant(request: HttpRequest, pk: int) -> Participant:
@@ -133,7 +141,12 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_photo(request: HttpRequest, public_id: str) -> FileResponse:
     """Serve a visit's photo to someone allowed to see the visit; anyone else gets a 404."""
     visit = get_object_or_404(selectors.visits_for(request.user).exclude(photo=""), public_id=public_id)
-    response = FileResponse(visit.photo.open("rb"), content_type=visit.photo_content_type)
+    try:
+        photo = visit.photo.open("rb")
+    except FileNotFoundError as exc:
+        logger.warning("The photo of visit %s is missing from storage.", visit.public_id)
+        raise Http404 from exc
+    response = FileResponse(photo, content_type=visit.photo_content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -147,12 +160,17 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     person = _participant(request, pk)
     if not permissions.can_record_indicators(request.user):
         raise PermissionDenied
+    status = 200
     initial: dict[str, Any] = {}
-    wanted = MONTH.match(request.GET.get("month", ""))
-    if wanted and 1 <= int(wanted.group(2)) <= 12:
-        record = finance_selectors.participant_record_of(
-            person, datetime.date(int(wanted.group(1)), int(wanted.group(2)), 1)
-        )
+    wanted = None
+    if request.method == "GET":  # ?month=YYYY-MM: a recorded month to correct
+        try:
+            wanted = month_param(request, "month")
+        except BadMonth:
+            messages.error(request, BAD_MONTH)
+            status = 400
+    if wanted is not None:
+        record = finance_selectors.participant_record_of(person, wanted)
         if record is not None:
             initial = {f: getattr(record, f) for f in ("month", "turnover", "workers", "assets")}
     if not initial:
@@ -170,11 +188,12 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Indicators saved.") if created else _("Indicators updated."))
                 return redirect("mentoring:indicators", pk=person.pk)
         messages.error(request, _("The indicators were not saved: see below."))
+        status = 400
     return render(
         request,
         "mentoring/indicators.html",
         {"participant": person, "form": form, "records": finance_selectors.participant_records(person)},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -189,7 +208,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     person = _participant(request, pk)
     active = selectors.active_assignment(person)
-    form = AssignForm(request.POST or None, mentors=selectors.mentor_choices(person))
+    form = AssignForm(request.POST or None, mentors=selectors.active_mentors(person.kecamatan_id))
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -6,9 +6,17 @@ import io
 import itertools
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +26,7 @@ from geography.models import Kecamatan
 from jakpreneur.pagination import paginate
 
 from .. import permissions, selectors
-from ._common import MONTH, REPORT_MAX_MONTHS
+from ._common import BAD_MONTH, REPORT_MAX_MONTHS, BadMonth, month_param
 
 # --- staff: mentors' progress and the incentive report ----------------------------------------------------------
 
@@ -70,18 +78,11 @@ def mentors(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _month(value: str | None, default: datetime.date) -> datetime.date:
-    match = MONTH.match(value or "")
-    if match and 1 <= int(match.group(2)) <= 12 and 2018 <= int(match.group(1)) <= 2100:
-        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
-    return default
-
-
 def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
-    """The report's months from ?start=YYYY-MM to ?end=YYYY-MM (default: this month), at most twelve."""
-    this_month = timezone.localdate().replace(day=1)
-    start = _month(request.GET.get("start"), this_month)
-    end = _month(request.GET.get("end"), start)
+    """The report's months from ?start=YYYY-MM to ?end=YYYY-MM (default: this month), at most twelve. Raises
+    BadMonth when either is given but is not a month."""
+    start = month_param(request, "start") or timezone.localdate().replace(day=1)
+    end = month_param(request, "end") or start
     if end < start:
         start, end = end, start
     period = selectors.months(start, end)
@@ -95,7 +96,13 @@ def incentive_report(request: HttpRequest) -> HttpResponse:
     """The monthly incentive report: activities counted per mentor per month, a page of mentors at a time."""
     if not permissions.can_see_mentors(request.user):
         raise PermissionDenied
-    start, end = _period(request)
+    status = 200
+    try:
+        start, end = _period(request)
+    except BadMonth:
+        messages.error(request, BAD_MONTH)
+        status = 400
+        start = end = timezone.localdate().replace(day=1)
     kecamatan_id, kecamatan = _kecamatan_id(request), _kecamatan_choices(request)
     page = paginate(
         selectors.mentors_in_scope(request.user, kecamatan_id=kecamatan_id)
@@ -114,6 +121,7 @@ def incentive_report(request: HttpRequest) -> HttpResponse:
             "kecamatan": kecamatan,
             "kecamatan_id": kecamatan_id,
         },
+        status=status,
     )
 
 
@@ -159,7 +167,10 @@ def incentive_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         raise PermissionDenied
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    start, end = _period(request)
+    try:
+        start, end = _period(request)
+    except BadMonth:
+        return HttpResponseBadRequest(str(BAD_MONTH), content_type="text/plain; charset=utf-8")
     kecamatan_id = _kecamatan_id(request)
     everyone = list(
         selectors.mentors_in_scope(request.user, kecamatan_id=kecamatan_id)

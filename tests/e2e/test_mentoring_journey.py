@@ -1,6 +1,6 @@
 """P3 end to end in a real browser, on a phone: a Tebet mentor in the field opens a participant from the caseload,
 logs a visit with a follow-up and a photo, and finds the follow-up on the caseload. The participant then sees
-the shared notes on their own phone.
+the shared notes on their own phone. Long unbroken words (a pasted link) never make a phone scroll sideways.
 
 Selectors are ids, names, data- attributes and URLs, never visible text (the page speaks Bahasa Indonesia)."""
 
@@ -16,7 +16,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 from accounts.models import User
 from conftest import PASSWORD
 from mentoring.models import FollowUp, Visit
-from mentoring.tests.factories import AssignmentFactory, VisitFactory, verified_participant
+from mentoring.tests.factories import (
+    AssignmentFactory,
+    HelpMessageFactory,
+    HelpRequestFactory,
+    VisitFactory,
+    verified_participant,
+)
 from registration.tests.factories import png_bytes
 from tests.e2e.conftest import PHONE
 
@@ -34,8 +40,9 @@ def log_in(page: Page, login: str) -> None:
 
 
 def fits_the_screen(page: Page) -> bool:
-    """Nothing sticks out sideways: a phone user never scrolls horizontally."""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+    """Nothing sticks out sideways: a phone user never scrolls horizontally. (Compared with the layout width, not
+    window.innerWidth: a phone browser zooms out to show a page that is too wide, and innerWidth grows with it.)"""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 
 
 @pytest.mark.e2e
@@ -118,3 +125,44 @@ def test_mentor_logs_a_visit_from_a_phone_and_sees_it_on_the_caseload(
     expect(participant.locator("#my-follow-ups")).to_contain_text(FOLLOW_UP)
     assert fits_the_screen(participant)
     shot(participant, "participant-my-mentor")
+
+
+LONG_TOKEN = "https://oss.go.id/informasi/" + "perizinan-berusaha-berbasis-risiko" * 4 + "?ref=" + "x" * 60
+
+
+@pytest.mark.e2e
+def test_long_unbroken_words_in_notes_and_messages_fit_a_phone(
+    phone_page: Page,
+    new_context: Callable[..., BrowserContext],
+    mentor_tebet: User,
+    entrepreneur: User,
+    shot: Shot,
+) -> None:
+    siti = verified_participant("Tebet", user=entrepreneur)
+    AssignmentFactory(participant=siti, mentor=mentor_tebet)
+    visit = VisitFactory(participant=siti, mentor=mentor_tebet, shared=True, notes=f"Tautan: {LONG_TOKEN}")
+    FollowUp.objects.create(visit=visit, participant=siti, what=LONG_TOKEN[:200], due_date=timezone.localdate())
+    thread = HelpMessageFactory(
+        request=HelpRequestFactory(participant=siti, mentor=mentor_tebet, subject=LONG_TOKEN[:120]),
+        body=f"Apakah ini benar? {LONG_TOKEN}",
+    ).request
+    page = phone_page
+
+    log_in(page, mentor_tebet.email or "")
+    for path, name in (
+        (f"/pendampingan/peserta/{siti.pk}/", "participant-long-notes"),
+        (f"/pendampingan/bantuan/{thread.pk}/", "thread-long-message"),
+        ("/pendampingan/bantuan/", "help-list-long-subject"),
+        ("/pendampingan/", "caseload-long-follow-up"),
+    ):
+        page.goto(path)
+        expect(page.locator("main")).to_contain_text(LONG_TOKEN[:40])
+        assert fits_the_screen(page), path
+        shot(page, name)
+
+    participant = new_context(PHONE).new_page()
+    log_in(participant, entrepreneur.email or "")
+    participant.goto("/mentor-saya/")
+    expect(participant.locator("#visits .visit-notes")).to_contain_text(LONG_TOKEN)
+    assert fits_the_screen(participant)
+    shot(participant, "my-mentor-long-notes")
