@@ -10,16 +10,31 @@ from .models import User
 from .phone import normalize_phone
 
 
-def find_user_by_login(login: str) -> User | None:
-    """The user an email address or mobile number belongs to, or None."""
+def normalize_login(login: str) -> str:
+    """An email in lower case, a mobile number as +62…; anything else as typed (stripped)."""
     login = login.strip()
     if "@" in login:
-        return User.objects.filter(email__iexact=login).first()
+        return login.lower()
     try:
-        phone = normalize_phone(login)
+        return normalize_phone(login)
     except ValidationError:
+        return login
+
+
+def lockout_key(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The login django-axes counts failures against: 0812…, +62812… and 62812… are one account."""
+    login = (credentials or {}).get("username") or request.POST.get("username", "")
+    return normalize_login(str(login))
+
+
+def find_user_by_login(login: str) -> User | None:
+    """The user an email address or mobile number belongs to, or None."""
+    login = normalize_login(login)
+    if "@" in login:
+        return User.objects.filter(email__iexact=login).first()
+    if not login.startswith("+62"):
         return None
-    return User.objects.filter(phone=phone).first()
+    return User.objects.filter(phone=login).first()
 
 
 class EmailOrPhoneBackend(ModelBackend):

@@ -138,3 +138,31 @@ def test_agency_staff_cannot_take_over_privileged_accounts(client: Client, agenc
     assert "is_staff" not in form.fields
     roles = {value for value, _label in form.fields["role"].choices}
     assert roles == {"entrepreneur", "mentor", "secretariat", "partner"}
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_passwords_lock_that_login_from_that_address(
+    client: Client, entrepreneur: User, settings: Any
+) -> None:
+    settings.AXES_ENABLED = True
+    url = reverse("accounts:login")
+    spellings = ["0812 3450 0001", "+6281234500001", "62-812-3450-0001", "081234500001"]
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):  # one account, however its number is written
+        assert client.post(url, {"username": spellings[attempt % 4], "password": "salah"}).status_code == 200
+    assert client.post(url, {"username": entrepreneur.email, "password": "salah"}).status_code == 200
+    assert client.post(url, {"username": "0812-3450-0001", "password": "salah"}).status_code == 429
+    locked = client.post(url, {"username": entrepreneur.phone, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "accounts/locked_out.html" in [t.name for t in locked.templates]
+    # the same person from another address is not locked out by someone else's guessing
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert other.post(url, {"username": entrepreneur.email, "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_claim_links_are_capped_per_hour(client: Client, entrepreneur: User, settings: Any) -> None:
+    from notifications.models import Message
+
+    for _ in range(settings.CLAIM_LINKS_PER_HOUR + 2):
+        assert client.post(reverse("accounts:claim"), {"login": entrepreneur.phone}).status_code == 200
+    assert Message.objects.filter(template="account_claim").count() == settings.CLAIM_LINKS_PER_HOUR

@@ -5,6 +5,7 @@ from .base import BASE_DIR, env
 
 SECRET_KEY = "test-only-secret-key"
 SITE_URL = "http://testserver"
+AXES_ENABLED = False  # tests log in without a request; the lockout has its own tests, which switch it on
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/jakpreneur")}
