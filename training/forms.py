@@ -17,6 +17,7 @@ from registration.choices import Sector
 
 from .choices import Agency, SkillType
 from .models import Course, Session, date_out_of_range_message, in_date_range
+from .permissions import OrganiserScope
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 1000
@@ -60,6 +61,13 @@ class CourseForm(forms.ModelForm[Course]):
         if not choose_organiser:
             del self.fields["organiser_agency"]
             del self.fields["organiser_partner"]
+
+    def organiser_fields(self, scope: OrganiserScope) -> dict[str, Any]:
+        """Who organises the course: agency staff choose; a partner's users organise for their organisation."""
+        if scope.program_wide:
+            data = self.cleaned_data
+            return {"organiser_partner": data["organiser_partner"], "organiser_agency": data["organiser_agency"]}
+        return {"organiser_partner": scope.partner, "organiser_agency": ""}
 
     def course_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -2,7 +2,6 @@
 through selectors scoped to the organiser: another organiser's answer 404."""
 
 import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,14 +67,9 @@ def course_create(request: HttpRequest) -> HttpResponse:
         instance=Course(organiser_partner=scope.partner),
     )
     if request.method == "POST" and form.is_valid():
-        organiser_partner = scope.partner if not scope.program_wide else form.cleaned_data["organiser_partner"]
-        organiser_agency = "" if not scope.program_wide else form.cleaned_data["organiser_agency"]
         try:
             course = services.course_create(
-                organiser_partner=organiser_partner,
-                organiser_agency=organiser_agency,
-                acting_user=request_user(request),
-                **form.course_fields(),
+                acting_user=request_user(request), **form.organiser_fields(scope), **form.course_fields()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -110,15 +104,12 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_object_or_404(selectors.courses_for(scope).select_related("organiser_partner"), pk=pk)
     form = CourseForm(request.POST or None, choose_organiser=scope.program_wide, instance=course)
     if request.method == "POST" and form.is_valid():
-        organiser: dict[str, Any] = {}
-        if scope.program_wide:
-            organiser = {
-                "organiser_partner": form.cleaned_data["organiser_partner"],
-                "organiser_agency": form.cleaned_data["organiser_agency"],
-            }
-        try:
+        try:  # a partner's course stays its organisation's: organiser_fields gives the same partner back
             services.course_update(
-                course=course, acting_user=request_user(request), **organiser, **form.course_fields()
+                course=course,
+                acting_user=request_user(request),
+                **form.organiser_fields(scope),
+                **form.course_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
