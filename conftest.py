@@ -40,7 +40,7 @@ def private_storage(tmp_path: Path, settings: Any) -> Path:
     root = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "jakpreneur.storage.PrivateStorage", "OPTIONS": {"location": str(root)}},
+        "default": {"BACKEND": "core.storage.PrivateStorage", "OPTIONS": {"location": str(root)}},
     }
     return root
 

@@ -5,34 +5,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from jakpreneur.pagination import LargeTablePaginator
+from core.admin import ProgramAdmin
 
-from . import permissions
 from .models import Role, User
-
-
-class ProgramAdmin(admin.ModelAdmin[Any]):
-    """Admin pages for agency staff: they see and change program data; deleting stays with administrators.
-    Built for tables of a million rows: no full count, related rows joined, large foreign keys by id."""
-
-    show_full_result_count = False
-    paginator = LargeTablePaginator
-    list_per_page = 50
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.is_program_wide(request.user) and request.user.is_staff
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self.has_module_permission(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
 
 
 @admin.register(User)

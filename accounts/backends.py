@@ -6,8 +6,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from core.phone import normalize_phone
+
 from .models import User
-from .phone import normalize_phone
 
 
 def normalize_login(login: str) -> str:

@@ -6,8 +6,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.phone import normalize_phone
+
 from .models import User
-from .phone import normalize_phone
 
 
 class LoginForm(AuthenticationForm):

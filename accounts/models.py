@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 from geography.models import Kecamatan
 
 
@@ -44,6 +45,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+@audit.track(fields=["email", "phone", "full_name", "role", "office", "is_active", "is_staff", "is_superuser"])
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     phone = models.CharField(
@@ -90,6 +92,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or str(self.pk)
+
+    @property
+    def sees_whole_program(self) -> bool:
+        """Agency staff and administrators see (and, in the admin, change) the whole program."""
+        return self.is_superuser or self.role in (Role.AGENCY, Role.ADMINISTRATOR)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -9,7 +9,7 @@ AnyUser = User | AnonymousUser
 
 def is_program_wide(user: AnyUser) -> bool:
     """Agency staff and administrators see the whole program."""
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.AGENCY, Role.ADMINISTRATOR))
+    return isinstance(user, User) and user.sees_whole_program
 
 
 def is_office_staff(user: AnyUser) -> bool:
@@ -21,10 +21,13 @@ def can_register_walk_ins(user: AnyUser) -> bool:
     return is_office_staff(user)
 
 
+def is_secretariat(user: AnyUser) -> bool:
+    """A member of a kecamatan secretariat, working from their office (the one secretariat rule)."""
+    return is_office_staff(user) and user.role == Role.SECRETARIAT
+
+
 def can_verify_registrations(user: AnyUser) -> bool:
-    return user.is_authenticated and (
-        is_program_wide(user) or (user.role == Role.SECRETARIAT and user.office_id is not None)
-    )
+    return is_program_wide(user) or is_secretariat(user)
 
 
 def is_entrepreneur(user: AnyUser) -> bool:

@@ -54,9 +54,9 @@ def setup_database(rows: int, keep: bool) -> None:
 def fill(rows: int) -> None:
     from django.db import connection
 
+    from core.crypto import encrypt
     from geography import data as geography_data
     from geography.models import Kecamatan, Wilayah
-    from jakpreneur.crypto import encrypt
 
     geography_data.load(Wilayah, Kecamatan)
     token = encrypt("3171095708900002")  # every bulk row carries the same (decryptable) NIK ciphertext
@@ -139,8 +139,8 @@ def measure() -> None:
     from django.urls import reverse
 
     from accounts.models import Role, User
+    from core.crypto import keyed_hash
     from geography.models import Kecamatan
-    from jakpreneur.crypto import keyed_hash
     from registration.models import Participant
     from registration.tests.factories import RegistrationFactory
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.admin import ProgramAdmin
+from core.admin import ProgramAdmin
 
 from .models import MonthlyRecord, Source
 from .services import check_month

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accounts.admin import ProgramAdmin
+from core.admin import ProgramAdmin
 
 from .models import Kecamatan, Kelurahan, Wilayah
 

@@ -6,6 +6,6 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jakpreneur.settings.local")
 
-app = Celery("jakpreneur")
+app = Celery("jakpreneur", task_cls="core.tasks:AuditedTask")  # tasks record their changes as "task"
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ProgramAdmin
 from accounts.models import Role, User
+from core.admin import ProgramAdmin
 
 from . import services
 from .models import (

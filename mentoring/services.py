@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from jakpreneur.web import absolute_url
+from core.web import absolute_url
 from notifications.services import notify
 from registration.models import Participant, Registration
 from registration.selectors import is_verified

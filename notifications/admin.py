@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.phone import normalize_phone
+from core.phone import normalize_phone
 
 from .models import Message
 from .rendering import message_templates, without_secrets

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
-from accounts.phone import mask_phone
+from core.phone import mask_phone
 
 from .rendering import OutgoingMessage
 

@@ -13,7 +13,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.phone import normalize_phone
+from core.phone import normalize_phone
 
 from .backends import get_backend
 from .models import DISPATCH_GRACE, Channel, Message, Status, current_language

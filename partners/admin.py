@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ProgramAdmin
+from core.admin import ProgramAdmin
 
 from .models import PartnerMember, PartnerOrganisation
 

@@ -15,8 +15,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ProgramAdmin
-from jakpreneur.crypto import keyed_hash
+from core.admin import ProgramAdmin
+from core.crypto import keyed_hash
 
 from .models import Business, Document, Participant, Registration, RegistrationDecision
 from .nik import compact

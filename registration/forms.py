@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.forms import PhoneField
+from core.crypto import keyed_hash
 from geography.data import kecamatan_nik_prefixes
 from geography.models import Kecamatan
-from jakpreneur.crypto import keyed_hash
 
 from . import eligibility
 from .choices import Decision, DocumentKind, NonJakartaBasis, Sex, Track

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import EncryptedTextField, keyed_hash
 from geography.models import Kecamatan, Kelurahan
-from jakpreneur.crypto import EncryptedTextField, keyed_hash
 
 from .choices import Channel, Decision, DocumentKind, NonJakartaBasis, Sector, Sex, Status, Track
 from .nik import mask_nik

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from accounts.models import User
-from jakpreneur.pagination import paginate
-from jakpreneur.web import add_service_errors, request_user
+from accounts.web import request_user
+from core.pagination import paginate
+from core.web import add_service_errors
 
 from . import selectors, services
 from .choices import Channel, DocumentKind, Status

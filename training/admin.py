@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin import ProgramAdmin
+from core.admin import ProgramAdmin
 
 from . import services
 from .models import Attendance, Certificate, Course, Enrolment, Rating, Session

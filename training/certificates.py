@@ -6,7 +6,7 @@ from typing import Any, NoReturn
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-from jakpreneur.web import absolute_url
+from core.web import absolute_url
 
 from .models import Certificate
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import HttpsURLField
 from geography.models import Wilayah
-from jakpreneur.fields import HttpsURLField
 from partners.models import PartnerOrganisation
 from registration.choices import Sector
 from registration.models import Participant

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from jakpreneur.web import absolute_url
+from core.web import absolute_url
 from notifications.services import notify
 from partners.models import PartnerOrganisation
 from registration.models import Participant

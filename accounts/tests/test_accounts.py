@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role, User
-from accounts.phone import mask_phone, normalize_phone
 from accounts.tests.factories import UserFactory, office
 from conftest import PASSWORD
+from core.phone import mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "pgtrigger",
+    "pghistory",
+    "core",
     "accounts",
     "geography",
     "notifications",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -81,10 +85,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'jakpreneur.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# PostgreSQL everywhere (docs/ARCHITECTURE.md, "One database"): each settings module says which server.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -131,7 +132,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {
-        "BACKEND": "jakpreneur.storage.PrivateStorage",
+        "BACKEND": "core.storage.PrivateStorage",
         "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT)},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -184,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
+
+# The audit trail (django-pghistory): every request's changes carry its user and channel, reads included (a
+# page that records a document view writes on GET). Triggers record the rows; the context says who and how.
+PGHISTORY_MIDDLEWARE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+PGHISTORY_ADMIN_ALL_EVENTS = False
 
 # Notification channels: each maps to a backend class with a send(message) method.
 NOTIFICATION_BACKENDS = {

@@ -1,4 +1,5 @@
-"""The embedded default: SQLite, Celery tasks run in-process, fixed development keys. Never for production."""
+"""The embedded default: PostgreSQL from a pip wheel in var/postgres (or DATABASE_URL), Celery tasks run
+in-process, fixed development keys. Never for production."""
 
 from .base import *  # noqa: F403
 from .base import LOGGING, VAR_DIR, env
@@ -7,6 +8,13 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-a-secret")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 VAR_DIR.mkdir(exist_ok=True)
+
+if env("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    from jakpreneur.embedded_postgres import embedded_database
+
+    DATABASES = {"default": embedded_database(VAR_DIR / "postgres")}
 
 # Tasks run in the web process, so no Redis is needed to try the portal.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

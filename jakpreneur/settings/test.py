@@ -20,7 +20,7 @@ NOTIFICATION_BACKENDS = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES = {
     "default": {
-        "BACKEND": "jakpreneur.storage.PrivateStorage",
+        "BACKEND": "core.storage.PrivateStorage",
         "OPTIONS": {"location": env("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "test-private"))},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

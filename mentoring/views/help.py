@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as account_permissions
-from jakpreneur.pagination import paginate
-from jakpreneur.web import add_service_errors, request_user
+from accounts.web import request_user
+from core.pagination import paginate
+from core.web import add_service_errors
 from registration.models import Participant
 from registration.selectors import is_verified, participant_of
 

@@ -14,11 +14,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.web import request_user
+from core.pagination import paginate
+from core.web import add_service_errors
 from finance import selectors as finance_selectors
 from finance import services as finance_services
 from finance.forms import MonthlyRecordForm
-from jakpreneur.pagination import paginate
-from jakpreneur.web import add_service_errors, request_user
 from registration.models import Participant
 
 from .. import permissions, selectors, services

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions as account_permissions
+from core.pagination import paginate
 from geography.models import Kecamatan
-from jakpreneur.pagination import paginate
 
 from .. import permissions, selectors
 from ._common import BAD_MONTH, REPORT_MAX_MONTHS, BadMonth, month_param

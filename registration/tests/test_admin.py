@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from jakpreneur.pagination import LargeTablePaginator
+from core.pagination import LargeTablePaginator
 from registration.models import Participant
 from registration.tests.conftest import login
 from registration.tests.factories import RegistrationFactory

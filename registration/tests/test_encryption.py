@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import IntegrityError, connection
 
-from jakpreneur.crypto import _fernet, keyed_hash
+from core.crypto import _fernet, keyed_hash
 from registration.models import Participant
 from registration.tests.factories import ParticipantFactory
 

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jakpreneur.pagination import paginate
-from jakpreneur.web import add_service_errors, error_text, request_user
+from accounts.web import request_user
+from core.pagination import paginate
+from core.web import add_service_errors, error_text
 
 from .. import selectors, services
 from ..choices import SessionStatus

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jakpreneur.pagination import paginate
-from jakpreneur.web import error_text, request_user
+from accounts.web import request_user
+from core.pagination import paginate
+from core.web import error_text
 from registration.selectors import is_verified, participant_of
 
 from .. import selectors, services

@@ -5,17 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.urls import reverse
-
-from accounts.models import User
-
-
-def request_user(request: HttpRequest) -> User:
-    """The logged-in user of a view behind login_required, typed as our User."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def add_service_errors(form: Any, exc: ValidationError, *, code_fields: Mapping[str, str] | None = None) -> None:
