@@ -2,12 +2,17 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ProgramAdmin
 
+from . import services
 from .models import Role, User
+from .permissions import can_change_access, can_change_account, roles_given_by
+from .web import request_user
 
 
 @admin.register(User)
@@ -36,26 +41,59 @@ class UserAdmin(ProgramAdmin, BaseUserAdmin[User]):
     readonly_fields = ["last_login", "date_joined", "language"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        """Agency staff manage program accounts (entrepreneurs, mentors, secretariat, partners); accounts with
-        admin access or a program-wide role stay with administrators, so nobody can raise their own reach."""
+        """Agency staff manage program accounts; privileged ones stay with administrators (permissions)."""
         if not super().has_change_permission(request, obj):
             return False
-        return request.user.is_superuser or obj is None or not is_privileged(obj)
+        return obj is None or can_change_account(request_user(request), obj).ok
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or can_change_account(request_user(request), obj).ok
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
+        if not can_change_access(request_user(request)).ok:
             readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return readonly
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "role" and not request.user.is_superuser:
-            kwargs["choices"] = [(role.value, role.label) for role in Role if role not in PRIVILEGED_ROLES]
+        if db_field.name == "role":
+            allowed = roles_given_by(request_user(request))
+            kwargs["choices"] = [(role.value, role.label) for role in Role if role.value in allowed]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    # Writes go through accounts.services, as from every other channel: the same rules, the same audit trail,
+    # and a change of role, office or active flag tells the apps registered in accounts.registry.
 
-PRIVILEGED_ROLES = (Role.AGENCY, Role.ADMINISTRATOR)
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool) -> None:
+        actor = request_user(request)
+        if not change:
+            data = form.cleaned_data
+            created = services.user_create(
+                full_name=obj.full_name,
+                email=obj.email,
+                phone=obj.phone,
+                role=obj.role,
+                office=obj.office,
+                password=data.get("password1") if data.get("set_usable_password", True) else None,
+                acting_user=actor,
+            )
+            obj.pk, obj.password = created.pk, created.password
+            obj._state.adding, obj._state.db = False, created._state.db
+            return
+        services.user_update_profile(
+            user=obj, full_name=obj.full_name, email=obj.email, phone=obj.phone, acting_user=actor
+        )
+        services.user_update_position(
+            user=obj, role=obj.role, office=obj.office, is_active=obj.is_active, acting_user=actor
+        )
+        services.user_update_access(user=obj, is_staff=obj.is_staff, is_superuser=obj.is_superuser, acting_user=actor)
 
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        services.user_delete(user=obj, acting_user=request_user(request))
 
-def is_privileged(user: User) -> bool:
-    return user.is_superuser or user.is_staff or user.role in PRIVILEGED_ROLES
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request_user(request)
+        for user in queryset:
+            services.user_delete(user=user, acting_user=actor)

@@ -1,9 +1,8 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.phone import normalize_phone
@@ -29,50 +28,30 @@ class PhoneField(forms.CharField):
         return normalize_phone(str(value)) if value else None
 
 
-class SignupForm(forms.ModelForm[User]):
+def _model_field(name: str) -> forms.Field:
+    """The form field the User model gives one of its fields (label, length, required)."""
+    model_field = User._meta.get_field(name)
+    assert isinstance(model_field, models.Field)
+    field = model_field.formfield()
+    assert field is not None
+    return field
+
+
+class SignupForm(forms.Form):
+    """Turns the signup page into the values accounts.services.user_signup takes; the service says whether the
+    logins are free and the password strong enough."""
+
+    full_name = _model_field("full_name")
+    email = _model_field("email")
     phone = PhoneField(label=_("Mobile number"), required=False, help_text=_("For example 0812 3456 7890."))
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput, strip=False)
 
-    class Meta:
-        model = User
-        fields = ["full_name", "email", "phone"]
-
-    def clean_email(self) -> str | None:
-        email = self.cleaned_data.get("email")
-        if not email:
-            return None
-        email = str(email).strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account with this email already exists. Log in instead."), code="taken")
-        return email
-
-    def clean_phone(self) -> str | None:
-        phone = self.cleaned_data.get("phone")
-        if phone and User.objects.filter(phone=phone).exists():
-            raise ValidationError(_("An account with this mobile number already exists."), code="taken")
-        return phone
-
     def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if not self.errors and not data.get("email") and not data.get("phone"):
-            raise ValidationError(_("Give an email address or a mobile number, so that you can log in."))
+        data = super().clean() or {}
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
-        elif data.get("password1"):
-            try:
-                password_validation.validate_password(data["password1"], self.instance)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
         return data
-
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
-        return user
 
 
 class ClaimAccountForm(forms.Form):

@@ -1,6 +1,9 @@
 """Who may do what, by role. Views and selectors ask these instead of testing roles inline."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+from core.decisions import ALLOWED, Decision, deny
 
 from .models import OFFICE_ROLES, Role, User
 
@@ -23,7 +26,7 @@ def can_register_walk_ins(user: AnyUser) -> bool:
 
 def is_secretariat(user: AnyUser) -> bool:
     """A member of a kecamatan secretariat, working from their office (the one secretariat rule)."""
-    return is_office_staff(user) and user.role == Role.SECRETARIAT
+    return isinstance(user, User) and is_office_staff(user) and user.role == Role.SECRETARIAT
 
 
 def can_verify_registrations(user: AnyUser) -> bool:
@@ -32,3 +35,42 @@ def can_verify_registrations(user: AnyUser) -> bool:
 
 def is_entrepreneur(user: AnyUser) -> bool:
     return user.is_authenticated and user.role == Role.ENTREPRENEUR
+
+
+# --- managing accounts (the admin, later imports): who may change whom --------------------------------------
+
+PRIVILEGED_ROLES = (Role.AGENCY, Role.ADMINISTRATOR)
+
+
+def is_privileged(user: User) -> bool:
+    """An account with admin access or a program-wide role."""
+    return user.is_superuser or user.is_staff or user.role in PRIVILEGED_ROLES
+
+
+def can_change_account(actor: AnyUser | None, account: User) -> Decision:
+    """Agency staff manage program accounts (entrepreneurs, mentors, secretariat, partners); accounts with admin
+    access or a program-wide role stay with administrators, so nobody can raise their own reach. None is the
+    system (a shell, a task)."""
+    if actor is None or actor.is_superuser or not is_privileged(account):
+        return ALLOWED
+    return deny("privileged_account", _("Only an administrator may change an account with admin access."))
+
+
+def roles_given_by(actor: AnyUser | None) -> list[str]:
+    """The roles an actor may give an account."""
+    if actor is None or actor.is_superuser:
+        return list(Role.values)
+    return [role.value for role in Role if role not in PRIVILEGED_ROLES]
+
+
+def can_give_role(actor: AnyUser | None, role: str) -> Decision:
+    if role in roles_given_by(actor):
+        return ALLOWED
+    return deny("privileged_role", _("Only an administrator may give this role."))
+
+
+def can_change_access(actor: AnyUser | None) -> Decision:
+    """Admin access, superuser status, groups and permissions: administrators only."""
+    if actor is None or actor.is_superuser:
+        return ALLOWED
+    return deny("admin_access", _("Only an administrator may change admin access."))

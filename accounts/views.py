@@ -1,18 +1,27 @@
-from django.conf import settings
+from contextlib import suppress
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.web import add_service_errors
+
 from .forms import ClaimAccountForm, LoginForm, SignupForm
 from .models import User
-from .services import account_send_claim_link
+from .services import account_send_claim_link, user_set_language, user_set_password, user_signup
+from .web import request_user
+
+# The service names the password "password"; the signup form asks for it twice.
+SIGNUP_FIELDS = {"password": "password1"}
 
 
 class LoginView(auth_views.LoginView):
@@ -27,11 +36,22 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.language = translation.get_language() or settings.LANGUAGE_CODE
-        user = form.save()
-        login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
-        messages.success(request, _("Your account is ready. Now fill in your registration."))
-        return redirect("registration:wizard")
+        data = form.cleaned_data
+        try:
+            user = user_signup(
+                full_name=data["full_name"],
+                email=data["email"] or None,
+                phone=data["phone"],
+                password=data["password1"],
+            )  # messages to them in the language they signed up in (the active one)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                exc = ValidationError({SIGNUP_FIELDS.get(k, k): v for k, v in exc.error_dict.items()})
+            add_service_errors(form, exc)
+        else:
+            login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
+            messages.success(request, _("Your account is ready. Now fill in your registration."))
+            return redirect("registration:wizard")
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -39,9 +59,9 @@ def signup(request: HttpRequest) -> HttpResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, which also remembers the choice for the messages a logged-in user gets."""
     response = i18n.set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        User.objects.filter(pk=request.user.pk).update(language=language)
+    if request.user.is_authenticated:
+        with suppress(ValidationError):  # an unsupported language: Django's switch ignored it too
+            user_set_language(user=request_user(request), language=request.POST.get("language", ""))
     return response
 
 
@@ -60,6 +80,9 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: "SetPasswordForm[User]") -> HttpResponse:
+        """The token proved the person owns the account: they set their own password, through the service."""
+        user_set_password(user=form.user, password=form.cleaned_data["new_password1"], acting_user=form.user)
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, _("Your password is set. You can log in now."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())

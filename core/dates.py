@@ -1,11 +1,13 @@
-"""The program's calendar rules, one place each: which years a report, target or month may name, and how far
-back a date a person types may go."""
+"""The program's calendar rules, one place each: which years a report, target or month may name, how a typed
+month is read, and how far back a date a person types may go."""
 
 import datetime
+import re
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-FIRST_PROGRAM_YEAR = 2018  # JakPreneur (first as OK OCE) began in 2018: no target or record before it
+FIRST_PROGRAM_YEAR = 2018  # the program's basis, Pergub 102/2018 (PKT, from OK OCE): no target or record before it
 LAST_PROGRAM_YEAR = 2100
 EARLIEST_PAST_DATE = datetime.date(1900, 1, 1)  # a birth date, a business start, a domicile date
 
@@ -25,3 +27,27 @@ def program_year_or_current(text: str | None) -> int:
 
 def is_plausible_past_date(day: datetime.date, *, today: datetime.date | None = None) -> bool:
     return EARLIEST_PAST_DATE <= day <= (today or timezone.localdate())
+
+
+# --- months, as the program counts them: the first day of a month, typed as YYYY-MM -----------------------------
+
+EARLIEST_MONTH = datetime.date(FIRST_PROGRAM_YEAR, 1, 1)
+LATEST_MONTH = datetime.date(LAST_PROGRAM_YEAR, 12, 1)
+BAD_MONTH = _("Give the month as year and month, for example 2025-03.")
+_TYPED_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def parse_month(text: str) -> datetime.date | None:
+    """The first day of the month typed as YYYY-MM (what a browser's month picker sends), or None when the text
+    is not such a month of a program year. The one parser of a typed month, for every form and page."""
+    match = _TYPED_MONTH.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (is_program_year(year) and 1 <= month <= 12):
+        return None
+    return datetime.date(year, month, 1)

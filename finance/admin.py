@@ -1,25 +1,27 @@
-import datetime
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
+from accounts.models import User
 from core.admin import ProgramAdmin
 
-from .models import MonthlyRecord, Source
-from .services import check_month
+from . import services
+from .models import MonthlyRecord
 
 
 class MonthlyRecordAdminForm(forms.ModelForm[MonthlyRecord]):
+    """Validates what staff type; the save goes through services.monthly_record_save (the page's rules)."""
+
     class Meta:
         model = MonthlyRecord
         fields = ["participant", "month", "turnover", "workers", "assets"]
 
-    def clean_month(self) -> datetime.date:
+    def clean_month(self) -> Any:
         # to the first day before the unique (participant, month) check runs
-        return check_month(self.cleaned_data["month"])
+        return services.check_month(self.cleaned_data["month"])
 
 
 @admin.register(MonthlyRecord)
@@ -32,10 +34,34 @@ class MonthlyRecordAdmin(ProgramAdmin):
     raw_id_fields = ["participant"]
     readonly_fields = ["source", "recorded_by", "recorded_at"]
     ordering = ["-month", "-pk"]
+    history_about_related = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.readonly_fields
+        # a record is one participant's month: another month or participant is another record
+        return [*self.readonly_fields, "participant", "month"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Staff editing here act on the participant's behalf, as a mentor does."""
-        obj.source = Source.PARTICIPANT if obj.participant.user_id == request.user.pk else Source.MENTOR
-        obj.recorded_by = request.user
-        obj.recorded_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        """Staff editing here act on the participant's behalf, as a mentor does, through the same service."""
+        assert isinstance(request.user, User)
+        record, _created = services.monthly_record_save(
+            participant=obj.participant,
+            month=obj.month,
+            turnover=obj.turnover,
+            workers=obj.workers,
+            assets=obj.assets,
+            acting_user=request.user,
+        )
+        obj.pk = record.pk
+        obj.source, obj.recorded_by, obj.recorded_at = record.source, record.recorded_by, record.recorded_at
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        assert isinstance(request.user, User)
+        services.monthly_record_delete(record=obj, acting_user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        assert isinstance(request.user, User)
+        for record in queryset:
+            services.monthly_record_delete(record=record, acting_user=request.user)

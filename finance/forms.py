@@ -7,10 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .months import parse_month
+from core.dates import BAD_MONTH, parse_month
+
 from .services import MAX_RUPIAH, MAX_WORKERS, check_month
 
-BAD_MONTH = _("Give the month as year and month, for example 2025-03.")
+__all__ = ["BAD_MONTH", "MonthField", "MonthlyRecordForm"]
 
 
 class MonthField(forms.CharField):

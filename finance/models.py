@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 from registration.models import Participant
 
 
@@ -15,6 +16,7 @@ class Source(models.TextChoices):
     PARTICIPANT = "participant", _("The participant")
 
 
+@audit.track()
 class MonthlyRecord(models.Model):
     """One participant's indicators for one month (`month` is the first day of that month). Money in whole rupiah."""
 

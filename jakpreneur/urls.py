@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("registration.urls")),
     path("", include("training.urls")),
     path("", include("mentoring.urls")),
+    path("", include("finance.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -1,15 +1,15 @@
-"""Project-wide pages: the public landing page and each role's home."""
+"""Project-wide pages: the public landing page and each role's home. The staff home shows the panels each app
+offers through core.navigation; the entrepreneur's home shows the journey registry (registration.journey)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
 
 from accounts import permissions
-from accounts.models import User
-from mentoring import permissions as mentoring_permissions
-from mentoring import selectors as mentoring_selectors
-from registration import journey, selectors
+from accounts.web import request_user
+from core.navigation import panels_for
+from registration import journey
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -21,19 +21,10 @@ def landing(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """An entrepreneur sees their P1-P7 journey; staff see their work."""
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     if permissions.is_entrepreneur(user):
         steps = journey.journey(user)
         current = next((s for s in steps if s.status.next_action), None)
         return render(request, "home_entrepreneur.html", {"steps": steps, "current": current})
-    waiting = selectors.verification_queue(user)[:5] if permissions.can_verify_registrations(user) else []
-    context = {"waiting": list(waiting), "oversees_mentors": mentoring_permissions.can_see_mentors(user)}
-    if mentoring_permissions.is_mentor(user):
-        # the mentor's year: target progress, caseload and what waits for them (one query), and their trainings
-        year = timezone.localdate().year
-        context.update(
-            progress=mentoring_selectors.my_progress(user, year=year),
-            trainings=mentoring_selectors.my_trainings(user),
-        )
-    return render(request, "home_staff.html", context)
+    panels = [render_to_string(panel.template, panel.context, request=request) for panel in panels_for(user)]
+    return render(request, "home_staff.html", {"panels": panels})

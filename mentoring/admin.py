@@ -1,17 +1,19 @@
 """Admin for agency staff, built for a million rows: related rows joined, users and participants by id, filters on
-small tables, no full count. Assignments change through the same service as the page, so history is kept."""
+small tables, no full count. Every write goes through mentoring's services (save_model, save_formset,
+delete_model, delete_queryset), so the admin keeps the pages' rules and the audit trail says "admin"."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.admin import ProgramAdmin
 
 from . import services
@@ -25,13 +27,15 @@ from .models import (
     Visit,
 )
 
-NOT_A_MENTOR = _("Choose a mentor account.")
-
 
 def _check_is_mentor(form: forms.ModelForm[Any]) -> None:
+    """The services' rule, shown next to the field before the save."""
     mentor = form.cleaned_data.get("mentor")
-    if mentor is not None and mentor.role != Role.MENTOR:
-        form.add_error("mentor", NOT_A_MENTOR)
+    if mentor is not None:
+        try:
+            services.check_mentor_account(mentor)
+        except ValidationError as exc:
+            form.add_error(None, exc)
 
 
 class AssignmentAddForm(forms.ModelForm[MentorAssignment]):
@@ -88,10 +92,10 @@ class MentorAssignmentAdmin(ProgramAdmin):
         return ["participant", "mentor", "active", "assigned_by", "assigned_at", "ended_at", "end_reason", "reason"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
         assert isinstance(request.user, User)
+        if change:
+            services.assignment_set_stage(assignment=obj, stage=obj.stage, acting_user=request.user)
+            return
         created = services.assignment_change(
             participant=obj.participant, mentor=obj.mentor, reason=obj.reason, acting_user=request.user
         )
@@ -110,6 +114,26 @@ class FollowUpInline(admin.TabularInline[FollowUp, Visit]):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _save_follow_ups(user: User, formset: Any) -> None:
+    """The follow-ups' inline rows, through the services (no row is added here). Sets what the admin's change
+    message reads (new_objects, changed_objects, deleted_objects), as BaseModelFormSet.save() would."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for row in formset.initial_forms:
+        if row.instance.pk is None:
+            continue
+        if formset.can_delete and formset._should_delete_form(row):
+            services.follow_up_delete(follow_up=row.instance, acting_user=user)
+            formset.deleted_objects.append(row.instance)
+        elif row.has_changed():
+            services.follow_up_update(
+                follow_up=row.instance,
+                what=row.cleaned_data["what"],
+                due_date=row.cleaned_data["due_date"],
+                acting_user=user,
+            )
+            formset.changed_objects.append((row.instance, row.changed_data))
 
 
 class VisitAdminForm(forms.ModelForm[Visit]):
@@ -139,6 +163,36 @@ class VisitAdmin(ProgramAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # mentors log visits on their pages, with the photo checks
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # who logged it about whom stays as logged
+        return ["mentor", "participant", *self.readonly_fields]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)
+        data = form.cleaned_data
+        services.visit_update(
+            visit=obj,
+            date=data["date"],
+            kind=data["kind"],
+            steps=list(data["steps"] or []),
+            notes=data["notes"],
+            shared=data["shared"],
+            acting_user=request.user,
+        )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        assert isinstance(request.user, User)
+        _save_follow_ups(request.user, formset)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        assert isinstance(request.user, User)
+        services.visit_delete(visit=obj, acting_user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        assert isinstance(request.user, User)
+        for visit in queryset:
+            services.visit_delete(visit=visit, acting_user=request.user)
+
     @admin.display(description=_("photo"), boolean=True)
     def has_photo(self, obj: Visit) -> bool:
         return bool(obj.photo)
@@ -167,6 +221,19 @@ class FollowUpAdmin(ProgramAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)
+        services.follow_up_update(follow_up=obj, what=obj.what, due_date=obj.due_date, acting_user=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        assert isinstance(request.user, User)
+        services.follow_up_delete(follow_up=obj, acting_user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        assert isinstance(request.user, User)
+        for follow_up in queryset:
+            services.follow_up_delete(follow_up=follow_up, acting_user=request.user)
+
 
 class HelpMessageInline(admin.TabularInline[HelpMessage, HelpRequest]):
     model = HelpMessage
@@ -179,8 +246,27 @@ class HelpMessageInline(admin.TabularInline[HelpMessage, HelpRequest]):
         return False
 
 
+class HelpRequestAdminForm(forms.ModelForm[HelpRequest]):
+    """Another mentor must be an active mentor of the participant's kecamatan (the service's rule, shown here)."""
+
+    class Meta:
+        model = HelpRequest
+        fields = ["mentor", "status"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        mentor = data.get("mentor")
+        if mentor is not None and "mentor" in self.changed_data:
+            try:
+                services.check_mentor_for(self.instance.participant, mentor)
+            except ValidationError as exc:
+                self.add_error(None, exc.error_dict["mentor"])
+        return data
+
+
 @admin.register(HelpRequest)
 class HelpRequestAdmin(ProgramAdmin):
+    form = HelpRequestAdminForm
     list_display = ["subject", "participant", "mentor", "topic", "status", "awaiting_mentor", "last_message_at"]
     list_filter = ["status", "awaiting_mentor", "topic", "mentor__office"]
     list_select_related = ["participant", "mentor"]
@@ -192,6 +278,23 @@ class HelpRequestAdmin(ProgramAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the participant asks on their page
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)
+        services.help_request_update(request=obj, mentor=obj.mentor, status=obj.status, acting_user=request.user)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # the messages are read-only here: only the participant and the mentor write them
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        assert isinstance(request.user, User)
+        services.help_request_delete(request=obj, acting_user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        assert isinstance(request.user, User)
+        for help_request in queryset:
+            services.help_request_delete(request=help_request, acting_user=request.user)
 
 
 class MentorTargetForm(forms.ModelForm[MentorTarget]):
@@ -217,8 +320,27 @@ class MentorTargetAdmin(ProgramAdmin):
     ordering = ["-year", "mentor__full_name"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        obj.set_by = request.user
-        super().save_model(request, obj, form, change)
+        assert isinstance(request.user, User)
+        saved = services.mentor_target_save(
+            mentor=obj.mentor,
+            year=obj.year,
+            participants=obj.participants,
+            basis=obj.basis,
+            visits=obj.visits,
+            target=obj if change else None,
+            acting_user=request.user,
+        )
+        obj.pk, obj.set_by = saved.pk, saved.set_by
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        assert isinstance(request.user, User)
+        services.mentor_target_delete(target=obj, acting_user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        assert isinstance(request.user, User)
+        for target in queryset:
+            services.mentor_target_delete(target=target, acting_user=request.user)
 
 
 class MentorTrainingForm(forms.ModelForm[MentorTraining]):
@@ -244,5 +366,24 @@ class MentorTrainingAdmin(ProgramAdmin):
     ordering = ["-date", "-pk"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        assert isinstance(request.user, User)
+        saved = services.mentor_training_save(
+            mentor=obj.mentor,
+            title=obj.title,
+            kind=obj.kind,
+            date=obj.date,
+            organiser=obj.organiser,
+            training=obj if change else None,
+            acting_user=request.user,
+        )
+        obj.pk, obj.recorded_by = saved.pk, saved.recorded_by
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        assert isinstance(request.user, User)
+        services.mentor_training_delete(training=obj, acting_user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        assert isinstance(request.user, User)
+        for training in queryset:
+            services.mentor_training_delete(training=training, acting_user=request.user)

@@ -7,9 +7,7 @@ class MentoringConfig(AppConfig):
     verbose_name = _("P3 Mentoring")
 
     def ready(self) -> None:
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save
-
+        from accounts import registry as accounts_registry
         from notifications.rendering import register_message
         from registration import journey
         from registration import links as participant_links
@@ -17,11 +15,13 @@ class MentoringConfig(AppConfig):
 
         from .journey import MentoringStep, mentoring_link
         from .messages import MESSAGES
-        from .services import on_registration_approved, on_user_saved
+        from .services import on_position_changed, on_registration_approved
 
         journey.register(MentoringStep())
         participant_links.register(mentoring_link)
         registration_approved.connect(on_registration_approved, dispatch_uid="mentoring_assign_on_approval")
-        post_save.connect(on_user_saved, sender=get_user_model(), dispatch_uid="mentoring_end_when_mentor_leaves")
+        # explicit: accounts' services (and the User admin) call position_changed when a role, office or active
+        # flag changes; a mentor who leaves leaves their participants
+        accounts_registry.on_position_change(on_position_changed)
         for key, context in MESSAGES.items():
             register_message(key, context=context)

@@ -13,34 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from registration.documents import validate_document
 
 from .models import STEP_CHOICES, HelpTopic, VisitKind
+from .validators import PHOTO_TYPES, check_follow_up_due, check_visit_date, validate_photo
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-PHOTO_TYPES = {"image/jpeg", "image/png"}
-# How far back a visit may be logged: enough for a mentor catching up, short enough to catch a mistyped year.
-VISIT_MAX_AGE_DAYS = 366
-FOLLOW_UP_MAX_DAYS = 366
 FOLLOW_UP_ROWS = 3
 
-
-def validate_photo(upload: Any) -> str:
-    """The content type of an acceptable visit photo (JPEG or PNG, checked as documents are), or why not."""
-    try:
-        content_type = validate_document(upload)
-    except ValidationError as exc:
-        if exc.code == "file_type":
-            raise ValidationError(
-                _("Only JPEG or PNG photos are accepted; this file is not one, whatever its name."),
-                code="file_type",
-            ) from exc
-        raise
-    if content_type not in PHOTO_TYPES:
-        raise ValidationError(
-            _("Only JPEG or PNG photos are accepted; this file is not one, whatever its name."), code="file_type"
-        )
-    return content_type
+__all__ = ["PHOTO_TYPES", "validate_photo"]  # the rules live in validators; kept here for the forms' callers
 
 
 class VisitForm(forms.Form):
@@ -80,11 +60,7 @@ class VisitForm(forms.Form):
 
     def clean_date(self) -> datetime.date:
         date: datetime.date = self.cleaned_data["date"]
-        today = timezone.localdate()
-        if date > today:
-            raise ValidationError(_("A visit cannot be in the future."), code="future")
-        if date < today - datetime.timedelta(days=VISIT_MAX_AGE_DAYS):
-            raise ValidationError(_("Log visits of the last twelve months only."), code="too_old")
+        check_visit_date(date)
         return date
 
     def clean_notes(self) -> str:
@@ -112,8 +88,11 @@ class FollowUpForm(forms.Form):
             self.add_error("due_date", _("Give a due date for this follow-up."))
         if due and not what:
             self.add_error("what", _("Say what is to be done."))
-        if due and due > timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_MAX_DAYS):
-            self.add_error("due_date", _("Choose a date within the next twelve months."))
+        if due and "due_date" not in self.errors:
+            try:
+                check_follow_up_due(due)
+            except ValidationError as exc:
+                self.add_error("due_date", exc)
         data["what"] = what
         return data
 
@@ -129,8 +108,12 @@ class BaseFollowUpFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             return
         for form in self.forms:
             due = form.cleaned_data.get("due_date")
-            if due and due < self.visit_date:
-                form.add_error("due_date", _("A follow-up falls due on or after the visit."))
+            if due:
+                try:
+                    check_follow_up_due(due, visit_date=self.visit_date)
+                except ValidationError as exc:
+                    if exc.code == "before_visit":
+                        form.add_error("due_date", exc)
 
     def agreed(self) -> list[tuple[str, datetime.date]]:
         """The rows filled in: (what, due date)."""

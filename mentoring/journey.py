@@ -10,7 +10,6 @@ from accounts.models import User
 from accounts.permissions import AnyUser
 from registration.journey import State, StepStatus
 from registration.models import Participant
-from registration.selectors import is_verified
 
 from . import permissions
 from .models import FollowUp, MentorAssignment
@@ -55,6 +54,6 @@ def mentoring_link(user: AnyUser, participant: Participant) -> tuple[str | Promi
     """On a participant's registration page: the way to their mentoring page, for mentors and staff, once the
     participant is verified (before, that page does not exist for them). No query: the page loaded the
     participant's registration with it."""
-    if not (permissions.can_open_participants(user) and is_verified(participant)):
+    if not permissions.can_open_participant(user, participant):
         return None
     return _("Mentoring: visits, follow-ups, indicators"), reverse("mentoring:participant", args=[participant.pk])

@@ -13,6 +13,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core import audit
+from core.dates import FIRST_PROGRAM_YEAR, LAST_PROGRAM_YEAR
 from registration.journey import STEPS
 from registration.models import Participant
 
@@ -26,6 +28,7 @@ class EndReason(models.TextChoices):
     MENTOR_LEFT = "mentor_left", _("The mentor left the kecamatan or the program")
 
 
+@audit.track()
 class MentorAssignment(models.Model):
     """A participant followed by a mentor. Reassigning ends the active row and starts a new one, so the
     history stays; at most one row per participant is active. An assignment also ends, without a successor,
@@ -101,6 +104,7 @@ def visit_photo_path(instance: "Visit", filename: str) -> str:
     return f"mentoring/visits/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
+@audit.track()
 class Visit(models.Model):
     """A mentor's contact with a participant. Its notes reach the participant only when marked shared."""
 
@@ -150,6 +154,7 @@ class Visit(models.Model):
         return [str(labels[code]) for code in self.steps if code in labels]
 
 
+@audit.track()
 class FollowUp(models.Model):
     """Something agreed at a visit, to be done by a date. `participant` repeats the visit's, so that the
     caseload finds open follow-ups through one index."""
@@ -217,6 +222,7 @@ class HelpStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+@audit.track()
 class HelpRequest(models.Model):
     """A participant asks their mentor for help; both write in the thread until one of them closes it."""
 
@@ -254,6 +260,7 @@ class HelpRequest(models.Model):
         return self.subject
 
 
+@audit.track()
 class HelpMessage(models.Model):
     request = models.ForeignKey(
         HelpRequest, on_delete=models.CASCADE, related_name="messages", verbose_name=_("help request")
@@ -278,6 +285,7 @@ class TargetBasis(models.TextChoices):
     VERIFIED = "verified", _("Registered by the mentor and verified")
 
 
+@audit.track()
 class MentorTarget(models.Model):
     """A mentor's yearly target: new participants (counted when registered, or only once verified) and visits."""
 
@@ -308,7 +316,10 @@ class MentorTarget(models.Model):
         verbose_name_plural = _("mentor targets")
         constraints = [
             models.UniqueConstraint(fields=["mentor", "year"], name="mentoring_one_target_per_year"),
-            models.CheckConstraint(condition=Q(year__gte=2018, year__lte=2100), name="mentoring_target_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_PROGRAM_YEAR, year__lte=LAST_PROGRAM_YEAR),
+                name="mentoring_target_year_range",
+            ),
             models.CheckConstraint(condition=Q(basis__in=TargetBasis.values), name="mentoring_target_basis_valid"),
         ]
 
@@ -323,6 +334,7 @@ class MentorTrainingKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@audit.track()
 class MentorTraining(models.Model):
     """A training a mentor attended (mentor development), recorded by staff."""
 

@@ -129,7 +129,7 @@ def current_mentor(participant: Participant) -> User | None:
 def unassigned_participants(user: AnyUser) -> QuerySet[Participant]:
     """Verified participants without a mentor, longest waiting first (for staff to assign). An active assignment
     whose mentor is no longer an active mentor of the participant's kecamatan counts as none."""
-    if not permissions.can_assign_mentors(user):
+    if not permissions.is_mentoring_staff(user):
         return Participant.objects.none()
     followed = MentorAssignment.objects.filter(
         active_mentor_filter(OuterRef("kecamatan_id"), through="mentor__"), participant=OuterRef("pk"), active=True
@@ -197,7 +197,7 @@ def caseload(user: AnyUser, *, today: datetime.date | None = None, search: str =
 def help_requests_for(user: AnyUser) -> QuerySet[HelpRequest]:
     """Threads a user may read: a participant their own; mentors and staff those of their participants (a mentor
     also a colleague's threads of their kecamatan). Reading is all: only the participant and the thread's own
-    mentor write in a thread or close it (permissions.can_write_help)."""
+    mentor write in a thread or close it (permissions.can_reply_in_thread)."""
     if not user.is_authenticated or not (
         account_permissions.is_entrepreneur(user) or permissions.can_open_participants(user)
     ):

@@ -1,5 +1,6 @@
-"""Writes of P3 mentoring. Each runs in one transaction, records who acted, and queues its messages through the
-notifications outbox in the same transaction."""
+"""Writes of P3 mentoring. Each runs in one transaction, enforces the predicates of permissions.py, is recorded
+in the audit trail as the acting user's (@audit.audited; the channel comes from the entry point), and queues its
+messages through the notifications outbox in the same transaction. They take typed values, never a form."""
 
 import datetime
 from collections import defaultdict
@@ -14,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from accounts.registry import Position
+from core import audit
 from core.web import absolute_url
 from notifications.services import notify
 from registration.models import Participant, Registration
-from registration.selectors import is_verified
 
-from . import permissions, selectors
+from . import permissions, selectors, validators
 from .models import (
     EndReason,
     FollowUp,
@@ -27,6 +29,8 @@ from .models import (
     HelpRequest,
     HelpStatus,
     MentorAssignment,
+    MentorTarget,
+    MentorTraining,
     Visit,
 )
 
@@ -71,6 +75,7 @@ def _notify_assigned(assignment: MentorAssignment) -> None:
 
 
 @transaction.atomic
+@audit.audited
 def assignment_auto_assign(*, participant: Participant, acting_user: User) -> MentorAssignment | None:
     """Give a newly verified participant the least loaded mentor of their kecamatan. Without a mentor there,
     or when the participant has one already, nothing changes (staff assign later)."""
@@ -89,12 +94,15 @@ def assignment_auto_assign(*, participant: Participant, acting_user: User) -> Me
     return assignment
 
 
+@audit.audited
 def on_registration_approved(sender: Any, *, registration: Registration, acting_user: User, **kwargs: Any) -> None:
-    """Receiver of registration_approved: runs inside the approving transaction."""
+    """Receiver of registration_approved: runs inside the approving transaction. A signal, not a call: registration
+    (below) must not know mentoring (above), so mentoring listens for the approval."""
     assignment_auto_assign(participant=registration.participant, acting_user=acting_user)
 
 
 @transaction.atomic
+@audit.audited
 def assignment_change(
     *, participant: Participant, mentor: User, acting_user: User, reason: str = ""
 ) -> MentorAssignment:
@@ -105,8 +113,7 @@ def assignment_change(
         .select_related("kecamatan", "registration")
         .get(pk=participant.pk)
     )
-    if not is_verified(locked):
-        raise ValidationError(_("Only a verified participant gets a mentor."), code="not_verified")
+    permissions.can_assign_mentor(acting_user, locked).enforce()
     check_mentor_for(locked, mentor)
     current = MentorAssignment.objects.filter(participant=locked, active=True).first()
     if current is not None and current.mentor_id == mentor.pk:
@@ -128,14 +135,13 @@ def assignment_change(
     return assignment
 
 
-MENTOR_FIELDS = frozenset({"role", "is_active", "office", "office_id"})
-
-
-def assignments_end_for_departed_mentor(*, mentor: User) -> int:
+@audit.audited
+def assignments_end_for_departed_mentor(*, mentor: User, acting_user: User | None) -> int:
     """End the active assignments `mentor` can no longer hold: all of them when the account is no longer an
     active mentor, those of participants of another kecamatan when they moved office. One UPDATE; the rows stay
-    as history, and the participants wait in the "without a mentor" list for staff to assign someone.
-    Returns how many ended."""
+    as history (and in the audit trail, as `acting_user`'s change), and the participants wait in the "without a
+    mentor" list for staff to assign someone. One statement, so no transaction of its own: it runs in the
+    caller's, the transaction of the position change. Returns how many ended."""
     assignments = MentorAssignment.objects.filter(mentor=mentor, active=True)
     office_id = mentor.office_id
     if office_id is not None and permissions.is_active_mentor_of(mentor, office_id):
@@ -143,15 +149,14 @@ def assignments_end_for_departed_mentor(*, mentor: User) -> int:
     return assignments.update(active=False, ended_at=timezone.now(), end_reason=EndReason.MENTOR_LEFT)
 
 
-def on_user_saved(
-    sender: Any, *, instance: User, created: bool, raw: bool = False, update_fields: Any = None, **kwargs: Any
-) -> None:
-    """Receiver of post_save of the user model: a mentor deactivated, given another role or moved to another
-    office leaves their participants. Runs synchronously in the transaction of the save (the admin's, a
-    service's); a save that touches none of role, is_active and office (a login) costs no query."""
-    if created or raw or (update_fields is not None and not MENTOR_FIELDS & set(update_fields)):
+def on_position_changed(user: User, before: Position, after: Position, changed_by: User | None) -> None:
+    """Handler of accounts.registry.position_changed (registered in MentoringConfig.ready): a mentor
+    deactivated, given another role or moved to another office leaves their participants. Called by accounts'
+    services inside the transaction of the change; a user who was no mentor before has no assignment to end
+    and costs no query. (`changed_by` is handed on as the acting user of the audited service that writes.)"""
+    if before.role != Role.MENTOR:
         return
-    assignments_end_for_departed_mentor(mentor=instance)
+    assignments_end_for_departed_mentor(mentor=user, acting_user=changed_by)
 
 
 # --- visits and follow-ups --------------------------------------------------------------------------------------
@@ -164,6 +169,7 @@ class FollowUpData:
 
 
 @transaction.atomic
+@audit.audited
 def visit_log(
     *,
     participant: Participant,
@@ -175,13 +181,31 @@ def visit_log(
     follow_ups: list[FollowUpData],
     acting_user: User,
     photo: UploadedFile[Any] | None = None,
-    photo_content_type: str = "",
     stage: str = "",
 ) -> Visit:
-    """A mentor logs a visit with the follow-ups agreed and an optional (checked) photo; `stage` updates the
-    participant's current stage on their active assignment."""
-    if acting_user.role != Role.MENTOR:
-        raise ValidationError(_("Only mentors log visits."), code="not_mentor")
+    """A mentor logs a visit with the follow-ups agreed and an optional photo (JPEG or PNG, checked here: its
+    type is read from its bytes); `stage` updates the participant's current stage on their active assignment."""
+    permissions.can_log_visit(acting_user, participant).enforce()
+    errors: dict[str, list[ValidationError]] = {}
+    photo_content_type = ""
+    try:
+        validators.check_visit_date(date)
+    except ValidationError as exc:
+        errors["date"] = [exc]
+    if photo is not None:
+        try:
+            photo_content_type = validators.validate_photo(photo)
+        except ValidationError as exc:
+            errors["photo"] = [exc]
+    for agreed in follow_ups:
+        try:
+            if not agreed.what.strip():
+                raise ValidationError(_("Say what is to be done."), code="required")
+            validators.check_follow_up_due(agreed.due_date, visit_date=date)
+        except ValidationError as exc:
+            errors.setdefault("follow_ups", []).append(exc)
+    if errors:
+        raise ValidationError(errors)
     visit = Visit(
         mentor=acting_user,
         participant=participant,
@@ -190,7 +214,7 @@ def visit_log(
         steps=sorted(set(steps)),
         notes=notes.strip(),
         shared=shared,
-        photo_content_type=photo_content_type if photo is not None else "",
+        photo_content_type=photo_content_type,
     )
     visit.full_clean(exclude=["photo", "mentor", "participant"])
     stored = ""
@@ -213,9 +237,15 @@ def visit_log(
 
 
 @transaction.atomic
+@audit.audited
 def follow_up_mark_done(*, follow_up: FollowUp, acting_user: User) -> FollowUp:
     """Mark a follow-up done, once: a second click changes nothing."""
-    locked = FollowUp.objects.select_for_update(no_key=True).get(pk=follow_up.pk)
+    locked = (
+        FollowUp.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("participant")
+        .get(pk=follow_up.pk)
+    )
+    permissions.can_mark_follow_up_done(acting_user, locked).enforce()
     if locked.done_at is None:
         locked.done_at = timezone.now()
         locked.done_by = acting_user
@@ -305,11 +335,19 @@ def _notify_message(request: HelpRequest, *, sender: User, recipient: User) -> N
     )
 
 
+def _check_body(body: str) -> None:
+    if not body.strip():
+        raise ValidationError({"body": ValidationError(_("This field is required."), code="required")})
+
+
 @transaction.atomic
+@audit.audited
 def help_request_open(
     *, participant: Participant, topic: str, subject: str, body: str, acting_user: User
 ) -> HelpRequest:
     """The participant asks their current mentor for help."""
+    permissions.can_ask_for_help(acting_user, participant).enforce()
+    _check_body(body)
     mentor = selectors.current_mentor(participant)
     if mentor is None:
         raise ValidationError(
@@ -331,12 +369,8 @@ def help_request_open(
     return request
 
 
-def _check_may_write(request: HelpRequest, acting_user: User) -> None:
-    if not permissions.can_write_help(acting_user, request):
-        raise ValidationError(_("Only the participant and their mentor write in this thread."), code="not_allowed")
-
-
 @transaction.atomic
+@audit.audited
 def help_request_reply(*, request: HelpRequest, body: str, acting_user: User) -> HelpMessage:
     """Write in the thread: the participant, or the thread's mentor. A reply to a closed thread opens it again,
     with the participant's current mentor (who may have changed since it was closed)."""
@@ -345,7 +379,8 @@ def help_request_reply(*, request: HelpRequest, body: str, acting_user: User) ->
         .select_related("participant__user", "mentor")
         .get(pk=request.pk)
     )
-    _check_may_write(locked, acting_user)
+    permissions.can_reply_in_thread(acting_user, locked).enforce()
+    _check_body(body)
     from_participant = locked.participant.user_id == acting_user.pk
     if locked.status == HelpStatus.CLOSED:
         mentor = selectors.current_mentor(locked.participant)
@@ -366,6 +401,7 @@ def help_request_reply(*, request: HelpRequest, body: str, acting_user: User) ->
 
 
 @transaction.atomic
+@audit.audited
 def help_request_close(*, request: HelpRequest, acting_user: User) -> HelpRequest:
     """The participant or the thread's mentor closes it: the question is answered."""
     locked = (
@@ -373,8 +409,200 @@ def help_request_close(*, request: HelpRequest, acting_user: User) -> HelpReques
         .select_related("participant")
         .get(pk=request.pk)
     )
-    _check_may_write(locked, acting_user)
+    permissions.can_close_thread(acting_user, locked).enforce()
     locked.status = HelpStatus.CLOSED
     locked.awaiting_mentor = False
     locked.save(update_fields=["status", "awaiting_mentor"])
     return locked
+
+
+# --- staff's corrections (the admin) ----------------------------------------------------------------------------
+
+
+def _require_staff(acting_user: User) -> None:
+    if not (permissions.is_mentoring_staff(acting_user) or acting_user.is_superuser):
+        raise ValidationError(_("Only mentoring staff change this."), code="not_allowed")
+
+
+def _require_superuser(acting_user: User) -> None:
+    if not acting_user.is_superuser:
+        raise ValidationError(_("Only administrators delete mentoring records."), code="not_allowed")
+
+
+@transaction.atomic
+@audit.audited
+def assignment_set_stage(*, assignment: MentorAssignment, stage: str, acting_user: User) -> MentorAssignment:
+    """The participant's current step on their active assignment (history is never rewritten)."""
+    permissions.can_change_stage(acting_user, assignment).enforce()
+    assignment.stage = stage
+    assignment.full_clean(exclude=["participant", "mentor", "assigned_by"])
+    assignment.save(update_fields=["stage"])
+    return assignment
+
+
+@transaction.atomic
+@audit.audited
+def visit_update(
+    *,
+    visit: Visit,
+    date: datetime.date,
+    kind: str,
+    steps: list[str],
+    notes: str,
+    shared: bool,
+    acting_user: User,
+) -> Visit:
+    """Staff correct a logged visit (its mentor, participant and photo stay as logged). `visit` may carry the new
+    values already (the admin's form): the rules compare with the stored row."""
+    _require_staff(acting_user)
+    stored = Visit.objects.select_for_update(no_key=True).get(pk=visit.pk)
+    if date != stored.date:
+        try:
+            validators.check_visit_date(date)
+        except ValidationError as exc:
+            raise ValidationError({"date": exc}) from exc
+    stored.date, stored.kind, stored.steps = date, kind, sorted(set(steps))
+    stored.notes, stored.shared = notes.strip(), shared
+    stored.full_clean(exclude=["photo", "mentor", "participant"])
+    stored.save(update_fields=["date", "kind", "steps", "notes", "shared"])
+    return stored
+
+
+@transaction.atomic
+@audit.audited
+def visit_delete(*, visit: Visit, acting_user: User) -> None:
+    """An administrator removes a visit logged by mistake, with its follow-ups and its photo."""
+    _require_superuser(acting_user)
+    name = visit.photo.name if visit.photo else ""
+    storage = visit.photo.storage
+    visit.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+@audit.audited
+def follow_up_update(*, follow_up: FollowUp, what: str, due_date: datetime.date, acting_user: User) -> FollowUp:
+    """Staff correct what was agreed or its date; a new date of an open follow-up is reminded again. `follow_up`
+    may carry the new values already (the admin's form): the rules compare with the stored row."""
+    _require_staff(acting_user)
+    stored = FollowUp.objects.select_for_update(no_key=True).get(pk=follow_up.pk)
+    what = what.strip()
+    if not what:
+        raise ValidationError({"what": ValidationError(_("Say what is to be done."), code="required")})
+    fields = ["what", "due_date"]
+    if due_date != stored.due_date:
+        try:
+            validators.check_follow_up_due(due_date)
+        except ValidationError as exc:
+            raise ValidationError({"due_date": exc}) from exc
+        if stored.done_at is None:
+            stored.reminded_at = None
+            fields.append("reminded_at")
+    stored.what, stored.due_date = what, due_date
+    stored.save(update_fields=fields)
+    return stored
+
+
+@transaction.atomic
+@audit.audited
+def follow_up_delete(*, follow_up: FollowUp, acting_user: User) -> None:
+    _require_superuser(acting_user)
+    follow_up.delete()
+
+
+@transaction.atomic
+@audit.audited
+def help_request_update(*, request: HelpRequest, mentor: User, status: str, acting_user: User) -> HelpRequest:
+    """Staff hand a thread to another active mentor of the participant's kecamatan, or close or open it."""
+    _require_staff(acting_user)
+    locked = (
+        HelpRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("participant")
+        .get(pk=request.pk)
+    )
+    if mentor.pk != locked.mentor_id:
+        check_mentor_for(locked.participant, mentor)
+    if status not in HelpStatus.values:
+        raise ValidationError({"status": ValidationError(_("Choose open or closed."), code="invalid")})
+    locked.mentor, locked.status = mentor, status
+    if status == HelpStatus.CLOSED:
+        locked.awaiting_mentor = False
+    locked.save(update_fields=["mentor", "status", "awaiting_mentor"])
+    return locked
+
+
+@transaction.atomic
+@audit.audited
+def help_request_delete(*, request: HelpRequest, acting_user: User) -> None:
+    _require_superuser(acting_user)
+    request.delete()
+
+
+NOT_A_MENTOR_ACCOUNT = _("Choose a mentor account.")
+
+
+def check_mentor_account(mentor: User) -> None:
+    """Targets, trainings and visits belong to mentor accounts (the admin's forms ask this too)."""
+    if mentor.role != Role.MENTOR:
+        raise ValidationError({"mentor": ValidationError(NOT_A_MENTOR_ACCOUNT, code="not_mentor")})
+
+
+@transaction.atomic
+@audit.audited
+def mentor_target_save(
+    *,
+    mentor: User,
+    year: int,
+    participants: int,
+    basis: str,
+    visits: int,
+    acting_user: User,
+    target: MentorTarget | None = None,
+) -> MentorTarget:
+    """Set a mentor's target of a year (a new one, or `target` corrected); one per mentor and year."""
+    _require_staff(acting_user)
+    check_mentor_account(mentor)
+    target = target or MentorTarget()
+    target.mentor, target.year, target.participants = mentor, year, participants
+    target.basis, target.visits, target.set_by = basis, visits, acting_user
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+@audit.audited
+def mentor_target_delete(*, target: MentorTarget, acting_user: User) -> None:
+    _require_superuser(acting_user)
+    target.delete()
+
+
+@transaction.atomic
+@audit.audited
+def mentor_training_save(
+    *,
+    mentor: User,
+    title: str,
+    kind: str,
+    date: datetime.date,
+    organiser: str,
+    acting_user: User,
+    training: MentorTraining | None = None,
+) -> MentorTraining:
+    """Record a training a mentor attended (a new one, or `training` corrected)."""
+    _require_staff(acting_user)
+    check_mentor_account(mentor)
+    training = training or MentorTraining()
+    training.mentor, training.title, training.kind = mentor, title.strip(), kind
+    training.date, training.organiser, training.recorded_by = date, organiser.strip(), acting_user
+    training.full_clean()
+    training.save()
+    return training
+
+
+@transaction.atomic
+@audit.audited
+def mentor_training_delete(*, training: MentorTraining, acting_user: User) -> None:
+    _require_superuser(acting_user)
+    training.delete()

@@ -7,7 +7,6 @@ urlpatterns = [
     path("pendampingan/", views.caseload, name="caseload"),
     path("pendampingan/peserta/<int:pk>/", views.participant, name="participant"),
     path("pendampingan/peserta/<int:pk>/kunjungan/", views.log_visit, name="log_visit"),
-    path("pendampingan/peserta/<int:pk>/indikator/", views.indicators, name="indicators"),
     path("pendampingan/peserta/<int:pk>/mentor/", views.assign, name="assign"),
     path("pendampingan/tanpa-mentor/", views.unassigned, name="unassigned"),
     path("pendampingan/kunjungan/<uuid:public_id>/foto/", views.visit_photo, name="visit_photo"),

@@ -5,8 +5,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.languages import active_language
 
 # A pending message that no worker has picked up after this long is re-enqueued by the dispatcher.
 DISPATCH_GRACE = timedelta(seconds=30)
@@ -25,10 +27,8 @@ class Status(models.TextChoices):
 
 
 def current_language() -> str:
-    """The active language if the portal supports it, else the default language."""
-    supported = {code for code, _name in settings.LANGUAGES}
-    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return language if language in supported else settings.LANGUAGE_CODE
+    """A new message's default language (the rule lives in core.languages; migrations name this function)."""
+    return active_language()
 
 
 def first_dispatch_at() -> datetime:

@@ -2,50 +2,51 @@
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from celery.exceptions import Retry
-from django.conf import settings
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
-from accounts.models import User
+from core.languages import language_or_active
 from core.phone import normalize_phone
 
 from .backends import get_backend
-from .models import DISPATCH_GRACE, Channel, Message, Status, current_language
+from .models import DISPATCH_GRACE, Channel, Message, Status
+from .queue import RETRY, send_message_later
 from .rendering import check_template_context, render_message, without_secrets
 from .selectors import messages_due
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS: Final = 5
-RETRY_BACKOFF_SECONDS: Final = 30
-RETRY_BACKOFF_MAX_SECONDS: Final = 3600
+MAX_ATTEMPTS: Final = RETRY.max_attempts
 DISPATCH_BATCH_SIZE: Final = 500
 LAST_ERROR_MAX_CHARS: Final = 1000
 
 
+class Recipient(Protocol):
+    """Whom a message goes to: the portal's user, as this app needs it (notifications sits below accounts and
+    knows no user model; Message.recipient points to settings.AUTH_USER_MODEL)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def email(self) -> str | None: ...
+
+    @property
+    def phone(self) -> str | None: ...
+
+    @property
+    def language(self) -> str: ...
+
+
 class DeliveryError(Exception):
     """A channel backend failed; the message stays pending and will be retried."""
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff after the given number of failed attempts (the same curve as the Celery task)."""
-    return timedelta(seconds=min(RETRY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), RETRY_BACKOFF_MAX_SECONDS))
-
-
-def _language(code: str | None) -> str:
-    if code is None:
-        return current_language()
-    supported = {language for language, _name in settings.LANGUAGES}
-    language = code.split("-")[0].lower()
-    if language not in supported:
-        raise ValueError(f"Unsupported language {code!r}.")
-    return language
 
 
 def _email_address(value: str | None) -> str | None:
@@ -64,7 +65,7 @@ def notify(
     *,
     template: str,
     context: dict[str, Any],
-    user: User | None = None,
+    user: Recipient | None = None,
     email: str | None = None,
     phone: str | None = None,
     channels: Iterable[Channel] | None = None,
@@ -83,10 +84,11 @@ def notify(
     phone_address = _phone_address(phone or (user.phone if user else None))
     addresses = {Channel.EMAIL: email_address, Channel.SMS: phone_address, Channel.WHATSAPP: phone_address}
     wanted = [Channel.EMAIL, Channel.SMS] if channels is None else [Channel(channel) for channel in channels]
-    message_language = _language(language or (user.language if user else None))
+    message_language = language_or_active(language or (user.language if user else None))
+    recipient = user if isinstance(user, Model) else None
     messages = [
         Message(
-            recipient=user,
+            recipient=recipient,
             channel=channel,
             address=address,
             template=template,
@@ -109,11 +111,9 @@ def enqueue_messages(message_ids: Sequence[int]) -> int:
 
     Returns how many were enqueued.
     """
-    from .tasks import send_message  # here, not at the top: tasks import this module
-
     for index, message_id in enumerate(message_ids):
         try:
-            send_message.delay(message_id)
+            send_message_later(message_id)
         except (DeliveryError, Retry):
             # Only with CELERY_TASK_ALWAYS_EAGER: the task ran here, failed and recorded the failure.
             continue
@@ -158,7 +158,7 @@ def message_deliver(*, message_id: int) -> bool:
         try:
             get_backend(message.channel).send(outgoing)
         except Exception as exc:
-            _record_failure(message, exc, now=now, permanent=message.attempts >= MAX_ATTEMPTS)
+            _record_failure(message, exc, now=now, permanent=message.attempts >= RETRY.max_attempts)
             failure = exc
         else:
             message.status = Status.SENT
@@ -186,8 +186,8 @@ def _record_failure(message: Message, exc: Exception, *, now: datetime, permanen
         message.next_attempt_at = None
         message.context = without_secrets(message.template, message.context)
     else:
-        # Celery retries after retry_delay(); the dispatcher steps in only if that retry never comes.
-        message.next_attempt_at = now + retry_delay(message.attempts) + DISPATCH_GRACE
+        # The task retries after RETRY.delay(); the dispatcher steps in only if that retry never comes.
+        message.next_attempt_at = now + RETRY.delay(message.attempts) + DISPATCH_GRACE
     message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "context"])
 
 

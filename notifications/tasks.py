@@ -1,29 +1,23 @@
-"""Celery tasks of the outbox. They take ids and are safe to run more than once."""
+"""Celery tasks of the outbox. They take ids and are safe to run more than once. Tasks import services, never
+the reverse: services enqueue `send_message` by its name (notifications.queue)."""
+
+from typing import Any
 
 from celery import shared_task
 
-from .services import (
-    MAX_ATTEMPTS,
-    RETRY_BACKOFF_MAX_SECONDS,
-    RETRY_BACKOFF_SECONDS,
-    DeliveryError,
-    message_deliver,
-    messages_dispatch_due,
-)
+from .queue import RETRY, SEND_MESSAGE_TASK
+from .services import DeliveryError, message_deliver, messages_dispatch_due
 
 
-@shared_task(
-    autoretry_for=(DeliveryError,),
-    retry_backoff=RETRY_BACKOFF_SECONDS,
-    retry_backoff_max=RETRY_BACKOFF_MAX_SECONDS,
-    retry_jitter=False,
-    max_retries=MAX_ATTEMPTS,
-    acks_late=True,
-    ignore_result=True,
-)
-def send_message(message_id: int) -> bool:
-    """Deliver one outbox message; a second run after success sends nothing."""
-    return message_deliver(message_id=message_id)
+@shared_task(bind=True, name=SEND_MESSAGE_TASK, max_retries=RETRY.max_attempts, acks_late=True, ignore_result=True)
+def send_message(self: Any, message_id: int) -> bool:
+    """Deliver one outbox message; a second run after success sends nothing. A failed attempt is retried on the
+    outbox's own curve (RETRY), the one the dispatcher's next_attempt_at is computed with."""
+    try:
+        return message_deliver(message_id=message_id)
+    except DeliveryError as exc:
+        countdown = int(RETRY.delay(self.request.retries + 1).total_seconds())
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core import audit
 
 
 class OrganisationKind(models.TextChoices):
@@ -20,6 +21,7 @@ class OrganisationKind(models.TextChoices):
     GOVERNMENT = "government", _("Government body")
 
 
+@audit.track()
 class PartnerOrganisation(models.Model):
     """An organisation that works with the program on some of its steps, e.g. a university or a marketplace."""
 
@@ -42,6 +44,7 @@ class PartnerOrganisation(models.Model):
         return self.name
 
 
+@audit.track()
 class PartnerMember(models.Model):
     """Links a user with the partner role to the one organisation they act for."""
 

@@ -1,4 +1,5 @@
-"""Registration forms: validation of what a person types, shared by the online wizard and the office form."""
+"""Registration forms: turn what a person types into the values the services take (registration.values), and
+show early, through the same validators the services call, what the services would refuse."""
 
 from typing import Any
 
@@ -12,15 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.forms import PhoneField
-from core.crypto import keyed_hash
-from geography.data import kecamatan_nik_prefixes
 from geography.models import Kecamatan
 
-from . import eligibility
+from . import eligibility, validators
 from .choices import Decision, DocumentKind, NonJakartaBasis, Sex, Track
 from .documents import validate_document
 from .models import Business, Participant
-from .nik import compact, validate_nik
+from .nik import compact
+from .values import BusinessData, PersonData
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [(True, _("Yes")), (False, _("No"))]
@@ -102,6 +102,7 @@ class PersonForm(forms.ModelForm[Participant]):
         return self.cleaned_data.get("phone") or ""
 
     def clean(self) -> dict[str, Any]:
+        """Show early what the services will refuse: the same validators, on what parsed so far."""
         super().clean()
         data = self.cleaned_data
         jakarta = data.get("jakarta_ktp")
@@ -119,23 +120,16 @@ class PersonForm(forms.ModelForm[Participant]):
                 data["non_jakarta_basis"], data["domicile_since"], data["partner_activity"] = "", None, ""
         if "nik" in data:
             try:
-                validate_nik(
-                    data["nik"],
+                validators.check_nik(
+                    nik=data["nik"],
                     birth_date=data.get("birth_date"),
                     sex=data.get("sex"),
                     jakarta_ktp=jakarta,
-                    kecamatan_prefixes=kecamatan_nik_prefixes(),
+                    participant=self.instance if self.instance.pk else None,
                 )
             except ValidationError as exc:
                 self.add_error("nik", exc)
-            else:
-                taken = Participant.objects.filter(nik_hash=keyed_hash(data["nik"]))
-                if self.instance.pk:
-                    taken = taken.exclude(pk=self.instance.pk)
-                if taken.exists():
-                    self.add_error("nik", already_registered_error())
-        if not data.get("phone") and not data.get("email"):
-            self.add_error("phone", _("Give a mobile number or an email address, so that we can reach you."))
+        self._collect(validators.check_contact, phone=data.get("phone") or "", email=data.get("email") or "")
         return data
 
     def _collect(self, check: Any, **kwargs: Any) -> None:
@@ -143,6 +137,25 @@ class PersonForm(forms.ModelForm[Participant]):
             check(**kwargs)
         except ValidationError as exc:
             self.add_error(None, exc)
+
+    def values(self) -> PersonData:
+        """The valid answers as the values the services take."""
+        data = self.cleaned_data
+        return PersonData(
+            full_name=data["full_name"],
+            nik=data["nik"],
+            birth_date=data["birth_date"],
+            sex=data["sex"],
+            phone=data.get("phone") or "",
+            email=data.get("email") or "",
+            address=data["address"],
+            kecamatan=data["kecamatan"],
+            track=data["track"],
+            jakarta_ktp=data["jakarta_ktp"],
+            non_jakarta_basis=data.get("non_jakarta_basis") or "",
+            domicile_since=data.get("domicile_since"),
+            partner_activity=data.get("partner_activity") or "",
+        )
 
 
 def summary(form: forms.BaseForm) -> list[tuple[str, str]]:
@@ -179,16 +192,6 @@ def documents_required_by(person: PersonForm) -> list[str]:
     return eligibility.required_documents(track=track, jakarta_ktp=jakarta, basis=basis)
 
 
-def already_registered_error() -> ValidationError:
-    return ValidationError(
-        _(
-            "This NIK is already registered in JakPreneur. If it is yours, log in or ask your kecamatan "
-            "secretariat for help."
-        ),
-        code="already_registered",
-    )
-
-
 class BusinessForm(forms.ModelForm[Business]):
     """The business, running or planned, with its baseline figures."""
 
@@ -213,14 +216,29 @@ class BusinessForm(forms.ModelForm[Business]):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        for name in ("assets", "monthly_turnover"):
-            if data.get(name) is not None and data[name] < 0:
-                self.add_error(name, _("Enter zero or more."))
-        try:
-            eligibility.check_business(track=self.track, started_on=data.get("started_on"))
-        except ValidationError as exc:
-            self.add_error(None, exc)
+        for check, kwargs in (
+            (validators.check_money, {"assets": data.get("assets"), "monthly_turnover": data.get("monthly_turnover")}),
+            (eligibility.check_business, {"track": self.track, "started_on": data.get("started_on")}),
+        ):
+            try:
+                check(**kwargs)
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return data
+
+    def values(self) -> BusinessData:
+        """The valid answers as the values the services take."""
+        data = self.cleaned_data
+        return BusinessData(
+            name=data["name"],
+            sector=data["sector"],
+            started_on=data.get("started_on"),
+            address=data["address"],
+            kecamatan=data["kecamatan"],
+            workers=data.get("workers") or 0,
+            assets=data.get("assets") or 0,
+            monthly_turnover=data.get("monthly_turnover") or 0,
+        )
 
 
 def document_hint() -> str:
@@ -282,5 +300,5 @@ class DecisionForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("decision") in (Decision.NEEDS_FIX, Decision.REJECT) and not data.get("reason", "").strip():
-            self.add_error("reason", _("Say why, so that the participant knows what to do."))
+            self.add_error("reason", validators.REASON_NEEDED)
         return data

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .choices import Status
 from .models import Draft, Registration
 
 # Each step: its code, its title in the user's language, and the program's own (Indonesian) name.
@@ -100,13 +99,13 @@ class RegistrationStep:
                 _("Start your registration"),
                 reverse("registration:wizard"),
             )
-        if registration.status == Status.APPROVED:
+        if registration.is_approved:
             return StepStatus(State.DONE, _("Your registration is verified. Welcome to JakPreneur!"))
-        if registration.status == Status.SUBMITTED:
+        if registration.awaits_decision:
             return StepStatus(
                 State.IN_PROGRESS, _("Your registration is waiting for verification by your kecamatan secretariat.")
             )
-        if registration.status == Status.NEEDS_FIX:
+        if registration.awaits_fix:
             return StepStatus(
                 State.ACTION_NEEDED,
                 _("Your registration was sent back: %(reason)s") % {"reason": registration.last_reason},

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 from core.crypto import EncryptedTextField, keyed_hash
 from geography.models import Kecamatan, Kelurahan
 
@@ -16,6 +17,7 @@ from .choices import Channel, Decision, DocumentKind, NonJakartaBasis, Sector, S
 from .nik import mask_nik
 
 
+@audit.track(exclude=["nik"])  # the NIK is encrypted: never in the trail (its keyed hash may be)
 class Participant(models.Model):
     """A person in the program. The NIK is stored encrypted; `nik_hash` carries uniqueness and exact search."""
 
@@ -71,6 +73,7 @@ class Participant(models.Model):
         return mask_nik(self.nik)
 
 
+@audit.track()
 class Business(models.Model):
     """The participant's business: running (naik kelas) or planned (pemula). Baseline figures at registration."""
 
@@ -99,6 +102,7 @@ class Business(models.Model):
         return self.name
 
 
+@audit.track()
 class Registration(models.Model):
     """The P1 application of a participant: how it came in, and where verification stands."""
 
@@ -132,7 +136,22 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def awaits_decision(self) -> bool:
+        """Submitted, waiting for a verifier."""
+        return self.status == Status.SUBMITTED
 
+    @property
+    def awaits_fix(self) -> bool:
+        """Sent back: waiting for the participant's fix."""
+        return self.status == Status.NEEDS_FIX
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == Status.APPROVED
+
+
+@audit.track()
 class RegistrationDecision(models.Model):
     """One verification decision: who decided what, when and why. Never edited."""
 
@@ -186,6 +205,7 @@ def document_path(instance: "Document", filename: str) -> str:
     return f"documents/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
 
 
+@audit.track(views=True)  # staff opening a participant's document is recorded too
 class Document(models.Model):
     """An uploaded document, of a draft or of a participant. Served only through a permission-checked view."""
 

@@ -82,4 +82,4 @@ def participant_of(user: AnyUser) -> Participant | None:
 def is_verified(participant: Participant | None) -> bool:
     """Whether the participant's registration is approved (no query when loaded by participant_of)."""
     registration = getattr(participant, "registration", None) if participant is not None else None
-    return registration is not None and registration.status == Status.APPROVED
+    return registration is not None and registration.is_approved

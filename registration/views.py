@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,17 +16,31 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from accounts.models import User
 from accounts.web import request_user
+from core import audit
+from core.decisions import Refused
+from core.files import private_file_response
 from core.pagination import paginate
-from core.web import add_service_errors
+from core.web import add_service_errors, error_text
 
 from . import selectors, services
+from . import wizard as online
 from .choices import Channel, DocumentKind, Status
+from .documents import ALLOWED_TYPES
 from .eligibility import required_documents
 from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm, documents_required_by, summary
 from .links import participant_links
-from .models import Draft, Registration
+from .models import Document, Draft, Registration
+from .permissions import (
+    can_decide,
+    can_fix,
+    can_register_walk_in,
+    can_view_document,
+    can_view_full_nik,
+    can_view_history,
+    owns_document,
+)
 
-WIZARD_STEPS = [*services.WIZARD_STEPS, "review"]
+WIZARD_STEPS = [*online.WIZARD_STEPS, "review"]
 WIZARD_TITLES = {
     "person": gettext_lazy("About you"),
     "business": gettext_lazy("Your business"),
@@ -36,18 +51,17 @@ WIZARD_TITLES = {
 
 def _entrepreneur_draft(request: HttpRequest) -> Draft:
     """The current user's draft, created on first use. Only entrepreneurs not yet registered have one."""
-    user = request_user(request)
-    if not permissions.is_entrepreneur(user):
-        raise PermissionDenied
-    draft, _created = Draft.objects.get_or_create(user=user)
-    return draft
+    try:
+        return services.draft_open(user=request_user(request))
+    except Refused as exc:
+        raise PermissionDenied from exc
 
 
 def _registered(request: HttpRequest) -> bool:
     return selectors.registration_of(request.user) is not None
 
 
-def _wizard_context(step: str, state: services.DraftState, **extra: Any) -> dict[str, Any]:
+def _wizard_context(step: str, state: online.DraftState, **extra: Any) -> dict[str, Any]:
     steps = [
         {"name": name, "title": WIZARD_TITLES[name], "number": i + 1, "done": state.complete.get(name, False)}
         for i, name in enumerate(WIZARD_STEPS)
@@ -67,7 +81,7 @@ def wizard(request: HttpRequest) -> HttpResponse:
     draft = _entrepreneur_draft(request)
     if request.GET.get("via") == Channel.JAKI:
         services.draft_set_channel(draft=draft, channel=Channel.JAKI)
-    return _to_step(services.draft_state(draft).first_incomplete() or "review")
+    return _to_step(online.draft_state(draft).first_incomplete() or "review")
 
 
 @login_required
@@ -79,7 +93,7 @@ def wizard_step(request: HttpRequest, step: str) -> HttpResponse:
         messages.info(request, _("You have registered already."))
         return redirect("home")
     draft = _entrepreneur_draft(request)
-    state = services.draft_state(draft)
+    state = online.draft_state(draft)
     if step == "review":
         return _wizard_review(request, draft, state)
     if step == "documents":
@@ -104,7 +118,7 @@ def _person_initial(user: User) -> dict[str, Any]:
     return {"full_name": user.full_name, "email": user.email, "phone": user.phone}
 
 
-def _wizard_documents(request: HttpRequest, draft: Draft, state: services.DraftState) -> HttpResponse:
+def _wizard_documents(request: HttpRequest, draft: Draft, state: online.DraftState) -> HttpResponse:
     if not state.complete["person"]:
         messages.info(request, _("First tell us about yourself: the documents depend on it."))
         return _to_step("person")
@@ -120,9 +134,13 @@ def _wizard_documents(request: HttpRequest, draft: Draft, state: services.DraftS
     if posted:
         valid = form.is_valid()
         for kind, (upload, content_type) in form.uploads().items():
-            present[kind] = services.document_attach(
-                kind=kind, upload=upload, content_type=content_type, acting_user=request_user(request), draft=draft
-            )
+            try:
+                present[kind] = services.document_attach(
+                    kind=kind, upload=upload, content_type=content_type, acting_user=request_user(request), draft=draft
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                valid = False
         if valid and set(kinds) <= set(present):
             return _to_step("review")
         messages.error(request, _("Some files were not accepted; see the reasons below. Accepted files are kept."))
@@ -134,14 +152,14 @@ def _wizard_documents(request: HttpRequest, draft: Draft, state: services.DraftS
     )
 
 
-def _wizard_review(request: HttpRequest, draft: Draft, state: services.DraftState) -> HttpResponse:
+def _wizard_review(request: HttpRequest, draft: Draft, state: online.DraftState) -> HttpResponse:
     step = state.first_incomplete()
     if step is not None:
         messages.info(request, _("Please finish this step first."))
         return _to_step(step)
     if request.method == "POST":
         try:
-            registration = services.registration_submit_draft(draft=draft, acting_user=request_user(request))
+            registration = online.submit(draft, acting_user=request_user(request))
         except services.AlreadyRegistered as exc:
             messages.error(request, str(exc.message))
             return _to_step("person")
@@ -167,12 +185,22 @@ def _wizard_review(request: HttpRequest, draft: Draft, state: services.DraftStat
     )
 
 
+def _show_service_errors(exc: ValidationError, *forms: BaseForm) -> None:
+    """A service's refusal on the forms of a page: each field on the first form that has it."""
+    if not hasattr(exc, "error_dict"):
+        add_service_errors(forms[0], exc, code_fields={"already_registered": "nik"})
+        return
+    for field, errors in exc.error_dict.items():
+        target = next((form for form in forms if field in form.fields), forms[0])
+        target.add_error(field if field in target.fields else None, errors)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def fix(request: HttpRequest) -> HttpResponse:
     """A registration sent back for a fix: the participant corrects it and sends it again."""
     registration = selectors.registration_of(request.user)
-    if registration is None or registration.status != Status.NEEDS_FIX:
+    if registration is None or not can_fix(request.user, registration):
         raise Http404
     participant = registration.participant
     data = request.POST if request.method == "POST" else None
@@ -196,16 +224,19 @@ def fix(request: HttpRequest) -> HttpResponse:
             try:
                 services.registration_resubmit(
                     registration=registration,
-                    person=person,
-                    business=business,
+                    person=person.values(),
+                    business=business.values(),
                     uploads=documents.uploads(),
                     acting_user=request_user(request),
                 )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+            except Refused as exc:  # someone acted on it a moment ago
+                messages.error(request, error_text(exc))
                 return redirect("home")
-            messages.success(request, _("Thank you. Your registration is back in the verification queue."))
-            return redirect("home")
+            except ValidationError as exc:
+                _show_service_errors(exc, person, business, documents)
+            else:
+                messages.success(request, _("Thank you. Your registration is back in the verification queue."))
+                return redirect("home")
         messages.error(request, _("Some answers need a fix; they are marked below. Files must be chosen again."))
     return render(
         request,
@@ -224,7 +255,7 @@ def fix(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assisted(request: HttpRequest) -> HttpResponse:
     """A mentor or secretariat member registers a walk-in at the kecamatan office."""
-    if not permissions.can_register_walk_ins(request.user):
+    if not can_register_walk_in(request.user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     office = request_user(request).office_id
@@ -245,10 +276,13 @@ def assisted(request: HttpRequest) -> HttpResponse:
         if person.is_valid() & business.is_valid() & documents.is_valid():
             try:
                 registration = services.registration_register_walk_in(
-                    person=person, business=business, uploads=documents.uploads(), acting_user=request_user(request)
+                    person=person.values(),
+                    business=business.values(),
+                    uploads=documents.uploads(),
+                    acting_user=request_user(request),
                 )
             except ValidationError as exc:
-                add_service_errors(person, exc, code_fields={"already_registered": "nik"})
+                _show_service_errors(exc, person, business, documents)
             else:
                 messages.success(
                     request,
@@ -288,16 +322,16 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A participant's file; a verifier decides on a submitted registration here (POST)."""
+    """A participant's file; a verifier decides on a submitted registration here (POST). Staff see its history."""
     participant = get_object_or_404(selectors.participant_detail(request.user), pk=pk)
     registration: Registration = participant.registration
-    can_decide = permissions.can_verify_registrations(request.user) and registration.status == Status.SUBMITTED
-    form = DecisionForm(request.POST or None) if can_decide else None
+    decision = can_decide(request.user, registration)
+    form = DecisionForm(request.POST or None) if decision else None
     if request.method == "POST":
         if form is None:
-            if not permissions.can_verify_registrations(request.user):
+            if decision.code in ("not_verifier", "other_office"):
                 raise PermissionDenied
-            messages.error(request, services.STATUS_CHANGED)  # someone else decided a moment ago
+            messages.error(request, decision.reason)  # someone else decided a moment ago
             return redirect("registration:participant", pk=pk)
         if form.is_valid():
             try:
@@ -308,11 +342,12 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=request_user(request),
                 )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, error_text(exc))
                 return redirect("registration:participant", pk=pk)
             messages.success(request, _("Decision saved; the participant is told."))
             return redirect("registration:queue")
         messages.error(request, _("The decision was not saved; see below."))
+    history = audit.history_about(participant) if can_view_history(request.user, participant) else None
     return render(
         request,
         "registration/participant_detail.html",
@@ -321,9 +356,9 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "registration": registration,
             "documents": list(selectors.documents_for(request.user).filter(participant=participant)),
             "decisions": list(registration.decisions.select_related("decided_by")),
-            "show_full_nik": permissions.can_verify_registrations(request.user)
-            or participant.user_id == request.user.pk,
+            "show_full_nik": can_view_full_nik(request.user, participant),
             "decision_form": form,
+            "history": history,
             "links": participant_links(request.user, participant),
         },
         status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
@@ -332,11 +367,16 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document(request: HttpRequest, public_id: str) -> FileResponse:
-    """Serve a document to someone allowed to see it; anyone else gets a 404."""
-    doc = get_object_or_404(selectors.documents_for(request.user), public_id=public_id)
-    response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    return response
+    """Serve a document to someone allowed to see it; anyone else gets a 404. Staff opening a participant's
+    document is recorded in its history (who, which, when). A PDF downloads; an image shows in the page."""
+    doc = get_object_or_404(Document.objects.select_related("participant", "draft"), public_id=public_id)
+    if not can_view_document(request.user, doc):
+        raise Http404
+    user = request_user(request)
+    if not owns_document(user, doc):
+        audit.record_view(doc, user=user)
+    return private_file_response(
+        doc.file.open("rb"),
+        content_type=doc.content_type,
+        filename=f"{doc.kind}.{ALLOWED_TYPES.get(doc.content_type, 'bin')}",
+    )

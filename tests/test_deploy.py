@@ -625,7 +625,7 @@ def test_postgres_and_redis_have_health_checks_and_stay_private() -> None:
 
 
 def test_every_portal_service_runs_production_settings() -> None:
-    # manage.py and jakpreneur/celery.py fall back to the *local* settings (SQLite, tasks run in-process).
+    # manage.py and jakpreneur/celery.py fall back to the *local* settings (embedded PostgreSQL, tasks in-process).
     for name, service in portal_services().items():
         environment = service_environment(service)
         assert environment.get("DJANGO_SETTINGS_MODULE") == PRODUCTION_SETTINGS, name
@@ -804,6 +804,7 @@ def test_build_context_ships_compiled_translations() -> None:
         ".git/config",
         ".venv/bin/python",
         "var/jakpreneur.sqlite3",
+        "var/postgres/PG_VERSION",
         "var/private/documents/ktp.jpg",
         "staticfiles/staticfiles.json",
         "db.sqlite3",

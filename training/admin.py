@@ -1,13 +1,14 @@
 """Admin for agency staff, built for large tables: joined related rows, large foreign keys by id or
-autocomplete, filters on indexed columns, no full count. Seats and enrolment statuses change only through the
-services (pages), so the admin shows them read-only."""
+autocomplete, filters on indexed columns, no full count. Every write goes through the services, as on the
+organisers' pages (the same permission predicates, the same locks, the same audit trail): courses and sessions are
+saved, announced, cancelled and deleted by them; enrolments, certificates and ratings change only through the pages
+(seats, completions), so the admin shows them read-only."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -15,14 +16,76 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
+from accounts.web import request_user
 from core.admin import ProgramAdmin
+from core.web import add_service_errors, error_text
 
-from . import services
+from . import permissions, services
+from .forms import course_details, session_details
 from .models import Attendance, Certificate, Course, Enrolment, Rating, Session
 
 
+def _copy_saved(saved: Any, obj: Any) -> None:
+    """Give the admin's object what the service saved (its id, status, counts), so the admin's redirect and log
+    speak of the saved row."""
+    for field in type(obj)._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+
+
+class ServiceAdmin(ProgramAdmin):
+    """Save and delete through the app's services; a refusal is shown as the admin's error message.
+    `service_check` asks the service's rules while the form is validated, so a refusal shows on the form,
+    not as an error page."""
+
+    def service_check(self, obj: Any, data: dict[str, Any], acting_user: User) -> None:
+        """Raise the ValidationError the service would for saving `obj` (as in the database) with `data`."""
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        check, acting_user = self.service_check, request_user(request)
+
+        class CheckedForm(form_class):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                data: dict[str, Any] = super().clean()
+                if not self.errors:
+                    try:
+                        check(self.instance, data, acting_user)
+                    except ValidationError as exc:
+                        add_service_errors(self, exc)
+                return data
+
+        return CheckedForm
+
+    def _refused(self, request: HttpRequest, obj: Any, exc: ValidationError) -> None:
+        self.message_user(request, f"{obj}: {error_text(exc)}", messages.ERROR)
+
+    def _each(
+        self,
+        request: HttpRequest,
+        objects: Iterable[Any],
+        call: Callable[[Any], object],
+        done: Callable[[int], str],
+    ) -> None:
+        changed = 0
+        for obj in objects:
+            try:
+                call(obj)
+            except ValidationError as exc:
+                self._refused(request, obj, exc)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, done(changed), messages.SUCCESS)
+
+
+def _deleted(n: int) -> str:
+    return ngettext("%(count)d row deleted.", "%(count)d rows deleted.", n) % {"count": n}
+
+
 @admin.register(Course)
-class CourseAdmin(ProgramAdmin):
+class CourseAdmin(ServiceAdmin):
     list_display = ["title", "skill_type", "topic", "sector", "organiser", "track_fit", "created_at"]
     list_filter = ["skill_type", "topic", "sector", "track_fit", "organiser_agency"]
     list_select_related = ["organiser_partner"]
@@ -34,14 +97,33 @@ class CourseAdmin(ProgramAdmin):
     def organiser(self, obj: Course) -> str:
         return obj.organiser_name
 
+    def service_check(self, obj: Course, data: dict[str, Any], acting_user: User) -> None:
+        if obj.pk is not None:
+            permissions.can_edit_course(acting_user, obj).enforce()
+        permissions.can_create_course(acting_user, partner=data.get("organiser_partner")).enforce()
+
     def save_model(self, request: HttpRequest, obj: Course, form: ModelForm[Course], change: bool) -> None:
-        if not change:
-            obj.created_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        organiser = services.Organiser(partner=data["organiser_partner"], agency=data["organiser_agency"])
+        acting_user = request_user(request)
+        if change:
+            saved = services.course_update(
+                course=obj, details=course_details(data), organiser=organiser, acting_user=acting_user
+            )
+        else:
+            saved = services.course_create(details=course_details(data), organiser=organiser, acting_user=acting_user)
+        _copy_saved(saved, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Course) -> None:
+        services.course_delete(course=obj, acting_user=request_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        user = request_user(request)
+        self._each(request, queryset, lambda c: services.course_delete(course=c, acting_user=user), _deleted)
 
 
 @admin.register(Session)
-class SessionAdmin(ProgramAdmin):
+class SessionAdmin(ServiceAdmin):
     list_display = ["course", "starts_at", "ends_at", "wilayah", "is_online", "status", "enrolled_count", "capacity"]
     list_filter = ["status", "is_online", "wilayah", "course__skill_type"]
     list_select_related = ["course", "wilayah"]
@@ -50,24 +132,25 @@ class SessionAdmin(ProgramAdmin):
     readonly_fields = ["status", "enrolled_count", "created_by", "created_at"]
     actions = ["announce", "cancel"]
 
-    def _each(
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "course"] if obj is not None else readonly  # a session stays with its course
+
+    def _run(
         self, request: HttpRequest, queryset: QuerySet[Session], service: Any, done: Callable[[int], str]
     ) -> None:
         """Run a service on each selected session: statuses change only through the services."""
-        changed = 0
-        for session in queryset.select_related("course"):
-            try:
-                service(session=session, acting_user=request.user)
-            except ValidationError as exc:
-                self.message_user(request, f"{session}: {' '.join(exc.messages)}", messages.ERROR)
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, done(changed), messages.SUCCESS)
+        user = request_user(request)
+        self._each(
+            request,
+            queryset.select_related("course__organiser_partner"),
+            lambda session: service(session=session, acting_user=user),
+            done,
+        )
 
     @admin.action(description=_("Announce the selected draft sessions"))
     def announce(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
-        self._each(
+        self._run(
             request,
             queryset,
             services.session_announce,
@@ -76,27 +159,42 @@ class SessionAdmin(ProgramAdmin):
 
     @admin.action(description=_("Cancel the selected sessions (everyone enrolled or waiting is told)"))
     def cancel(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
-        self._each(
+        self._run(
             request,
             queryset,
             services.session_cancel,
             lambda n: ngettext("%(count)d session cancelled.", "%(count)d sessions cancelled.", n) % {"count": n},
         )
 
+    def service_check(self, obj: Session, data: dict[str, Any], acting_user: User) -> None:
+        if obj.pk is None and data.get("course") is not None:
+            obj.course = data["course"]
+        if obj.pk is not None or data.get("course") is not None:
+            services.session_check(session=obj, details=session_details(data), user=acting_user, now=timezone.now())
+
     def save_model(self, request: HttpRequest, obj: Session, form: ModelForm[Session], change: bool) -> None:
-        """Saved under a lock of the row; more seats move the waitlist up and a new start means a new reminder,
-        as on the organiser's pages."""
-        with transaction.atomic():
-            if change:
-                locked = Session.objects.select_for_update().get(pk=obj.pk)
-                obj.enrolled_count = locked.enrolled_count
-            else:
-                obj.created_by = request.user  # type: ignore[assignment]
-            super().save_model(request, obj, form, change)
-            if change:
-                if obj.starts_at != locked.starts_at:
-                    services.session_reminders_reset(obj)
-                services.fill_from_waitlist(obj, now=timezone.now())
+        """Through session_create/session_update: under a lock of the row, within their guards (not started, not
+        cancelled); more seats move the waitlist up and a new start means a new reminder, as on the organisers'
+        pages."""
+        details = session_details(form.cleaned_data)
+        acting_user = request_user(request)
+        if change:
+            saved = services.session_update(session=obj, details=details, acting_user=acting_user)
+        else:
+            saved = services.session_create(course=obj.course, details=details, acting_user=acting_user)
+        _copy_saved(saved, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Session) -> None:
+        services.session_delete(session=obj, acting_user=request_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        user = request_user(request)
+        self._each(
+            request,
+            queryset.select_related("course"),
+            lambda s: services.session_delete(session=s, acting_user=user),
+            _deleted,
+        )
 
 
 class AttendanceInline(admin.TabularInline[Attendance, Enrolment]):
@@ -110,8 +208,21 @@ class AttendanceInline(admin.TabularInline[Attendance, Enrolment]):
         return False
 
 
+class RecordAdmin(ProgramAdmin):
+    """Rows the pages write (seats, completions, ratings): the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Enrolment)
-class EnrolmentAdmin(ProgramAdmin):
+class EnrolmentAdmin(RecordAdmin):
     list_display = ["participant", "session", "status", "queued_at", "completed_at", "reminder_sent_at"]
     list_filter = ["status", "session__course__skill_type"]
     list_select_related = ["participant", "session__course"]
@@ -127,22 +238,16 @@ class EnrolmentAdmin(ProgramAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "participant", "session"] if obj is not None else readonly
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # participants enrol through the pages, where seats are counted
-
 
 @admin.register(Certificate)
-class CertificateAdmin(ProgramAdmin):
+class CertificateAdmin(RecordAdmin):
     list_display = ["code", "full_name", "course_title", "completed_on", "issued_at"]
     search_fields = ["=code", "^full_name"]
     readonly_fields = ["enrolment", "code", "full_name", "course_title", "completed_on", "issued_at"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
 
 @admin.register(Rating)
-class RatingAdmin(ProgramAdmin):
+class RatingAdmin(RecordAdmin):
     list_display = ["course", "score", "comment", "created_at"]
     list_filter = ["score"]
     list_select_related = ["enrolment__session__course"]
@@ -152,6 +257,3 @@ class RatingAdmin(ProgramAdmin):
     @admin.display(description=_("course"))
     def course(self, obj: Rating) -> str:
         return obj.enrolment.session.course.title
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False

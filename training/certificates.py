@@ -6,6 +6,7 @@ from typing import Any, NoReturn
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from core.files import private_bytes_response
 from core.web import absolute_url
 
 from .models import Certificate
@@ -37,8 +38,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
 def certificate_pdf_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
     # The portal's public address, never the request's Host header: the PDF outlives the request.
     verify_url = absolute_url("training:certificate_verify", certificate.code)
-    response = HttpResponse(certificate_pdf(certificate, verify_url=verify_url), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="sertifikat-{certificate.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_bytes_response(
+        certificate_pdf(certificate, verify_url=verify_url),
+        content_type="application/pdf",
+        filename=f"sertifikat-{certificate.code}.pdf",
+    )

@@ -18,6 +18,7 @@ from registration.choices import Sector
 from .choices import Agency, SkillType
 from .models import Course, Session, date_out_of_range_message, in_date_range
 from .permissions import OrganiserScope
+from .services import CourseDetails, Organiser, SessionDetails
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 1000
@@ -62,16 +63,15 @@ class CourseForm(forms.ModelForm[Course]):
             del self.fields["organiser_agency"]
             del self.fields["organiser_partner"]
 
-    def organiser_fields(self, scope: OrganiserScope) -> dict[str, Any]:
+    def organiser(self, scope: OrganiserScope) -> Organiser:
         """Who organises the course: agency staff choose; a partner's users organise for their organisation."""
         if scope.program_wide:
             data = self.cleaned_data
-            return {"organiser_partner": data["organiser_partner"], "organiser_agency": data["organiser_agency"]}
-        return {"organiser_partner": scope.partner, "organiser_agency": ""}
+            return Organiser(partner=data["organiser_partner"], agency=data["organiser_agency"])
+        return Organiser(partner=scope.partner, agency="")
 
-    def course_fields(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {name: data[name] for name in self.Meta.fields if name not in ("organiser_agency", "organiser_partner")}
+    def details(self) -> CourseDetails:
+        return course_details(self.cleaned_data)
 
 
 class SessionForm(forms.ModelForm[Session]):
@@ -110,12 +110,6 @@ class SessionForm(forms.ModelForm[Session]):
             "registration_deadline": datetime_input(),
         }
 
-    def clean_starts_at(self) -> datetime.datetime:
-        starts_at: datetime.datetime = self.cleaned_data["starts_at"]
-        if self.instance.pk is None and starts_at <= timezone.now():
-            raise ValidationError(_("A new session must start in the future."), code="past")
-        return starts_at
-
     def clean(self) -> dict[str, Any]:
         super().clean()
         # Before the model's checks see them: a year such as 0001 or 9999 overflows on its way to and from UTC.
@@ -127,8 +121,35 @@ class SessionForm(forms.ModelForm[Session]):
             self.cleaned_data["meeting_url"] = ""
         return self.cleaned_data
 
-    def session_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+    def details(self) -> SessionDetails:
+        return session_details(self.cleaned_data)
+
+
+def course_details(data: dict[str, Any]) -> CourseDetails:
+    """A course form's cleaned data (the organiser's page or the admin) as the values the services take."""
+    return CourseDetails(
+        title=data["title"],
+        skill_type=data["skill_type"],
+        topic=data["topic"],
+        sector=data["sector"],
+        track_fit=data["track_fit"],
+        description=data["description"],
+        completion_threshold=data["completion_threshold"],
+    )
+
+
+def session_details(data: dict[str, Any]) -> SessionDetails:
+    """A session form's cleaned data (the organiser's page or the admin) as the values the services take."""
+    return SessionDetails(
+        is_online=bool(data["is_online"]),
+        wilayah=data["wilayah"],
+        venue=data["venue"],
+        meeting_url=data["meeting_url"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        registration_deadline=data["registration_deadline"],
+        capacity=data["capacity"],
+    )
 
 
 class AttendanceForm(forms.Form):

@@ -14,13 +14,25 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
+from core.dates import FIRST_PROGRAM_YEAR, LAST_PROGRAM_YEAR
 from core.fields import HttpsURLField
 from geography.models import Wilayah
 from partners.models import PartnerOrganisation
 from registration.choices import Sector
 from registration.models import Participant
 
-from .choices import TOPIC_SKILL, Agency, EnrolmentStatus, SessionStatus, SkillType, Topic, TrackFit
+from .choices import (
+    ACTIVE_STATUSES,
+    ATTENDING_STATUSES,
+    TOPIC_SKILL,
+    Agency,
+    EnrolmentStatus,
+    SessionStatus,
+    SkillType,
+    Topic,
+    TrackFit,
+)
 
 # A session runs over consecutive calendar days (Jakarta time); attendance is taken for each of them.
 MAX_SESSION_DAYS = 31
@@ -36,10 +48,11 @@ OFFLINE_NEEDS_PLACE = _("A session in person needs its wilayah and venue.")
 TOPIC_SKILL_MISMATCH = _("This topic is a %(skill)s.")
 DATE_OUT_OF_RANGE = _("Enter a date in the years %(first)s to %(last)s.")
 
-# A session's dates lie within these years (Jakarta time). A typo such as year 0001 or 9999 is refused by the forms
-# and by the database: such a date overflows the conversions between Jakarta time and UTC when it is read back.
-FIRST_YEAR = 2018
-LAST_YEAR = 2100
+# A session's dates lie within the program's years (Jakarta time, core.dates). A typo such as year 0001 or 9999 is
+# refused by the forms and by the database: such a date overflows the conversions between Jakarta time and UTC when
+# it is read back.
+FIRST_YEAR = FIRST_PROGRAM_YEAR
+LAST_YEAR = LAST_PROGRAM_YEAR
 EARLIEST_DATETIME = datetime.datetime(FIRST_YEAR, 1, 1, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))
 END_OF_DATETIMES = datetime.datetime(LAST_YEAR + 1, 1, 1, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))  # exclusive
 EARLIEST_DATE = datetime.date(FIRST_YEAR, 1, 1)
@@ -58,6 +71,7 @@ def in_date_range(value: datetime.date | datetime.datetime) -> bool:
     return EARLIEST_DATE <= value <= LATEST_DATE
 
 
+@audit.track()
 class Course(models.Model):
     """A training course: what it teaches, to whom, and who organises it (an agency or a partner)."""
 
@@ -129,11 +143,19 @@ class Course(models.Model):
         return max(1, math.ceil(total_days * self.completion_threshold / 100))
 
 
+class SessionQuerySet(models.QuerySet["Session"]):
+    def open_for_enrolment(self, now: datetime.datetime) -> "SessionQuerySet":
+        """The query form of Session.is_open_for_enrolment: announced, the deadline not passed."""
+        return self.filter(status=SessionStatus.ANNOUNCED, registration_deadline__gte=now)
+
+
+@audit.track()
 class Session(models.Model):
     """One run of a course: in a wilayah at a venue, or online; with its dates, seats and deadline.
 
     `enrolled_count` is kept by the services under a lock of this row; the database refuses more
-    enrolled participants than seats."""
+    enrolled participants than seats. The state rules (open for enrolment, can change, attendance) are the
+    methods below; training/permissions.py adds who may act and the reasons."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course"))
     is_online = models.BooleanField(_("online"), default=False)
@@ -154,6 +176,8 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session")
@@ -237,6 +261,37 @@ class Session(models.Model):
     def seats_left(self) -> int:
         return max(0, self.capacity - self.enrolled_count)
 
+    @property
+    def required_days(self) -> int:
+        """Days a participant must attend to complete (the course's threshold of this session's days)."""
+        return self.course.required_days(len(self.days))
+
+    def has_started(self, now: datetime.datetime) -> bool:
+        return now >= self.starts_at
+
+    def is_open_for_enrolment(self, now: datetime.datetime) -> bool:
+        """Announced and its registration deadline not passed (SessionQuerySet.open_for_enrolment in SQL)."""
+        return self.status == SessionStatus.ANNOUNCED and now <= self.registration_deadline
+
+    def can_change(self, now: datetime.datetime) -> bool:
+        """Its details may change, or it may be called off: not cancelled and not started."""
+        return self.status != SessionStatus.CANCELLED and not self.has_started(now)
+
+    def can_announce(self, now: datetime.datetime) -> bool:
+        return self.status == SessionStatus.DRAFT and now <= self.registration_deadline
+
+    def moves_waitlist(self, now: datetime.datetime) -> bool:
+        """Whether freed seats go to the waitlist: announced and not started."""
+        return self.status == SessionStatus.ANNOUNCED and not self.has_started(now)
+
+    def can_take_attendance(self, day: datetime.date, today: datetime.date) -> bool:
+        """Attendance is taken for an announced session, on one of its days, from that day on."""
+        return self.status == SessionStatus.ANNOUNCED and day in self.days and day <= today
+
+    def can_be_deleted(self) -> bool:
+        """Only a draft nobody ever enrolled in leaves no trace when deleted."""
+        return self.status == SessionStatus.DRAFT and not self.enrolments.exists()
+
 
 def session_days(starts_at: datetime.datetime, ends_at: datetime.datetime) -> list[datetime.date]:
     """The calendar days (Asia/Jakarta) a session runs over, first to last."""
@@ -245,6 +300,7 @@ def session_days(starts_at: datetime.datetime, ends_at: datetime.datetime) -> li
     return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+@audit.track()
 class Enrolment(models.Model):
     """A participant's place in a session: enrolled (holds a seat), waitlisted, cancelled or completed.
     One row per participant and session; enrolling again after a cancellation reuses it."""
@@ -277,7 +333,42 @@ class Enrolment(models.Model):
     def __str__(self) -> str:
         return f"{self.participant.full_name} · {self.session}"
 
+    @property
+    def is_active(self) -> bool:
+        """Holds a seat or waits for one."""
+        return self.status in ACTIVE_STATUSES
 
+    @property
+    def holds_seat(self) -> bool:
+        """Enrolled or completed: counted in the session's seats, and its attendance is taken."""
+        return self.status in ATTENDING_STATUSES
+
+    def can_cancel(self, now: datetime.datetime) -> bool:
+        """A seat or a waitlist place may be given up until the session starts."""
+        return self.is_active and not self.session.has_started(now)
+
+    @property
+    def is_rated(self) -> bool:
+        return hasattr(self, "rating")
+
+    def was_ever_present(self) -> bool:
+        """Whether a day of it is marked present (read from `was_present` where enrolments_of put it)."""
+        annotated = getattr(self, "was_present", None)
+        if annotated is not None:
+            return bool(annotated)
+        return self.attendance.filter(present=True).exists()
+
+    def can_be_rated(self, now: datetime.datetime) -> bool:
+        """A completed enrolment, or one that held a seat in a session that has ended and was there at least one
+        day, may be rated once: someone who never came has nothing to rate."""
+        if self.is_rated:
+            return False
+        if self.status == EnrolmentStatus.COMPLETED:
+            return True
+        return self.status == EnrolmentStatus.ENROLLED and now >= self.session.ends_at and self.was_ever_present()
+
+
+@audit.track()
 class Attendance(models.Model):
     """Whether an enrolled participant was there on one day of the session, as the organiser recorded it."""
 
@@ -300,6 +391,7 @@ class Attendance(models.Model):
         return f"{self.day:%d-%m-%Y}: {'✓' if self.present else '✗'}"
 
 
+@audit.track()
 class Certificate(models.Model):
     """The certificate of completion. Its code is printed on the PDF and checked on a public page, which shows
     the name and course as printed here, and the date: nothing else about the person."""

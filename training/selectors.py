@@ -43,9 +43,20 @@ def _with_my_status(qs: QuerySet[Session], participant: Participant | None) -> Q
 def open_sessions(*, participant: Participant | None, now: datetime.datetime | None = None) -> QuerySet[Session]:
     """Announced sessions still taking registrations, soonest first."""
     now = now or timezone.now()
-    qs = Session.objects.filter(status=SessionStatus.ANNOUNCED, registration_deadline__gte=now)
+    qs = Session.objects.open_for_enrolment(now)
     return _with_my_status(
         qs.select_related("course__organiser_partner", "wilayah").order_by("starts_at", "pk"), participant
+    )
+
+
+def my_enrolment(session: Session, participant: Participant | None) -> Enrolment | None:
+    """The participant's enrolment in a session from _with_my_status (no query): its id and status, with the
+    session and participant it belongs to, enough for the state and permission rules to answer."""
+    status = getattr(session, "my_status", None)
+    if participant is None or status is None:
+        return None
+    return Enrolment(
+        pk=getattr(session, "my_enrolment_id", None), session=session, participant=participant, status=status
     )
 
 
@@ -66,7 +77,9 @@ def enrolments_of(user: AnyUser) -> QuerySet[Enrolment]:
         return Enrolment.objects.none()
     return (
         Enrolment.objects.filter(participant__user=user)
-        .select_related("session__course__organiser_partner", "session__wilayah", "certificate", "rating")
+        .select_related(
+            "participant", "session__course__organiser_partner", "session__wilayah", "certificate", "rating"
+        )
         .annotate(was_present=Exists(Attendance.objects.filter(enrolment=OuterRef("pk"), present=True)))
         .order_by("-session__starts_at", "-pk")
     )

@@ -10,7 +10,7 @@ import logging
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core import audit
 from core.web import absolute_url
+from geography.models import Wilayah
 from notifications.services import notify
 from partners.models import PartnerOrganisation
 from registration.models import Participant
-from registration.selectors import is_verified
 
+from . import permissions
 from .choices import ACTIVE_STATUSES, ATTENDING_STATUSES, EnrolmentStatus, SessionStatus
 from .messages import MESSAGES
 from .models import Attendance, Certificate, Course, Enrolment, Rating, Session
@@ -34,107 +36,186 @@ logger = logging.getLogger(__name__)
 CERTIFICATE_ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REMINDER_BATCH_SIZE: Final = 500
 
-COURSE_FIELDS: Final = frozenset(
-    {"title", "skill_type", "topic", "sector", "track_fit", "description", "completion_threshold"}
-)
-SESSION_FIELDS: Final = frozenset(
-    {"is_online", "wilayah", "venue", "meeting_url", "starts_at", "ends_at", "registration_deadline", "capacity"}
-)
-
-NOT_VERIFIED = _("Only participants whose registration is verified can enrol in a training.")
-NOT_OPEN = _("This session is not open for enrolment.")
-DEADLINE_PASSED = _("The registration deadline of this session has passed.")
 ALREADY_ENROLLED = _("You are enrolled in this session already.")
 FULL = _("This session is full. You can join its waitlist instead.")
-NOT_CANCELLABLE = _("This enrolment can no longer be cancelled.")
-STARTED = _("This session has started already.")
 MOVED_INTO_PAST = _("A session cannot be moved to a time that has passed.")
-NOT_DRAFT = _("Only a draft session can be announced.")
-ANNOUNCE_TOO_LATE = _("The registration deadline has passed: change the dates before announcing.")
-SESSION_CLOSED = _("This session was cancelled; it cannot be changed.")
-NOT_A_SESSION_DAY = _("This session does not run on that day.")
-FUTURE_DAY = _("Attendance can be taken from the day itself, not before.")
+NEW_IN_PAST = _("A new session must start in the future.")
 NOT_ATTENDING = _("Some of the people marked are not enrolled in this session.")
-SESSION_NOT_TAKING_ATTENDANCE = _("Attendance is taken only for an announced session.")
-CANNOT_RATE_YET = _("You can rate a training after its session, if you took part in it.")
-ALREADY_RATED = _("You have rated this training already.")
+
+
+# --- the values the services take -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseDetails:
+    """What a course teaches and to whom (its organiser apart)."""
+
+    title: str
+    skill_type: str
+    topic: str
+    sector: str
+    track_fit: str
+    description: str
+    completion_threshold: int
+
+    @classmethod
+    def of(cls, course: Course) -> "CourseDetails":
+        return cls(
+            title=course.title,
+            skill_type=course.skill_type,
+            topic=course.topic,
+            sector=course.sector,
+            track_fit=course.track_fit,
+            description=course.description,
+            completion_threshold=course.completion_threshold,
+        )
+
+    def apply_to(self, course: Course) -> None:
+        course.title = self.title
+        course.skill_type = self.skill_type
+        course.topic = self.topic
+        course.sector = self.sector
+        course.track_fit = self.track_fit
+        course.description = self.description
+        course.completion_threshold = self.completion_threshold
+
+
+@dataclass(frozen=True)
+class Organiser:
+    """Who organises a course: a partner organisation, or an agency (`Agency` value); exactly one of them."""
+
+    partner: PartnerOrganisation | None = None
+    agency: str = ""
+
+    @classmethod
+    def of(cls, course: Course) -> "Organiser":
+        return cls(partner=course.organiser_partner, agency=course.organiser_agency)
+
+
+@dataclass(frozen=True)
+class SessionDetails:
+    """A session's place, dates and seats (its course, status and seat count apart)."""
+
+    is_online: bool
+    wilayah: Wilayah | None
+    venue: str
+    meeting_url: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    registration_deadline: datetime.datetime
+    capacity: int
+
+    @classmethod
+    def of(cls, session: Session) -> "SessionDetails":
+        return cls(
+            is_online=session.is_online,
+            wilayah=session.wilayah,
+            venue=session.venue,
+            meeting_url=session.meeting_url,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            registration_deadline=session.registration_deadline,
+            capacity=session.capacity,
+        )
+
+    def apply_to(self, session: Session) -> None:
+        session.is_online = self.is_online
+        session.wilayah = self.wilayah
+        session.venue = self.venue
+        session.meeting_url = self.meeting_url
+        session.starts_at = self.starts_at
+        session.ends_at = self.ends_at
+        session.registration_deadline = self.registration_deadline
+        session.capacity = self.capacity
 
 
 # --- courses and sessions ---------------------------------------------------------------------------------------
 
 
-def _apply(instance: Any, fields: dict[str, Any], allowed: frozenset[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
 @transaction.atomic
-def course_create(
-    *,
-    organiser_partner: PartnerOrganisation | None,
-    organiser_agency: str,
-    acting_user: User,
-    **fields: Any,
-) -> Course:
-    """A new course, organised by a partner organisation or by an agency (exactly one of them)."""
-    course = Course(organiser_partner=organiser_partner, organiser_agency=organiser_agency, created_by=acting_user)
-    _apply(course, fields, COURSE_FIELDS)
+@audit.audited
+def course_create(*, details: CourseDetails, organiser: Organiser, acting_user: User) -> Course:
+    """A new course, organised by a partner organisation or by an agency (exactly one of them): agency staff for
+    anyone, a partner's users for their own organisation."""
+    permissions.can_create_course(acting_user, partner=organiser.partner).enforce()
+    course = Course(organiser_partner=organiser.partner, organiser_agency=organiser.agency, created_by=acting_user)
+    details.apply_to(course)
     course.full_clean()
     course.save()
     return course
 
 
 @transaction.atomic
+@audit.audited
 def course_update(
-    *,
-    course: Course,
-    acting_user: User,
-    organiser_partner: PartnerOrganisation | None = None,
-    organiser_agency: str | None = None,
-    **fields: Any,
+    *, course: Course, details: CourseDetails, acting_user: User, organiser: Organiser | None = None
 ) -> Course:
     """Change a course. The organiser changes only when given (agency staff may move a course)."""
-    locked = Course.objects.select_for_update().get(pk=course.pk)
-    _apply(locked, fields, COURSE_FIELDS)
-    if organiser_agency is not None:
-        locked.organiser_partner = organiser_partner
-        locked.organiser_agency = organiser_agency
+    locked = Course.objects.select_for_update(of=("self",)).select_related("organiser_partner").get(pk=course.pk)
+    permissions.can_edit_course(acting_user, locked).enforce()
+    details.apply_to(locked)
+    if organiser is not None:
+        permissions.can_create_course(acting_user, partner=organiser.partner).enforce()
+        locked.organiser_partner = organiser.partner
+        locked.organiser_agency = organiser.agency
     locked.full_clean()
     locked.save()
     return locked
 
 
 @transaction.atomic
-def session_create(*, course: Course, acting_user: User, **fields: Any) -> Session:
-    """A new session of a course, as a draft: participants see it once it is announced."""
+@audit.audited
+def course_delete(*, course: Course, acting_user: User) -> None:
+    """Delete a course that has no sessions (a mistake caught early)."""
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    permissions.can_delete_course(acting_user, locked).enforce()
+    locked.delete()
+
+
+def session_check(*, session: Session, details: SessionDetails, user: User, now: datetime.datetime) -> None:
+    """The rules of saving a session (new when it has no id yet) with these details, besides the model's own
+    checks: `user` may, and the start is still ahead. It writes nothing. The services call it under the session's
+    lock; the admin's form calls it too, to show a refusal on the form."""
+    if session.pk is None:
+        permissions.can_edit_course(user, session.course).enforce()
+        if details.starts_at <= now:
+            raise ValidationError({"starts_at": ValidationError(NEW_IN_PAST, code="past")})
+    else:
+        permissions.can_edit_session(user, session, now=now).enforce()
+        if details.starts_at <= now:
+            raise ValidationError({"starts_at": ValidationError(MOVED_INTO_PAST, code="past")})
+
+
+@transaction.atomic
+@audit.audited
+def session_create(*, course: Course, details: SessionDetails, acting_user: User) -> Session:
+    """A new session of a course, starting in the future, as a draft: participants see it once it is announced."""
     session = Session(course=course, created_by=acting_user, status=SessionStatus.DRAFT)
-    _apply(session, fields, SESSION_FIELDS)
+    session_check(session=session, details=details, user=acting_user, now=timezone.now())
+    details.apply_to(session)
     session.full_clean()
     session.save()
     return session
 
 
 def _lock_session(session: Session) -> Session:
-    return Session.objects.select_for_update(of=("self",)).select_related("course", "wilayah").get(pk=session.pk)
+    return (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("course__organiser_partner", "wilayah")
+        .get(pk=session.pk)
+    )
 
 
 @transaction.atomic
-def session_update(*, session: Session, acting_user: User, **fields: Any) -> Session:
+@audit.audited
+def session_update(*, session: Session, details: SessionDetails, acting_user: User) -> Session:
     """Change a session that has not started, to a start still ahead. More seats move the waitlist up; a new
     start means everyone is reminded again the day before it."""
     locked = _lock_session(session)
     now = timezone.now()
-    if locked.status == SessionStatus.CANCELLED:
-        raise ValidationError(SESSION_CLOSED, code="cancelled")
-    if now >= locked.starts_at:
-        raise ValidationError(STARTED, code="started")
+    session_check(session=locked, details=details, user=acting_user, now=now)
     previous_start = locked.starts_at
-    _apply(locked, fields, SESSION_FIELDS)
-    if locked.starts_at <= now:
-        raise ValidationError({"starts_at": ValidationError(MOVED_INTO_PAST, code="past")})
+    details.apply_to(locked)
     locked.full_clean()
     locked.save()
     if locked.starts_at != previous_start:
@@ -144,27 +225,23 @@ def session_update(*, session: Session, acting_user: User, **fields: Any) -> Ses
 
 
 @transaction.atomic
+@audit.audited
 def session_announce(*, session: Session, acting_user: User) -> Session:
     """Publish a draft session: participants can find it and enrol until the deadline."""
     locked = _lock_session(session)
-    if locked.status != SessionStatus.DRAFT:
-        raise ValidationError(NOT_DRAFT, code="not_draft")
-    if timezone.now() > locked.registration_deadline:
-        raise ValidationError(ANNOUNCE_TOO_LATE, code="deadline_passed")
+    permissions.can_announce(acting_user, locked).enforce()
     locked.status = SessionStatus.ANNOUNCED
     locked.save(update_fields=["status"])
     return locked
 
 
 @transaction.atomic
+@audit.audited
 def session_cancel(*, session: Session, acting_user: User) -> Session:
     """Call off a session that has not started: everyone enrolled or waiting is told."""
     locked = _lock_session(session)
     now = timezone.now()
-    if locked.status == SessionStatus.CANCELLED:
-        raise ValidationError(SESSION_CLOSED, code="cancelled")
-    if now >= locked.starts_at:
-        raise ValidationError(STARTED, code="started")
+    permissions.can_cancel_session(acting_user, locked, now=now).enforce()
     affected = list(
         Enrolment.objects.select_for_update(of=("self",))
         .filter(session=locked, status__in=ACTIVE_STATUSES)
@@ -181,6 +258,15 @@ def session_cancel(*, session: Session, acting_user: User) -> Session:
     locked.enrolled_count = 0
     locked.save(update_fields=["status", "enrolled_count"])
     return locked
+
+
+@transaction.atomic
+@audit.audited
+def session_delete(*, session: Session, acting_user: User) -> None:
+    """Delete a draft session nobody has enrolled in (anything else is cancelled, never deleted)."""
+    locked = _lock_session(session)
+    permissions.can_delete_session(acting_user, locked).enforce()
+    locked.delete()
 
 
 # --- enrolment --------------------------------------------------------------------------------------------------
@@ -206,23 +292,19 @@ def _notify(enrolment: Enrolment, template: str) -> None:
 
 
 @transaction.atomic
+@audit.audited
 def enrolment_enrol(
     *, session: Session, participant: Participant, acting_user: User, join_waitlist: bool = False
 ) -> Enrolment:
     """Take a seat in an announced session before its deadline; when it is full, join its waitlist if asked.
     Only a verified participant may enrol."""
-    if not is_verified(participant):
-        raise ValidationError(NOT_VERIFIED, code="not_verified")
     locked = _lock_session(session)
     now = timezone.now()
-    if locked.status != SessionStatus.ANNOUNCED:
-        raise ValidationError(NOT_OPEN, code="not_open")
-    if now > locked.registration_deadline:
-        raise ValidationError(DEADLINE_PASSED, code="deadline_passed")
+    permissions.can_enrol(acting_user, locked, participant=participant, now=now).enforce()
     enrolment = Enrolment.objects.filter(session=locked, participant=participant).first()
     if enrolment is not None and enrolment.status != EnrolmentStatus.CANCELLED:
         raise ValidationError(ALREADY_ENROLLED, code="already_enrolled")
-    if locked.enrolled_count < locked.capacity:
+    if locked.seats_left > 0:
         status = EnrolmentStatus.ENROLLED
         locked.enrolled_count += 1
         locked.save(update_fields=["enrolled_count"])
@@ -233,6 +315,7 @@ def enrolment_enrol(
     if enrolment is None:
         enrolment = Enrolment(session=locked, participant=participant)
     enrolment.session = locked
+    enrolment.participant = participant
     enrolment.status = status
     enrolment.queued_at = now
     enrolment.cancelled_at = None
@@ -243,6 +326,7 @@ def enrolment_enrol(
 
 
 @transaction.atomic
+@audit.audited
 def enrolment_cancel(*, enrolment: Enrolment, acting_user: User) -> Enrolment:
     """Give up a seat (or a waitlist place) before the session starts. A freed seat goes to the first person
     on the waitlist, who is told."""
@@ -250,10 +334,7 @@ def enrolment_cancel(*, enrolment: Enrolment, acting_user: User) -> Enrolment:
     locked = Enrolment.objects.select_for_update(of=("self",)).select_related("participant__user").get(pk=enrolment.pk)
     locked.session = locked_session
     now = timezone.now()
-    if locked.status not in ACTIVE_STATUSES:
-        raise ValidationError(NOT_CANCELLABLE, code="not_active")
-    if now >= locked_session.starts_at:
-        raise ValidationError(STARTED, code="started")
+    permissions.can_cancel(acting_user, locked, now=now).enforce()
     held_seat = locked.status == EnrolmentStatus.ENROLLED
     locked.status = EnrolmentStatus.CANCELLED
     locked.cancelled_at = now
@@ -268,8 +349,8 @@ def enrolment_cancel(*, enrolment: Enrolment, acting_user: User) -> Enrolment:
 
 def fill_from_waitlist(session: Session, *, now: datetime.datetime) -> list[Enrolment]:
     """Move waitlisted people up, in order, into free seats of a locked, announced session not started yet."""
-    free = session.capacity - session.enrolled_count
-    if free <= 0 or session.status != SessionStatus.ANNOUNCED or now >= session.starts_at:
+    free = session.seats_left
+    if free <= 0 or not session.moves_waitlist(now):
         return []
     promoted = list(
         Enrolment.objects.select_for_update(of=("self",))
@@ -303,6 +384,7 @@ class AttendanceOutcome:
 
 
 @transaction.atomic
+@audit.audited
 def attendance_record(
     *, session: Session, day: datetime.date, present: Collection[int], acting_user: User
 ) -> AttendanceOutcome:
@@ -311,13 +393,7 @@ def attendance_record(
     anyone completed whom this recording marks absent on a day they had been marked present, and who falls
     below the threshold, is enrolled again and loses the certificate."""
     locked = _lock_session(session)
-    if locked.status != SessionStatus.ANNOUNCED:
-        raise ValidationError(SESSION_NOT_TAKING_ATTENDANCE, code="not_announced")
-    days = locked.days
-    if day not in days:
-        raise ValidationError(NOT_A_SESSION_DAY, code="not_session_day")
-    if day > timezone.localdate():
-        raise ValidationError(FUTURE_DAY, code="future_day")
+    permissions.can_take_attendance(acting_user, locked, day).enforce()
     attending = list(
         Enrolment.objects.select_for_update(of=("self",))
         .filter(session=locked, status__in=ATTENDING_STATUSES)
@@ -342,7 +418,7 @@ def attendance_record(
         update_fields=["present", "recorded_by", "recorded_at"],
     )
     unmarked = was_present - present_ids
-    return _settle_completions(locked, attending, unmarked=unmarked, total_days=len(days), now=now, by=acting_user)
+    return _settle_completions(locked, attending, unmarked=unmarked, now=now, by=acting_user)
 
 
 def _settle_completions(
@@ -350,14 +426,13 @@ def _settle_completions(
     enrolments: list[Enrolment],
     *,
     unmarked: set[int],
-    total_days: int,
     now: datetime.datetime,
     by: User,
 ) -> AttendanceOutcome:
     """Complete the enrolled who reached the threshold; withdraw the completion of those `unmarked` (present
     before, absent now) who fell below it. Only a change of attendance withdraws a completion: a course's
     threshold raised later does not take back certificates already issued."""
-    required = session.course.required_days(total_days)
+    required = session.required_days
     attended = dict(
         Attendance.objects.filter(enrolment__in=enrolments, present=True)
         .values("enrolment_id")
@@ -434,34 +509,14 @@ def _withdraw_completions(enrolments: list[Enrolment], *, now: datetime.datetime
 # --- ratings ----------------------------------------------------------------------------------------------------
 
 
-def can_rate(enrolment: Enrolment, *, now: datetime.datetime | None = None) -> bool:
-    """A completed enrolment, or one that held a seat in a session that has ended and was there at least one
-    day, may be rated once: someone who never came has nothing to rate."""
-    now = now or timezone.now()
-    if hasattr(enrolment, "rating"):
-        return False
-    if enrolment.status == EnrolmentStatus.COMPLETED:
-        return True
-    return (
-        enrolment.status == EnrolmentStatus.ENROLLED and now >= enrolment.session.ends_at and _was_present(enrolment)
-    )
-
-
-def _was_present(enrolment: Enrolment) -> bool:
-    """Whether a day of the enrolment is marked present (read from `was_present` where enrolments_of put it)."""
-    annotated = getattr(enrolment, "was_present", None)
-    if annotated is not None:
-        return bool(annotated)
-    return enrolment.attendance.filter(present=True).exists()
-
-
 @transaction.atomic
+@audit.audited
 def rating_submit(*, enrolment: Enrolment, score: int, comment: str, acting_user: User) -> Rating:
-    locked = Enrolment.objects.select_for_update(of=("self",)).select_related("session").get(pk=enrolment.pk)
-    if Rating.objects.filter(enrolment=locked).exists():
-        raise ValidationError(ALREADY_RATED, code="already_rated")
-    if not can_rate(locked):
-        raise ValidationError(CANNOT_RATE_YET, code="cannot_rate")
+    """Rate a training once, after taking part in it (permissions.can_rate)."""
+    locked = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("session", "participant").get(pk=enrolment.pk)
+    )
+    permissions.can_rate(acting_user, locked).enforce()
     rating = Rating(enrolment=locked, score=score, comment=comment.strip())
     rating.full_clean()
     rating.save()

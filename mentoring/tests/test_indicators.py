@@ -1,4 +1,5 @@
-"""A mentor records a participant's monthly indicators on their behalf, through the finance service."""
+"""A mentor records a participant's monthly indicators on their behalf, on finance's page, through the finance
+service."""
 
 import datetime
 from typing import Any
@@ -20,7 +21,7 @@ MARCH = datetime.date(2025, 3, 1)
 
 
 def page(participant: Participant) -> str:
-    return reverse("mentoring:indicators", args=[participant.pk])
+    return reverse("finance:monthly_records", args=[participant.pk])
 
 
 def test_mentor_records_and_corrects_a_month_on_the_page(

@@ -1,6 +1,9 @@
 """A mentor who leaves (account deactivated, another role, another office) leaves their participants: the
 assignments end, kept as history, and the participants wait in the "without a mentor" list. Reminders and
-questions go to an active mentor of the participant's kecamatan only."""
+questions go to an active mentor of the participant's kecamatan only.
+
+The change reaches mentoring through accounts.registry.position_changed (what accounts' services and the User
+admin call), never through a receiver of User.save(): these tests call it as accounts does."""
 
 import datetime
 from collections.abc import Callable
@@ -10,10 +13,12 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts import registry
 from accounts.models import Role, User
 from accounts.tests.factories import office
+from core import audit
 from mentoring import selectors, services
 from mentoring.models import EndReason, HelpMessage, HelpRequest, HelpStatus, MentorAssignment
 from mentoring.tests.conftest import active_mentor
@@ -33,19 +38,25 @@ from registration.tests.conftest import login
 pytestmark = pytest.mark.django_db
 
 
+def change_position(mentor: User, acting_user: User | None = None, **changes: Any) -> None:
+    """What accounts' position services do: save the user, then tell the registered apps."""
+    before = registry.Position.of(mentor)
+    for name, value in changes.items():
+        setattr(mentor, name, value)
+    mentor.save(update_fields=list(changes))
+    registry.position_changed(mentor, before, registry.Position.of(mentor), acting_user)
+
+
 def deactivate(mentor: User) -> None:
-    mentor.is_active = False
-    mentor.save()
+    change_position(mentor, is_active=False)
 
 
 def make_secretariat(mentor: User) -> None:
-    mentor.role = Role.SECRETARIAT
-    mentor.save(update_fields=["role"])
+    change_position(mentor, role=Role.SECRETARIAT)
 
 
 def move_to_gambir(mentor: User) -> None:
-    mentor.office = office("Gambir")
-    mentor.save(update_fields=["office"])
+    change_position(mentor, office=office("Gambir"))
 
 
 LEAVING: dict[str, Callable[[User], None]] = {
@@ -92,13 +103,15 @@ def test_a_mentor_who_moves_keeps_the_participants_of_the_new_office(mentor_tebe
     assert (of_tebet.active, of_gambir.active) == (False, True)
 
 
-def test_the_end_is_one_update_in_the_transaction_of_the_save(
-    mentor_tebet: User, django_assert_num_queries: Any
+def test_the_end_is_one_update_in_the_transaction_of_the_change(
+    mentor_tebet: User, agency_staff: User, django_assert_num_queries: Any
 ) -> None:
     AssignmentFactory.create_batch(3, mentor=mentor_tebet)
+    before = registry.Position.of(mentor_tebet)
     mentor_tebet.is_active = False
     with django_assert_num_queries(2):  # the user's UPDATE and the assignments' UPDATE
         mentor_tebet.save(update_fields=["is_active"])
+        registry.position_changed(mentor_tebet, before, registry.Position.of(mentor_tebet), agency_staff)
     assert not MentorAssignment.objects.filter(active=True).exists()
 
     # a save that is rolled back ends nothing
@@ -119,8 +132,30 @@ def test_saves_that_change_no_mentor_field_cost_no_query(
     with django_assert_num_queries(1):
         mentor_tebet.save(update_fields=["last_login"])
     mentor_tebet.full_name = "Mentor Tebet Baru"
-    mentor_tebet.save()  # still an active mentor of Tebet: the assignment stays
+    mentor_tebet.is_active = False
+    mentor_tebet.save()  # a save carries no business rule: only position_changed ends assignments
     assert active_mentor(siti) == mentor_tebet
+
+
+def test_a_position_change_of_someone_who_was_no_mentor_costs_no_query(
+    secretariat_tebet: User, django_assert_num_queries: Any
+) -> None:
+    before = registry.Position.of(secretariat_tebet)
+    after = registry.Position(role=Role.MENTOR, office_id=before.office_id, is_active=True)
+    with django_assert_num_queries(0):
+        registry.position_changed(secretariat_tebet, before, after, None)
+
+
+def test_the_ended_assignments_are_in_the_trail_as_the_acting_users(
+    siti: Participant, mentor_tebet: User, agency_staff: User
+) -> None:
+    assignment = MentorAssignment.objects.get(participant=siti, active=True)
+    with audit.channel(audit.Channel.ADMIN):
+        change_position(mentor_tebet, agency_staff, is_active=False)
+    with translation.override("en"):
+        latest = audit.history_of(assignment)[0]
+    assert (latest.kind, latest.actor, latest.channel) == ("updated", str(agency_staff), "admin")
+    assert ("active", "yes", "no") in [(c.field, c.before, c.after) for c in latest.changes]
 
 
 def test_deactivating_a_mentor_in_the_admin_ends_their_assignments(

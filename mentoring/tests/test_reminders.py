@@ -57,11 +57,13 @@ def test_due_and_overdue_follow_ups_remind_the_mentor_once(
     assert Message.objects.filter(template="mentoring_follow_ups_due").count() == 2
 
 
-def test_the_reminder_goes_to_the_current_mentor_one_message_each(siti: Participant, mentor_tebet: User) -> None:
+def test_the_reminder_goes_to_the_current_mentor_one_message_each(
+    siti: Participant, mentor_tebet: User, secretariat_tebet: User
+) -> None:
     old_visit = VisitFactory(participant=siti, mentor=mentor_tebet)
     FollowUpFactory(visit=old_visit, due_date=day(0))
     newcomer = MentorFactory()
-    services.assignment_change(participant=siti, mentor=newcomer, acting_user=mentor_tebet)
+    services.assignment_change(participant=siti, mentor=newcomer, acting_user=secretariat_tebet)
     other = AssignmentFactory(mentor=mentor_tebet)
     FollowUpFactory.create_batch(
         2, visit=VisitFactory(participant=other.participant, mentor=mentor_tebet), due_date=day(-1)

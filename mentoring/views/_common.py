@@ -4,8 +4,7 @@ import datetime
 
 from django.http import HttpRequest
 
-from finance.forms import BAD_MONTH
-from finance.months import parse_month
+from core.dates import BAD_MONTH, parse_month
 
 REPORT_MAX_MONTHS = 12
 

@@ -69,7 +69,11 @@ def help_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 help_request = services.help_request_open(
-                    participant=person, acting_user=request_user(request), **form.cleaned_data
+                    participant=person,
+                    topic=form.cleaned_data["topic"],
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    acting_user=request_user(request),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -93,7 +97,7 @@ def help_thread(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = get_object_or_404(
         selectors.help_requests_for(request.user).select_related("participant", "mentor"), pk=pk
     )
-    may_write = permissions.can_write_help(request.user, help_request)
+    may_write = permissions.can_reply_in_thread(request.user, help_request).ok
     form = HelpReplyForm(request.POST or None) if may_write else None
     if request.method == "POST":
         if form is None:
@@ -122,7 +126,7 @@ def help_thread(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def help_close(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = get_object_or_404(selectors.help_requests_for(request.user).select_related("participant"), pk=pk)
-    if not permissions.can_write_help(request.user, help_request):
+    if not permissions.can_close_thread(request.user, help_request):
         raise PermissionDenied
     services.help_request_close(request=help_request, acting_user=request_user(request))
     messages.success(request, _("The request is closed. Write again to open it."))

@@ -2,7 +2,6 @@
 monthly indicators, and staff assigning mentors."""
 
 import logging
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,16 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.web import request_user
+from core.files import private_file_response
 from core.pagination import paginate
 from core.web import add_service_errors
-from finance import selectors as finance_selectors
-from finance import services as finance_services
-from finance.forms import MonthlyRecordForm
 from registration.models import Participant
 
 from .. import permissions, selectors, services
 from ..forms import AssignForm, CaseloadSearchForm, FollowUpFormSet, VisitForm
-from ._common import BAD_MONTH, BadMonth, month_param
+from ..sections import participant_sections
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +68,10 @@ def participant(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "open_follow_ups": list(selectors.open_follow_ups(person)[:50]),
             "help_requests": list(selectors.help_requests_for(request.user).filter(participant=person)[:5]),
-            "records": finance_selectors.participant_records(person, limit=6),
+            "sections": participant_sections(request.user, person),
             "today": timezone.localdate(),
-            "can_log": permissions.can_log_visits(request.user),
-            "can_assign": permissions.can_assign_mentors(request.user),
-            "can_record": permissions.can_record_indicators(request.user),
+            "can_log": permissions.can_log_visit(request.user, person),
+            "can_assign": permissions.can_assign_mentor(request.user, person),
         },
     )
 
@@ -85,7 +81,7 @@ def participant(request: HttpRequest, pk: int) -> HttpResponse:
 def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """A mentor logs a visit, with the follow-ups agreed and a photo; made to be used on a phone."""
     person = _participant(request, pk)
-    if not permissions.can_log_visits(request.user):
+    if not permissions.can_log_visit(request.user, person):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = VisitForm(data, request.FILES or None)
@@ -106,7 +102,6 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
                     shared=cleaned["shared"],
                     follow_ups=[services.FollowUpData(what, due) for what, due in follow_ups.agreed()],
                     photo=cleaned["photo"] or None,
-                    photo_content_type=getattr(form, "photo_content_type", ""),
                     stage=cleaned["stage"],
                     acting_user=request_user(request),
                 )
@@ -147,54 +142,9 @@ def visit_photo(request: HttpRequest, public_id: str) -> FileResponse:
     except FileNotFoundError as exc:
         logger.warning("The photo of visit %s is missing from storage.", visit.public_id)
         raise Http404 from exc
-    response = FileResponse(photo, content_type=visit.photo_content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def indicators(request: HttpRequest, pk: int) -> HttpResponse:
-    """A mentor records a participant's turnover, workers and assets of a month, on their behalf."""
-    person = _participant(request, pk)
-    if not permissions.can_record_indicators(request.user):
-        raise PermissionDenied
-    status = 200
-    initial: dict[str, Any] = {}
-    wanted = None
-    if request.method == "GET":  # ?month=YYYY-MM: a recorded month to correct
-        try:
-            wanted = month_param(request, "month")
-        except BadMonth:
-            messages.error(request, BAD_MONTH)
-            status = 400
-    if wanted is not None:
-        record = finance_selectors.participant_record_of(person, wanted)
-        if record is not None:
-            initial = {f: getattr(record, f) for f in ("month", "turnover", "workers", "assets")}
-    if not initial:
-        initial = {"month": timezone.localdate().replace(day=1)}
-    form = MonthlyRecordForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                _record, created = finance_services.monthly_record_save(
-                    participant=person, acting_user=request_user(request), **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Indicators saved.") if created else _("Indicators updated."))
-                return redirect("mentoring:indicators", pk=person.pk)
-        messages.error(request, _("The indicators were not saved: see below."))
-        status = 400
-    return render(
-        request,
-        "mentoring/indicators.html",
-        {"participant": person, "form": form, "records": finance_selectors.participant_records(person)},
-        status=status,
+    extension = {"image/jpeg": "jpg", "image/png": "png"}.get(visit.photo_content_type, "bin")
+    return private_file_response(
+        photo, content_type=visit.photo_content_type, filename=f"kunjungan-{visit.date:%Y%m%d}.{extension}"
     )
 
 
@@ -205,9 +155,11 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff assign a mentor of the participant's kecamatan, or change it; the earlier one stays in the history."""
-    if not permissions.can_assign_mentors(request.user):
+    if not permissions.is_mentoring_staff(request.user):
         raise Http404
     person = _participant(request, pk)
+    if not permissions.can_assign_mentor(request.user, person):
+        raise Http404
     active = selectors.active_assignment(person)
     form = AssignForm(request.POST or None, mentors=selectors.active_mentors(person.kecamatan_id))
     if request.method == "POST":
@@ -240,7 +192,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unassigned(request: HttpRequest) -> HttpResponse:
     """Verified participants still without a mentor (no mentor in their kecamatan when they were verified)."""
-    if not permissions.can_assign_mentors(request.user):
+    if not permissions.is_mentoring_staff(request.user):
         raise PermissionDenied
     page = paginate(selectors.unassigned_participants(request.user), request.GET.get("page"))
     return render(request, "mentoring/unassigned.html", {"page": page})

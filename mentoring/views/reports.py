@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions as account_permissions
+from core.dates import program_year_or_current
 from core.pagination import paginate
 from geography.models import Kecamatan
 
@@ -32,11 +33,7 @@ from ._common import BAD_MONTH, REPORT_MAX_MONTHS, BadMonth, month_param
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2018 <= year <= 2100 else timezone.localdate().year
+    return program_year_or_current(request.GET.get("year"))
 
 
 def _kecamatan_id(request: HttpRequest) -> int | None:

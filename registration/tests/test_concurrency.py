@@ -10,8 +10,9 @@ from django.db import connection
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from registration import wizard
 from registration.models import Draft, Participant, Registration
-from registration.services import AlreadyRegistered, document_attach, registration_submit_draft
+from registration.services import AlreadyRegistered, document_attach
 from registration.tests.conftest import business_data, person_data
 from registration.tests.factories import upload
 
@@ -37,7 +38,7 @@ def test_fifty_concurrent_submissions_of_one_nik_make_one_participant() -> None:
     def submit(draft: Draft) -> str:
         try:
             barrier.wait()
-            registration_submit_draft(draft=draft, acting_user=draft.user)
+            wizard.submit(draft, acting_user=draft.user)
             return "registered"
         except AlreadyRegistered as exc:
             return f"already:{exc.code}"

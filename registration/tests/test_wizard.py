@@ -244,12 +244,13 @@ def test_a_step_made_stale_by_a_later_change_sends_the_person_back_to_it(client:
 
 
 def test_submitting_a_draft_that_went_stale_names_the_step(entrepreneur: User) -> None:
-    from registration.services import IncompleteStep, registration_submit_draft
+    from registration.services import IncompleteStep
+    from registration.wizard import submit
 
     draft = Draft.objects.create(
         user=entrepreneur,
         payload=json.dumps({"person": person_data(track="naik_kelas"), "business": business_data()}),
     )
     with pytest.raises(IncompleteStep) as exc:
-        registration_submit_draft(draft=draft, acting_user=entrepreneur)
+        submit(draft, acting_user=entrepreneur)
     assert exc.value.step == "business"

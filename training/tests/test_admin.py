@@ -1,5 +1,6 @@
 """The admin for agency staff: fixed queries on every training list, filters and search work, scoped access."""
 
+import datetime
 from typing import Any
 
 import pytest
@@ -8,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core import audit
 from partners.tests.factories import PartnerMemberFactory
 from registration.tests.conftest import login
-from training.choices import EnrolmentStatus
-from training.models import Attendance, Certificate, Rating, Session
+from training.choices import EnrolmentStatus, SessionStatus
+from training.models import Attendance, Certificate, Course, Rating, Session
 from training.tests.factories import EnrolmentFactory, PartnerCourseFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,72 @@ def test_admin_actions_announce_and_cancel_through_the_services(client: Client, 
     enrolment.refresh_from_db()
     assert (running.status, running.enrolled_count, enrolment.status) == (SessionStatus.CANCELLED, 0, "cancelled")
     assert Message.objects.filter(template="training_session_cancelled", recipient=enrolment.participant.user).exists()
+
+
+def session_admin_data(session: Session, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "course": session.course_id, "is_online": "", "wilayah": session.wilayah_id, "venue": session.venue,
+        "meeting_url": "", "capacity": session.capacity,
+    }  # fmt: skip
+    data.update(changes)
+    for field in DATETIMES:
+        value = timezone.localtime(data.pop(field, getattr(session, field)))
+        data[f"{field}_0"] = value.strftime("%Y-%m-%d")
+        data[f"{field}_1"] = value.strftime("%H:%M:%S")
+    return data
+
+
+def test_a_session_added_in_the_admin_is_a_draft_made_by_the_service(client: Client, agency_staff: User) -> None:
+    template = SessionFactory.build(course=PartnerCourseFactory())
+    login(client, agency_staff)
+    response = client.post(reverse("admin:training_session_add"), session_admin_data(template))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    session = Session.objects.get()
+    assert (session.status, session.created_by, session.enrolled_count) == (SessionStatus.DRAFT, agency_staff, 0)
+    assert response.url == reverse("admin:training_session_changelist")
+    [created] = audit.history_of(session)
+    assert created.actor == str(agency_staff)
+
+
+def test_the_admin_refuses_a_new_session_in_the_past_on_the_form(client: Client, agency_staff: User) -> None:
+    template = SessionFactory.build(course=PartnerCourseFactory())
+    start = timezone.now() - datetime.timedelta(days=1)
+    login(client, agency_staff)
+    response = client.post(
+        reverse("admin:training_session_add"),
+        session_admin_data(
+            template, starts_at=start, ends_at=start + datetime.timedelta(hours=2), registration_deadline=start
+        ),
+    )
+    assert response.status_code == 200
+    assert "starts_at" in response.context["adminform"].form.errors
+    assert not Session.objects.exists()
+
+
+def test_a_course_edited_in_the_admin_goes_through_the_service(client: Client, agency_staff: User) -> None:
+    course = PartnerCourseFactory()
+    login(client, agency_staff)
+    url = reverse("admin:training_course_change", args=[course.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(title="Kelas Baru", organiser_partner=course.organiser_partner_id, organiser_agency="")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Course.objects.get(pk=course.pk).title == "Kelas Baru"
+    change = audit.history_of(course)[0]
+    assert (change.kind, change.actor) == ("updated", str(agency_staff))
+
+
+def test_enrolments_certificates_and_ratings_are_read_only_in_the_admin(client: Client, agency_staff: User) -> None:
+    rows(1)
+    enrolment = EnrolmentFactory()
+    login(client, agency_staff)
+    url = reverse("admin:training_enrolment_change", args=[enrolment.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {})
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ENROLLED
+    assert (
+        client.post(reverse("admin:training_enrolment_delete", args=[enrolment.pk]), {"post": "yes"}).status_code
+        == 403
+    )

@@ -1,5 +1,6 @@
 """Enrolment, waitlist, cancellation and session changes through the services."""
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -18,9 +19,15 @@ from registration.tests.factories import ParticipantFactory, RegistrationFactory
 from training import services
 from training.choices import EnrolmentStatus, SessionStatus
 from training.models import EARLIEST_DATETIME, END_OF_DATETIMES, Enrolment, Session
+from training.services import SessionDetails
 from training.tests.factories import EnrolmentFactory, SessionFactory, in_days, verified_participant
 
 pytestmark = pytest.mark.django_db
+
+
+def changed(session: Session, **changes: Any) -> SessionDetails:
+    """The session's details with some changed (the values session_update takes)."""
+    return dataclasses.replace(SessionDetails.of(session), **changes)
 
 
 def enrol(session: Session, participant: Participant, **kwargs: Any) -> Enrolment:
@@ -156,7 +163,7 @@ def test_more_seats_move_the_waitlist_up(agency_staff: User, participant: Partic
     session = SessionFactory(capacity=1)
     EnrolmentFactory(session=session)
     enrol(session, participant, join_waitlist=True)
-    services.session_update(session=session, acting_user=agency_staff, capacity=2)
+    services.session_update(session=session, details=changed(session, capacity=2), acting_user=agency_staff)
     assert Enrolment.objects.get(participant=participant).status == EnrolmentStatus.ENROLLED
     assert messages_to(participant, "training_waitlist_promoted")
 
@@ -165,7 +172,7 @@ def test_capacity_cannot_drop_below_those_enrolled(agency_staff: User) -> None:
     session = SessionFactory(capacity=3)
     EnrolmentFactory.create_batch(2, session=session)
     with pytest.raises(ValidationError) as exc:
-        services.session_update(session=session, acting_user=agency_staff, capacity=1)
+        services.session_update(session=session, details=changed(session, capacity=1), acting_user=agency_staff)
     assert "capacity" in exc.value.error_dict
     session.refresh_from_db()
     assert session.capacity == 3
@@ -229,10 +236,15 @@ def test_a_session_moved_to_a_new_start_is_reminded_again(agency_staff: User) ->
     enrolment = EnrolmentFactory(session=session)
     assert services.session_reminders_send() == 1
     # another change leaves the reminder sent
-    services.session_update(session=session, acting_user=agency_staff, capacity=30, venue="Aula PPKD")
+    services.session_update(
+        session=session, details=changed(session, capacity=30, venue="Aula PPKD"), acting_user=agency_staff
+    )
     assert Enrolment.objects.get(pk=enrolment.pk).reminder_sent_at is not None
 
-    services.session_update(session=session, acting_user=agency_staff, starts_at=in_days(3, 9), ends_at=in_days(3, 15))
+    services.session_update(
+        session=session, details=changed(session, starts_at=in_days(3, 9), ends_at=in_days(3, 15)),
+        acting_user=agency_staff,
+    )  # fmt: skip
 
     assert Enrolment.objects.get(pk=enrolment.pk).reminder_sent_at is None
     assert services.session_reminders_send() == 0  # not tomorrow any more
@@ -250,9 +262,12 @@ def test_a_session_cannot_be_moved_to_a_start_that_has_passed(agency_staff: User
     with pytest.raises(ValidationError) as exc:
         services.session_update(
             session=session,
+            details=changed(
+                session,
+                starts_at=timezone.now() - datetime.timedelta(minutes=1),
+                registration_deadline=timezone.now() - datetime.timedelta(days=1),
+            ),
             acting_user=agency_staff,
-            starts_at=timezone.now() - datetime.timedelta(minutes=1),
-            registration_deadline=timezone.now() - datetime.timedelta(days=1),
         )
     assert [e.code for e in exc.value.error_dict["starts_at"]] == ["past"]
     session.refresh_from_db()

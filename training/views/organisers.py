@@ -18,8 +18,7 @@ from accounts.web import request_user
 from core.pagination import paginate
 from core.web import add_service_errors, error_text
 
-from .. import selectors, services
-from ..choices import SessionStatus
+from .. import permissions, selectors, services
 from ..forms import AttendanceForm, CourseForm, SessionForm
 from ..models import Course, Session
 from ..permissions import OrganiserScope, organiser_scope
@@ -32,12 +31,13 @@ def _scope(request: HttpRequest) -> OrganiserScope:
     return scope
 
 
-def _organiser_session(request: HttpRequest, pk: int) -> Session:
+def _organiser_session(request: HttpRequest, pk: int) -> tuple[OrganiserScope, Session]:
     """A session of the organiser's scope; another organiser's answers 404."""
     scope = _scope(request)
-    return get_object_or_404(
+    session = get_object_or_404(
         selectors.sessions_for(scope).select_related("course__organiser_partner", "wilayah"), pk=pk
     )
+    return scope, session
 
 
 @login_required
@@ -70,7 +70,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_create(
-                acting_user=request_user(request), **form.organiser_fields(scope), **form.course_fields()
+                details=form.details(), organiser=form.organiser(scope), acting_user=request_user(request)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -105,12 +105,12 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_object_or_404(selectors.courses_for(scope).select_related("organiser_partner"), pk=pk)
     form = CourseForm(request.POST or None, choose_organiser=scope.program_wide, instance=course)
     if request.method == "POST" and form.is_valid():
-        try:  # a partner's course stays its organisation's: organiser_fields gives the same partner back
+        try:  # a partner's course stays its organisation's: form.organiser gives the same partner back
             services.course_update(
                 course=course,
+                details=form.details(),
+                organiser=form.organiser(scope),
                 acting_user=request_user(request),
-                **form.organiser_fields(scope),
-                **form.course_fields(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -133,9 +133,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(request.POST or None, instance=Session(course=course))
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(
-                course=course, acting_user=request_user(request), **form.session_fields()
-            )
+            session = services.session_create(course=course, details=form.details(), acting_user=request_user(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -152,11 +150,11 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _organiser_session(request, pk)
+    session = _organiser_session(request, pk)[1]
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_update(session=session, acting_user=request_user(request), **form.session_fields())
+            services.session_update(session=session, details=form.details(), acting_user=request_user(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -174,9 +172,9 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def organiser_session(request: HttpRequest, pk: int) -> HttpResponse:
     """A session for its organiser: details, days with their attendance sheets, and the enrolments."""
-    session = _organiser_session(request, pk)
+    scope, session = _organiser_session(request, pk)
     page = paginate(selectors.session_enrolments(session), request.GET.get("page"), per_page=50)
-    today = timezone.localdate()
+    user, today, now = request.user, timezone.localdate(), timezone.now()
     return render(
         request,
         "training/organiser_session.html",
@@ -184,8 +182,12 @@ def organiser_session(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "course": session.course,
             "page": page,
-            "days": [{"day": d, "open": d <= today} for d in session.days],
-            "can_change": session.status != SessionStatus.CANCELLED and timezone.now() < session.starts_at,
+            "days": [
+                {"day": d, "open": permissions.can_take_attendance(user, session, d, today=today, scope=scope)}
+                for d in session.days
+            ],
+            "can_change": permissions.can_edit_session(user, session, now=now, scope=scope),
+            "can_announce": permissions.can_announce(user, session, now=now, scope=scope),
         },
     )
 
@@ -193,7 +195,7 @@ def organiser_session(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_announce(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _organiser_session(request, pk)
+    session = _organiser_session(request, pk)[1]
     try:
         services.session_announce(session=session, acting_user=request_user(request))
     except ValidationError as exc:
@@ -206,7 +208,7 @@ def session_announce(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _organiser_session(request, pk)
+    session = _organiser_session(request, pk)[1]
     try:
         services.session_cancel(session=session, acting_user=request_user(request))
     except ValidationError as exc:
@@ -230,7 +232,7 @@ def _session_day(session: Session, day: str) -> datetime.date:
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
     """The attendance sheet of one session day: tick who is present, save."""
-    session = _organiser_session(request, pk)
+    scope, session = _organiser_session(request, pk)
     date = _session_day(session, day)
     sheet = list(selectors.attendance_sheet(session, date))
     # Bound on every POST: with nobody ticked, the form sends no field at all.
@@ -279,7 +281,7 @@ def attendance(request: HttpRequest, pk: int, day: str) -> HttpResponse:
             "course": session.course,
             "day": date,
             "sheet": sheet,
-            "can_record": session.status == SessionStatus.ANNOUNCED and date <= timezone.localdate(),
+            "can_record": permissions.can_take_attendance(request.user, session, date, scope=scope),
         },
     )
 

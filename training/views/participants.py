@@ -15,9 +15,9 @@ from core.pagination import paginate
 from core.web import error_text
 from registration.selectors import is_verified, participant_of
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..certificates import certificate_pdf_response
-from ..choices import ACTIVE_STATUSES, EnrolmentStatus, SessionStatus
+from ..choices import EnrolmentStatus
 from ..forms import RatingForm, SessionFilter
 from ..models import Session
 
@@ -44,8 +44,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = participant_of(request.user)
     session = get_object_or_404(selectors.visible_sessions(participant=participant), pk=pk)
     now = timezone.now()
-    open_for_enrolment = session.status == SessionStatus.ANNOUNCED and now <= session.registration_deadline
-    my_status = getattr(session, "my_status", None)
+    mine = selectors.my_enrolment(session, participant)
     return render(
         request,
         "training/session_detail.html",
@@ -54,10 +53,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "course": session.course,
             "verified": is_verified(participant),
             "is_participant": participant is not None,
-            "open_for_enrolment": open_for_enrolment,
-            "my_status": my_status,
-            "can_cancel": my_status in ACTIVE_STATUSES and now < session.starts_at,
-            "holds_seat": my_status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED),
+            "open_for_enrolment": session.is_open_for_enrolment(now),
+            "my_status": mine.status if mine else None,
+            "can_cancel": permissions.can_cancel(request.user, mine, now=now) if mine else False,
+            "holds_seat": mine is not None and mine.holds_seat,
         },
     )
 
@@ -68,8 +67,9 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol in a session, or join its waitlist (`join_waitlist`) when it is full."""
     participant = participant_of(request.user)
     session = get_object_or_404(selectors.visible_sessions(participant=participant), pk=pk)
-    if participant is None or not is_verified(participant):
-        messages.error(request, str(services.NOT_VERIFIED))
+    decision = permissions.can_enrol(request.user, session, participant=participant)
+    if participant is None or not decision:
+        messages.error(request, str(decision.reason))
         return redirect("training:session", pk=pk)
     try:
         enrolment = services.enrolment_enrol(
@@ -110,8 +110,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "enrolment": e,
-            "can_cancel": e.status in ACTIVE_STATUSES and now < e.session.starts_at,
-            "can_rate": services.can_rate(e, now=now),
+            "can_cancel": permissions.can_cancel(request.user, e, now=now),
+            "can_rate": permissions.can_rate(request.user, e, now=now),
             "certificate": getattr(e, "certificate", None),
             "rating": getattr(e, "rating", None),
         }
@@ -129,8 +129,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = get_object_or_404(selectors.enrolments_of(request.user), pk=pk)
-    if not services.can_rate(enrolment):
-        messages.info(request, str(services.CANNOT_RATE_YET))
+    decision = permissions.can_rate(request.user, enrolment)
+    if not decision:
+        messages.info(request, str(decision.reason))
         return redirect("training:mine")
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

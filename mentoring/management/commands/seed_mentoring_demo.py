@@ -14,8 +14,8 @@ from accounts.models import User
 from registration.choices import Status
 from registration.models import Participant
 
-from ...models import HelpTopic, MentorAssignment, MentorTarget, TargetBasis, VisitKind
-from ...services import FollowUpData, assignment_auto_assign, help_request_open, visit_log
+from ...models import HelpTopic, MentorAssignment, TargetBasis, VisitKind
+from ...services import FollowUpData, assignment_auto_assign, help_request_open, mentor_target_save, visit_log
 
 DEMO_DOMAIN = "demo.jakpreneur.id"
 
@@ -39,13 +39,13 @@ class Command(BaseCommand):
         ).order_by("pk")
         assigned = sum(assignment_auto_assign(participant=p, acting_user=staff) is not None for p in approved)
         for name in ("mentor.tebet", "mentor.gambir"):
-            MentorTarget.objects.create(
+            mentor_target_save(
                 mentor=users[name],
                 year=today.year,
                 participants=60,
                 basis=TargetBasis.VERIFIED,
                 visits=240,
-                set_by=staff,
+                acting_user=staff,
             )
         participant = Participant.objects.get(user=users["peserta"])
         visit_log(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role, User
+from core import audit
 from geography.models import Kecamatan
 from registration.choices import Channel, Decision, Sector, Sex, Status, Track
 from registration.eligibility import required_documents
@@ -99,8 +100,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--participants", type=int, default=300)
 
-    @transaction.atomic
     def handle(self, *args: Any, participants: int, **options: Any) -> None:
+        # demo data, written directly (back-dated rows the services would not make), recorded as an import
+        with audit.channel(audit.Channel.IMPORT), transaction.atomic():
+            self._seed(participants)
+
+    def _seed(self, participants: int) -> None:
         if not settings.DEBUG:
             raise CommandError("seed_demo makes logins with a published password: it runs only with DEBUG on.")
         if User.objects.filter(email=demo_email("admin")).exists():

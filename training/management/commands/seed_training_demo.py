@@ -4,6 +4,7 @@ participant (peserta@) has completed one training, with its certificate. Runs on
 second run changes nothing."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,14 @@ from training.models import Course, Enrolment, Session
 
 DEMO_DOMAIN = "demo.jakpreneur.id"
 PARTNER_NAME = "Mitra Demo Jakarta"  # made up: a demo must not speak for a real organisation
+
+
+@dataclass(frozen=True)
+class Place:
+    wilayah: Wilayah | None = None
+    venue: str = ""
+    is_online: bool = False
+    meeting_url: str = ""
 
 
 def at(days: int, hour: int) -> datetime.datetime:
@@ -54,57 +63,65 @@ class Command(BaseCommand):
         wilayah = {w.name: w for w in Wilayah.objects.all()}
         courses = [
             services.course_create(
-                organiser_partner=None,
-                organiser_agency=Agency.PPKUKM,
+                details=services.CourseDetails(
+                    title="Membuat Kue Kering untuk Dijual",
+                    skill_type=SkillType.HARD,
+                    topic=Topic.CULINARY,
+                    sector=Sector.CULINARY,
+                    track_fit=TrackFit.PEMULA,
+                    description="Resep, kemasan dan harga jual kue kering rumahan.",
+                    completion_threshold=80,
+                ),
+                organiser=services.Organiser(agency=Agency.PPKUKM),
                 acting_user=agency,
-                title="Membuat Kue Kering untuk Dijual",
-                skill_type=SkillType.HARD,
-                topic=Topic.CULINARY,
-                sector=Sector.CULINARY,
-                track_fit=TrackFit.PEMULA,
-                description="Resep, kemasan dan harga jual kue kering rumahan.",
-                completion_threshold=80,
             ),
             services.course_create(
-                organiser_partner=None,
-                organiser_agency=Agency.PPKUKM,
+                details=services.CourseDetails(
+                    title="Berjualan di Marketplace",
+                    skill_type=SkillType.SOFT,
+                    topic=Topic.DIGITAL_MARKETING,
+                    sector="",
+                    track_fit=TrackFit.BOTH,
+                    description="Membuka toko daring, foto produk dan melayani pembeli.",
+                    completion_threshold=80,
+                ),
+                organiser=services.Organiser(agency=Agency.PPKUKM),
                 acting_user=agency,
-                title="Berjualan di Marketplace",
-                skill_type=SkillType.SOFT,
-                topic=Topic.DIGITAL_MARKETING,
-                sector="",
-                track_fit=TrackFit.BOTH,
-                description="Membuka toko daring, foto produk dan melayani pembeli.",
-                completion_threshold=80,
             ),
             services.course_create(
-                organiser_partner=partner,
-                organiser_agency="",
+                details=services.CourseDetails(
+                    title="Literasi Keuangan dan Kredit Usaha",
+                    skill_type=SkillType.SOFT,
+                    topic=Topic.FINANCIAL_LITERACY,
+                    sector="",
+                    track_fit=TrackFit.NAIK_KELAS,
+                    description="Memisahkan uang usaha, pembukuan sederhana dan syarat kredit tanpa agunan.",
+                    completion_threshold=100,
+                ),
+                organiser=services.Organiser(partner=partner, agency=""),
                 acting_user=partner_user,
-                title="Literasi Keuangan dan Kredit Usaha",
-                skill_type=SkillType.SOFT,
-                topic=Topic.FINANCIAL_LITERACY,
-                sector="",
-                track_fit=TrackFit.NAIK_KELAS,
-                description="Memisahkan uang usaha, pembukuan sederhana dan syarat kredit tanpa agunan.",
-                completion_threshold=100,
             ),
         ]
         plans = [
-            (courses[0], {"wilayah": wilayah["Jakarta Selatan"], "venue": "PPKD Jakarta Selatan"}, 5, 2),
-            (courses[0], {"wilayah": wilayah["Jakarta Timur"], "venue": "PPKD Jakarta Timur"}, 12, 1),
-            (courses[1], {"is_online": True, "meeting_url": "https://meet.jakpreneur.id/marketplace"}, 8, 1),
-            (courses[2], {"wilayah": wilayah["Jakarta Pusat"], "venue": "Gedung Mitra Demo, Jl. Juanda"}, 10, 1),
+            (courses[0], Place(wilayah=wilayah["Jakarta Selatan"], venue="PPKD Jakarta Selatan"), 5, 2),
+            (courses[0], Place(wilayah=wilayah["Jakarta Timur"], venue="PPKD Jakarta Timur"), 12, 1),
+            (courses[1], Place(is_online=True, meeting_url="https://meet.jakpreneur.id/marketplace"), 8, 1),
+            (courses[2], Place(wilayah=wilayah["Jakarta Pusat"], venue="Gedung Mitra Demo, Jl. Juanda"), 10, 1),
         ]
         for course, place, days, length in plans:
             session = services.session_create(
                 course=course,
+                details=services.SessionDetails(
+                    is_online=place.is_online,
+                    wilayah=place.wilayah,
+                    venue=place.venue,
+                    meeting_url=place.meeting_url,
+                    starts_at=at(days, 9),
+                    ends_at=at(days + length - 1, 15),
+                    registration_deadline=at(days - 2, 17),
+                    capacity=30,
+                ),
                 acting_user=agency,
-                starts_at=at(days, 9),
-                ends_at=at(days + length - 1, 15),
-                registration_deadline=at(days - 2, 17),
-                capacity=30,
-                **place,
             )
             services.session_announce(session=session, acting_user=agency)
         self._completed_training(courses[1], agency, participant_user)

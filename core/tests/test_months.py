@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.dates import parse_month
 from finance.forms import MonthlyRecordForm
-from finance.months import parse_month
 
 
 @pytest.mark.parametrize(
@@ -14,7 +14,7 @@ from finance.months import parse_month
     [
         ("2025-03", datetime.date(2025, 3, 1)),
         (" 2025-12 ", datetime.date(2025, 12, 1)),
-        ("2000-01", datetime.date(2000, 1, 1)),
+        ("2018-01", datetime.date(2018, 1, 1)),  # core.dates.FIRST_PROGRAM_YEAR
         ("2100-12", datetime.date(2100, 12, 1)),
     ],
 )
@@ -29,6 +29,8 @@ def test_a_typed_month_is_its_first_day(text: str, month: datetime.date) -> None
         "2024-13",
         "2024-00",
         "1999-12",
+        "2000-01",
+        "2017-12",
         "2101-01",
         "9999-12",
         "2024-1",

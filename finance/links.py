@@ -1,0 +1,34 @@
+"""How finance plugs into the pages of lower apps: a link on the participant's registration page
+(registration.links) and the indicators card on their mentoring page (mentoring.sections)."""
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import AnyUser
+from mentoring.sections import Section
+from registration.models import Participant
+from registration.selectors import is_verified
+
+from . import permissions, selectors
+
+RECORD_LABEL = _("Record monthly indicators")
+
+
+def monthly_records_link(user: AnyUser, participant: Participant) -> tuple[str | Promise, str] | None:
+    """For a mentor of the participant's kecamatan, once verified: no query (the page loaded the registration)."""
+    if not (is_verified(participant) and permissions.can_record_on_behalf(user, participant)):
+        return None
+    return RECORD_LABEL, reverse("finance:monthly_records", args=[participant.pk])
+
+
+def monthly_records_section(user: AnyUser, participant: Participant) -> Section:
+    """The latest six months on the mentoring page (one query), and the way to record one for those who may."""
+    action = None
+    if permissions.can_record_on_behalf(user, participant):
+        action = (RECORD_LABEL, reverse("finance:monthly_records", args=[participant.pk]))
+    return Section(
+        template="finance/_participant_records.html",
+        context={"records": selectors.participant_records(participant, limit=6)},
+        action=action,
+    )

@@ -1,0 +1,49 @@
+"""Who may record P6 figures. Predicates check role AND state and return a `core.decisions.Decision` with the
+reason a person reads; the services enforce them, the pages and the admin ask them. Finance sits above
+mentoring: whether a user is a mentor of the participant's kecamatan is mentoring's rule, asked here."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import permissions as account_permissions
+from accounts.models import User
+from accounts.permissions import AnyUser
+from core.dates import EARLIEST_MONTH, FIRST_PROGRAM_YEAR, first_of_month
+from core.decisions import ALLOWED, Decision, deny
+from mentoring import permissions as mentoring_permissions
+from registration.models import Participant
+
+NOT_ALLOWED = _("Only the participant, a mentor of their kecamatan or agency staff record their monthly figures.")
+FUTURE_MONTH = _("This month has not come yet.")
+TOO_EARLY = _("Give a month from the year %(year)s on.")
+
+
+def can_record_on_behalf(user: AnyUser, participant: Participant) -> Decision:
+    """A mentor's monthly-indicator page for this participant: an active mentor of the participant's kecamatan
+    (staff record in the admin, the participant on their own pages later)."""
+    if not mentoring_permissions.is_active_mentor_of(user, participant.kecamatan_id):
+        return deny("not_allowed", _("Only a mentor of the participant's kecamatan records on their behalf."))
+    return ALLOWED
+
+
+def check_month_decision(month: datetime.date, *, today: datetime.date | None = None) -> Decision:
+    month = first_of_month(month)
+    if month > first_of_month(today or timezone.localdate()):
+        return deny("future_month", FUTURE_MONTH)
+    if month < EARLIEST_MONTH:
+        return deny("month_too_early", TOO_EARLY % {"year": FIRST_PROGRAM_YEAR})
+    return ALLOWED
+
+
+def can_record_month(user: AnyUser, participant: Participant, month: datetime.date) -> Decision:
+    """Recording a participant's figures of `month`: the participant themself, an active mentor of their
+    kecamatan, or agency staff (in the admin); for a month of the program that has come."""
+    if not isinstance(user, User) or not (
+        participant.user_id == user.pk
+        or mentoring_permissions.is_active_mentor_of(user, participant.kecamatan_id)
+        or account_permissions.is_program_wide(user)
+    ):
+        return deny("not_allowed", NOT_ALLOWED)
+    return check_month_decision(month)

