@@ -2,7 +2,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -92,8 +91,3 @@ class UserAdmin(ProgramAdmin, BaseUserAdmin[User]):
 
     def delete_model(self, request: HttpRequest, obj: User) -> None:
         services.user_delete(user=obj, acting_user=request_user(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        actor = request_user(request)
-        for user in queryset:
-            services.user_delete(user=user, acting_user=actor)

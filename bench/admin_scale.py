@@ -6,7 +6,8 @@
 Builds a separate database (jakpreneur_bench), fills it with generate_series (users, participants with
 encrypted NIKs and unique keyed hashes, businesses, registrations spread over the 44 kecamatan and the four
 statuses), then times each page through Django's test client: the median of several requests, and the
-number of SQL queries. Not part of the test suite.
+number of SQL queries, including the audit history pages (the bulk rows are recorded by the history triggers
+too). Not part of the test suite.
 """
 
 import argparse
@@ -78,9 +79,9 @@ def fill(rows: int) -> None:
                 "users",
                 """
                 INSERT INTO accounts_user (id, password, is_superuser, email, phone, full_name, role, is_staff,
-                                           is_active, date_joined)
+                                           is_active, date_joined, language)
                 SELECT i, '!', false, 'peserta' || i || '@bench.id', NULL, 'Peserta ' || i, 'entrepreneur', false,
-                       true, now() - (i %% 1000) * interval '1 hour'
+                       true, now() - (i %% 1000) * interval '1 hour', 'id'
                 FROM generate_series(1, %(rows)s) AS i""",
             ),
             (
@@ -156,6 +157,12 @@ def measure() -> None:
         Participant.objects.filter(nik_hash=keyed_hash(WANTED_NIK)).first()
         or RegistrationFactory(participant__nik=WANTED_NIK, participant__user__email="wanted@bench.id").participant
     )
+    # a participant with a history: 30 contact changes by agency staff, and one document view
+    from core import audit
+
+    with audit.channel(audit.Channel.ADMIN), audit.acting(agency):
+        for i in range(30):
+            Participant.objects.filter(pk=wanted.pk).update(address=f"Jl. Riwayat {i}")
     pages = [
         ("admin participants", agency, reverse("admin:registration_participant_changelist"), {}),
         ("admin participants p.200", agency, reverse("admin:registration_participant_changelist"), {"p": 199}),
@@ -195,6 +202,8 @@ def measure() -> None:
         ("participant list (all)", agency, reverse("registration:participants"), {}),
         ("participant list (Tebet) p.10", secretariat, reverse("registration:participants"), {"page": 10}),
         ("staff home", secretariat, reverse("home"), {}),
+        ("admin participant history", agency, reverse("admin:registration_participant_history", args=[wanted.pk]), {}),
+        ("participant page with history", agency, reverse("registration:participant", args=[wanted.pk]), {}),
     ]
     print(f"\n{'page':34} {'median ms':>10} {'max ms':>8} {'queries':>8}")
     for name, user, url, params in pages:
@@ -211,6 +220,19 @@ def measure() -> None:
                 timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code in (200, 302), (name, response.status_code)
         print(f"{name:34} {statistics.median(timings):10.1f} {max(timings):8.1f} {len(queries):8d}")
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    timings = []
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            found = audit.actions_by(agency.pk, start=now - datetime.timedelta(days=1), end=now)
+            timings.append((time.perf_counter() - started) * 1000)
+    name = f"actions_by(agency, a day): {len(found)}"
+    print(f"{name:34} {statistics.median(timings):10.1f} {max(timings):8.1f} {len(queries):8d}")
 
 
 def main() -> None:

@@ -27,6 +27,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from pghistory import runtime
 from pghistory.models import Context, Events
@@ -189,6 +191,10 @@ def _shown(field: models.Field[Any, Any] | None, value: Any) -> str:
         return str(_("yes") if value else _("no"))
     if field is not None and field.is_relation:
         return f"#{value}"
+    if isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))) is not None:
+        return formats.date_format(timezone.localtime(moment), "j M Y H:i")
+    if isinstance(field, models.DateField) and (day := parse_date(str(value))) is not None:
+        return formats.date_format(day, "j M Y")
     return str(value)
 
 

@@ -1,6 +1,6 @@
 """Small helpers every app's views share."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,19 @@ def add_service_errors(form: Any, exc: ValidationError, *, code_fields: Mapping[
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error((code_fields or {}).get(str(exc.code)), exc)
+
+
+def add_service_errors_to_forms(
+    forms: Sequence[Any], exc: ValidationError, *, code_fields: Mapping[str, str] | None = None
+) -> None:
+    """A service's refusal on the several forms of one page: each field's errors on the first form that has the
+    field; the rest on the first form (as add_service_errors does)."""
+    if not hasattr(exc, "error_dict"):
+        add_service_errors(forms[0], exc, code_fields=code_fields)
+        return
+    for field, errors in exc.error_dict.items():
+        target = next((form for form in forms if field in form.fields), forms[0])
+        target.add_error(field if field in target.fields else None, errors)
 
 
 def error_text(exc: ValidationError) -> str:

@@ -2,7 +2,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -60,8 +59,3 @@ class MonthlyRecordAdmin(ProgramAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         assert isinstance(request.user, User)
         services.monthly_record_delete(record=obj, acting_user=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        assert isinstance(request.user, User)
-        for record in queryset:
-            services.monthly_record_delete(record=record, acting_user=request.user)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
+
 
 class Wilayah(models.Model):
     """A city region (kota/kabupaten administrasi), e.g. 31.71 Jakarta Selatan."""
@@ -57,3 +59,26 @@ class Kelurahan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+@audit.track()
+class KecamatanOffice(models.Model):
+    """How a person reaches their kecamatan office (the program's desk there): shown to participants and on the
+    landing page's office finder; kept up to date by agency staff."""
+
+    kecamatan = models.OneToOneField(
+        Kecamatan, on_delete=models.CASCADE, related_name="office", verbose_name=_("kecamatan")
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True, help_text=_("Stored as +62…"))
+    whatsapp = models.CharField(_("WhatsApp number"), max_length=16, blank=True, help_text=_("Stored as +62…"))
+    email = models.EmailField(_("email address"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kecamatan office")
+        verbose_name_plural = _("kecamatan offices")
+
+    def __str__(self) -> str:
+        return str(_("Kecamatan office %(name)s") % {"name": self.kecamatan.name})

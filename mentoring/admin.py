@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -188,11 +187,6 @@ class VisitAdmin(ProgramAdmin):
         assert isinstance(request.user, User)
         services.visit_delete(visit=obj, acting_user=request.user)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        assert isinstance(request.user, User)
-        for visit in queryset:
-            services.visit_delete(visit=visit, acting_user=request.user)
-
     @admin.display(description=_("photo"), boolean=True)
     def has_photo(self, obj: Visit) -> bool:
         return bool(obj.photo)
@@ -228,11 +222,6 @@ class FollowUpAdmin(ProgramAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         assert isinstance(request.user, User)
         services.follow_up_delete(follow_up=obj, acting_user=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        assert isinstance(request.user, User)
-        for follow_up in queryset:
-            services.follow_up_delete(follow_up=follow_up, acting_user=request.user)
 
 
 class HelpMessageInline(admin.TabularInline[HelpMessage, HelpRequest]):
@@ -291,11 +280,6 @@ class HelpRequestAdmin(ProgramAdmin):
         assert isinstance(request.user, User)
         services.help_request_delete(request=obj, acting_user=request.user)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        assert isinstance(request.user, User)
-        for help_request in queryset:
-            services.help_request_delete(request=help_request, acting_user=request.user)
-
 
 class MentorTargetForm(forms.ModelForm[MentorTarget]):
     class Meta:
@@ -337,11 +321,6 @@ class MentorTargetAdmin(ProgramAdmin):
         assert isinstance(request.user, User)
         services.mentor_target_delete(target=obj, acting_user=request.user)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        assert isinstance(request.user, User)
-        for target in queryset:
-            services.mentor_target_delete(target=target, acting_user=request.user)
-
 
 class MentorTrainingForm(forms.ModelForm[MentorTraining]):
     class Meta:
@@ -382,8 +361,3 @@ class MentorTrainingAdmin(ProgramAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         assert isinstance(request.user, User)
         services.mentor_training_delete(training=obj, acting_user=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        assert isinstance(request.user, User)
-        for training in queryset:
-            services.mentor_training_delete(training=training, acting_user=request.user)

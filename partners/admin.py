@@ -43,11 +43,6 @@ class PartnerOrganisationAdmin(ProgramAdmin):
     def delete_model(self, request: HttpRequest, obj: PartnerOrganisation) -> None:
         services.organisation_delete(organisation=obj, acting_user=request_user(request))
 
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        acting_user = request_user(request)
-        for organisation in queryset:
-            services.organisation_delete(organisation=organisation, acting_user=acting_user)
-
     def save_model(
         self, request: HttpRequest, obj: PartnerOrganisation, form: ModelForm[PartnerOrganisation], change: bool
     ) -> None:
@@ -104,8 +99,3 @@ class PartnerMemberAdmin(ProgramAdmin):
 
     def delete_model(self, request: HttpRequest, obj: PartnerMember) -> None:
         services.member_remove(member=obj, acting_user=request_user(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        acting_user = request_user(request)
-        for member in queryset:
-            services.member_remove(member=member, acting_user=acting_user)

@@ -250,10 +250,6 @@ class ParticipantAdmin(NoNikInUrlAdmin):
     def delete_model(self, request: HttpRequest, obj: Participant) -> None:
         services.participant_delete(participant=obj, acting_user=request_user(request))
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:
-        for participant in queryset:
-            services.participant_delete(participant=participant, acting_user=request_user(request))
-
     @admin.display(description=_("NIK"))
     def masked_nik(self, obj: Participant) -> str:
         return obj.masked_nik

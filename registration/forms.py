@@ -302,3 +302,7 @@ class DecisionForm(forms.Form):
         if data.get("decision") in (Decision.NEEDS_FIX, Decision.REJECT) and not data.get("reason", "").strip():
             self.add_error("reason", validators.REASON_NEEDED)
         return data
+
+
+# A service's field-less refusal shown on a form field: the NIK taken meanwhile belongs to the NIK.
+NIK_ERRORS = {"already_registered": "nik"}

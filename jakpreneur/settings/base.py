@@ -156,6 +156,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The program's help line, shown on the landing page and to every participant (empty: not shown).
+HELP_LINE = {
+    "phone": env("HELP_LINE_PHONE", default=""),
+    "whatsapp": env("HELP_LINE_WHATSAPP", default=""),
+    "email": env("HELP_LINE_EMAIL", default=""),
+    "hours": env("HELP_LINE_HOURS", default=""),
+}
+
 # Celery: the broker is Redis. Publishing gives up quickly when Redis is down; the outbox keeps the message.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

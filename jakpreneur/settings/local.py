@@ -20,6 +20,14 @@ else:
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
+# A made-up help line for the demo (the real one comes from the environment in production).
+HELP_LINE = {
+    "phone": env("HELP_LINE_PHONE", default="+6281100000000"),
+    "whatsapp": env("HELP_LINE_WHATSAPP", default="+6281100000000"),
+    "email": env("HELP_LINE_EMAIL", default="bantuan@demo.jakpreneur.id"),
+    "hours": env("HELP_LINE_HOURS", default="Senin-Jumat 08.00-16.00 WIB"),
+}
+
 # Fixed development keys: they protect nothing and must never be used with real data.
 NIK_ENCRYPTION_KEYS = env.list("NIK_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="])
 NIK_HASH_KEY = env("NIK_HASH_KEY", default="local-development-hmac-key")

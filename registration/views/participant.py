@@ -1,43 +1,29 @@
-"""P1 pages: the online wizard, the fix page, the office form, the verification queue and documents.
-Thin: check who asks, bind a form, call a service, render."""
+"""P1 pages of the entrepreneur: the online wizard and the fix page of a registration sent back."""
 
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts import permissions
 from accounts.models import User
 from accounts.web import request_user
-from core import audit
 from core.decisions import Refused
-from core.files import private_file_response
-from core.pagination import paginate
-from core.web import add_service_errors, error_text
+from core.web import add_service_errors, add_service_errors_to_forms, error_text
 
-from . import selectors, services
-from . import wizard as online
-from .choices import Channel, DocumentKind, Status
-from .documents import ALLOWED_TYPES
-from .eligibility import required_documents
-from .forms import BusinessForm, DecisionForm, DocumentsForm, PersonForm, documents_required_by, summary
-from .links import participant_links
-from .models import Document, Draft, Registration
-from .permissions import (
-    can_decide,
+from .. import selectors, services
+from .. import wizard as online
+from ..choices import Channel
+from ..eligibility import required_documents
+from ..forms import NIK_ERRORS, BusinessForm, DocumentsForm, PersonForm, documents_required_by, summary
+from ..models import Draft
+from ..permissions import (
     can_fix,
-    can_register_walk_in,
-    can_view_document,
-    can_view_full_nik,
-    can_view_history,
-    owns_document,
 )
 
 WIZARD_STEPS = [*online.WIZARD_STEPS, "review"]
@@ -185,16 +171,6 @@ def _wizard_review(request: HttpRequest, draft: Draft, state: online.DraftState)
     )
 
 
-def _show_service_errors(exc: ValidationError, *forms: BaseForm) -> None:
-    """A service's refusal on the forms of a page: each field on the first form that has it."""
-    if not hasattr(exc, "error_dict"):
-        add_service_errors(forms[0], exc, code_fields={"already_registered": "nik"})
-        return
-    for field, errors in exc.error_dict.items():
-        target = next((form for form in forms if field in form.fields), forms[0])
-        target.add_error(field if field in target.fields else None, errors)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def fix(request: HttpRequest) -> HttpResponse:
@@ -233,7 +209,7 @@ def fix(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error_text(exc))
                 return redirect("home")
             except ValidationError as exc:
-                _show_service_errors(exc, person, business, documents)
+                add_service_errors_to_forms([person, business, documents], exc, code_fields=NIK_ERRORS)
             else:
                 messages.success(request, _("Thank you. Your registration is back in the verification queue."))
                 return redirect("home")
@@ -248,135 +224,4 @@ def fix(request: HttpRequest) -> HttpResponse:
             "documents": documents,
             "present": present,
         },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def assisted(request: HttpRequest) -> HttpResponse:
-    """A mentor or secretariat member registers a walk-in at the kecamatan office."""
-    if not can_register_walk_in(request.user):
-        raise PermissionDenied
-    data = request.POST if request.method == "POST" else None
-    office = request_user(request).office_id
-    # a walk-in registers at the office of the kecamatan they live in
-    person = PersonForm(data, prefix="person", initial={"kecamatan": office, "jakarta_ktp": True}, office_id=office)
-    track = data.get("person-track", "") if data else ""
-    business = BusinessForm(data, prefix="business", track=track, initial={"kecamatan": office})
-    kinds = documents_required_by(person) if data else []
-    documents = DocumentsForm(
-        data,
-        request.FILES or None,
-        required_kinds=kinds,
-        present=set(),
-        offered_kinds=DocumentKind.values,
-        prefix="documents",
-    )
-    if request.method == "POST":
-        if person.is_valid() & business.is_valid() & documents.is_valid():
-            try:
-                registration = services.registration_register_walk_in(
-                    person=person.values(),
-                    business=business.values(),
-                    uploads=documents.uploads(),
-                    acting_user=request_user(request),
-                )
-            except ValidationError as exc:
-                _show_service_errors(exc, person, business, documents)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is registered with reference %(reference)s.")
-                    % {"name": registration.participant.full_name, "reference": registration.reference},
-                )
-                return redirect("registration:participant", pk=registration.participant_id)
-        messages.error(request, _("Some answers need a fix; they are marked below. Files must be chosen again."))
-    return render(
-        request,
-        "registration/assisted.html",
-        {"person": person, "business": business, "documents": documents},
-    )
-
-
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """The verification queue of a secretariat (their kecamatan) or agency staff (all)."""
-    if not permissions.can_verify_registrations(request.user):
-        raise PermissionDenied
-    status = request.GET.get("status", Status.SUBMITTED)
-    if status not in Status.values:
-        status = Status.SUBMITTED
-    page = paginate(selectors.verification_queue(request.user, status=status), request.GET.get("page"))
-    return render(request, "registration/queue.html", {"page": page, "status": status, "statuses": Status.choices})
-
-
-@login_required
-def participant_list(request: HttpRequest) -> HttpResponse:
-    """Participants of the user's kecamatan (office staff) or of the whole program (agency staff)."""
-    if not (permissions.is_office_staff(request.user) or permissions.is_program_wide(request.user)):
-        raise PermissionDenied
-    page = paginate(selectors.participant_list(request.user), request.GET.get("page"))
-    return render(request, "registration/participant_list.html", {"page": page})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A participant's file; a verifier decides on a submitted registration here (POST). Staff see its history."""
-    participant = get_object_or_404(selectors.participant_detail(request.user), pk=pk)
-    registration: Registration = participant.registration
-    decision = can_decide(request.user, registration)
-    form = DecisionForm(request.POST or None) if decision else None
-    if request.method == "POST":
-        if form is None:
-            if decision.code in ("not_verifier", "other_office"):
-                raise PermissionDenied
-            messages.error(request, decision.reason)  # someone else decided a moment ago
-            return redirect("registration:participant", pk=pk)
-        if form.is_valid():
-            try:
-                services.registration_decide(
-                    registration=registration,
-                    decision=form.cleaned_data["decision"],
-                    reason=form.cleaned_data["reason"],
-                    acting_user=request_user(request),
-                )
-            except ValidationError as exc:
-                messages.error(request, error_text(exc))
-                return redirect("registration:participant", pk=pk)
-            messages.success(request, _("Decision saved; the participant is told."))
-            return redirect("registration:queue")
-        messages.error(request, _("The decision was not saved; see below."))
-    history = audit.history_about(participant) if can_view_history(request.user, participant) else None
-    return render(
-        request,
-        "registration/participant_detail.html",
-        {
-            "participant": participant,
-            "registration": registration,
-            "documents": list(selectors.documents_for(request.user).filter(participant=participant)),
-            "decisions": list(registration.decisions.select_related("decided_by")),
-            "show_full_nik": can_view_full_nik(request.user, participant),
-            "decision_form": form,
-            "history": history,
-            "links": participant_links(request.user, participant),
-        },
-        status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
-    )
-
-
-@login_required
-def document(request: HttpRequest, public_id: str) -> FileResponse:
-    """Serve a document to someone allowed to see it; anyone else gets a 404. Staff opening a participant's
-    document is recorded in its history (who, which, when). A PDF downloads; an image shows in the page."""
-    doc = get_object_or_404(Document.objects.select_related("participant", "draft"), public_id=public_id)
-    if not can_view_document(request.user, doc):
-        raise Http404
-    user = request_user(request)
-    if not owns_document(user, doc):
-        audit.record_view(doc, user=user)
-    return private_file_response(
-        doc.file.open("rb"),
-        content_type=doc.content_type,
-        filename=f"{doc.kind}.{ALLOWED_TYPES.get(doc.content_type, 'bin')}",
     )

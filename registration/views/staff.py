@@ -1,0 +1,114 @@
+"""P1 pages of staff: the verification queue, the participant list and file, and documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions
+from accounts.web import request_user
+from core import audit
+from core.files import private_file_response
+from core.pagination import paginate
+from core.web import error_text
+
+from .. import selectors, services
+from ..choices import Status
+from ..documents import ALLOWED_TYPES
+from ..forms import DecisionForm
+from ..links import participant_links
+from ..models import Document, Registration
+from ..permissions import (
+    can_decide,
+    can_view_document,
+    can_view_full_nik,
+    can_view_history,
+    owns_document,
+)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The verification queue of a secretariat (their kecamatan) or agency staff (all)."""
+    if not permissions.can_verify_registrations(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", Status.SUBMITTED)
+    if status not in Status.values:
+        status = Status.SUBMITTED
+    page = paginate(selectors.verification_queue(request.user, status=status), request.GET.get("page"))
+    return render(request, "registration/queue.html", {"page": page, "status": status, "statuses": Status.choices})
+
+
+@login_required
+def participant_list(request: HttpRequest) -> HttpResponse:
+    """Participants of the user's kecamatan (office staff) or of the whole program (agency staff)."""
+    if not (permissions.is_office_staff(request.user) or permissions.is_program_wide(request.user)):
+        raise PermissionDenied
+    page = paginate(selectors.participant_list(request.user), request.GET.get("page"))
+    return render(request, "registration/participant_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant's file; a verifier decides on a submitted registration here (POST). Staff see its history."""
+    participant = get_object_or_404(selectors.participant_detail(request.user), pk=pk)
+    registration: Registration = participant.registration
+    decision = can_decide(request.user, registration)
+    form = DecisionForm(request.POST or None) if decision else None
+    if request.method == "POST":
+        if form is None:
+            if decision.code in ("not_verifier", "other_office"):
+                raise PermissionDenied
+            messages.error(request, decision.reason)  # someone else decided a moment ago
+            return redirect("registration:participant", pk=pk)
+        if form.is_valid():
+            try:
+                services.registration_decide(
+                    registration=registration,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                    acting_user=request_user(request),
+                )
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+                return redirect("registration:participant", pk=pk)
+            messages.success(request, _("Decision saved; the participant is told."))
+            return redirect("registration:queue")
+        messages.error(request, _("The decision was not saved; see below."))
+    history = audit.history_about(participant) if can_view_history(request.user, participant) else None
+    return render(
+        request,
+        "registration/participant_detail.html",
+        {
+            "participant": participant,
+            "registration": registration,
+            "documents": list(selectors.documents_for(request.user).filter(participant=participant)),
+            "decisions": list(registration.decisions.select_related("decided_by")),
+            "show_full_nik": can_view_full_nik(request.user, participant),
+            "decision_form": form,
+            "history": history,
+            "links": participant_links(request.user, participant),
+        },
+        status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def document(request: HttpRequest, public_id: str) -> FileResponse:
+    """Serve a document to someone allowed to see it; anyone else gets a 404. Staff opening a participant's
+    document is recorded in its history (who, which, when). A PDF downloads; an image shows in the page."""
+    doc = get_object_or_404(Document.objects.select_related("participant", "draft"), public_id=public_id)
+    if not can_view_document(request.user, doc):
+        raise Http404
+    user = request_user(request)
+    if not owns_document(user, doc):
+        audit.record_view(doc, user=user)
+    return private_file_response(
+        doc.file.open("rb"),
+        content_type=doc.content_type,
+        filename=f"{doc.kind}.{ALLOWED_TYPES.get(doc.content_type, 'bin')}",
+    )
