@@ -9,4 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from notifications.rendering import register_message
 
-        register_message("account_claim", context={"full_name", "link"}, secret={"link"})
+        from .messages import MESSAGES, SECRET
+
+        for key, context in MESSAGES.items():
+            register_message(key, context=context, secret=SECRET.get(key, ()))

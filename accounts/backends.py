@@ -3,36 +3,28 @@
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from core.phone import normalize_phone
-
+from .logins import client_address, normalize_login
 from .models import User
 
-
-def normalize_login(login: str) -> str:
-    """An email in lower case, a mobile number as +62…; anything else as typed (stripped)."""
-    login = login.strip()
-    if "@" in login:
-        return login.lower()
-    try:
-        return normalize_phone(login)
-    except ValidationError:
-        return login
+__all__ = ["EmailOrPhoneBackend", "client_address", "find_user_by_login", "lockout_key", "normalize_login"]
 
 
 def lockout_key(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """The login django-axes counts failures against: 0812…, +62812… and 62812… are one account."""
+    """The login django-axes counts failures against, written as the lookup and the stored account write it:
+    0812…, +62812… and 62812… are one account, and so are SITI@… and its
+    look-alikes with a long s (U+017F) or a dotless i (U+0131): accounts.logins."""
     login = (credentials or {}).get("username") or request.POST.get("username", "")
     return normalize_login(str(login))
 
 
 def find_user_by_login(login: str) -> User | None:
-    """The user an email address or mobile number belongs to, or None."""
+    """The user an email address or mobile number belongs to, or None: an exact match of the stored spelling,
+    which is the same normalisation (accounts.logins), so the lookup and the lockout can never disagree."""
     login = normalize_login(login)
     if "@" in login:
-        return User.objects.filter(email__iexact=login).first()
+        return User.objects.filter(email=login).first()
     if not login.startswith("+62"):
         return None
     return User.objects.filter(phone=login).first()

@@ -20,8 +20,19 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class PhoneInput(forms.TextInput):
+    """Opens the phone keypad on a phone and lets the browser fill in the person's own number."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "tel", "autocomplete": "tel", **(attrs or {})})
+
+
 class PhoneField(forms.CharField):
-    """A mobile number, cleaned to +62… form."""
+    """A mobile number, cleaned to +62… form; typed on the phone keypad."""
+
+    widget = PhoneInput
 
     def clean(self, value: Any) -> str | None:
         value = super().clean(value)
@@ -52,6 +63,14 @@ class SignupForm(forms.Form):
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class ConfirmSignupForm(forms.Form):
+    password = forms.CharField(
+        label=_("The password you chose"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
 
 
 class ClaimAccountForm(forms.Form):

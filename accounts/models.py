@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from core import audit
 from geography.models import Kecamatan
 
+from .logins import normalize_email
+
 
 class Role(models.TextChoices):
     ENTREPRENEUR = "entrepreneur", _("Entrepreneur")
@@ -30,7 +32,7 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str | None = None, password: str | None = None, **fields: Any) -> "User":
-        user = self.model(email=self.normalize_email(email).lower() if email else None, **fields)
+        user = self.model(email=normalize_email(email) if email else None, **fields)
         if password:
             user.set_password(password)
         else:
@@ -107,7 +109,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         if self.email:
-            self.email = self.email.strip().lower()
+            self.email = normalize_email(self.email)  # as the login lookup and the lockout write it
         if not self.email:
             self.email = None
         if not self.phone:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -21,6 +21,7 @@ from notifications.models import Channel, Message
 from notifications.services import notify
 
 from .backends import find_user_by_login
+from .logins import normalize_email
 from .models import Role, User
 from .permissions import can_change_access, can_change_account, can_give_role
 from .registry import Position, position_changed
@@ -69,47 +70,124 @@ def account_send_claim_link(*, login: str) -> bool:
 # --- signing up and the person's own settings -----------------------------------------------------------------
 
 
-def _login_errors(*, email: str | None, phone: str | None) -> dict[str, list[ValidationError]]:
-    """Why an email address or mobile number cannot log in to a new account (taken by another account)."""
-    errors: dict[str, list[ValidationError]] = {}
-    if email and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [
-            ValidationError(_("An account with this email already exists. Log in instead."), code="taken")
-        ]
-    if phone and User.objects.filter(phone=phone).exists():
-        errors["phone"] = [ValidationError(_("An account with this mobile number already exists."), code="taken")]
-    return errors
+class SignupTokenGenerator(PasswordResetTokenGenerator):
+    """One-time links that finish a signup: another salt than set-password links (one never works as the
+    other), and void once the account is active or its password changes (a later signup replaced it)."""
+
+    key_salt = "accounts.services.SignupTokenGenerator"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        return f"{super()._make_hash_value(user, timestamp)}{getattr(user, 'is_active', True)}"
+
+
+signup_token_generator = SignupTokenGenerator()
+
+
+def is_pending_signup(user: User) -> bool:
+    """An entrepreneur who signed up and has not yet followed the link sent to them (never active)."""
+    return not user.is_active and user.last_login is None and user.role == Role.ENTREPRENEUR
+
+
+def confirm_signup_path(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = signup_token_generator.make_token(user)
+    return reverse("accounts:confirm_signup", kwargs={"uidb64": uid, "token": token})
+
+
+def _sent_recently(user: User, templates: tuple[str, ...]) -> int:
+    since = timezone.now() - timedelta(hours=1)
+    return Message.objects.filter(recipient=user, template__in=templates, created_at__gte=since).count()
+
+
+SIGNUP_MESSAGES = ("account_signup_confirm", "account_signup_existing")
+
+
+def _tell_about_signup(user: User, channel: Channel) -> None:
+    """Queue the message a signup with this person's login gets them: the link to finish a pending signup, or
+    word that they already have an account. At most CLAIM_LINKS_PER_HOUR an hour, so nobody can flood them."""
+    if _sent_recently(user, SIGNUP_MESSAGES) >= settings.CLAIM_LINKS_PER_HOUR:
+        return
+    if is_pending_signup(user):
+        template, link = "account_signup_confirm", confirm_signup_path(user)
+    else:
+        template, link = "account_signup_existing", str(reverse("accounts:login"))
+    notify(
+        template=template,
+        context={"full_name": user.full_name, "link": str(settings.SITE_URL) + link},
+        user=user,
+        channels=[channel],
+    )
 
 
 @transaction.atomic
 def user_signup(
     *, full_name: str, email: str | None, phone: str | None, password: str, language: str | None = None
-) -> User:
-    """An entrepreneur's own account: logs in by email or mobile number (at least one, neither taken), with a
-    password the portal's validators accept; messages to them in `language` (default: the active one).
+) -> User | None:
+    """An entrepreneur signs up by email or mobile number (at least one) with a password the portal's validators
+    accept; messages to them in `language` (default: the active one).
 
-    Raises ValidationError by field ("email", "phone", "password") or, without either login, code "no_login".
+    Whether a login already has an account is never the answer, so a signup cannot probe who is registered:
+    the caller shows the same page either way ("we sent a message to continue"). A free login gets an account
+    that stays inactive until the link sent to it is followed (user_confirm_signup), so only whoever reads that
+    inbox or phone can use it. A taken login gets its owner told instead (or, for a signup not yet finished, the
+    link again, the account now carrying this name and password), and None is returned.
+
+    Raises ValidationError, the same whoever is registered: by field ("phone", "password") or, without either
+    login, code "no_login".
     """
-    email = email.strip().lower() if email else None
+    email = normalize_email(email) if email and email.strip() else None
     try:
         phone = normalize_phone(phone) if phone else None
     except ValidationError as exc:
         raise ValidationError({"phone": exc}) from exc
     if not email and not phone:
         raise ValidationError(_("Give an email address or a mobile number, so that you can log in."), code="no_login")
-    errors = _login_errors(email=email, phone=phone)
-    user = User(full_name=full_name, email=email, phone=phone, role=Role.ENTREPRENEUR)
+    user = User(full_name=full_name, email=email, phone=phone, role=Role.ENTREPRENEUR, is_active=False)
     user.language = language_or_active(language)
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        errors["password"] = exc.error_list
-    if errors:
-        raise ValidationError(errors)
-    user.set_password(password)
+        raise ValidationError({"password": exc.error_list}) from exc
     user.full_clean(exclude=["password"], validate_unique=False)
+    owners = {
+        channel: owner
+        for channel, owner in (
+            (Channel.EMAIL, User.objects.select_for_update().filter(email=email).first() if email else None),
+            (Channel.SMS, User.objects.select_for_update().filter(phone=phone).first() if phone else None),
+        )
+        if owner is not None
+    }
+    if owners:
+        for channel, owner in owners.items():
+            if is_pending_signup(owner) and (owner.email, owner.phone) == (email, phone):
+                # the same signup again: the latest name and password count, earlier links stop working
+                owner.full_name, owner.language = full_name, user.language
+                owner.set_password(password)
+                owner.save(update_fields=["full_name", "language", "password"])
+            _tell_about_signup(owner, channel)
+        return None
+    user.set_password(password)
     user.save()
+    _tell_about_signup(user, Channel.SMS if phone and not email else Channel.EMAIL)
     return user
+
+
+@transaction.atomic
+def user_confirm_signup(*, user: User, password: str) -> User:
+    """Finish a signup from the link sent to its login: the person types the password they chose (so a link
+    reaching the real owner of an address someone else signed up with activates nothing). Raises ValidationError
+    code "not_pending" for an account that is no longer waiting, "wrong_password" for another password."""
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    if not is_pending_signup(stored):
+        raise ValidationError(_("This account is already active, or was closed: log in instead."), code="not_pending")
+    if not stored.check_password(password):
+        raise ValidationError(
+            {"password": ValidationError(_("This is not the password chosen at signup."), code="wrong_password")}
+        )
+    stored.is_active = True
+    stored.save(update_fields=["is_active"])
+    user.is_active = True
+    return stored
 
 
 def user_set_language(*, user: User, language: str) -> None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("daftar/", views.signup, name="signup"),
+    path("daftar/<uidb64>/<token>/", views.confirm_signup, name="confirm_signup"),
     path("klaim/", views.claim_account, name="claim"),
     path("sandi/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
 ]

@@ -9,15 +9,24 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.web import add_service_errors
 
-from .forms import ClaimAccountForm, LoginForm, SignupForm
+from .forms import ClaimAccountForm, ConfirmSignupForm, LoginForm, SignupForm
 from .models import User
-from .services import account_send_claim_link, user_set_language, user_set_password, user_signup
+from .services import (
+    account_send_claim_link,
+    signup_token_generator,
+    user_confirm_signup,
+    user_set_language,
+    user_set_password,
+    user_signup,
+)
 from .web import request_user
 
 # The service names the password "password"; the signup form asks for it twice.
@@ -38,7 +47,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = user_signup(
+            user_signup(
                 full_name=data["full_name"],
                 email=data["email"] or None,
                 phone=data["phone"],
@@ -49,10 +58,34 @@ def signup(request: HttpRequest) -> HttpResponse:
                 exc = ValidationError({SIGNUP_FIELDS.get(k, k): v for k, v in exc.error_dict.items()})
             add_service_errors(form, exc)
         else:
+            # The same page whether the login was free or already had an account (its owner was told).
+            return render(request, "accounts/signup_sent.html")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def _pending_user(uidb64: str, token: str) -> User | None:
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+        return None
+    return user if signup_token_generator.check_token(user, token) else None
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_signup(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link sent after signing up: the person types the password they chose, and the account is theirs."""
+    user = _pending_user(uidb64, token)
+    form = ConfirmSignupForm(request.POST or None)
+    if user is not None and request.method == "POST" and form.is_valid():
+        try:
+            user = user_confirm_signup(user=user, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
             login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
             messages.success(request, _("Your account is ready. Now fill in your registration."))
             return redirect("registration:wizard")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/confirm_signup.html", {"form": form, "validlink": user is not None})
 
 
 @require_POST

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from core.admin import ProgramAdmin
+from core.forms import RUPIAH_ADMIN_FIELDS
 
 from . import services
 from .models import MonthlyRecord
@@ -26,6 +27,7 @@ class MonthlyRecordAdminForm(forms.ModelForm[MonthlyRecord]):
 @admin.register(MonthlyRecord)
 class MonthlyRecordAdmin(ProgramAdmin):
     form = MonthlyRecordAdminForm
+    formfield_overrides = RUPIAH_ADMIN_FIELDS
     list_display = ["participant", "month", "turnover", "workers", "assets", "source", "recorded_by", "recorded_at"]
     list_filter = ["source", "month", "participant__kecamatan"]
     list_select_related = ["participant", "recorded_by"]

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core import audit
 from core.dates import first_of_month
+from core.money import MAX_RUPIAH
 from registration.models import Participant
 
 from . import permissions
 from .models import MonthlyRecord, Source
 
 # The largest figure the portal takes: beyond it a number is surely mistyped (and stays far below BIGINT).
-MAX_RUPIAH = 10**15
 MAX_WORKERS = 100_000
 
 

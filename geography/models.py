@@ -7,7 +7,7 @@ from core import audit
 
 
 class Wilayah(models.Model):
-    """A city region (kota/kabupaten administrasi), e.g. 31.71 Jakarta Selatan."""
+    """A city region (kota/kabupaten administrasi), e.g. 31.74 Jakarta Selatan (Kemendagri codes, as in a NIK)."""
 
     code = models.CharField(_("code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=64, unique=True)
@@ -22,10 +22,16 @@ class Wilayah(models.Model):
 
 
 class Kecamatan(models.Model):
-    """A district, e.g. 31.71.09 Tebet. Mentors and secretariats work from one kecamatan office."""
+    """A district, e.g. 31.74.01 Tebet. Mentors and secretariats work from one kecamatan office."""
 
     code = models.CharField(_("code"), max_length=8, unique=True)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("name"), max_length=64, help_text=_("The official spelling, e.g. Pal Merah."))
+    aliases = models.CharField(
+        _("other spellings"),
+        max_length=200,
+        blank=True,
+        help_text=_("Common spellings people search for, comma-separated, e.g. Palmerah."),
+    )
     wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="kecamatan", verbose_name=_("wilayah"))
 
     class Meta:
@@ -39,15 +45,16 @@ class Kecamatan(models.Model):
 
     @property
     def nik_prefix(self) -> str:
-        """The first six digits a NIK issued in this kecamatan starts with (31.71.09 -> 317109)."""
+        """The first six digits a NIK issued in this kecamatan starts with (31.74.01 Tebet -> 317401)."""
         return self.code.replace(".", "")
 
 
 class Kelurahan(models.Model):
-    """A sub-district, e.g. 31.71.09.1001. Loaded later; the registration form accepts none yet."""
+    """A sub-district, e.g. 31.74.01.1002 Tebet Barat, with its postal code."""
 
     code = models.CharField(_("code"), max_length=13, unique=True)
     name = models.CharField(_("name"), max_length=64)
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, related_name="kelurahan", verbose_name=_("kecamatan")
     )

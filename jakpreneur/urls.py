@@ -19,3 +19,6 @@ urlpatterns = [
     path("", include("finance.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
+
+# Branded error pages (templates/400.html, 403.html, 404.html; 500.html and 503.html from core.errors).
+handler500 = "core.errors.server_error"

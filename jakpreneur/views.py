@@ -1,6 +1,10 @@
 """Project-wide pages: the public landing page and each role's home. The staff home shows the panels each app
-offers through core.navigation; the entrepreneur's home shows the journey registry (registration.journey)."""
+offers through core.navigation; the entrepreneur's home shows the journey registry (registration.journey), with
+who they can reach (jakpreneur.contacts)."""
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,22 +13,59 @@ from django.template.loader import render_to_string
 from accounts import permissions
 from accounts.web import request_user
 from core.navigation import panels_for
+from geography.models import Kecamatan, KecamatanOffice, Wilayah
 from registration import journey
+
+from .contacts import contacts_of
+
+
+def help_line() -> dict[str, str]:
+    """The program's help line (settings.HELP_LINE); an empty value is not shown."""
+    configured: dict[str, Any] = getattr(settings, "HELP_LINE", {}) or {}
+    return {key: str(configured.get(key) or "").strip() for key in ("phone", "whatsapp", "email", "hours")}
+
+
+def _office_finder(request: HttpRequest) -> dict[str, Any]:
+    """The kecamatan select, grouped by wilayah, and the chosen kecamatan's office: two queries."""
+    wilayah: dict[int, tuple[Wilayah, list[Kecamatan]]] = {}
+    for kecamatan in Kecamatan.objects.select_related("wilayah").order_by("wilayah__code", "name"):
+        wilayah.setdefault(kecamatan.wilayah_id, (kecamatan.wilayah, []))[1].append(kecamatan)
+    chosen: Kecamatan | None = None
+    raw = request.GET.get("kecamatan", "")
+    if raw.isdigit():
+        wanted = int(raw)
+        chosen = next((k for _w, ks in wilayah.values() for k in ks if k.pk == wanted), None)
+    office = KecamatanOffice.objects.filter(kecamatan=chosen).first() if chosen is not None else None
+    if office is not None and chosen is not None:
+        office.kecamatan = chosen  # loaded with the list: no query of its own
+    return {"finder_groups": list(wilayah.values()), "chosen_kecamatan": chosen, "chosen_office": office}
 
 
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    return render(request, "landing.html", {"steps": journey.STEPS})
+    context = {"steps": journey.STEPS, "help_line": help_line(), **_office_finder(request)}
+    return render(request, "landing.html", context)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """An entrepreneur sees their P1-P7 journey; staff see their work."""
+    """An entrepreneur sees their P1-P7 journey and who they can reach; staff see their work."""
     user = request_user(request)
     if permissions.is_entrepreneur(user):
+        contacts = contacts_of(user)  # before the journey: its P1 step reads the registration loaded here
         steps = journey.journey(user)
         current = next((s for s in steps if s.status.next_action), None)
-        return render(request, "home_entrepreneur.html", {"steps": steps, "current": current})
+        return render(
+            request,
+            "home_entrepreneur.html",
+            {
+                "steps": steps,
+                "current": current,
+                "contacts": contacts,
+                "help_line": help_line(),
+                "waiting_time": journey.waiting_time_text(),
+            },
+        )
     panels = [render_to_string(panel.template, panel.context, request=request) for panel in panels_for(user)]
     return render(request, "home_staff.html", {"panels": panels})

@@ -126,6 +126,19 @@ def current_mentor(participant: Participant) -> User | None:
     return assignment.mentor
 
 
+def with_mentor_contact(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotate participants with their current mentor's `mentor_name` and `mentor_phone` (None: no mentor), in
+    the same query: the mentor of the active assignment while an active mentor of the participant's kecamatan
+    (the rule of current_mentor)."""
+    mentor = MentorAssignment.objects.filter(
+        active_mentor_filter(OuterRef("kecamatan_id"), through="mentor__"), participant=OuterRef("pk"), active=True
+    ).order_by("-assigned_at", "-pk")
+    return participants.annotate(
+        mentor_name=Subquery(mentor.values("mentor__full_name")[:1]),
+        mentor_phone=Subquery(mentor.values("mentor__phone")[:1]),
+    )
+
+
 def unassigned_participants(user: AnyUser) -> QuerySet[Participant]:
     """Verified participants without a mentor, longest waiting first (for staff to assign). An active assignment
     whose mentor is no longer an active mentor of the participant's kecamatan counts as none."""

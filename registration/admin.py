@@ -20,9 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.web import request_user
 from core.admin import ProgramAdmin
 from core.crypto import keyed_hash
+from core.forms import RUPIAH_ADMIN_FIELDS, MonthField
 from core.web import error_text
 
 from . import permissions, services, validators
+from .choices import Track
 from .models import Business, Document, Participant, Registration, RegistrationDecision
 from .nik import compact
 from .values import BusinessData, ContactData
@@ -39,7 +41,22 @@ def business_values(business: Business) -> BusinessData:
         workers=business.workers,
         assets=business.assets,
         monthly_turnover=business.monthly_turnover,
+        planned_start=business.planned_start,
+        planned_capital=business.planned_capital,
     )
+
+
+COMMON_BUSINESS_FIELDS = ["participant", "name", "sector", "address", "kecamatan"]
+BUSINESS_FIELDS_OF_TRACK = {
+    Track.PEMULA: ["planned_start", "planned_capital"],
+    Track.NAIK_KELAS: ["started_on", "workers", "assets", "monthly_turnover"],
+}
+
+
+def business_fields(participant: Participant | None, *, common: list[str]) -> list[str]:
+    """The business fields of the participant's track: a planned business (pemula) or a running one."""
+    track = participant.track if participant is not None else Track.NAIK_KELAS
+    return [*common, *BUSINESS_FIELDS_OF_TRACK[Track(track)]]
 
 
 class ServiceForm(ModelForm[Any]):
@@ -130,6 +147,8 @@ class DocumentInline(admin.TabularInline[Document, Participant]):
 class BusinessAdminForm(ServiceForm):
     """A business as staff correct it: checked with the rules of registration before anything is saved."""
 
+    planned_start = MonthField(label=_("planned start (month)"), required=False)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         business = self.instance
@@ -143,6 +162,8 @@ class BusinessAdminForm(ServiceForm):
                 workers=data.get("workers", business.workers) or 0,
                 assets=data.get("assets", business.assets) or 0,
                 monthly_turnover=data.get("monthly_turnover", business.monthly_turnover) or 0,
+                planned_start=data.get("planned_start", business.planned_start),
+                planned_capital=data.get("planned_capital", business.planned_capital),
             )
             try:
                 validators.clean_business(values, track=business.participant.track)
@@ -173,9 +194,13 @@ class BusinessInline(admin.StackedInline[Business, Participant]):
     formset = BusinessInlineFormSet
     autocomplete_fields = ["kecamatan"]
     can_delete = False
+    formfield_overrides = RUPIAH_ADMIN_FIELDS
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a business comes with its registration
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return business_fields(obj, common=COMMON_BUSINESS_FIELDS[1:])
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
@@ -285,6 +310,10 @@ class BusinessAdmin(ServiceAdmin):
     autocomplete_fields = ["kecamatan"]
     readonly_fields = ["participant"]  # a business belongs to its participant for good
     form = BusinessAdminForm
+    formfield_overrides = RUPIAH_ADMIN_FIELDS
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return business_fields(obj.participant if obj is not None else None, common=COMMON_BUSINESS_FIELDS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a business comes with its registration

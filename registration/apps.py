@@ -16,3 +16,4 @@ class RegistrationConfig(AppConfig):
             register_message(key, context={"full_name", "reference"})
         for key in ("registration_needs_fix", "registration_rejected"):
             register_message(key, context={"full_name", "reference", "reason"})
+        register_message("nik_probe_limit", context={"account": str, "count": int})

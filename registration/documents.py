@@ -1,7 +1,7 @@
 """Checks on uploaded documents: the type is read from the content (never trusted from the name or the
-browser's claim), the size is bounded, images must decode."""
+browser's claim), the size is bounded, images must decode, and an image is re-encoded (core.images) before it is
+stored, so no EXIF or GPS position of the phone that took it is kept."""
 
-import warnings
 from typing import Any
 
 import filetype
@@ -10,14 +10,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+
+from core.images import MAX_IMAGE_PIXELS, BrokenImage, ImageTooLarge, reencode_image
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo; a phone camera takes less
+__all__ = ["ALLOWED_TYPES", "MAX_IMAGE_PIXELS", "check_image", "validate_document"]
 
 
 def validate_document(upload: UploadedFile[Any]) -> str:
-    """Return the content type of an acceptable upload, or raise ValidationError saying why it is refused."""
+    """Return the content type of an acceptable upload, or raise ValidationError saying why it is refused.
+
+    An image upload is re-encoded in place (its bytes replaced by the clean image's), so whatever stores the
+    upload afterwards (the registration and mentoring services) stores it without metadata. Checking it again
+    (a form, then its service) re-encodes only once."""
     size = upload.size or 0
     if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
@@ -44,17 +49,36 @@ def validate_document(upload: UploadedFile[Any]) -> str:
 
 
 def check_image(upload: UploadedFile[Any]) -> None:
-    """An image must decode, and its dimensions must be those of a photo, not of a decompression bomb."""
+    """An image must decode, and its dimensions must be those of a photo, not of a decompression bomb; it is
+    then re-encoded without metadata, in place, and must still be within the size limit."""
+    if getattr(upload, "_reencoded", False):
+        return
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.width * image.height > MAX_IMAGE_PIXELS:
-                    raise Image.DecompressionBombError(f"{image.width}x{image.height}")
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        content, _content_type = reencode_image(upload)
+    except ImageTooLarge as exc:
         raise ValidationError(_("The image is too large in pixels; send a smaller photo."), code="too_large") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except BrokenImage as exc:
         raise ValidationError(_("The image is damaged and cannot be opened."), code="broken_image") from exc
-    finally:
-        upload.seek(0)
+    data = content.read()
+    limit = settings.DOCUMENT_MAX_BYTES
+    if len(data) > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the most we take is %(limit)s.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    _replace_content(upload, data)
+
+
+def _replace_content(upload: UploadedFile[Any], data: bytes) -> None:
+    """Write the clean image over the upload's own file (in memory or the temporary file on disk), so that a
+    later save, which may move the temporary file into place, stores these bytes and only these."""
+    file = upload.file
+    assert file is not None
+    file.seek(0)
+    file.truncate()
+    file.write(data)
+    file.flush()
+    file.seek(0)
+    upload.size = len(data)
+    upload._reencoded = True  # type: ignore[attr-defined]

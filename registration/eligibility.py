@@ -14,10 +14,23 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import first_of_month, is_plausible_past_date
+
 from .choices import DocumentKind, NonJakartaBasis, Track
 
 MIN_DOMICILE_YEARS = 2
 MIN_AGE_YEARS = 17
+
+IMPLAUSIBLE_DATE = _("Give a date from 1 January 1900 up to today.")
+PLANNED_START_MISSING = _("Give the month you plan to start the business.")
+PLANNED_START_PAST = _("The planned start is this month or a later one; a business already running is growing.")
+PLANNED_CAPITAL_MISSING = _("Give the capital you plan to start with, in rupiah (0 if none yet).")
+
+
+def check_past_date(field: str, day: datetime.date, *, today: datetime.date | None = None) -> None:
+    """A date a person gives for something that happened (a birth, a move, a start): from 1900 up to today."""
+    if not is_plausible_past_date(day, today=today):
+        raise ValidationError({field: ValidationError(IMPLAUSIBLE_DATE, code="implausible_date")})
 
 
 def required_documents(*, track: str, jakarta_ktp: bool, basis: str = "") -> list[str]:
@@ -49,6 +62,7 @@ def check_residence(
             raise ValidationError(
                 {"domicile_since": _("Give the date since when you live in Jakarta, as in the lurah letter.")}
             )
+        check_past_date("domicile_since", domicile_since, today=today)
         if domicile_since > today - relativedelta(years=MIN_DOMICILE_YEARS):
             raise ValidationError(
                 {
@@ -74,6 +88,7 @@ def check_age(*, birth_date: datetime.date, today: datetime.date | None = None) 
     today = today or timezone.localdate()
     if birth_date > today:
         raise ValidationError({"birth_date": _("The birth date is in the future.")})
+    check_past_date("birth_date", birth_date, today=today)
     if birth_date > today - relativedelta(years=MIN_AGE_YEARS):
         raise ValidationError({"birth_date": _("Participants are at least 17 years old (the age of a KTP).")})
 
@@ -87,3 +102,28 @@ def check_business(*, track: str, started_on: datetime.date | None, today: datet
         )
     if started_on is not None and started_on > today:
         raise ValidationError({"started_on": _("The start date of a running business cannot be in the future.")})
+    if started_on is not None:
+        check_past_date("started_on", started_on, today=today)
+
+
+def check_plan(
+    *,
+    track: str,
+    planned_start: datetime.date | None,
+    planned_capital: int | None,
+    today: datetime.date | None = None,
+) -> None:
+    """A starting entrepreneur has a planned business: the month it starts (this month or later) and the capital
+    it starts with. Raise ValidationError keyed by field listing what is missing or refused."""
+    if track != Track.PEMULA:
+        return
+    today = today or timezone.localdate()
+    errors: dict[str, ValidationError] = {}
+    if planned_start is None:
+        errors["planned_start"] = ValidationError(PLANNED_START_MISSING, code="required")
+    elif planned_start < first_of_month(today):
+        errors["planned_start"] = ValidationError(PLANNED_START_PAST, code="planned_start_past")
+    if planned_capital is None:
+        errors["planned_capital"] = ValidationError(PLANNED_CAPITAL_MISSING, code="required")
+    if errors:
+        raise ValidationError(errors)

@@ -1,19 +1,23 @@
 """Registration forms: turn what a person types into the values the services take (registration.values), and
 show early, through the same validators the services call, what the services would refuse."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.forms import PhoneField
-from geography.models import Kecamatan
+from core.forms import CONFIRM_FIGURES, MonthField, RupiahField, ask_figure_confirmation, check_figures
+from core.money import capital_warning, format_rupiah, monthly_sales_warning
+from geography.models import Kecamatan, Kelurahan
 
 from . import eligibility, validators
 from .choices import Decision, DocumentKind, NonJakartaBasis, Sex, Track
@@ -39,6 +43,65 @@ def kecamatan_field(label: StrOrPromise) -> KecamatanChoiceField:
     return KecamatanChoiceField(queryset=kecamatan_choices(), label=label)
 
 
+class KelurahanSelect(forms.Select):
+    """Every kelurahan, labelled with its kecamatan, so the choice works without a script; each option carries
+    its kecamatan (`data-kecamatan`), so `static/js/kelurahan.js` narrows the list to the kecamatan chosen."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        if isinstance(instance, Kelurahan):
+            option["attrs"]["data-kecamatan"] = str(instance.kecamatan_id)
+        return option
+
+
+class CachedChoiceIterator(ModelChoiceIterator[Kelurahan]):
+    """The choices from the field's rows, read once per form (so checking an answer and showing the list cost
+    one query together)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        assert isinstance(self.field, KelurahanChoiceField)
+        for obj in self.field.rows():
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        assert isinstance(self.field, KelurahanChoiceField)
+        return len(self.field.rows()) + (1 if self.field.empty_label is not None else 0)
+
+
+class KelurahanChoiceField(forms.ModelChoiceField[Kelurahan]):
+    widget = KelurahanSelect
+    iterator = CachedChoiceIterator
+
+    def rows(self) -> list[Kelurahan]:
+        cached = getattr(self, "_rows", None)
+        if cached is None or cached[0] is not self.queryset:
+            cached = (self.queryset, list(self.queryset or []))
+            self._rows = cached
+        return cached[1]
+
+    def to_python(self, value: Any) -> Kelurahan | None:
+        if value in self.empty_values:
+            return None
+        key = str(value.pk if isinstance(value, Kelurahan) else value)
+        found = next((row for row in self.rows() if str(row.pk) == key), None)
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
+
+    def label_from_instance(self, obj: Kelurahan) -> str:
+        return f"{obj.name} ({obj.kecamatan.name})"
+
+
+def kelurahan_choices() -> QuerySet[Kelurahan]:
+    return Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name")
+
+
+KELURAHAN_NEEDED = _("Choose the kelurahan you live in.")
+
+
 class PersonForm(forms.ModelForm[Participant]):
     """The person: identity, contact, domicile, KTP origin and track."""
 
@@ -50,6 +113,12 @@ class PersonForm(forms.ModelForm[Participant]):
     )
     phone = PhoneField(label=_("Mobile number"), required=False)
     kecamatan = kecamatan_field(_("Kecamatan of domicile"))
+    kelurahan = KelurahanChoiceField(
+        queryset=kelurahan_choices(),
+        label=_("Kelurahan of domicile"),
+        required=False,
+        help_text=_("The kelurahan of the kecamatan chosen above."),
+    )
     jakarta_ktp = forms.TypedChoiceField(
         label=_("Do you have a Jakarta (DKI) KTP?"),
         choices=YES_NO,
@@ -75,6 +144,8 @@ class PersonForm(forms.ModelForm[Participant]):
             "email",
             "address",
             "kecamatan",
+            # "kelurahan" is a declared field, not a model field of the form: its row is read once, by the
+            # field, and checked against the kecamatan by validators.check_kelurahan
             "track",
             "jakarta_ktp",
             "non_jakarta_basis",
@@ -94,6 +165,12 @@ class PersonForm(forms.ModelForm[Participant]):
             field = self.fields["kecamatan"]
             assert isinstance(field, KecamatanChoiceField)
             field.queryset = kecamatan_choices().filter(pk=office_id)
+            kelurahan = self.fields["kelurahan"]
+            assert isinstance(kelurahan, KelurahanChoiceField)
+            kelurahan.queryset = kelurahan_choices().filter(kecamatan_id=office_id)
+        self.fields["kelurahan"].widget.attrs["data-kecamatan-field"] = self["kecamatan"].auto_id
+        if self.instance.pk and "kelurahan" not in self.initial:
+            self.initial["kelurahan"] = self.instance.kelurahan_id
 
     def clean_nik(self) -> str:
         return compact(self.cleaned_data["nik"])
@@ -130,7 +207,22 @@ class PersonForm(forms.ModelForm[Participant]):
             except ValidationError as exc:
                 self.add_error("nik", exc)
         self._collect(validators.check_contact, phone=data.get("phone") or "", email=data.get("email") or "")
+        self._check_kelurahan(data)
         return data
+
+    def _check_kelurahan(self, data: dict[str, Any]) -> None:
+        """The kelurahan lies in the kecamatan chosen; it is asked wherever that kecamatan's are known."""
+        kecamatan, kelurahan = data.get("kecamatan"), data.get("kelurahan")
+        if kecamatan is None or "kelurahan" in self.errors:
+            return
+        if kelurahan is None:
+            if Kelurahan.objects.filter(kecamatan=kecamatan).exists():
+                self.add_error("kelurahan", ValidationError(KELURAHAN_NEEDED, code="required"))
+            return
+        try:
+            validators.check_kelurahan(kelurahan=kelurahan, kecamatan=kecamatan)
+        except ValidationError as exc:
+            self.add_error(None, exc)
 
     def _collect(self, check: Any, **kwargs: Any) -> None:
         try:
@@ -155,6 +247,7 @@ class PersonForm(forms.ModelForm[Participant]):
             non_jakarta_basis=data.get("non_jakarta_basis") or "",
             domicile_since=data.get("domicile_since"),
             partner_activity=data.get("partner_activity") or "",
+            kelurahan=data.get("kelurahan"),
         )
 
 
@@ -163,9 +256,13 @@ def summary(form: forms.BaseForm) -> list[tuple[str, str]]:
     rows = []
     for name, field in form.fields.items():
         value = form.cleaned_data.get(name)
-        if value in (None, "", []):
+        if value in (None, "", []) or name == CONFIRM_FIGURES:
             continue
-        if isinstance(value, bool):
+        if isinstance(field, RupiahField):
+            shown = format_rupiah(value)
+        elif isinstance(field, MonthField):
+            shown = formats.date_format(value, "F Y")
+        elif isinstance(value, bool):
             shown = str(_("Yes") if value else _("No"))
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
             shown = str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
@@ -192,38 +289,91 @@ def documents_required_by(person: PersonForm) -> list[str]:
     return eligibility.required_documents(track=track, jakarta_ktp=jakarta, basis=basis)
 
 
+# the fields of each track beyond the common ones (name, sector, address, kecamatan)
+RUNNING_FIELDS = ("started_on", "workers", "assets", "monthly_turnover")
+PLANNED_FIELDS = ("planned_start", "planned_capital")
+# amounts that look mistyped above PP 7/2021's medium-business limits: the person confirms them
+BUSINESS_FIGURE_WARNINGS = {
+    "assets": capital_warning,
+    "monthly_turnover": monthly_sales_warning,
+    "planned_capital": capital_warning,
+}
+
+
 class BusinessForm(forms.ModelForm[Business]):
-    """The business, running or planned, with its baseline figures."""
+    """The business: running (naik kelas: start date, workers, assets, turnover) or planned (pemula: planned start
+    month and capital). With no track yet (an office form before the answer) both sets are offered."""
 
     kecamatan = kecamatan_field(_("Kecamatan of the business"))
+    assets = RupiahField(
+        label=_("Assets (Rp)"),
+        help_text=_("Without land and buildings, for example 5.000.000 or 5 juta."),
+    )
+    monthly_turnover = RupiahField(
+        label=_("Monthly turnover (Rp)"),
+        help_text=_("The average sales of a month, for example 3.000.000 or 3 juta."),
+    )
+    # required by the rule of the starting track (eligibility.check_plan), which says so itself
+    planned_start = MonthField(
+        label=_("Planned start (month)"),
+        required=False,
+        help_text=_("This month or a later one, as year and month."),
+    )
+    planned_capital = RupiahField(
+        label=_("Planned capital (Rp)"),
+        required=False,
+        help_text=_("What you plan to start with, for example 2.500.000 or 2,5 juta (0 if none yet)."),
+    )
 
     class Meta:
         model = Business
-        fields = ["name", "sector", "started_on", "address", "kecamatan", "workers", "assets", "monthly_turnover"]
+        fields = [
+            "name",
+            "sector",
+            "started_on",
+            "planned_start",
+            "address",
+            "kecamatan",
+            "workers",
+            "assets",
+            "monthly_turnover",
+            "planned_capital",
+        ]
         widgets = {"started_on": DATE_INPUT}
-        help_texts = {
-            "started_on": _("Leave empty if the business has not started yet."),
-            "assets": _("In whole rupiah, without land and buildings."),
-            "monthly_turnover": _("In whole rupiah: the average sales of a month."),
-        }
+        help_texts = {"started_on": _("The day the business started; the first of the month if you do not know.")}
 
     def __init__(self, *args: Any, track: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.track = track
-        for name in ("assets", "monthly_turnover", "workers"):
-            self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+        self.fields["workers"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+        if track == Track.PEMULA:
+            for name in RUNNING_FIELDS:
+                del self.fields[name]
+            self.fields["name"].label = _("Name of the planned business")
+            self.fields["sector"].label = _("Sector of the planned business")
+            self.fields["address"].label = _("Where the business will be (address)")
+        elif track == Track.NAIK_KELAS:
+            for name in PLANNED_FIELDS:
+                del self.fields[name]
+        else:
+            for name in RUNNING_FIELDS:
+                self.fields[name].required = False
+        ask_figure_confirmation(self, BUSINESS_FIGURE_WARNINGS)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        for check, kwargs in (
-            (validators.check_money, {"assets": data.get("assets"), "monthly_turnover": data.get("monthly_turnover")}),
-            (eligibility.check_business, {"track": self.track, "started_on": data.get("started_on")}),
-        ):
-            try:
-                check(**kwargs)
-            except ValidationError as exc:
-                self.add_error(None, exc)
+        try:
+            eligibility.check_business(track=self.track, started_on=data.get("started_on"))
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        try:
+            eligibility.check_plan(
+                track=self.track, planned_start=data.get("planned_start"), planned_capital=data.get("planned_capital")
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        check_figures(self, BUSINESS_FIGURE_WARNINGS)
         return data
 
     def values(self) -> BusinessData:
@@ -238,6 +388,8 @@ class BusinessForm(forms.ModelForm[Business]):
             workers=data.get("workers") or 0,
             assets=data.get("assets") or 0,
             monthly_turnover=data.get("monthly_turnover") or 0,
+            planned_start=data.get("planned_start"),
+            planned_capital=data.get("planned_capital"),
         )
 
 

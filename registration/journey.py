@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import Draft, Registration
+from .models import USUAL_WAITING_DAYS, Draft, Participant, Registration
 
 # Each step: its code, its title in the user's language, and the program's own (Indonesian) name.
 STEPS: list[tuple[str, Promise, str]] = [
@@ -78,13 +80,35 @@ def journey(user: User) -> list[JourneyStep]:
     ]
 
 
+def waiting_time_text() -> str:
+    """The usual waiting time (registration.models.USUAL_WAITING_DAYS), as a sentence."""
+    return str(_("Verification usually takes up to %(days)s working days.") % {"days": USUAL_WAITING_DAYS})
+
+
+def _own_registration(user: User) -> Registration | None:
+    """The user's registration: from their participant record when the page loaded it already (with its
+    registration: jakpreneur.contacts), else one query."""
+    if User.participant.is_cached(user):
+        participant = user.participant
+        if Participant.registration.is_cached(participant):
+            try:
+                return participant.registration
+            except ObjectDoesNotExist:
+                return None
+    return (
+        Registration.objects.filter(participant__user=user)
+        .only("status", "last_reason", "reference", "submitted_at")
+        .first()
+    )
+
+
 class RegistrationStep:
     """P1: where the user's registration stands, and what to do next."""
 
     code = "P1"
 
     def status(self, user: User) -> StepStatus:
-        registration = Registration.objects.filter(participant__user=user).only("status", "last_reason").first()
+        registration = _own_registration(user)
         if registration is None:
             if Draft.objects.filter(user=user).exists():
                 return StepStatus(
@@ -102,8 +126,16 @@ class RegistrationStep:
         if registration.is_approved:
             return StepStatus(State.DONE, _("Your registration is verified. Welcome to JakPreneur!"))
         if registration.awaits_decision:
+            sent = formats.date_format(timezone.localtime(registration.submitted_at), "j F Y")
             return StepStatus(
-                State.IN_PROGRESS, _("Your registration is waiting for verification by your kecamatan secretariat.")
+                State.IN_PROGRESS,
+                _(
+                    "Your registration %(reference)s, sent on %(date)s, is waiting for verification by your "
+                    "kecamatan secretariat."
+                )
+                % {"reference": registration.reference, "date": sent}
+                + " "
+                + waiting_time_text(),
             )
         if registration.awaits_fix:
             return StepStatus(

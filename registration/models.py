@@ -1,6 +1,7 @@
 """P1 registration: the Participant (the one person every step shares), their Business, the Registration
 that is verified, its decisions, uploaded Documents and the online wizard's Draft."""
 
+import datetime
 import uuid
 from typing import Any
 
@@ -15,6 +16,11 @@ from geography.models import Kecamatan, Kelurahan
 
 from .choices import Channel, Decision, DocumentKind, NonJakartaBasis, Sector, Sex, Status, Track
 from .nik import mask_nik
+
+# The usual waiting time for a verification decision: what a participant is told to expect, and past which staff
+# see a registration flagged in the queue (`Registration.waiting_too_long`). The one place it is set.
+USUAL_WAITING_DAYS = 7
+USUAL_WAITING_TIME = datetime.timedelta(days=USUAL_WAITING_DAYS)
 
 
 @audit.track(exclude=["nik"])  # the NIK is encrypted: never in the trail (its keyed hash may be)
@@ -75,7 +81,8 @@ class Participant(models.Model):
 
 @audit.track()
 class Business(models.Model):
-    """The participant's business: running (naik kelas) or planned (pemula). Baseline figures at registration."""
+    """The participant's business: running (naik kelas), with its baseline figures at registration (start date,
+    workers, assets, monthly turnover), or planned (pemula), with its planned start month and capital instead."""
 
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="business", verbose_name=_("participant")
@@ -88,6 +95,10 @@ class Business(models.Model):
     workers = models.PositiveIntegerField(_("workers"), default=0)
     assets = models.BigIntegerField(_("assets (Rp)"), default=0)
     monthly_turnover = models.BigIntegerField(_("monthly turnover (Rp)"), default=0)
+    planned_start = models.DateField(
+        _("planned start (month)"), null=True, blank=True, help_text=_("The first day of the month.")
+    )
+    planned_capital = models.BigIntegerField(_("planned capital (Rp)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("business")
@@ -95,11 +106,20 @@ class Business(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(assets__gte=0) & Q(monthly_turnover__gte=0), name="business_money_not_negative"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_capital__isnull=True) | Q(planned_capital__gte=0),
+                name="business_planned_capital_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_planned(self) -> bool:
+        """A starting entrepreneur's business: planned, not running yet."""
+        return self.participant.track == Track.PEMULA
 
 
 @audit.track()
@@ -149,6 +169,19 @@ class Registration(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == Status.APPROVED
+
+    def waited(self, now: datetime.datetime) -> datetime.timedelta:
+        """How long it has waited since it was submitted (or sent again after a fix)."""
+        return max(now - self.submitted_at, datetime.timedelta(0))
+
+    def waiting_too_long(self, now: datetime.datetime) -> bool:
+        """Still waiting for a decision, for longer than the usual waiting time (USUAL_WAITING_TIME)."""
+        return self.awaits_decision and self.waited(now) > USUAL_WAITING_TIME
+
+    @staticmethod
+    def waiting_too_long_since(now: datetime.datetime) -> datetime.datetime:
+        """The submission time before which a registration still waiting has waited too long (for a query)."""
+        return now - USUAL_WAITING_TIME
 
 
 @audit.track()
@@ -247,3 +280,28 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
+
+
+@audit.track()
+class NikProbe(models.Model):
+    """One "this NIK is already registered" answer the online wizard gave an account: the answer tells whoever
+    types a NIK that it is in the program, so each is recorded (in the audit trail too) and counted per account
+    and per address (registration.probes)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    nik_hash = models.CharField(max_length=64, editable=False)
+    at = models.DateTimeField(_("answered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("NIK check")
+        verbose_name_plural = _("NIK checks")
+        indexes = [
+            models.Index(fields=["user", "at"], name="nikprobe_user_at"),
+            models.Index(fields=["address", "at"], name="nikprobe_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"

@@ -1,12 +1,39 @@
 """Reads of P1 registration, always scoped to the user who asks."""
 
-from django.db.models import Q, QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
 
 from accounts import permissions
 from accounts.permissions import AnyUser
+from core.crypto import keyed_hash
 
-from .choices import DocumentKind, Status
+from .choices import Channel, DocumentKind, Status
 from .models import Document, Participant, Registration
+from .nik import compact
+
+REFERENCE_PREFIX = "JP-"
+
+
+def looks_like_nik(term: str) -> bool:
+    """A search term that is a NIK (16 digits, spaces and dots allowed): it must never travel in a URL."""
+    number = compact(term)
+    return len(number) == 16 and number.isdigit()
+
+
+def looks_like_reference(term: str) -> bool:
+    return term.strip().upper().startswith(REFERENCE_PREFIX)
+
+
+def search_condition(term: str, *, participant: str = "") -> Q:
+    """Search by a registration reference (exact) or the start of a name (case-insensitive): the one search of
+    the staff lists. `participant` is the path to the participant ("participant__" from a registration)."""
+    term = term.strip()
+    if looks_like_reference(term):
+        reference = "reference" if participant else "registration__reference"
+        return Q(**{reference: term.upper()})
+    return Q(**{f"{participant}full_name__istartswith": term})
 
 
 def participants_for(user: AnyUser) -> QuerySet[Participant]:
@@ -23,8 +50,16 @@ def participants_for(user: AnyUser) -> QuerySet[Participant]:
 
 def participant_list(user: AnyUser) -> QuerySet[Participant]:
     return (
-        participants_for(user).select_related("kecamatan", "registration", "business").order_by("-created_at", "-pk")
+        participants_for(user)
+        .select_related("kecamatan__wilayah", "registration", "business")
+        .order_by("-created_at", "-pk")
     )
+
+
+def participant_by_nik(user: AnyUser, nik: str) -> Participant | None:
+    """The participant with exactly this NIK among those the user may see, found through the keyed hash (the
+    NIK itself is encrypted): the lookup of the admin's "Find by NIK" and of the staff participant list."""
+    return participants_for(user).filter(nik_hash=keyed_hash(compact(nik))).first()
 
 
 def participant_detail(user: AnyUser) -> QuerySet[Participant]:
@@ -37,14 +72,63 @@ def participant_detail(user: AnyUser) -> QuerySet[Participant]:
     )
 
 
-def verification_queue(user: AnyUser, *, status: str = Status.SUBMITTED) -> QuerySet[Registration]:
-    """Registrations a verifier works: secretariat their kecamatan, agency staff all; oldest first."""
+def verification_scope(user: AnyUser, *, search: str = "") -> QuerySet[Registration]:
+    """Every registration a verifier works, of any status: secretariat their kecamatan, agency staff all."""
     if not permissions.can_verify_registrations(user):
         return Registration.objects.none()
-    qs = Registration.objects.filter(status=status)
+    qs = Registration.objects.all()
     if not permissions.is_program_wide(user):
         qs = qs.filter(kecamatan_id=user.office_id)  # type: ignore[union-attr,misc]
-    return qs.select_related("participant", "kecamatan", "participant__business").order_by("submitted_at", "pk")
+    if search.strip():
+        qs = qs.filter(search_condition(search, participant="participant__"))
+    return qs
+
+
+def verification_queue(user: AnyUser, *, status: str = Status.SUBMITTED, search: str = "") -> QuerySet[Registration]:
+    """Registrations of one status a verifier works, oldest first (the index `registration_queue`)."""
+    return (
+        verification_scope(user, search=search)
+        .filter(status=status)
+        .select_related("participant", "kecamatan", "participant__business")
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    """How many registrations of one status the verifier has, and how many of them wait too long."""
+
+    total: int = 0
+    waiting_too_long: int = 0
+
+
+def verification_counts(user: AnyUser, *, now: datetime.datetime, search: str = "") -> dict[str, QueueCount]:
+    """The count of every status tab in the user's scope (and the search), in ONE grouped query over the indexes
+    `registration_queue` (a kecamatan) and `registration_status` (the whole program)."""
+    overdue = Q(status=Status.SUBMITTED, submitted_at__lt=Registration.waiting_too_long_since(now))
+    rows = (
+        verification_scope(user, search=search)
+        .order_by()
+        .values("status")
+        .annotate(total=Count("pk"), overdue=Count("pk", filter=overdue))
+        .values_list("status", "total", "overdue")
+    )
+    counts = {status: QueueCount() for status in Status.values}
+    for status, total, too_long in rows:
+        counts[status] = QueueCount(total=total, waiting_too_long=too_long)
+    return counts
+
+
+def walk_in_receipts_for(user: AnyUser) -> QuerySet[Registration]:
+    """Registrations made at an office whose receipt the user may open: the office staff who registered it, and
+    the staff of that kecamatan office; nobody else (a 404)."""
+    if not permissions.is_office_staff(user):
+        return Registration.objects.none()
+    return (
+        Registration.objects.filter(channel=Channel.OFFICE)
+        .filter(Q(registered_by=user) | Q(kecamatan_id=user.office_id))  # type: ignore[union-attr]
+        .select_related("participant__user", "kecamatan__wilayah", "registered_by")
+    )
 
 
 IDENTITY_DOCUMENTS = (DocumentKind.KTP, DocumentKind.LURAH_LETTER)

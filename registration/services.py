@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from accounts.logins import normalize_email
 from accounts.models import Role, User
 from accounts.services import account_claim_notify
 from core import audit
@@ -168,6 +169,7 @@ def _assign_person(participant: Participant, person: PersonData) -> None:
     participant.non_jakarta_basis = person.non_jakarta_basis
     participant.domicile_since = person.domicile_since
     participant.partner_activity = person.partner_activity
+    participant.kelurahan = person.kelurahan
 
 
 def _assign_business(business: Business, data: BusinessData) -> None:
@@ -179,6 +181,8 @@ def _assign_business(business: Business, data: BusinessData) -> None:
     business.workers = data.workers
     business.assets = data.assets
     business.monthly_turnover = data.monthly_turnover
+    business.planned_start = data.planned_start
+    business.planned_capital = data.planned_capital
 
 
 # --- submission -------------------------------------------------------------------------------------------------
@@ -298,11 +302,9 @@ def registration_register_walk_in(
         errors.update(_missing_documents(cleaned_person, uploads))
     validators.raise_if(errors)
     assert cleaned_person is not None and cleaned_business is not None
-    email = cleaned_person.email.lower() or None
+    email = normalize_email(cleaned_person.email) or None
     phone = cleaned_person.phone or None
-    if (email and User.objects.filter(email__iexact=email).exists()) or (
-        phone and User.objects.filter(phone=phone).exists()
-    ):
+    if (email and User.objects.filter(email=email).exists()) or (phone and User.objects.filter(phone=phone).exists()):
         raise ValidationError({"phone": ValidationError(ACCOUNT_EXISTS, code="account_exists")})
     try:
         with transaction.atomic():

@@ -9,12 +9,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import money
 from core.crypto import keyed_hash
 from core.phone import normalize_phone
 from geography.data import kecamatan_nik_prefixes
+from geography.models import Kecamatan, Kelurahan
 
 from . import eligibility
-from .choices import Decision
+from .choices import Decision, Track
 from .models import Participant
 from .nik import compact, validate_nik
 from .values import BusinessData, ContactData, PersonData
@@ -23,6 +25,7 @@ Errors = dict[str, list[ValidationError]]
 
 CONTACT_MISSING = _("Give a mobile number or an email address, so that we can reach you.")
 NOT_NEGATIVE = _("Enter zero or more.")
+OTHER_KECAMATAN = _("This kelurahan is not in the kecamatan chosen.")
 
 
 def already_registered_error() -> ValidationError:
@@ -82,6 +85,13 @@ def check_contact(*, phone: str, email: str) -> None:
         raise ValidationError({"phone": ValidationError(CONTACT_MISSING)})
 
 
+def check_kelurahan(*, kelurahan: Kelurahan | None, kecamatan: Kecamatan | int | None) -> None:
+    """A kelurahan, when given, lies in the kecamatan given."""
+    kecamatan_id = kecamatan.pk if isinstance(kecamatan, Kecamatan) else kecamatan
+    if kelurahan is not None and kelurahan.kecamatan_id != kecamatan_id:
+        raise ValidationError({"kelurahan": ValidationError(OTHER_KECAMATAN, code="other_kecamatan")})
+
+
 def clean_phone(phone: str) -> str:
     """An Indonesian mobile number as +628…, or "" for none."""
     return normalize_phone(phone) if phone else ""
@@ -117,6 +127,7 @@ def clean_person(person: PersonData, *, participant: Participant | None = None) 
     )
     phone = collect(errors, clean_phone, "phone", phone=person.phone)
     collect(errors, check_contact, phone=phone or "", email=person.email)
+    collect(errors, check_kelurahan, kelurahan=person.kelurahan, kecamatan=person.kecamatan)
     raise_if(errors)
     residence: dict[str, Any] = (
         {"non_jakarta_basis": "", "domicile_since": None, "partner_activity": ""} if person.jakarta_ktp else {}
@@ -124,21 +135,46 @@ def clean_person(person: PersonData, *, participant: Participant | None = None) 
     return dataclasses.replace(person, nik=nik, phone=phone, email=person.email.strip(), **residence)
 
 
-def check_money(*, assets: int | None, monthly_turnover: int | None) -> None:
+def check_money(**amounts: int | None) -> None:
+    """Each amount of rupiah (by field name) is zero or more, and not beyond the portal's upper bound."""
     errors: Errors = {}
-    for name, value in (("assets", assets), ("monthly_turnover", monthly_turnover)):
+    for name, value in amounts.items():
         if value is not None and value < 0:
-            errors[name] = [ValidationError(NOT_NEGATIVE)]
+            errors[name] = [ValidationError(money.NEGATIVE, code="negative")]
+        elif value is not None and value > money.MAX_RUPIAH:
+            errors[name] = [ValidationError(money.TOO_LARGE, code="too_large")]
     raise_if(errors)
+
+
+def business_for_track(business: BusinessData, *, track: str) -> BusinessData:
+    """Only the figures of the track: a planned business (pemula) has no start date, workers, assets or turnover
+    yet; a running one (naik kelas) no planned start or capital."""
+    if track == Track.PEMULA:
+        return dataclasses.replace(business, started_on=None, workers=0, assets=0, monthly_turnover=0)
+    return dataclasses.replace(business, planned_start=None, planned_capital=None)
 
 
 def clean_business(business: BusinessData, *, track: str) -> BusinessData:
     """The business's values checked for the participant's track, or a ValidationError keyed by field."""
+    business = business_for_track(business, track=track)
     errors: Errors = {}
-    collect(errors, check_money, assets=business.assets, monthly_turnover=business.monthly_turnover)
+    collect(
+        errors,
+        check_money,
+        assets=business.assets,
+        monthly_turnover=business.monthly_turnover,
+        planned_capital=business.planned_capital,
+    )
     if business.workers < 0:
-        errors.setdefault("workers", []).append(ValidationError(NOT_NEGATIVE))
+        errors.setdefault("workers", []).append(ValidationError(NOT_NEGATIVE, code="negative"))
     collect(errors, eligibility.check_business, track=track, started_on=business.started_on)
+    collect(
+        errors,
+        eligibility.check_plan,
+        track=track,
+        planned_start=business.planned_start,
+        planned_capital=business.planned_capital,
+    )
     raise_if(errors)
     return business
 

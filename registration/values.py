@@ -25,20 +25,24 @@ class PersonData:
     non_jakarta_basis: str = ""
     domicile_since: datetime.date | None = None
     partner_activity: str = ""
+    kelurahan: Kelurahan | None = None  # of `kecamatan`
 
 
 @dataclass(frozen=True)
 class BusinessData:
-    """The business, running or planned, with its baseline figures."""
+    """The business: running (naik kelas) with its baseline figures, or planned (pemula) with its planned start
+    month and capital. The validator keeps only the figures of the participant's track."""
 
     name: str
     sector: str
-    started_on: datetime.date | None
     address: str
     kecamatan: Kecamatan
-    workers: int
-    assets: int
-    monthly_turnover: int
+    started_on: datetime.date | None = None
+    workers: int = 0
+    assets: int = 0
+    monthly_turnover: int = 0
+    planned_start: datetime.date | None = None  # the first day of the month
+    planned_capital: int | None = None
 
 
 @dataclass(frozen=True)

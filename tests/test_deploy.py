@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import http.client
+import ipaddress
 import json
 import os
 import posixpath
@@ -1118,3 +1119,97 @@ def test_celery_service_passes_its_compose_health_check(name: str, tmp_path: Pat
                 interval=1,
                 describe=lambda: f"{results[-1].stdout}{results[-1].stderr}\n{tail(log)}" if results else tail(log),
             )
+
+
+# === Tests: the proxy in front (issue 7: the lockout takes the client's address only from the trusted hop) ======
+
+
+def nginx_directives(text: str) -> list[list[str]]:
+    """nginx.conf's directives as word lists (comments dropped; quoted words kept as written, quotes removed)."""
+    without_comments = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    directives = []
+    for statement in re.split(r"[;{}]", without_comments):
+        tokens = shlex.split(statement)
+        if tokens:
+            directives.append(tokens)
+    return directives
+
+
+def proxy_service() -> tuple[str, dict[str, Any]]:
+    found = {
+        name: service for name, service in services().items() if str(service.get("image", "")).startswith("nginx")
+    }
+    assert len(found) == 1, f"one nginx service in front of the portal, found {sorted(found)}"
+    return next(iter(found.items()))
+
+
+def proxy_config() -> tuple[Path, list[list[str]]]:
+    _name, service = proxy_service()
+    mounts = [str(volume).split(":") for volume in service.get("volumes", [])]
+    configs = [ROOT / source for source, target, *_ in mounts if target == "/etc/nginx/nginx.conf"]
+    assert configs, "the proxy service mounts no nginx.conf"
+    path = configs[0]
+    assert path.is_file() and path.resolve().is_relative_to(ROOT / "deploy"), path
+    return path, nginx_directives(path.read_text())
+
+
+def test_the_portal_is_reached_only_through_the_proxy() -> None:
+    name, proxy = proxy_service()
+    assert "ports" not in services()["web"], "web is published: clients could bypass the proxy and its header"
+    assert proxy.get("ports"), f"{name} publishes no port"
+    _path, directives = proxy_config()
+    upstreams = [d for d in directives if d[0] == "server" and len(d) == 2 and ":" in d[1]]
+    passes = [d for d in directives if d[0] == "proxy_pass"]
+    assert passes, "the proxy passes nothing on"
+    assert upstreams == [["server", "web:8000"]], upstreams
+
+
+def test_the_proxy_overwrites_x_forwarded_for_with_the_address_it_saw() -> None:
+    _path, directives = proxy_config()
+    forwarded = [d for d in directives if d[:2] == ["proxy_set_header", "X-Forwarded-For"]]
+
+    assert forwarded == [["proxy_set_header", "X-Forwarded-For", "$remote_addr"]], forwarded
+    assert not any("$proxy_add_x_forwarded_for" in word for d in directives for word in d), (
+        "$proxy_add_x_forwarded_for keeps whatever the client sent"
+    )
+    assert ["proxy_set_header", "X-Forwarded-Proto", "https"] in directives
+
+
+def test_the_portal_trusts_exactly_the_proxys_fixed_address() -> None:
+    name, proxy = proxy_service()
+    address = proxy["networks"]["edge"]["ipv4_address"]
+    subnet = compose()["networks"]["edge"]["ipam"]["config"][0]["subnet"]
+
+    assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet), (address, subnet)
+    web = services()["web"]
+    assert service_environment(web)["TRUSTED_PROXIES"] == address, f"web must trust {name}'s address, only it"
+    assert "edge" in web["networks"]
+    on_edge = [n for n, service in services().items() if "edge" in (service.get("networks") or [])]
+    assert sorted(on_edge) == sorted(["web", name]), f"only the proxy and web share the trusted network: {on_edge}"
+
+
+def test_the_trusted_hop_is_what_the_lockout_reads() -> None:
+    from django.conf import settings
+    from django.test import RequestFactory, override_settings
+
+    from accounts.logins import client_address
+
+    assert settings.AXES_CLIENT_IP_CALLABLE == "accounts.logins.client_address"
+    _name, proxy = proxy_service()
+    address = proxy["networks"]["edge"]["ipv4_address"]
+    factory = RequestFactory()
+    with override_settings(TRUSTED_PROXIES=[address]):
+        # what the proxy sends: the one address it saw, whatever the client wrote
+        assert client_address(factory.get("/", REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR="198.51.100.7")) == (
+            "198.51.100.7"
+        )
+        # a client reaching the portal any other way: its header is not read
+        direct = factory.get("/", REMOTE_ADDR="192.0.2.5", HTTP_X_FORWARDED_FOR="198.51.100.7")
+        assert client_address(direct) == "192.0.2.5"
+
+
+def test_the_proxy_caps_bodies_and_keeps_tls_out_of_the_repository() -> None:
+    _path, directives = proxy_config()
+    assert ["client_max_body_size", "12m"] in directives
+    ignored = (ROOT / "deploy" / "tls" / ".gitignore").read_text().splitlines()
+    assert "*" in ignored

@@ -36,7 +36,7 @@ def tebet(entrepreneur: User) -> Registration:
 @pytest.fixture
 def gambir(other_entrepreneur: User) -> Registration:
     participant = ParticipantFactory(
-        user=other_entrepreneur, kecamatan=Kecamatan.objects.get(name="Gambir"), nik="3173085708900003"
+        user=other_entrepreneur, kecamatan=Kecamatan.objects.get(name="Gambir"), nik="3171015708900003"
     )
     return with_documents(RegistrationFactory(participant=participant))
 

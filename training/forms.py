@@ -218,6 +218,14 @@ class SessionFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = SessionFilterForm
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # targets big enough for a finger on a phone
+        for field in self.form.fields.values():
+            widget = field.widget
+            size = "form-select-lg" if isinstance(widget, forms.Select) else "form-control-lg"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {size}".strip()
+
     def filter_sector(self, queryset: QuerySet[Session], name: str, value: str) -> QuerySet[Session]:
         """Courses for the sector, and courses for every sector."""
         return queryset.filter(Q(course__sector=value) | Q(course__sector=""))

@@ -138,6 +138,10 @@ class Course(models.Model):
                 {"topic": ValidationError(TOPIC_SKILL_MISMATCH % {"skill": expected.label}, code="topic_skill")}
             )
 
+    def suits_track(self, track: str) -> bool:
+        """Whether a participant of `track` (registration.choices.Track) may take the course."""
+        return self.track_fit in (TrackFit.BOTH, track)
+
     def required_days(self, total_days: int) -> int:
         """Days a participant must attend, out of total_days, to complete (rounded up)."""
         return max(1, math.ceil(total_days * self.completion_threshold / 100))

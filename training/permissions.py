@@ -22,7 +22,7 @@ from partners.selectors import organisation_of
 from registration.models import Participant
 from registration.selectors import is_verified
 
-from .choices import SessionStatus
+from .choices import EnrolmentStatus, SessionStatus
 from .models import Course, Enrolment, Session
 
 NOT_ORGANISER = _("Only agency staff and the organising partner's users organise trainings.")
@@ -39,6 +39,10 @@ ANNOUNCE_TOO_LATE = _("The registration deadline has passed: change the dates be
 SESSION_NOT_TAKING_ATTENDANCE = _("Attendance is taken only for an announced session.")
 NOT_A_SESSION_DAY = _("This session does not run on that day.")
 FUTURE_DAY = _("Attendance can be taken from the day itself, not before.")
+OTHER_TRACK = _(
+    "This training is for %(fit)s; you joined JakPreneur as a %(track)s. Choose a training for your track."
+)
+ALREADY_COMPLETED = _("You have completed this course already (%(title)s): choose another training.")
 CANNOT_RATE_YET = _("You can rate a training after its session, if you took part in it.")
 ALREADY_RATED = _("You have rated this training already.")
 SESSION_NOT_DELETABLE = _("Only a draft session nobody has enrolled in can be deleted; cancel it instead.")
@@ -207,7 +211,9 @@ def can_enrol(
     now: datetime.datetime | None = None,
 ) -> Decision:
     """Take a seat (or a waitlist place) in a session: a verified participant, for themself, while the session is
-    open for enrolment. `participant` is the user's own record as the page loaded it (None: they have none).
+    open for enrolment, in a course for their track that they have not completed yet (refused, not warned: a
+    completed course has given its certificate, and the seat is someone else's).
+    `participant` is the user's own record as the page loaded it (None: they have none).
     Whether a seat is left is the service's to say, under the session's lock."""
     if participant is None or not is_verified(participant):
         return deny("not_verified", NOT_VERIFIED)
@@ -217,7 +223,30 @@ def can_enrol(
         if session.status != SessionStatus.ANNOUNCED:
             return deny("not_open", NOT_OPEN)
         return deny("deadline_passed", DEADLINE_PASSED)
+    course = session.course
+    if not course.suits_track(participant.track):
+        return deny(
+            "other_track",
+            OTHER_TRACK % {"fit": course.get_track_fit_display(), "track": participant.get_track_display()},
+        )
+    if completed_course(session, participant):
+        return deny("already_completed", ALREADY_COMPLETED % {"title": course.title})
     return ALLOWED
+
+
+def completed_course(session: Session, participant: Participant) -> bool:
+    """Whether the participant completed the session's course in another session: from the page's annotation
+    (`my_course_completed`, selectors._with_my_status) when there is one, else a query."""
+    annotated = getattr(session, "my_course_completed", None)
+    if annotated is not None:
+        return bool(annotated)
+    return (
+        Enrolment.objects.filter(
+            participant=participant, session__course_id=session.course_id, status=EnrolmentStatus.COMPLETED
+        )
+        .exclude(session_id=session.pk)
+        .exists()
+    )
 
 
 def can_cancel(user: AnyUser, enrolment: Enrolment, *, now: datetime.datetime | None = None) -> Decision:

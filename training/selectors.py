@@ -31,13 +31,21 @@ from .permissions import OrganiserScope
 
 
 def _with_my_status(qs: QuerySet[Session], participant: Participant | None) -> QuerySet[Session]:
-    """Annotate each session with the participant's enrolment status and id (or None), in the same query."""
+    """Annotate each session with the participant's enrolment status and id (or None), and whether they completed
+    its course in another session (`my_course_completed`, read by permissions.can_enrol), in the same query."""
     if participant is None:
         return qs.annotate(
             my_status=Value(None, output_field=CharField()), my_enrolment_id=Value(None, output_field=IntegerField())
         )
     mine = Enrolment.objects.filter(session=OuterRef("pk"), participant=participant)
-    return qs.annotate(my_status=Subquery(mine.values("status")[:1]), my_enrolment_id=Subquery(mine.values("pk")[:1]))
+    completed_elsewhere = Enrolment.objects.filter(
+        participant=participant, session__course_id=OuterRef("course_id"), status=EnrolmentStatus.COMPLETED
+    ).exclude(session_id=OuterRef("pk"))
+    return qs.annotate(
+        my_status=Subquery(mine.values("status")[:1]),
+        my_enrolment_id=Subquery(mine.values("pk")[:1]),
+        my_course_completed=Exists(completed_elsewhere),
+    )
 
 
 def open_sessions(*, participant: Participant | None, now: datetime.datetime | None = None) -> QuerySet[Session]:

@@ -1,18 +1,25 @@
-"""Load Jakarta's 6 wilayah and 44 kecamatan with their Kemendagri codes."""
+"""Load Jakarta's 6 wilayah and 44 kecamatan with their Kemendagri codes.
+
+(A database migrated before 0006 got BPS's statistical codes here; 0006 corrects them in place. A new database
+gets the official codes from geography/data/jakarta.json directly.)"""
 
 from django.db import migrations
 
-from geography.data import WILAYAH, load
+from geography.data import dataset
 
 
 def forwards(apps, schema_editor):
-    load(apps.get_model("geography", "Wilayah"), apps.get_model("geography", "Kecamatan"))
+    wilayah_model = apps.get_model("geography", "Wilayah")
+    kecamatan_model = apps.get_model("geography", "Kecamatan")
+    data = dataset()
+    wilayah = {w.code: wilayah_model.objects.create(code=w.code, name=w.name) for w in data.wilayah}
+    for k in data.kecamatan:
+        kecamatan_model.objects.create(code=k.code, name=k.name, wilayah=wilayah[k.wilayah])
 
 
 def backwards(apps, schema_editor):
-    codes = [kec for _, _, districts in WILAYAH for kec, _ in districts]
-    apps.get_model("geography", "Kecamatan").objects.filter(code__in=codes).delete()
-    apps.get_model("geography", "Wilayah").objects.filter(code__in=[code for code, _, _ in WILAYAH]).delete()
+    apps.get_model("geography", "Kecamatan").objects.all().delete()
+    apps.get_model("geography", "Wilayah").objects.all().delete()
 
 
 class Migration(migrations.Migration):

@@ -17,7 +17,7 @@ EXPECTED = {
     "Jakarta Barat": {
         "Kembangan",
         "Kebon Jeruk",
-        "Palmerah",
+        "Pal Merah",
         "Grogol Petamburan",
         "Tambora",
         "Taman Sari",
@@ -38,10 +38,10 @@ EXPECTED = {
     },
     "Jakarta Timur": {
         "Matraman",
-        "Pulo Gadung",
+        "Pulogadung",
         "Jatinegara",
         "Duren Sawit",
-        "Kramat Jati",
+        "Kramatjati",
         "Makasar",
         "Pasar Rebo",
         "Ciracas",
@@ -52,11 +52,11 @@ EXPECTED = {
 }
 CITY_CODES = {
     "Kepulauan Seribu": "31.01",
-    "Jakarta Selatan": "31.71",
-    "Jakarta Timur": "31.72",
-    "Jakarta Pusat": "31.73",
-    "Jakarta Barat": "31.74",
-    "Jakarta Utara": "31.75",
+    "Jakarta Pusat": "31.71",
+    "Jakarta Utara": "31.72",
+    "Jakarta Barat": "31.73",
+    "Jakarta Selatan": "31.74",
+    "Jakarta Timur": "31.75",
 }
 
 
@@ -78,5 +78,9 @@ def test_each_kecamatan_is_in_its_wilayah_with_the_official_code() -> None:
 
 @pytest.mark.django_db
 def test_known_codes() -> None:
-    assert Kecamatan.objects.get(code="31.71.09").name == "Tebet"
-    assert Kecamatan.objects.get(code="31.73.08").name == "Gambir"
+    """Kemendagri's codes (those a NIK carries), not BPS's statistical ones (BPS: Tebet 31.71.09)."""
+    assert Kecamatan.objects.get(code="31.74.01").name == "Tebet"
+    assert Kecamatan.objects.get(code="31.71.01").name == "Gambir"
+    assert Kecamatan.objects.get(code="31.74.10").name == "Pesanggrahan"
+    assert Kecamatan.objects.get(code="31.73.08").name == "Kembangan"
+    assert not Kecamatan.objects.filter(code__in=["31.71.09", "31.71.10", "31.72.07", "31.72.10"]).exists()

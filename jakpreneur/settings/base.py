@@ -7,6 +7,7 @@ from typing import Any
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 django_stubs_ext.monkeypatch()
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "pgtrigger",
     "pghistory",
     "core",
@@ -57,11 +59,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.text.BidiStripMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -100,8 +105,15 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"  # one key per account, whatever the spelling
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)  # proxies in front, e.g. 1 behind nginx
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The address is the connection's, or the one the trusted proxy in front wrote (accounts.logins.client_address):
+# never what a client puts in X-Forwarded-For itself. TRUSTED_PROXIES lists the proxy's addresses or networks
+# (docker-compose.yml: the nginx service's fixed address); empty, the portal is reached directly.
+AXES_CLIENT_IP_CALLABLE = "accounts.logins.client_address"
+TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
+# "This NIK is already registered" answers of the online wizard per day, per account and per client address
+# (registration.probes): enough for typos, too few to test NIKs one by one.
+NIK_PROBES_PER_ACCOUNT = 5
+NIK_PROBES_PER_ADDRESS = 20
 # One-time set-password links per account and hour, so the claim form cannot be used to flood a phone with SMS.
 CLAIM_LINKS_PER_HOUR = 3
 LOGIN_URL = "accounts:login"
@@ -155,6 +167,27 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every page: scripts, styles, fonts and images from the portal itself,
+# no inline script, nothing framed, forms post only here. Style *attributes* are allowed (style-src-attr): a few
+# templates set a progress bar's width or keep a note's line breaks with one; an attribute cannot load or run
+# anything, while <style> blocks and other origins stay refused. Bootstrap draws its select arrows and check
+# marks as data: SVG images. Private files (core.files) send their own sandbox policy, which this keeps.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The program's help line, shown on the landing page and to every participant (empty: not shown).
 HELP_LINE = {

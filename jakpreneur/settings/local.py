@@ -2,7 +2,7 @@
 in-process, fixed development keys. Never for production."""
 
 from .base import *  # noqa: F403
-from .base import LOGGING, VAR_DIR, env
+from .base import LOGGING, STORAGES, VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-a-secret")
@@ -32,7 +32,9 @@ HELP_LINE = {
 NIK_ENCRYPTION_KEYS = env.list("NIK_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="])
 NIK_HASH_KEY = env("NIK_HASH_KEY", default="local-development-hmac-key")
 
-# Serve static files straight from the source folders, no collectstatic needed.
+# Serve static files straight from the source folders, no collectstatic needed, with DEBUG on or off: the
+# manifest storage of production would answer 500 on every page (with DEBUG=False) until collectstatic ran.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

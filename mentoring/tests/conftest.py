@@ -17,7 +17,7 @@ def siti(entrepreneur: User, mentor_tebet: User) -> Participant:
 @pytest.fixture
 def budi(other_entrepreneur: User, mentor_gambir: User) -> Participant:
     """Another participant, in Gambir, mentored by the Gambir mentor."""
-    participant = verified_participant("Gambir", user=other_entrepreneur, nik="3173085708900003")
+    participant = verified_participant("Gambir", user=other_entrepreneur, nik="3171015708900003")
     AssignmentFactory(participant=participant, mentor=mentor_gambir)
     return participant
 

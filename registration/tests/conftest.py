@@ -1,10 +1,11 @@
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from conftest import PASSWORD
-from geography.models import Kecamatan
+from geography.models import Kecamatan, Kelurahan
 from registration.tests.factories import nik_for
 
 
@@ -23,6 +24,7 @@ def person_data(**overrides: Any) -> dict[str, Any]:
         "email": "siti@example.id",
         "address": "Jl. Tebet Raya No. 1",
         "kecamatan": Kecamatan.objects.get(name="Tebet").pk,
+        "kelurahan": kelurahan_in("Tebet"),
         "track": "pemula",
         "jakarta_ktp": "True",
         "non_jakarta_basis": "",
@@ -33,7 +35,15 @@ def person_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
+def kelurahan_in(kecamatan: str) -> int | str:
+    """A kelurahan of the kecamatan (the first by name), or "" while none is loaded."""
+    found = Kelurahan.objects.filter(kecamatan__name=kecamatan).order_by("name").first()
+    return found.pk if found is not None else ""
+
+
 def business_data(**overrides: Any) -> dict[str, Any]:
+    """A business step's answers: the running business's figures and the planned one's (the form takes those of
+    the track)."""
     data = {
         "name": "Warung Siti",
         "sector": "culinary",
@@ -43,6 +53,8 @@ def business_data(**overrides: Any) -> dict[str, Any]:
         "workers": "2",
         "assets": "5000000",
         "monthly_turnover": "3000000",
+        "planned_start": f"{timezone.localdate():%Y-%m}",
+        "planned_capital": "2500000",
     }
     data.update(overrides)
     return data

@@ -48,7 +48,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     kecamatan = factory.LazyFunction(lambda: Kecamatan.objects.get(name="Tebet"))
     sex = Sex.FEMALE
     birth_date = BIRTH
-    nik = factory.Sequence(lambda n: make_nik(district="317109", birth_date=BIRTH, sex=Sex.FEMALE, serial=n + 100))
+    nik = factory.Sequence(lambda n: make_nik(district="317401", birth_date=BIRTH, sex=Sex.FEMALE, serial=n + 100))
     email = factory.SelfAttribute("user.email")
     address = "Jl. Tebet Raya No. 1"
     jakarta_ktp = True

@@ -73,7 +73,7 @@ def test_find_by_exact_nik_posts_and_opens_the_participant(client: Client, agenc
     response = client.post(url, {"nik": f"{nik[:6]} {nik[6:]}"})
     assert response.url == reverse("admin:registration_participant_change", args=[wanted.participant_id])
     assert nik not in response.url
-    missing = client.post(url, {"nik": "3171095708909999"})
+    missing = client.post(url, {"nik": "3174015708909999"})
     assert missing.status_code == 200
     assert missing.context["form"].errors["nik"]
 
@@ -92,7 +92,7 @@ def test_the_nik_lookup_is_for_agency_staff_only(client: Client, secretariat_teb
     secretariat_tebet.is_staff = True
     secretariat_tebet.save()
     login(client, secretariat_tebet)
-    assert client.post(reverse("admin:registration_participant_nik"), {"nik": "3171095708900002"}).status_code == 403
+    assert client.post(reverse("admin:registration_participant_nik"), {"nik": "3174015708900002"}).status_code == 403
 
 
 def test_lists_show_masked_niks_and_no_full_count(client: Client, agency_staff: User) -> None:

@@ -44,7 +44,7 @@ def test_mentor_registers_a_walk_in_who_later_claims_the_account(
     assert person.phone == "+6281311112222"
     assert not person.has_usable_password()
     assert {d.kind for d in registration.participant.documents.all()} == {"ktp", "plan_statement"}
-    assert response.url == reverse("registration:participant", args=[registration.participant_id])
+    assert response.url == reverse("registration:walk_in_receipt", args=[registration.reference])
 
     # the person claims the account with their phone: a link goes by SMS through the outbox
     client.logout()

@@ -86,11 +86,11 @@ def test_stored_name_is_made_by_the_server(client: Client, entrepreneur: User, p
     client.post(reverse("registration:wizard_step", args=["person"]), person_data())
     client.post(
         reverse("registration:wizard_step", args=["documents"]),
-        {"ktp": upload("KTP Siti Rahayu 3171095708900001.png")},
+        {"ktp": upload("KTP Siti Rahayu 3174015708900001.png")},
     )
     document = Document.objects.get()
     assert "Siti" not in document.file.name
-    assert "3171" not in document.file.name
+    assert "3174" not in document.file.name
     assert Path(document.file.path).is_relative_to(private_storage)
     with pytest.raises(ValueError):
         document.file.url  # noqa: B018 - no public URL exists

@@ -22,36 +22,36 @@ def raw_nik(participant: Participant) -> str:
 
 
 def test_the_nik_is_stored_encrypted_and_read_back_plain() -> None:
-    participant = ParticipantFactory(nik="3171095708900002")
+    participant = ParticipantFactory(nik="3174015708900002")
     stored = raw_nik(participant)
-    assert "3171095708900002" not in stored
+    assert "3174015708900002" not in stored
     assert stored.startswith("gAAAA")  # a Fernet token
-    assert Participant.objects.get(pk=participant.pk).nik == "3171095708900002"
-    assert Participant.objects.get(nik_hash=keyed_hash("3171095708900002")) == participant
+    assert Participant.objects.get(pk=participant.pk).nik == "3174015708900002"
+    assert Participant.objects.get(nik_hash=keyed_hash("3174015708900002")) == participant
 
 
 def test_the_keyed_hash_carries_uniqueness() -> None:
-    ParticipantFactory(nik="3171095708900002")
+    ParticipantFactory(nik="3174015708900002")
     with pytest.raises(IntegrityError):
-        ParticipantFactory(nik="3171095708900002")
+        ParticipantFactory(nik="3174015708900002")
 
 
 def test_keys_rotate_without_losing_a_nik(settings: Any) -> None:
     old_key = settings.NIK_ENCRYPTION_KEYS[0]
-    participant = ParticipantFactory(nik="3171095708900002")
+    participant = ParticipantFactory(nik="3174015708900002")
     old_token = raw_nik(participant)
 
     new_key = Fernet.generate_key().decode()
     settings.NIK_ENCRYPTION_KEYS = [new_key, old_key]
     _fernet.cache_clear()
-    assert Participant.objects.get(pk=participant.pk).nik == "3171095708900002"  # old rows still read
+    assert Participant.objects.get(pk=participant.pk).nik == "3174015708900002"  # old rows still read
 
     call_command("rotate_encryption_keys", stdout=None)
     assert raw_nik(participant) != old_token
 
     settings.NIK_ENCRYPTION_KEYS = [new_key]  # the old key is dropped
     _fernet.cache_clear()
-    assert Participant.objects.get(pk=participant.pk).nik == "3171095708900002"
+    assert Participant.objects.get(pk=participant.pk).nik == "3174015708900002"
     _fernet.cache_clear()
 
 
@@ -59,5 +59,5 @@ def test_searching_the_encrypted_column_is_refused() -> None:
     from django.core.exceptions import FieldError
 
     with pytest.raises(FieldError):
-        Participant.objects.filter(nik="3171095708900002").exists()
+        Participant.objects.filter(nik="3174015708900002").exists()
     assert not Participant.objects.filter(nik__isnull=True).exists()

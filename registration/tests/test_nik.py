@@ -8,8 +8,8 @@ from registration.choices import Sex
 from registration.nik import make_nik, mask_nik, validate_nik
 
 BIRTH = datetime.date(1990, 8, 17)
-MAN = "3171091708900001"  # Tebet, 17-08-1990, serial 0001
-WOMAN = "3171095708900002"  # day 17 + 40
+MAN = "3174011708900001"  # Tebet (31.74.01), 17-08-1990, serial 0001
+WOMAN = "3174015708900002"  # day 17 + 40
 
 
 def code_of(value: str, **kwargs: object) -> str:
@@ -19,25 +19,25 @@ def code_of(value: str, **kwargs: object) -> str:
 
 
 def test_valid_nik_of_a_man_and_a_woman_pass_with_all_cross_checks() -> None:
-    assert validate_nik(MAN, birth_date=BIRTH, sex=Sex.MALE, jakarta_ktp=True, kecamatan_prefixes={"317109"}) == MAN
+    assert validate_nik(MAN, birth_date=BIRTH, sex=Sex.MALE, jakarta_ktp=True, kecamatan_prefixes={"317401"}) == MAN
     assert validate_nik(WOMAN, birth_date=BIRTH, sex=Sex.FEMALE, jakarta_ktp=True) == WOMAN
 
 
 def test_separators_are_removed() -> None:
-    assert validate_nik("31.7109 1708-90 0001") == MAN
+    assert validate_nik("31.7401 1708-90 0001") == MAN
 
 
 @pytest.mark.parametrize(
     ("value", "code"),
     [
-        ("31710917089000", "nik_length"),
-        ("317109170890000123", "nik_length"),
-        ("31710917089O0001", "nik_format"),
-        ("3171091708900000", "nik_serial"),
-        ("9971091708900001", "nik_region"),
-        ("3199091708900001", "nik_region"),
-        ("3171093208900001", "nik_date"),
-        ("3171091713900001", "nik_date"),
+        ("31740117089000", "nik_length"),
+        ("317401170890000123", "nik_length"),
+        ("31740117089O0001", "nik_format"),
+        ("3174011708900000", "nik_serial"),
+        ("9974011708900001", "nik_region"),
+        ("3199011708900001", "nik_region"),
+        ("3174013208900001", "nik_date"),
+        ("3174011713900001", "nik_date"),
     ],
 )
 def test_invalid_nik_is_rejected_with_its_reason(value: str, code: str) -> None:
@@ -58,14 +58,14 @@ def test_jakarta_ktp_needs_a_dki_nik_and_a_known_district() -> None:
     bandung = "3273011708900001"
     assert validate_nik(bandung, jakarta_ktp=False) == bandung
     assert code_of(bandung, jakarta_ktp=True) == "nik_not_jakarta"
-    assert code_of("3171991708900001", jakarta_ktp=True, kecamatan_prefixes={"317109"}) == "nik_district"
+    assert code_of("3174991708900001", jakarta_ktp=True, kecamatan_prefixes={"317401"}) == "nik_district"
 
 
 def test_every_rejection_speaks_indonesian_and_english() -> None:
     messages = {}
     for language in ("en", "id"):
         with translation.override(language), pytest.raises(ValidationError) as exc:
-            validate_nik("3171091708900000")
+            validate_nik("3174011708900000")
         with translation.override(language):  # messages are lazy: read them in the language
             messages[language] = exc.value.messages[0]
     assert "serial" in messages["en"]
@@ -74,6 +74,6 @@ def test_every_rejection_speaks_indonesian_and_english() -> None:
 
 
 def test_make_nik_round_trips_and_mask_hides_the_middle() -> None:
-    nik = make_nik(district="317109", birth_date=BIRTH, sex=Sex.FEMALE, serial=2)
+    nik = make_nik(district="317401", birth_date=BIRTH, sex=Sex.FEMALE, serial=2)
     assert nik == WOMAN
-    assert mask_nik(nik) == "3171********0002"
+    assert mask_nik(nik) == "3174********0002"

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def gambir_registration() -> Registration:
     gambir = Kecamatan.objects.get(name="Gambir")
     registration: Registration = RegistrationFactory(
-        participant=ParticipantFactory(kecamatan=gambir, nik="3173085708900003")
+        participant=ParticipantFactory(kecamatan=gambir, nik="3171015708900003")
     )
     return registration
 

@@ -23,7 +23,7 @@ def gambir_registration() -> Any:
     from geography.models import Kecamatan
 
     gambir = Kecamatan.objects.get(name="Gambir")
-    return RegistrationFactory(participant=ParticipantFactory(kecamatan=gambir, nik="3173085708900003"))
+    return RegistrationFactory(participant=ParticipantFactory(kecamatan=gambir, nik="3171015708900003"))
 
 
 def test_secretariat_queue_shows_only_their_kecamatan(client: Client, secretariat_tebet: User) -> None:

@@ -73,7 +73,7 @@ def test_registration_from_the_jaki_app_records_its_channel(client: Client, entr
 def test_draft_keeps_answers_between_visits_even_invalid_ones(client: Client, entrepreneur: User) -> None:
     login(client, entrepreneur)
     client.post(step_url("person"), person_data())
-    response = client.post(step_url("business"), business_data(assets="-5"))
+    response = client.post(step_url("business"), business_data(planned_capital="-5"))
     assert response.status_code == 200
     assert b"-5" in response.content
 
@@ -103,7 +103,7 @@ def test_draft_is_stored_encrypted(client: Client, entrepreneur: User) -> None:
 
 def test_invalid_person_step_shows_reasons_and_does_not_advance(client: Client, entrepreneur: User) -> None:
     login(client, entrepreneur)
-    response = client.post(step_url("person"), person_data(nik="3171091708900000", birth_date="1990-08-18"))
+    response = client.post(step_url("person"), person_data(nik="3174011708900000", birth_date="1990-08-18"))
     assert response.status_code == 200
     form = response.context["form"]
     assert "nik" in form.errors

@@ -11,16 +11,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.logins import client_address
 from accounts.models import User
 from accounts.web import request_user
 from core.decisions import Refused
+from core.forms import figure_warnings
 from core.web import add_service_errors, add_service_errors_to_forms, error_text
 
-from .. import selectors, services
+from .. import probes, selectors, services
 from .. import wizard as online
 from ..choices import Channel
 from ..eligibility import required_documents
-from ..forms import NIK_ERRORS, BusinessForm, DocumentsForm, PersonForm, documents_required_by, summary
+from ..forms import (
+    BUSINESS_FIGURE_WARNINGS,
+    NIK_ERRORS,
+    BusinessForm,
+    DocumentsForm,
+    PersonForm,
+    documents_required_by,
+    summary,
+)
 from ..models import Draft
 from ..permissions import (
     can_fix,
@@ -88,8 +98,19 @@ def wizard_step(request: HttpRequest, step: str) -> HttpResponse:
     form: PersonForm | BusinessForm
     if request.method == "POST":
         data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-        form = PersonForm(data) if step == "person" else BusinessForm(data, track=state.person.data.get("track", ""))
         services.draft_save_step(draft=draft, step=step, data=data)
+        if step == "person":
+            user, address = request_user(request), client_address(request)
+            decision = probes.can_check_nik(user, address)
+            if not decision:  # no NIK is checked, so nothing is told about any; what was typed is kept
+                messages.error(request, decision.reason)
+                form = PersonForm(initial=data)
+                return render(request, "registration/wizard_form.html", _wizard_context(step, state, form=form))
+            form = PersonForm(data)
+            if not form.is_valid() and form.has_error("nik", code="already_registered"):
+                probes.nik_probe_record(nik=form.data.get("nik", ""), address=address, acting_user=user)
+        else:
+            form = BusinessForm(data, track=state.person.data.get("track", ""))
         if form.is_valid():
             return _to_step(WIZARD_STEPS[WIZARD_STEPS.index(step) + 1])
         messages.error(request, _("Some answers need a fix; they are marked below. What you typed is kept."))
@@ -134,7 +155,7 @@ def _wizard_documents(request: HttpRequest, draft: Draft, state: online.DraftSta
     return render(
         request,
         "registration/wizard_documents.html",
-        _wizard_context("documents", state, form=form, present=present),
+        _wizard_context("documents", state, form=form, present=present, kinds=kinds),
     )
 
 
@@ -166,6 +187,10 @@ def _wizard_review(request: HttpRequest, draft: Draft, state: online.DraftState)
             state,
             person=summary(state.person),
             business=summary(state.business),
+            figure_notes=[
+                (state.business.fields[name].label, note)
+                for name, note in figure_warnings(state.business.cleaned_data, BUSINESS_FIGURE_WARNINGS)
+            ],
             documents=[d for kind, d in state.documents.items() if kind in state.required_kinds],
         ),
     )

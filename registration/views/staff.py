@@ -1,10 +1,14 @@
 """P1 pages of staff: the verification queue, the participant list and file, and documents."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,9 +22,10 @@ from core.web import error_text
 from .. import selectors, services
 from ..choices import Status
 from ..documents import ALLOWED_TYPES
+from ..filters import NIK_IN_URL, NO_PARTICIPANT_WITH_NIK, NikSearchForm, ParticipantFilter
 from ..forms import DecisionForm
 from ..links import participant_links
-from ..models import Document, Registration
+from ..models import USUAL_WAITING_DAYS, Document, Registration
 from ..permissions import (
     can_decide,
     can_view_document,
@@ -29,26 +34,77 @@ from ..permissions import (
     owns_document,
 )
 
+QUEUE_TABS = [Status.SUBMITTED, Status.NEEDS_FIX, Status.APPROVED, Status.REJECTED]
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    registration: Registration
+    waited: str  # "3 days", in the user's language
+    waiting_too_long: bool
+
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """The verification queue of a secretariat (their kecamatan) or agency staff (all)."""
+    """The verification queue of a secretariat (their kecamatan) or agency staff (all): a count per status tab,
+    search by name or reference, how long each has waited, and those waiting too long flagged."""
     if not permissions.can_verify_registrations(request.user):
         raise PermissionDenied
     status = request.GET.get("status", Status.SUBMITTED)
     if status not in Status.values:
         status = Status.SUBMITTED
-    page = paginate(selectors.verification_queue(request.user, status=status), request.GET.get("page"))
-    return render(request, "registration/queue.html", {"page": page, "status": status, "statuses": Status.choices})
+    search = request.GET.get("q", "").strip()[:150]
+    if selectors.looks_like_nik(search):
+        messages.warning(request, NIK_IN_URL)
+        search = ""
+    now = timezone.now()
+    counts = selectors.verification_counts(request.user, now=now, search=search)
+    page = paginate(selectors.verification_queue(request.user, status=status, search=search), request.GET.get("page"))
+    rows = [
+        QueueRow(
+            registration=r, waited=timesince(r.submitted_at, now, depth=1), waiting_too_long=r.waiting_too_long(now)
+        )
+        for r in page.items
+    ]
+    tabs = [{"status": value, "label": Status(value).label, "count": counts[value]} for value in QUEUE_TABS]
+    return render(
+        request,
+        "registration/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "tabs": tabs,
+            "search": search,
+            "usual_waiting_days": USUAL_WAITING_DAYS,
+        },
+    )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def participant_list(request: HttpRequest) -> HttpResponse:
-    """Participants of the user's kecamatan (office staff) or of the whole program (agency staff)."""
+    """Participants of the user's kecamatan (office staff) or of the whole program (agency staff): search by name
+    or reference and filters in the URL; an exact NIK only by POST ("Find by NIK"), never in a URL."""
     if not (permissions.is_office_staff(request.user) or permissions.is_program_wide(request.user)):
         raise PermissionDenied
-    page = paginate(selectors.participant_list(request.user), request.GET.get("page"))
-    return render(request, "registration/participant_list.html", {"page": page})
+    nik_form = NikSearchForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and nik_form.is_valid():
+        found = selectors.participant_by_nik(request.user, nik_form.cleaned_data["nik"])
+        if found is not None:
+            return redirect("registration:participant", pk=found.pk)
+        nik_form.add_error("nik", NO_PARTICIPANT_WITH_NIK)
+    filters = ParticipantFilter(
+        request.GET or None, queryset=selectors.participant_list(request.user), user=request.user
+    )
+    for problem in filters.rejected:
+        messages.error(request, _("This filter was left out: %(problem)s") % {"problem": problem})
+    page = paginate(filters.qs, request.GET.get("page"))
+    return render(
+        request,
+        "registration/participant_list.html",
+        {"page": page, "filters": filters, "nik_form": nik_form, "filtered": bool(request.GET.keys() - {"page"})},
+    )
 
 
 @login_required

@@ -2,22 +2,34 @@
 sync API against pytest-django's live server.
 
 - `browser` is shared by the whole session; every test gets fresh contexts (own cookies, own session).
-- `page` is a desktop page; `phone_page` (and `new_context(PHONE)`) a phone-sized one, 390x844.
+- Every journey runs twice, at phone size (390x844) and at desktop size (1280x800): the `screen` fixture is
+  parametrized and every context a test opens has that size (`page`, `phone_page`, `new_context(PHONE)` alike;
+  PHONE and DESKTOP still carry the locale and time zone).
+- Every page a journey visits is checked with axe-core (vendored from npm in tests/e2e/vendor/axe-core) once it
+  has loaded; the browser leaves no page before its check is done, and the test waits for the pages still open.
+  A serious or critical violation fails the test, with its rule, impact, target and page. Each checked page is kept
+  as a screenshot under test-artifacts/e2e/<test-name>/pages/NN-<path>.png.
 - `shot(page, "name")` keeps a full-page screenshot under test-artifacts/e2e/<test-name>/NN-name.png;
   when a test fails, every page still open is kept there too, as failed-N.png.
 - Each browser test runs against a transactional database (the root conftest keeps the kecamatan loaded,
   and sends uploaded documents to the test's own folder).
 """
 
+import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API keeps an event loop running in the test thread; Django would refuse ORM calls there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -49,10 +61,124 @@ PHONE: dict[str, Any] = {
     "locale": "id-ID",
     "timezone_id": "Asia/Jakarta",
 }
+# The two sizes every journey runs at (the `screen` fixture): they replace the size a test asked for.
+SCREENS: dict[str, dict[str, Any]] = {
+    "phone": {key: PHONE[key] for key in ("viewport", "device_scale_factor", "is_mobile", "has_touch")},
+    "desktop": {"viewport": DESKTOP["viewport"], "device_scale_factor": 1, "is_mobile": False, "has_touch": False},
+}
 
-expect.set_options(timeout=TIMEOUT_MS)
+AXE_VERSION = "4.14.1"
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_WAIT_SECONDS = 8  # below the click timeout, so a slow check is reported, not a click timed out
+BLOCKING_IMPACTS = ["serious", "critical"]
+# Added to every document after axe itself: a page of ours says it has started, then, once it has loaded, runs
+# axe and reports its serious and critical violations through the __axeReport binding.
+AXE_RUNNER = """
+(() => {
+  if (window.top !== window || !location.protocol.startsWith("http")) return;
+  const report = window.__axeReport;
+  report({ event: "start" });
+  window.addEventListener("load", async () => {
+    let violations;
+    try {
+      const results = await window.axe.run(document, { resultTypes: ["violations"] });
+      violations = results.violations
+        .filter((violation) => IMPACTS.includes(violation.impact))
+        .map((violation) => ({
+          id: violation.id,
+          impact: violation.impact,
+          help: violation.help,
+          targets: violation.nodes.map((node) => node.target.join(" ")),
+        }));
+    } catch (error) {
+      violations = [{ id: "axe-error", impact: "critical", help: String(error), targets: [] }];
+    }
+    await report({ event: "done", url: location.href, violations });
+  }, { once: true });
+})();
+""".replace("IMPACTS", json.dumps(BLOCKING_IMPACTS))
 
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+_AUDITS = pytest.StashKey["AxeAudit"]()
+
+
+@dataclass
+class AxeAudit:
+    """The axe-core check of every page one test visits, at one screen size.
+
+    Each document runs axe itself once loaded (AXE_RUNNER) and reports back; when the browser is about to leave a
+    page (a navigation request of its main frame), the request is held until that page's report has arrived, so
+    no page goes unchecked however fast a journey moves on. (Playwright cannot evaluate in a page whose navigation
+    has started, hence the page reporting by itself.)"""
+
+    screen: str
+    folder: Path
+    contexts: list[BrowserContext] = field(default_factory=list)
+    started: dict[Page, int] = field(default_factory=dict)
+    reported: dict[Page, int] = field(default_factory=dict)
+    violations: list[str] = field(default_factory=list)
+    checked: int = 0
+
+    def watch(self, context: BrowserContext) -> None:
+        context.expose_binding("__axeReport", self._on_report)
+        context.add_init_script(script=AXE_SCRIPT.read_text(encoding="utf-8") + AXE_RUNNER)
+        context.route("**/*", self._on_request)
+        self.contexts.append(context)
+
+    def _on_report(self, source: dict[str, Any], payload: dict[str, Any]) -> None:
+        page: Page = source["page"]
+        if payload["event"] == "start":
+            self.started[page] = self.started.get(page, 0) + 1
+            return
+        self.checked += 1
+        path = urlsplit(payload["url"]).path
+        for violation in payload["violations"]:
+            self.violations.append(
+                f"{violation['id']} ({violation['impact']}) on {path} [{self.screen}]: "
+                f"{'; '.join(violation['targets'][:5])} ({violation['help']})"
+            )
+        self.reported[page] = self.reported.get(page, 0) + 1  # the browser may leave the page now
+        name = re.sub(r"[^\w.-]+", "-", path).strip("-") or "root"
+        with suppress(PlaywrightError):  # a screenshot is a record; the check itself is the report
+            page.screenshot(
+                path=str(self.folder / f"{self.checked:02d}-{name}.png"), full_page=True, scale="css", timeout=3000
+            )
+
+    def _wait_for(self, page: Page) -> None:
+        """Until the page's current document has reported (or AXE_WAIT_SECONDS, then say so)."""
+        deadline = time.monotonic() + AXE_WAIT_SECONDS
+        while self.reported.get(page, 0) < self.started.get(page, 0):
+            if time.monotonic() > deadline or page.is_closed():
+                self.violations.append(f"axe-core did not finish on {page.url} [{self.screen}]")
+                self.reported[page] = self.started.get(page, 0)
+                return
+            page.wait_for_timeout(20)
+
+    def _on_request(self, route: Route, request: Request) -> None:
+        try:
+            if request.is_navigation_request() and request.frame.parent_frame is None:
+                self._wait_for(request.frame.page)
+        finally:
+            route.fallback()
+
+    def finish(self) -> None:
+        """Wait for the pages still open, then fail on any serious or critical violation found on the way."""
+        for context in self.contexts:
+            for page in context.pages:
+                self._wait_for(page)
+        assert self.checked, "axe-core checked no page"
+        assert not self.violations, f"axe-core {AXE_VERSION}, serious or critical violations:\n" + "\n".join(
+            dict.fromkeys(self.violations)
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After a journey's own checks pass, its pages' accessibility is checked: a violation fails the test."""
+    yield
+    audit = item.stash.get(_AUDITS, None)
+    if audit is not None:
+        audit.finish()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -81,16 +207,30 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+@pytest.fixture(params=list(SCREENS))
+def screen(request: pytest.FixtureRequest) -> str:
+    """The screen size this run of the journey has: "phone" or "desktop"."""
+    return str(request.param)
+
+
 @pytest.fixture
 def new_context(
-    browser: Browser, live_server: Any, artifacts_dir: Path, request: pytest.FixtureRequest
+    browser: Browser, live_server: Any, artifacts_dir: Path, screen: str, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., BrowserContext]]:
-    """Open a fresh browser context (a separate person) on the live server: new_context(PHONE) for a phone."""
+    """Open a fresh browser context (a separate person) on the live server, at this run's screen size, every
+    page of it checked by axe-core."""
     contexts: list[BrowserContext] = []
+    checked_pages = artifacts_dir / "pages"
+    checked_pages.mkdir()
+    audit = AxeAudit(screen=screen, folder=checked_pages)
+    request.node.stash[_AUDITS] = audit
 
     def open_context(options: dict[str, Any] | None = None, **overrides: Any) -> BrowserContext:
-        context = browser.new_context(base_url=live_server.url, **{**(options or DESKTOP), **overrides})
+        context = browser.new_context(
+            base_url=live_server.url, **{**(options or DESKTOP), **overrides, **SCREENS[screen]}
+        )
         context.set_default_timeout(TIMEOUT_MS)
+        audit.watch(context)
         contexts.append(context)
         return context
 

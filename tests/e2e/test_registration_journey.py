@@ -8,8 +8,11 @@ import datetime
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from accounts.models import User
@@ -41,6 +44,9 @@ def log_in(page: Page, login: str) -> None:
 
 
 def log_out(page: Page) -> None:
+    toggler = page.locator("nav .navbar-toggler")
+    if toggler.is_visible():  # on a phone the menu is folded
+        toggler.click()
     page.locator("nav form[action$='/akun/keluar/'] [type=submit]").click()
     expect(page).to_have_url(re.compile(r"/$"))
 
@@ -76,6 +82,17 @@ def test_register_online_then_secretariat_approves(
     shot(page, "signup")
     submit(page)
 
+    # 1b. The page answers alike whether the login is taken; the link in the email makes the account theirs.
+    page.wait_for_load_state("load")  # the answer page is checked (axe) before the link is opened
+    sent = [m for m in mail.outbox if EMAIL in m.to]
+    assert len(sent) == 1
+    link = re.search(r"https?://\S+/akun/\S+", sent[0].body)
+    assert link is not None, sent[0].body
+    page.goto(urlsplit(link.group(0)).path)
+    expect(page.locator("main h1")).to_be_visible()
+    page.locator("main form [name=password]").fill(PASSWORD)
+    submit(page)
+
     # 2. About you: the account's name and contacts are filled in already.
     expect(page).to_have_url(re.compile(r"/pendaftaran/person/$"))
     form = page.locator("#wizard-form")
@@ -86,6 +103,7 @@ def test_register_online_then_secretariat_approves(
     form.locator("[name=sex][value=F]").check()
     form.locator("[name=address]").fill("Jl. Tebet Barat Dalam No. 12")
     form.locator("[name=kecamatan]").select_option(str(tebet.pk))
+    form.locator("[name=kelurahan]").select_option(index=1)
     form.locator("[name=track][value=pemula]").check()
     form.locator("[name=jakarta_ktp][value=True]").check()
     shot(page, "person")
@@ -98,9 +116,8 @@ def test_register_online_then_secretariat_approves(
     form.locator("[name=sector]").select_option("culinary")
     form.locator("[name=address]").fill("Jl. Tebet Barat Dalam No. 12")
     form.locator("[name=kecamatan]").select_option(str(tebet.pk))
-    form.locator("[name=workers]").fill("1")
-    form.locator("[name=assets]").fill("2500000")
-    form.locator("[name=monthly_turnover]").fill("1500000")
+    form.locator("[name=planned_start]").fill(timezone.localdate().strftime("%Y-%m"))
+    form.locator("[name=planned_capital]").fill("2.500.000")
     shot(page, "business")
     submit(page, "#wizard-form")
 

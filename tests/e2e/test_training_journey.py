@@ -82,6 +82,8 @@ def test_enrol_attend_and_download_the_certificate(
     expect(page.locator("#journey li[data-step=P2]")).to_have_attribute("data-state", "not_started")
     page.goto("/pelatihan/")
     expect(page.locator("html")).to_have_attribute("lang", "id")
+    if page.locator("#filter-toggle").is_visible():  # on a phone the filters fold behind a button
+        page.locator("#filter-toggle").click()
     page.locator("#filter-form [name=skill]").select_option("soft")
     submit(page, "#filter-form")
     expect(page).to_have_url(re.compile(r"skill=soft"))

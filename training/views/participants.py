@@ -33,7 +33,12 @@ def sessions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/sessions.html",
-        {"filter": filterset, "page": page, "verified": is_verified(participant)},
+        {
+            "filter": filterset,
+            "page": page,
+            "verified": is_verified(participant),
+            "filters_used": sum(1 for name in filterset.filters if request.GET.get(name)),
+        },
         status=200 if valid else 400,
     )
 
@@ -54,6 +59,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verified": is_verified(participant),
             "is_participant": participant is not None,
             "open_for_enrolment": session.is_open_for_enrolment(now),
+            "enrol_decision": permissions.can_enrol(request.user, session, participant=participant, now=now),
             "my_status": mine.status if mine else None,
             "can_cancel": permissions.can_cancel(request.user, mine, now=now) if mine else False,
             "holds_seat": mine is not None and mine.holds_seat,
