@@ -72,15 +72,7 @@ ROLES = [
     "agency_staff",
     "partner_user",
     "administrator",
-    pytest.param(
-        "partner_without_organisation",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="training/navigation.py may_organise shows 'Organise trainings' (link and home panel) to a partner "
-            "account with no active organisation, whose organiser page answers 403 (the link predicate may run no "
-            "query): left to the training owner",
-        ),
-    ),
+    "partner_without_organisation",
 ]
 
 

@@ -98,12 +98,20 @@ def test_participants_and_office_staff_organise_nothing(
 ) -> None:
     """Participants cannot take attendance, nor open any organiser page (403). `partner_user` here has no
     organisation (the `own_session` organisation belongs to the fixture's partner only when partner_org is
-    used), so it is refused like anyone else."""
+    used), so it is refused like anyone else; the organiser home, which the menu offers a partner account, tells
+    it why instead of a bare refusal."""
     user = request.getfixturevalue(who)
     if who == "partner_user":
         user.partner_membership.delete()
     login(client, user)
-    for name in ("organiser", "courses", "course_create", "ratings"):
+    home = client.get(reverse("training:organiser"))
+    if who == "partner_user":
+        assert home.status_code == 200
+        assert 'id="organiser-unlinked"' in home.content.decode()
+        assert "page" not in (home.context or {})
+    else:
+        assert home.status_code == 403
+    for name in ("courses", "course_create", "ratings"):
         assert client.get(reverse(f"training:{name}")).status_code == 403, name
     for url in organiser_urls(own_session):
         assert client.get(url).status_code == 403, url
@@ -117,7 +125,11 @@ def test_participants_and_office_staff_organise_nothing(
 def test_an_inactive_partner_organises_nothing(client: Client, partner_user: User, own_session: Session) -> None:
     PartnerOrganisation.objects.update(active=False)
     login(client, partner_user)
-    assert client.get(reverse("training:organiser")).status_code == 403
+    home = client.get(reverse("training:organiser"))
+    assert home.status_code == 200
+    assert own_session.course.title not in home.content.decode()
+    assert 'id="organiser-unlinked"' in home.content.decode()
+    assert client.get(reverse("training:courses")).status_code == 403
 
 
 def test_anonymous_is_sent_to_log_in(client: Client) -> None:

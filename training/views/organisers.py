@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Role
 from accounts.web import request_user
 from core.pagination import paginate
 from core.web import add_service_errors, error_text
@@ -43,8 +44,13 @@ def _organiser_session(request: HttpRequest, pk: int) -> tuple[OrganiserScope, S
 @login_required
 @require_GET
 def organiser(request: HttpRequest) -> HttpResponse:
-    """The organiser's home: their sessions, upcoming (soonest first) or past."""
-    scope = _scope(request)
+    """The organiser's home: their sessions, upcoming (soonest first) or past. A partner user whom the menu offers
+    this page but whose account belongs to no active organisation yet is told so, and whom to ask."""
+    scope = organiser_scope(request.user)
+    if scope is None:
+        if request.user.is_authenticated and request.user.role == Role.PARTNER:
+            return render(request, "training/organiser_unlinked.html")
+        raise PermissionDenied
     upcoming = request.GET.get("when") != "past"
     page = paginate(selectors.organiser_sessions(scope, upcoming=upcoming), request.GET.get("page"))
     return render(request, "training/organiser.html", {"scope": scope, "page": page, "upcoming": upcoming})
