@@ -168,3 +168,22 @@ def test_claim_links_are_capped_per_hour(client: Client, entrepreneur: User, set
     for _ in range(settings.CLAIM_LINKS_PER_HOUR + 2):
         assert client.post(reverse("accounts:claim"), {"login": entrepreneur.phone}).status_code == 200
     assert Message.objects.filter(template="account_claim").count() == settings.CLAIM_LINKS_PER_HOUR
+
+
+def test_signup_without_email_or_phone_says_so_in_words_not_a_constraint_name(client: Client, db: None) -> None:
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "full_name": "Agus",
+            "email": "",
+            "phone": "",
+            "password1": "Kopi-Tebet-2026",
+            "password2": "Kopi-Tebet-2026",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "user_has_email_or_phone" not in html and "constraint" not in html.lower()
+    assert "email address or a mobile number" in html
+    assert not User.objects.filter(full_name="Agus").exists()

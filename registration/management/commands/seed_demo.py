@@ -15,6 +15,7 @@ from PIL import Image
 
 from accounts.models import Role, User
 from core import audit
+from core.dates import first_of_month
 from geography.models import Kecamatan
 from registration.choices import Channel, Decision, Sector, Sex, Status, Track
 from registration.eligibility import required_documents
@@ -167,19 +168,23 @@ class Command(BaseCommand):
             email=user.email or "",
             address=f"Jl. Demo No. {n}",
             kecamatan=kec,
+            kelurahan=kec.kelurahan.order_by("code")[n % kec.kelurahan.count()] if kec.kelurahan.exists() else None,
             jakarta_ktp=True,
             track=track,
         )
+        starting = track == Track.PEMULA  # a planned business: its start and capital, no baseline figures
         Business.objects.create(
             participant=participant,
             name=f"{rng.choice(BUSINESS[sector])} {user.full_name.split()[0]}",
             sector=sector,
-            started_on=None if track == Track.PEMULA else birth.replace(year=2018 + n % 6),
+            started_on=None if starting else birth.replace(year=2018 + n % 6),
+            planned_start=first_of_month(timezone.localdate() + datetime.timedelta(days=40)) if starting else None,
+            planned_capital=rng.randint(1, 20) * 500_000 if starting else None,
             address=f"Jl. Usaha No. {n}",
             kecamatan=kec,
-            workers=rng.randint(0, 3) if track == Track.PEMULA else rng.randint(1, 12),
-            assets=rng.randint(0, 50) * 1_000_000,
-            monthly_turnover=rng.randint(0, 30) * 1_000_000,
+            workers=0 if starting else rng.randint(1, 12),
+            assets=0 if starting else rng.randint(1, 50) * 1_000_000,
+            monthly_turnover=0 if starting else rng.randint(1, 30) * 1_000_000,
         )
         submitted = timezone.now() - datetime.timedelta(days=rng.randint(0, 120))
         channel = rng.choice(list(Channel))
