@@ -40,6 +40,7 @@ M = TypeVar("M", bound=type[models.Model])
 CREATED, UPDATED, DELETED, VIEWED = "created", "updated", "deleted", "viewed"
 LABELS = {CREATED: _("created"), UPDATED: _("changed"), DELETED: _("deleted"), VIEWED: _("viewed")}
 HISTORY_LIMIT = 200  # the newest events shown on a history page
+HIDDEN_SUFFIX = "_hash"  # keyed hashes (the NIK's) are recorded, never shown: they say nothing to a person
 
 
 class Channel(models.TextChoices):
@@ -191,6 +192,8 @@ def _shown(field: models.Field[Any, Any] | None, value: Any) -> str:
         return str(_("yes") if value else _("no"))
     if field is not None and field.is_relation:
         return f"#{value}"
+    if isinstance(field, models.BigIntegerField) and isinstance(value, int):  # money, in whole rupiah
+        return formats.number_format(value, force_grouping=True)
     if isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))) is not None:
         return formats.date_format(timezone.localtime(moment), "j M Y H:i")
     if isinstance(field, models.DateField) and (day := parse_date(str(value))) is not None:
@@ -219,12 +222,20 @@ def _entries(events: list[Events]) -> list[Entry]:
         if event.pgh_label == UPDATED and event.pgh_diff:
             for column, (before, after) in sorted(event.pgh_diff.items()):
                 field = _field_of(model, column) if model else None
+                if column.endswith(HIDDEN_SUFFIX):
+                    continue
                 label = str(field.verbose_name) if field is not None else column
                 changes.append(Change(label, _shown(field, before), _shown(field, after)))
         elif event.pgh_label == CREATED and model is not None:
             for column, value in sorted((event.pgh_data or {}).items()):
                 field = _field_of(model, column)
-                if field is not None and not field.primary_key:
+                # what the row was created with; empty answers and keyed hashes left out
+                if (
+                    field is not None
+                    and not field.primary_key
+                    and not column.endswith(HIDDEN_SUFFIX)
+                    and value not in (None, "")
+                ):
                     changes.append(Change(str(field.verbose_name), "—", _shown(field, value)))
         entries.append(
             Entry(

@@ -82,3 +82,12 @@ def test_actions_by_finds_what_a_user_did_between_two_dates(agency_staff: User) 
         audit.actions_by(agency_staff.pk, start=now - datetime.timedelta(days=2), end=now - datetime.timedelta(days=1))
         == []
     )
+
+
+def test_a_created_row_lists_what_it_was_given_without_empty_answers(agency_staff: User) -> None:
+    with audit.acting(agency_staff):
+        person = User.objects.create_user(email="f@example.id", full_name="Fajar")
+    created = _events(person)[0]
+    fields = {c.field for c in created.changes}
+    assert {"full name", "email address"} <= fields
+    assert "mobile number" not in fields  # empty: left out
