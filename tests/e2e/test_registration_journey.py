@@ -45,10 +45,13 @@ def log_in(page: Page, login: str) -> None:
 
 def log_out(page: Page) -> None:
     toggler = page.locator("nav .navbar-toggler")
+    button = page.locator("nav form[action$='/akun/keluar/'] [type=submit]")
     if toggler.is_visible():  # on a phone the menu is folded
         toggler.click()
-    page.locator("nav form[action$='/akun/keluar/'] [type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/$"))
+        expect(page.locator("nav #nav")).to_have_class(re.compile(r"\bshow\b"))  # unfolded, not still moving
+    expect(button).to_be_visible()
+    button.click()
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))  # the landing page itself
 
 
 def p1(page: Page) -> Locator:
