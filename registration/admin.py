@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.web import request_user
 from core.admin import ProgramAdmin
-from core.crypto import keyed_hash
 from core.forms import RUPIAH_ADMIN_FIELDS, MonthField
 from core.web import error_text
 
-from . import permissions, services, validators
+from . import permissions, selectors, services, validators
 from .choices import Track
 from .models import Business, Document, Participant, Registration, RegistrationDecision
 from .nik import compact
@@ -289,7 +288,7 @@ class ParticipantAdmin(NoNikInUrlAdmin):
             raise PermissionDenied
         form = NikLookupForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            found = self.get_queryset(request).filter(nik_hash=keyed_hash(compact(form.cleaned_data["nik"]))).first()
+            found = selectors.with_nik(self.get_queryset(request), form.cleaned_data["nik"])
             if found is not None:
                 return redirect("admin:registration_participant_change", found.pk)
             form.add_error("nik", _("No participant has this NIK."))
