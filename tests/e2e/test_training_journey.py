@@ -84,6 +84,7 @@ def test_enrol_attend_and_download_the_certificate(
     expect(page.locator("html")).to_have_attribute("lang", "id")
     if page.locator("#filter-toggle").is_visible():  # on a phone the filters fold behind a button
         page.locator("#filter-toggle").click()
+        expect(page.locator("#filter-form")).to_have_class(re.compile(r"\bshow\b"))  # unfolded, not still moving
     page.locator("#filter-form [name=skill]").select_option("soft")
     submit(page, "#filter-form")
     expect(page).to_have_url(re.compile(r"skill=soft"))
