@@ -70,3 +70,17 @@ class ProgramAdmin(admin.ModelAdmin[Any]):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/audit_history.html", context)
+
+
+class RecordAdmin(ProgramAdmin):
+    """Rows the pages' services write (registrations, seats, completions, ratings): the admin shows them and
+    changes nothing, so no edit goes around the service and its rules."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

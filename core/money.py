@@ -1,5 +1,5 @@
 """Rupiah as people type it, read one way for every money field of the portal, and the business-class limits of
-PP 7/2021 (DOMAIN.md, "Business classes") that tell a plausible figure from a mistyped one.
+PP 7/2021 (art. 35, the medium-business ceilings) that tell a plausible figure from a mistyped one.
 
 `parse_rupiah` reads an amount of whole rupiah, in Decimal arithmetic (never floats), and returns an int:
 

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.web import request_user
-from core.admin import ProgramAdmin
+from core.admin import ProgramAdmin, RecordAdmin
 from core.forms import RUPIAH_ADMIN_FIELDS, MonthField
 from core.web import error_text
 
@@ -337,7 +337,10 @@ class DecisionInline(admin.TabularInline[RegistrationDecision, Registration]):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(NoNikInUrlAdmin):
+class RegistrationAdmin(RecordAdmin, NoNikInUrlAdmin):
+    """Read-only: a registration is made by the registration services and decided on the participant's page
+    (registration_decide), where the rules and the messages to the participant are."""
+
     list_display = ["reference", "participant", "kecamatan", "status", "channel", "registered_by", "submitted_at"]
     list_filter = ["status", "channel", "participant__track", "kecamatan"]
     list_select_related = ["participant", "kecamatan", "registered_by"]
@@ -345,14 +348,3 @@ class RegistrationAdmin(NoNikInUrlAdmin):
     raw_id_fields = ["participant", "registered_by"]
     readonly_fields = ["reference", "status", "submitted_at", "decided_at", "last_reason"]
     inlines = [DecisionInline]
-
-    # read-only here: a registration is made by the registration services and decided on the participant's page
-    # (registration_decide), where the rules and the messages to the participant are
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -1,4 +1,4 @@
-"""Who may join P1 and with which documents (DOMAIN.md, "Registration rules").
+"""Who may join P1 and with which documents (the program's registration rules).
 
 - Everyone: a KTP scan (it carries the NIK).
 - Starting track (pemula): a signed statement of the business plan.

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.web import request_user
-from core.admin import ProgramAdmin
+from core.admin import ProgramAdmin, RecordAdmin
 from core.web import add_service_errors, error_text
 
 from . import permissions, services
@@ -205,19 +205,6 @@ class AttendanceInline(admin.TabularInline[Attendance, Enrolment]):
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class RecordAdmin(ProgramAdmin):
-    """Rows the pages write (seats, completions, ratings): the admin shows them and changes nothing."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
