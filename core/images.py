@@ -2,11 +2,14 @@
 position, no camera serial, no comments, nothing appended after the image)."""
 
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo; a phone camera takes less
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
@@ -21,6 +24,22 @@ class BrokenImage(ValueError):
     """The bytes do not decode as a JPEG or PNG image."""
 
 
+_strict = threading.Lock()
+
+
+@contextmanager
+def _no_truncated_images() -> Iterator[None]:
+    """Decode strictly: WeasyPrint (the certificates) sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import,
+    which would let a cut-off upload through as a padded image."""
+    with _strict:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
 def reencode_image(upload: IO[bytes]) -> tuple[ContentFile[bytes], str]:
     """The image in `upload` decoded and written again in its own format (JPEG or PNG), turned as its EXIF
     orientation says, with every piece of metadata dropped except the colour profile. Raises ImageTooLarge for
@@ -28,7 +47,7 @@ def reencode_image(upload: IO[bytes]) -> tuple[ContentFile[bytes], str]:
     anything that does not decode. The caller checks the file size and type first."""
     upload.seek(0)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _no_truncated_images():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
                 if image.format not in FORMATS:

@@ -123,3 +123,15 @@ def test_document_is_served_with_safe_headers(client: Client, secretariat_tebet:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content) == png_bytes()
+
+
+def test_a_broken_image_is_refused_even_after_weasyprint_loosened_pillow() -> None:
+    """WeasyPrint (imported for certificates) sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process."""
+    from PIL import ImageFile
+
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        assert rejection(png_bytes()[:60], name="ktp.png", content_type="image/png") == "broken_image"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
