@@ -114,6 +114,13 @@ def channel(name: Channel, **extra: Any) -> Iterator[None]:
         yield
 
 
+def enter(name: Channel, *, user: models.Model | None, **extra: Any) -> None:
+    """Relabel the request under way: its changes from now on come through `name`, done by `user`. For an entry
+    point that learns who is acting only inside the request (the API authenticates a key in the view, after
+    AuditMiddleware opened the request's context)."""
+    pghistory.context(channel=name.value, user=user.pk if user is not None else None, **extra)
+
+
 @contextmanager
 def acting(user: models.Model | None) -> Iterator[None]:
     """Record the changes made inside as done by `user` (None: the system)."""

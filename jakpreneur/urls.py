@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from accounts import views as accounts_views
 
@@ -17,7 +16,7 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("mentoring.urls")),
     path("", include("finance.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("jakpreneur.api")),
 ]
 
 # Branded error pages (templates/400.html, 403.html, 404.html; 500.html and 503.html from core.errors).

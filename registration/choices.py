@@ -52,3 +52,13 @@ class Decision(models.TextChoices):
     APPROVE = "approve", _("Approve")
     NEEDS_FIX = "needs_fix", _("Send back for a fix")
     REJECT = "reject", _("Reject")
+
+
+class BusinessClass(models.TextChoices):
+    """PP 7/2021's classes (art. 35): by capital excluding land and buildings, or by yearly sales; a business
+    takes the higher class either figure gives (`registration.models.business_class`)."""
+
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")

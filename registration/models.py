@@ -3,24 +3,60 @@ that is verified, its decisions, uploaded Documents and the online wizard's Draf
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.crypto import EncryptedTextField, keyed_hash
 from geography.models import Kecamatan, Kelurahan
 
-from .choices import Channel, Decision, DocumentKind, NonJakartaBasis, Sector, Sex, Status, Track
+from .choices import BusinessClass, Channel, Decision, DocumentKind, NonJakartaBasis, Sector, Sex, Status, Track
 from .nik import mask_nik
 
 # The usual waiting time for a verification decision: what a participant is told to expect, and past which staff
 # see a registration flagged in the queue (`Registration.waiting_too_long`). The one place it is set.
 USUAL_WAITING_DAYS = 7
 USUAL_WAITING_TIME = datetime.timedelta(days=USUAL_WAITING_DAYS)
+
+# PP 7/2021 art. 35: the upper limit of each class, by capital (excluding land and buildings) and by yearly sales,
+# in rupiah. A business takes the higher class either figure gives.
+CLASS_LIMITS: list[tuple[str, int, int]] = [
+    (BusinessClass.MICRO, 1_000_000_000, 2_000_000_000),
+    (BusinessClass.SMALL, 5_000_000_000, 15_000_000_000),
+    (BusinessClass.MEDIUM, 10_000_000_000, 50_000_000_000),
+]
+
+
+def business_class(*, capital: int, yearly_sales: int) -> str:
+    """The class of a business with this capital and these yearly sales."""
+    for name, capital_limit, sales_limit in CLASS_LIMITS:
+        if capital <= capital_limit and yearly_sales <= sales_limit:
+            return name
+    return BusinessClass.LARGE
+
+
+def business_class_filter(classes: Iterable[str], prefix: str = "") -> Q:
+    """The same rule in SQL, on the baseline a business gave at registration: its assets plus any planned
+    capital, and twelve times its monthly turnover. `prefix` reaches the business from another model."""
+    capital = F(f"{prefix}assets") + Coalesce(F(f"{prefix}planned_capital"), Value(0))
+    sales = F(f"{prefix}monthly_turnover") * Value(12)
+    wanted = set(classes)
+    found, below = Q(pk__in=[]), Q(pk__in=[])
+    for name, capital_limit, sales_limit in CLASS_LIMITS:
+        within = Q(LessThanOrEqual(capital, Value(capital_limit))) & Q(LessThanOrEqual(sales, Value(sales_limit)))
+        if name in wanted:
+            found |= within & ~below
+        below |= within
+    if BusinessClass.LARGE in wanted:
+        found |= ~below
+    return found
 
 
 @audit.track(exclude=["nik"])  # the NIK is encrypted: never in the trail (its keyed hash may be)
@@ -120,6 +156,12 @@ class Business(models.Model):
     def is_planned(self) -> bool:
         """A starting entrepreneur's business: planned, not running yet."""
         return self.participant.track == Track.PEMULA
+
+    @property
+    def business_class(self) -> str:
+        """Its class by the baseline given at registration (PP 7/2021)."""
+        capital = self.assets + (self.planned_capital or 0)
+        return business_class(capital=capital, yearly_sales=self.monthly_turnover * 12)
 
 
 @audit.track()

@@ -32,8 +32,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
+    "rest_framework_api_key",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "crispy_forms",
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.api.ConditionalGetMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -241,18 +245,49 @@ NOTIFICATION_BACKENDS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="JakPreneur <no-reply@jakpreneur.jakarta.go.id>")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 
+# The cache is Redis: the API's throttles count there, shared by every web process. (The embedded default,
+# which has no Redis, keeps it in memory: jakpreneur/settings/local.py.)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=REDIS_URL),
+        "KEY_PREFIX": "jakpreneur",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+# The API (docs/ARCHITECTURE.md, "The API"): partners and the JAKI app call it with a key; a browser's session is
+# never an API login. Keys are throttled one by one.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.api_access.KeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["partners.api_access.HasPartnerKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.api_access.KeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"key": env("API_KEY_RATE", default="600/minute")},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
+    "DEFAULT_PARSER_CLASSES": ["core.api.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "PAGE_SIZE": 50,
 }
+API_KEY_CUSTOM_HEADER = "HTTP_AUTHORIZATION"
 SPECTACULAR_SETTINGS = {
     "TITLE": "JakPreneur API",
-    "DESCRIPTION": "Program data for partner organisations and the JAKI city app.",
+    "DESCRIPTION": (
+        "Program data for partner organisations and the JAKI city app. Every call carries a key issued by the "
+        "program: `Authorization: Api-Key <key>`. A key sees only the participants who consented to its partner "
+        "for a purpose its agreement in force covers, and only the fields that purpose needs; anything else is "
+        "404. Lists are cursor-paginated. Errors are JSON: `code`, `detail`, and `errors` by field."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING: dict[str, Any] = {

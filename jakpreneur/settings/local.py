@@ -16,7 +16,8 @@ else:
 
     DATABASES = {"default": embedded_database(VAR_DIR / "postgres")}
 
-# Tasks run in the web process, so no Redis is needed to try the portal.
+# Tasks run in the web process and the cache (the API's throttles) in memory, so no Redis is needed.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 

@@ -1,0 +1,19 @@
+"""The API's one router: each app adds its endpoints in its own `api.py` (`register(router)`), so a new step app
+plugs in with one line here. Everything is under /api/v1/; the OpenAPI schema and its interactive docs (served
+from drf-spectacular-sidecar, no CDN) need no key to read, the data does."""
+
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers
+
+from partners import api as partners_api
+
+router = routers.SimpleRouter()
+for module in (partners_api,):
+    module.register(router)
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,95 @@
+"""The choices of partners: what kind an organisation is, what an agreement is and where it stands, and the
+purposes a participant consents to. Each purpose belongs to one program step (an agreement covering the step
+may use it), and says which of a participant's data it needs (`PURPOSE_DATA`): the API shows nothing else."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    GOVERNMENT = "government", _("Ministry or agency")
+    COMPANY = "company", _("Company")
+    MARKETPLACE = "marketplace", _("Marketplace or start-up")
+    BANK = "bank", _("Bank")
+    FINTECH = "fintech", _("Fintech")
+    UNIVERSITY = "university", _("University")
+    COMMUNITY = "community", _("Community group")
+
+
+LENDER_KINDS = (OrganisationKind.BANK, OrganisationKind.FINTECH)
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", _("Memorandum of understanding (MoU)")
+    PKS = "pks", _("Cooperation agreement (PKS)")
+
+
+class AgreementState(models.TextChoices):
+    """Where an agreement stands on a day: computed from its dates (`Agreement.state`), never stored."""
+
+    IN_TALKS = "in_talks", _("In talks")
+    SIGNED = "signed", _("Signed, not started")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    ENDED = "ended", _("Ended early")
+
+
+class Step(models.TextChoices):
+    P1 = "P1", _("P1 Registration")
+    P2 = "P2", _("P2 Training")
+    P3 = "P3", _("P3 Mentoring")
+    P4 = "P4", _("P4 Licensing")
+    P5 = "P5", _("P5 Marketing")
+    P6 = "P6", _("P6 Financial reporting")
+    P7 = "P7", _("P7 Capital")
+
+
+class Purpose(models.TextChoices):
+    APP_JOURNEY = "app_journey", _("Showing my program journey in the JAKI app")
+    TRAINING = "training", _("Training")
+    MENTORING = "mentoring", _("Mentoring")
+    LICENSING = "licensing", _("Help with licences")
+    MARKETING = "marketing", _("Selling my products")
+    BOOKKEEPING = "bookkeeping", _("Bookkeeping and financial reports")
+    LOAN_ASSESSMENT = "loan_assessment", _("Loan assessment")
+
+
+class KeyKind(models.TextChoices):
+    PARTNER = "partner", _("Partner organisation")
+    JAKI = "jaki", _("JAKI city app")
+
+
+class ConsentChannel(models.TextChoices):
+    WEB = "web", _("Website")
+    JAKI = "jaki", _("JAKI app")
+    OFFICE = "office", _("Kecamatan office")
+
+
+@dataclass(frozen=True)
+class PurposeData:
+    """What a purpose lets a partner read about a participant who consented to it."""
+
+    step: str
+    contact: bool = False  # name is always shown; phone and email
+    business: bool = False  # the business: name, sector, kecamatan, size
+    trainings: bool = False  # their enrolments in the partner's own trainings
+    reports: bool = False  # the business's monthly indicators (and later its statements)
+    nik: bool = False  # the NIK, masked unless a consented loan referral lets a lender see it whole
+
+
+PURPOSE_DATA: dict[str, PurposeData] = {
+    Purpose.APP_JOURNEY: PurposeData(step=Step.P1),
+    Purpose.TRAINING: PurposeData(step=Step.P2, contact=True, trainings=True),
+    Purpose.MENTORING: PurposeData(step=Step.P3, contact=True, business=True),
+    Purpose.LICENSING: PurposeData(step=Step.P4, contact=True, business=True, nik=True),
+    Purpose.MARKETING: PurposeData(step=Step.P5, contact=True, business=True),
+    Purpose.BOOKKEEPING: PurposeData(step=Step.P6, business=True, reports=True),
+    Purpose.LOAN_ASSESSMENT: PurposeData(step=Step.P7, contact=True, business=True, reports=True, nik=True),
+}
+
+
+def purposes_of_steps(steps: list[str]) -> list[str]:
+    """The purposes an agreement covering these steps may ask consent for."""
+    return [purpose for purpose, data in PURPOSE_DATA.items() if data.step in steps]

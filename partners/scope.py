@@ -1,0 +1,80 @@
+"""What a key may see: the one rule of the API's scope, used by every app's `api.py`.
+
+A partner key sees a participant only while the participant has an active consent to the key's partner for a
+purpose that the key's agreement covers (a purpose of one of its steps), and only while that agreement is in
+force, the key usable and the partner active. It sees only the data those purposes need
+(`partners.choices.PURPOSE_DATA`). Anything else is not found: a 404, never a 403, so a key cannot learn that a
+record exists. Every read of a participant is logged (`record_reads`)."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from registration.models import Participant
+
+from .choices import PURPOSE_DATA, PurposeData
+from .models import AccessLog, Agreement, Consent, PartnerKey
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def agreement_in_force(key: PartnerKey, day: datetime.date | None = None) -> Agreement | None:
+    """The key's agreement, if it grants anything today (the key was loaded with it: no query)."""
+    agreement = key.agreement
+    if not key.organisation.active or agreement.organisation_id != key.organisation_id:
+        return None
+    return agreement if agreement.is_in_force(day or _today()) else None
+
+
+def covered_purposes(key: PartnerKey) -> list[str]:
+    """The purposes the key's agreement in force covers: empty when it grants nothing."""
+    agreement = agreement_in_force(key)
+    return agreement.purposes if agreement is not None else []
+
+
+def active_consents(key: PartnerKey) -> QuerySet[Consent]:
+    """The active consents the key may act on."""
+    return Consent.objects.active().filter(organisation_id=key.organisation_id, purpose__in=covered_purposes(key))
+
+
+def visible_participants(key: PartnerKey) -> QuerySet[Participant]:
+    """The participants the key may see, each annotated with `consented_purposes` (the covered purposes they
+    consented to: what decides the fields shown)."""
+    purposes = covered_purposes(key)
+    if not purposes:
+        return Participant.objects.none()
+    consents = Consent.objects.active().filter(
+        participant=OuterRef("pk"), organisation_id=key.organisation_id, purpose__in=purposes
+    )
+    return Participant.objects.filter(Exists(consents)).annotate(
+        consented_purposes=ArraySubquery(consents.order_by("purpose").values("purpose"))
+    )
+
+
+def data_allowed(purposes: Iterable[str]) -> PurposeData:
+    """What the union of these purposes lets a partner read."""
+    found = [PURPOSE_DATA[purpose] for purpose in purposes if purpose in PURPOSE_DATA]
+    return PurposeData(
+        step="",
+        contact=any(data.contact for data in found),
+        business=any(data.business for data in found),
+        trainings=any(data.trainings for data in found),
+        reports=any(data.reports for data in found),
+        nik=any(data.nik for data in found),
+    )
+
+
+def record_reads(key: PartnerKey, participant_ids: Iterable[int], endpoint: str) -> None:
+    """Log that the key read these participants, in one insert whatever their number."""
+    now = timezone.now()
+    rows = [
+        AccessLog(key=key, organisation_id=key.organisation_id, participant_id=pk, endpoint=endpoint[:200], at=now)
+        for pk in dict.fromkeys(participant_ids)
+    ]
+    if rows:
+        AccessLog.objects.bulk_create(rows)
