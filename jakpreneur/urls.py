@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("mentoring.urls")),
     path("", include("finance.urls")),
+    path("", include("partners.urls")),
     path("api/", include("jakpreneur.api")),
 ]
 

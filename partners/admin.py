@@ -5,6 +5,7 @@ admin refuses to delete an organisation its members or courses still refer to: d
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,7 @@ class PartnerOrganisationAdmin(ProgramAdmin):
     search_fields = ["name"]
     readonly_fields = ["created_at"]
     inlines = [PartnerMemberInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     history_about_related = True  # its members' changes belong in its history
 
     def delete_model(self, request: HttpRequest, obj: PartnerOrganisation) -> None:

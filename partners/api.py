@@ -15,7 +15,7 @@ from geography.models import Kecamatan
 from registration.choices import Sector, Track
 from registration.models import Business, Participant
 
-from . import scope
+from . import api_jaki, scope
 from .api_access import key_of
 from .choices import Purpose
 
@@ -182,3 +182,4 @@ class BusinessViewSet(ScopedReadViewSet[Business]):
 def register(router: routers.SimpleRouter) -> None:
     router.register("participants", ParticipantViewSet, basename="participant")
     router.register("businesses", BusinessViewSet, basename="business")
+    api_jaki.register(router)

@@ -1,0 +1,7 @@
+from django.urls import URLPattern
+
+from .views import data, partner, staff
+
+app_name = "partners"
+
+urlpatterns: list[URLPattern] = [*staff.urls, *partner.urls, *data.urls]

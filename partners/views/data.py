@@ -1,0 +1,5 @@
+"""data pages."""
+
+from django.urls import URLPattern
+
+urls: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""partner pages."""
+
+from django.urls import URLPattern
+
+urls: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""staff pages."""
+
+from django.urls import URLPattern
+
+urls: list[URLPattern] = []
