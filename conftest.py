@@ -10,21 +10,26 @@ from accounts.tests.factories import UserFactory, office
 from geography import data as geography_data
 from geography.models import Kecamatan, Wilayah
 from notifications import backends
+from partners import consent_texts
+from partners.models import ConsentText
 
 PASSWORD = "rahasia-Kuat-123"  # noqa: S105 - test accounts only
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
-    """A reused test database may have been flushed by a transactional test: make sure the kecamatan are there."""
+    """A reused test database may have been flushed by a transactional test: make sure the kecamatan and the
+    consent texts are there."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         geography_data.load(Wilayah, Kecamatan)
+        consent_texts.load(ConsentText)
 
 
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest, django_db_blocker: object) -> None:
     """A transactional test (live server, real concurrency, real worker) ends with a flush of every table,
-    which also wipes the kecamatan the data migration loaded: a database test finds them loaded again."""
+    which also wipes the kecamatan and consent texts the data migrations loaded: a database test finds them
+    loaded again."""
     if not (
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     ) and not request.node.get_closest_marker("django_db"):
@@ -32,6 +37,8 @@ def _reference_data(request: pytest.FixtureRequest, django_db_blocker: object) -
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         if not Kecamatan.objects.exists():
             geography_data.load(Wilayah, Kecamatan)
+        if not ConsentText.objects.exists():
+            consent_texts.load(ConsentText)
 
 
 @pytest.fixture(autouse=True)

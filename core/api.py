@@ -9,13 +9,14 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.middleware import http
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, parsers, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, pagination, parsers, serializers, status
 from rest_framework.response import Response
 
 from .decisions import Refused
+from .errors import API_PREFIX
 from .text import strip_bidi
 
-API_PREFIX = "/api/v1/"
 NON_FIELD = "non_field_errors"
 
 
@@ -45,23 +46,40 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
+        """The view's `ordering` (e.g. ("-month", "-id")) where it has one, else newest id first. Ties in its
+        first field are broken by the rest, so a page boundary inside equal values moves no row."""
+        ordering = getattr(view, "ordering", None)
+        if ordering:
+            return (ordering,) if isinstance(ordering, str) else tuple(ordering)
+        return (self.ordering,) if isinstance(self.ordering, str) else tuple(self.ordering)
+
 
 def for_schema(view: Any) -> bool:
     """True while drf-spectacular builds the schema: a viewset's queryset has no key to scope it then."""
     return bool(getattr(view, "swagger_fake_view", False))
 
 
-def _details(detail: Any) -> Any:
-    """DRF's full details ({"message", "code"} leaves) keyed by field."""
-    if isinstance(detail, dict):
-        return {key: _details(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        flat: list[Any] = []
-        for item in detail:
-            value = _details(item)
-            flat.extend(value if isinstance(value, list) and value and isinstance(value[0], dict) else [value])
-        return flat
-    return detail
+def _is_leaf(detail: Any) -> bool:
+    return isinstance(detail, dict) and set(detail) == {"message", "code"}
+
+
+def _flat_errors(detail: Any, prefix: str = "", into: dict[str, list[Any]] | None = None) -> dict[str, list[Any]]:
+    """DRF's full details ({"message", "code"} leaves) as one level of fields: a nested field's errors under its
+    dotted path ("business.name", "present.2"), so every error body has the shape the schema gives it."""
+    errors: dict[str, list[Any]] = {} if into is None else into
+    if _is_leaf(detail):
+        errors.setdefault(prefix or NON_FIELD, []).append(detail)
+    elif isinstance(detail, dict):
+        for key, value in detail.items():
+            _flat_errors(value, f"{prefix}.{key}" if prefix else str(key), errors)
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if _is_leaf(item):
+                errors.setdefault(prefix or NON_FIELD, []).append(item)
+            else:
+                _flat_errors(item, f"{prefix}.{index}" if prefix else str(index), errors)
+    return errors
 
 
 def _field_errors(exc: DjangoValidationError) -> dict[str, list[dict[str, str]]]:
@@ -80,6 +98,41 @@ def error_body(code: str, detail: str, errors: dict[str, Any] | None = None) -> 
     if errors:
         body["errors"] = errors
     return body
+
+
+class FieldErrorSerializer(serializers.Serializer[Any]):
+    message = serializers.CharField()
+    code = serializers.CharField(help_text="Stable: what a client program checks (e.g. required, not_enrolled).")
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """The body of every error (`error_body`), as the schema documents it."""
+
+    code = serializers.CharField(help_text="invalid, not_authenticated, not_found, throttled, or a refusal's code.")
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+    # a declared field: DRF's metaclass takes it out of the class, so Serializer.errors stays the property
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=FieldErrorSerializer(many=True),
+        required=False,
+        help_text=f"By field (`{NON_FIELD}` for the whole input); only with code invalid.",
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Some values are not valid: `errors` says which, by field. Nothing was changed.",
+    401: "No key, or a key that is unknown, revoked or expired (WWW-Authenticate: Api-Key).",
+    403: "A key of another kind (a partner's key on a JAKI endpoint, or the other way round).",
+    404: "Not found, or not visible to this key (no consent, or the agreement does not cover it).",
+    409: "Refused in the record's present state: `code` says why (e.g. not_announced, future_day).",
+    429: "Too many requests for this key: Retry-After says how many seconds to wait.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The schema's error responses of an operation, each with the one error body: `responses={200: X,
+    **error_responses(400, 404)}`. 401, 403 and 429 apply to every keyed endpoint, so they are always included."""
+    wanted = sorted({401, 403, 429, *statuses})
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in wanted}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -102,9 +155,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
     if isinstance(exc, exceptions.ValidationError):
-        details = _details(exc.get_full_details())
-        errors = details if isinstance(details, dict) else {NON_FIELD: details}
-        response.data = error_body("invalid", _("Some values are not valid."), errors)
+        response.data = error_body("invalid", _("Some values are not valid."), _flat_errors(exc.get_full_details()))
     else:
         response.data = error_body(str(exc.default_code), str(exc.detail))
     return response

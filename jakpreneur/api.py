@@ -6,10 +6,12 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 
+from finance import api as finance_api
 from partners import api as partners_api
+from training import api as training_api
 
 router = routers.SimpleRouter()
-for module in (partners_api,):
+for module in (partners_api, training_api, finance_api):
     module.register(router)
 
 urlpatterns: list[URLPattern | URLResolver] = [

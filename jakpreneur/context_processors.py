@@ -8,6 +8,7 @@ from core.navigation import links_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The links each app offers this user (their predicates run no query), in order; none when logged out."""
-    user = request.user
-    return {"nav_links": links_for(user) if user.is_authenticated else []}
+    """The links each app offers this user (their predicates run no query), in order; none when logged out, and
+    none on an error page for a request refused before the user was known (a malformed body)."""
+    user = getattr(request, "user", None)
+    return {"nav_links": links_for(user) if user is not None and user.is_authenticated else []}

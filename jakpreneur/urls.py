@@ -21,4 +21,6 @@ urlpatterns = [
 ]
 
 # Branded error pages (templates/400.html, 403.html, 404.html; 500.html and 503.html from core.errors).
+handler400 = "core.errors.bad_request"
+handler404 = "core.errors.page_not_found"
 handler500 = "core.errors.server_error"

@@ -1,6 +1,6 @@
 """P3 in the participant's journey: no mentor yet, or a mentor and the next follow-up the participant may see."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import formats
 from django.utils.functional import Promise
@@ -12,13 +12,23 @@ from registration.journey import State, StepStatus
 from registration.models import Participant
 
 from . import permissions
-from .models import FollowUp, MentorAssignment
+from .models import FollowUp, MentorAssignment, Visit
 
 
 class MentoringStep:
     """One query, whatever the participant's history."""
 
     code = "P3"
+
+    def done_filter(self) -> Q:
+        """P3 is done once mentoring has really happened: a visit logged by a mentor who is, or was, assigned
+        to the participant. An assignment alone is made automatically at approval, so it proves nothing; a visit
+        by a mentor never assigned to them (a stand-in) is not their mentoring; an ended assignment still
+        counts, since the visits it brought stay done."""
+        assigned = MentorAssignment.objects.filter(
+            participant=OuterRef("participant_id"), mentor=OuterRef("mentor_id")
+        )
+        return Q(Exists(Visit.objects.filter(Exists(assigned), participant=OuterRef("pk"))))
 
     def status(self, user: User) -> StepStatus:
         shared_open = FollowUp.objects.filter(

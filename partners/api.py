@@ -5,12 +5,12 @@ from typing import Any, TypeVar
 
 import django_filters
 from django.db.models import Model, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, routers, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import for_schema
+from core.api import error_responses, for_schema
 from geography.models import Kecamatan
 from registration.choices import Sector, Track
 from registration.models import Business, Participant
@@ -113,9 +113,9 @@ class ParticipantFilter(django_filters.FilterSet):
         fields = ["kecamatan", "track", "sector", "registered_after"]
 
 
-class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[M]):
-    """A read-only viewset whose objects are participants, or carry one (`participant_of`): after a list or a
-    detail is served, each participant it showed is logged, in one insert."""
+class ScopedListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[M]):
+    """A list whose objects are participants, or carry one (`participant_of`): after a page is served, each
+    participant it showed is logged, in one insert."""
 
     def participant_of(self, obj: M) -> int:
         return int(obj.pk)
@@ -131,6 +131,10 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         self.log(objects)
         return self.get_paginated_response(data) if page is not None else Response(data)
 
+
+class ScopedReadViewSet(mixins.RetrieveModelMixin, ScopedListViewSet[M]):
+    """A list and a detail, each read logged."""
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
         data = self.get_serializer(obj).data
@@ -139,11 +143,16 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 @extend_schema(tags=["participants"])
+@extend_schema_view(
+    list=extend_schema(responses={200: ParticipantSerializer(many=True), **error_responses(400, 404)}),
+    retrieve=extend_schema(responses={200: ParticipantSerializer, **error_responses(404)}),
+)
 class ParticipantViewSet(ScopedReadViewSet[Participant]):
     """Participants who consented to your organisation for a purpose your agreement in force covers."""
 
     serializer_class = ParticipantSerializer
     filterset_class = ParticipantFilter
+    ordering = ("-created_at", "-id")  # newest first, on the index participant_created; ties by id
 
     def get_queryset(self) -> QuerySet[Participant]:
         if for_schema(self):
@@ -161,6 +170,10 @@ class BusinessFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["businesses"])
+@extend_schema_view(
+    list=extend_schema(responses={200: BusinessSerializer(many=True), **error_responses(400, 404)}),
+    retrieve=extend_schema(responses={200: BusinessSerializer, **error_responses(404)}),
+)
 class BusinessViewSet(ScopedReadViewSet[Business]):
     """The businesses of participants whose consented purposes include their business."""
 

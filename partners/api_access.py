@@ -6,6 +6,7 @@ the shared cache (Redis). A browser's session is not an API login."""
 import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -35,13 +36,13 @@ def _key_from(request: Request) -> str | None:
 
 def usable_key(raw: str) -> PartnerKey | None:
     """The key for this secret, if it is neither revoked nor expired (one query, with its partner, agreement
-    and API account)."""
+    and API account). The library's `get_usable_keys` leaves out only revoked keys: the expiry is checked here."""
     prefix, _dot, _rest = raw.partition(".")
     if not prefix:
         return None
     candidates = (
         PartnerKey.objects.get_usable_keys()
-        .filter(prefix=prefix)
+        .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gt=timezone.now()), prefix=prefix)
         .select_related("organisation__api_user", "agreement")
     )
     for key in candidates:
@@ -54,6 +55,13 @@ def key_of(request: Request) -> PartnerKey:
     """The authenticated key (views behind HasPartnerKey or IsJakiKey only)."""
     assert isinstance(request.auth, PartnerKey)
     return request.auth
+
+
+def api_user_of(request: Request) -> User:
+    """The API account the authenticated key acts as: the `acting_user` of the services an endpoint calls."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 class KeyAuthentication(authentication.BaseAuthentication):

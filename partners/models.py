@@ -82,6 +82,11 @@ class PartnerMember(models.Model):
     organisation = models.ForeignKey(
         PartnerOrganisation, on_delete=models.PROTECT, related_name="members", verbose_name=_("organisation")
     )
+    is_administrator = models.BooleanField(
+        _("partner administrator"),
+        default=False,
+        help_text=_("Sees the organisation's users and API keys, and gets the agreements' expiry reminders."),
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:

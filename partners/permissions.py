@@ -9,7 +9,7 @@ from core.decisions import ALLOWED, Decision, deny
 from registration.models import Participant
 
 from .choices import AgreementState, KeyKind
-from .models import Agreement, PartnerOrganisation
+from .models import Agreement, AgreementDocument, PartnerMember, PartnerOrganisation
 
 
 def can_manage_agreements(user: AnyUser) -> Decision:
@@ -73,3 +73,41 @@ def can_act_for_jaki(user: AnyUser) -> Decision:
     if organisation is not None and organisation.keys.filter(kind=KeyKind.JAKI).exists():
         return ALLOWED
     return deny("not_jaki", _("Only the JAKI app does this."))
+
+
+def can_manage_partners(user: AnyUser) -> Decision:
+    """Agency staff and administrators add partner organisations and keep their contacts."""
+    if is_program_wide(user):
+        return ALLOWED
+    return deny("not_agency", _("Only agency staff manage partner organisations."))
+
+
+def can_change_terms(agreement: Agreement) -> Decision:
+    """The terms change in talks and while the agreement runs; an expired or ended one is closed (a new
+    agreement is opened instead), so what a partner was granted stays as it was."""
+    if agreement.state(timezone.localdate()) in (AgreementState.EXPIRED, AgreementState.ENDED):
+        return deny("closed", _("This agreement has expired or ended: its terms can no longer change."))
+    return ALLOWED
+
+
+def can_keep_agreement_records(user: AnyUser, agreement: Agreement) -> Decision:
+    """Who records an agreement's meetings and attaches its documents: agency staff, whatever its state (the
+    minutes of the talks come before signing, a termination letter after the end)."""
+    if is_program_wide(user):
+        return ALLOWED
+    return deny("not_agency", _("Only agency staff keep the records of an agreement."))
+
+
+def can_see_agreement_document(user: AnyUser, document: AgreementDocument) -> Decision:
+    """Agency staff open every agreement's documents; a partner's users open their own organisation's."""
+    if is_program_wide(user):
+        return ALLOWED
+    if (
+        isinstance(user, User)
+        and user.role == Role.PARTNER
+        and PartnerMember.objects.filter(
+            user=user, organisation_id=document.agreement.organisation_id, organisation__active=True
+        ).exists()
+    ):
+        return ALLOWED
+    return deny("not_allowed", _("This document belongs to another organisation's agreement."))

@@ -1,12 +1,16 @@
 """The participant's P1-P7 journey. Each step app tells its own status through a small interface, so the
 home page asks every step without knowing any of them: an app registers a `StepProvider` in its
-AppConfig.ready(); a step with no provider yet shows as coming."""
+AppConfig.ready(); a step with no provider yet shows as coming.
+
+A provider also says, in SQL, who has done its step (`done_filter`): a partner's criteria "steps done" ask it
+through `done_filter(code)` without knowing the step apps. A step with no provider yet is done by nobody."""
 
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -14,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+from .choices import Status
 from .models import USUAL_WAITING_DAYS, Draft, Participant, Registration
 
 # Each step: its code, its title in the user's language, and the program's own (Indonesian) name.
@@ -54,13 +59,17 @@ class JourneyStep:
 
 
 class StepProvider(Protocol):
-    """What a step app implements: the status of its step for one user (who may not be a participant yet).
+    """What a step app implements: the status of its step for one user (who may not be a participant yet),
+    and the participants who have done it.
 
-    It must run a fixed, small number of queries, whatever the data."""
+    `status` must run a fixed, small number of queries, whatever the data; `done_filter` runs none: it is a Q
+    on Participant (an Exists subquery where the step's rows live elsewhere) for the caller's query."""
 
     code: str
 
     def status(self, user: User) -> StepStatus: ...
+
+    def done_filter(self) -> Q: ...
 
 
 _providers: dict[str, StepProvider] = {}
@@ -78,6 +87,17 @@ def journey(user: User) -> list[JourneyStep]:
         JourneyStep(code, title, title_id, _providers[code].status(user) if code in _providers else coming)
         for code, title, title_id in STEPS
     ]
+
+
+NOBODY = Q(pk__in=[])  # Django answers a query filtered on it with no rows, without asking the database
+
+
+def done_filter(code: str) -> Q:
+    """A Q on Participant for those who have done step `code`; nobody for a step with no provider yet."""
+    if code not in {step for step, *_names in STEPS}:
+        raise ValueError(f"Unknown program step {code!r}")
+    provider = _providers.get(code)
+    return provider.done_filter() if provider is not None else NOBODY
 
 
 def waiting_time_text() -> str:
@@ -106,6 +126,10 @@ class RegistrationStep:
     """P1: where the user's registration stands, and what to do next."""
 
     code = "P1"
+
+    def done_filter(self) -> Q:
+        """P1 is done once the registration is approved (verified by the kecamatan secretariat)."""
+        return Q(registration__status=Status.APPROVED)
 
     def status(self, user: User) -> StepStatus:
         registration = _own_registration(user)

@@ -7,6 +7,7 @@ Services enforce these (`.enforce()`); views, templates and the admin only ask t
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
+from accounts.models import Role
 from accounts.permissions import AnyUser
 from core.decisions import ALLOWED, Decision, deny
 
@@ -123,4 +124,17 @@ def can_delete_participant(user: AnyUser, participant: Participant) -> Decision:
     """Deleting a participant and every record of them is for administrators (the admin's own rule)."""
     if not (user.is_authenticated and user.is_superuser):
         return deny("not_administrator", NOT_ADMINISTRATOR)
+    return ALLOWED
+
+
+NOT_APP = _("Only an app's API account registers people on their behalf.")
+
+
+def can_register_from_app(user: AnyUser) -> Decision:
+    """An app registering a person on their behalf acts through an active partner-role API account. This is
+    only the half registration can know: which app (the JAKI city app's key) is checked by the caller,
+    `partners.services.jaki_register` with `partners.permissions.can_act_for_jaki`, since registration may not
+    import partners."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.PARTNER):
+        return deny("not_app", NOT_APP)
     return ALLOWED

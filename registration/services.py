@@ -102,12 +102,7 @@ def document_attach(
     and must be what the content is."""
     owner_object: Draft | Participant | None = draft if draft is not None else participant
     assert owner_object is not None, "a document belongs to a draft or a participant"
-    try:
-        checked = validate_document(upload)
-    except ValidationError as exc:
-        raise ValidationError({kind: exc}) from exc
-    if checked != content_type:
-        raise ValidationError({kind: ValidationError(FILE_TYPE_MISMATCH, code="file_type")})
+    _check_upload(kind=kind, upload=upload, content_type=content_type)
     owner = {"draft": draft} if draft is not None else {"participant": participant}
     with transaction.atomic():
         # lock the owner first: two uploads of one kind at once then wait for each other
@@ -115,7 +110,7 @@ def document_attach(
         _documents_delete(Document.objects.select_for_update().filter(kind=kind, **owner))
         document = Document(
             kind=kind,
-            content_type=checked,
+            content_type=content_type,
             size=upload.size or 0,
             uploaded_by=acting_user,
             uploaded_at=timezone.now(),
@@ -124,6 +119,16 @@ def document_attach(
         document.file.save("upload", upload, save=False)
         document.save()
     return document
+
+
+def _check_upload(*, kind: str, upload: UploadedFile[Any], content_type: str) -> None:
+    """The check `document_attach` runs, ahead of it (it runs again there, re-encoding an image only once)."""
+    try:
+        checked = validate_document(upload)
+    except ValidationError as exc:
+        raise ValidationError({kind: exc}) from exc
+    if checked != content_type:
+        raise ValidationError({kind: ValidationError(FILE_TYPE_MISMATCH, code="file_type")})
 
 
 def _documents_delete(documents: Iterable[Document]) -> None:
@@ -292,14 +297,72 @@ def registration_register_walk_in(
     person lives in. The person gets an account with no password yet, which they claim later by phone or email."""
     permissions.can_register_walk_in(acting_user).enforce()
     errors: validators.Errors = {}
+    if person.kecamatan.pk != acting_user.office_id:
+        errors["kecamatan"] = [ValidationError(OTHER_OFFICE_KECAMATAN, code="other_office")]
+    return _register_on_behalf(
+        person=person,
+        business=business,
+        uploads=uploads,
+        channel=Channel.OFFICE,
+        errors=errors,
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+@audit.audited
+def registration_register_from_app(
+    *,
+    person: PersonData,
+    business: BusinessData,
+    uploads: dict[str, tuple[UploadedFile[Any], str]],
+    channel: str,
+    acting_user: User,
+) -> Registration:
+    """An app (the JAKI city app) registers a person on their behalf, under the wizard's and the walk-in's rules;
+    the person gets an account with no password and the claim link, as a walk-in does. Which app may call this
+    is the caller's check (`permissions.can_register_from_app` says only "an active partner account":
+    registration cannot know partners, so `partners.services.jaki_register` checks the JAKI key first)."""
+    permissions.can_register_from_app(acting_user).enforce()
+    return _register_on_behalf(
+        person=person,
+        business=business,
+        uploads=uploads,
+        channel=Channel(channel).value,
+        errors={},
+        acting_user=acting_user,
+    )
+
+
+def _register_on_behalf(
+    *,
+    person: PersonData,
+    business: BusinessData,
+    uploads: dict[str, tuple[UploadedFile[Any], str]],
+    channel: str,
+    errors: validators.Errors,
+    acting_user: User,
+) -> Registration:
+    """Register someone who is not the one typing (at an office, through an app): check every value and the
+    required documents, reporting all refusals at once with those the caller found (`errors`), unless the NIK is
+    taken (AlreadyRegistered, as the wizard answers); then a password-less account, the records, the claim link
+    and the documents, all in the caller's transaction. The files are checked with the values, before anything
+    is stored (so a refused file leaves no other file behind); a document the answers do not call for is not
+    kept, as the wizard drops it."""
     cleaned_person: PersonData | None = validators.collect(errors, validators.clean_person, person=person)
+    if any(e.code == "already_registered" for e in errors.get("nik", [])):
+        raise AlreadyRegistered(validators.already_registered_error().message, code="already_registered")
     cleaned_business: BusinessData | None = validators.collect(
         errors, validators.clean_business, business=business, track=person.track
     )
-    if person.kecamatan.pk != acting_user.office_id:
-        errors.setdefault("kecamatan", []).append(ValidationError(OTHER_OFFICE_KECAMATAN, code="other_office"))
     if cleaned_person is not None:
+        needed = eligibility.required_documents(
+            track=cleaned_person.track, jakarta_ktp=cleaned_person.jakarta_ktp, basis=cleaned_person.non_jakarta_basis
+        )
+        uploads = {kind: upload for kind, upload in uploads.items() if kind in needed}
         errors.update(_missing_documents(cleaned_person, uploads))
+        for kind, (upload, content_type) in uploads.items():
+            validators.collect(errors, _check_upload, kind=kind, upload=upload, content_type=content_type)
     validators.raise_if(errors)
     assert cleaned_person is not None and cleaned_business is not None
     email = normalize_email(cleaned_person.email) or None
@@ -314,7 +377,7 @@ def registration_register_walk_in(
     except IntegrityError as exc:  # the same contact registered a moment ago
         raise ValidationError({"phone": ValidationError(ACCOUNT_EXISTS, code="account_exists")}) from exc
     registration = _create_registration(
-        user=user, person=cleaned_person, business=cleaned_business, channel=Channel.OFFICE, acting_user=acting_user
+        user=user, person=cleaned_person, business=cleaned_business, channel=channel, acting_user=acting_user
     )
     account_claim_notify(user=user)
     _attach_all(uploads, participant=registration.participant, acting_user=acting_user)

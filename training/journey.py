@@ -1,7 +1,7 @@
 """P2 on the participant's journey: not started, in progress (enrolled or waiting) or done (a training
 completed). One query, whatever the number of enrolments."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,10 +12,15 @@ from registration.journey import State, StepStatus
 from registration.models import Participant
 
 from .choices import ACTIVE_STATUSES, EnrolmentStatus
+from .models import Enrolment
 
 
 class TrainingStep:
     code = "P2"
+
+    def done_filter(self) -> Q:
+        """P2 is done with one training completed (the same rule as the DONE status below)."""
+        return Q(Exists(Enrolment.objects.filter(participant=OuterRef("pk"), status=EnrolmentStatus.COMPLETED)))
 
     def status(self, user: User) -> StepStatus:
         row = (

@@ -386,19 +386,27 @@ class AttendanceOutcome:
 @transaction.atomic
 @audit.audited
 def attendance_record(
-    *, session: Session, day: datetime.date, present: Collection[int], acting_user: User
+    *,
+    session: Session,
+    day: datetime.date,
+    present: Collection[int],
+    acting_user: User,
+    only: Collection[int] | None = None,
 ) -> AttendanceOutcome:
     """Record who was there on one day of a session (enrolment ids in `present`; everyone else attending is
-    marked absent). Anyone whose attendance reaches the course's threshold completes and gets a certificate;
-    anyone completed whom this recording marks absent on a day they had been marked present, and who falls
-    below the threshold, is enrolled again and loses the certificate."""
+    marked absent). With `only`, the recording is about those enrolments alone and leaves the others' marks
+    as they are (the API: a partner records the participants it sees). Anyone whose attendance reaches the
+    course's threshold completes and gets a certificate; anyone completed whom this recording marks absent on
+    a day they had been marked present, and who falls below the threshold, is enrolled again and loses the
+    certificate."""
     locked = _lock_session(session)
     permissions.can_take_attendance(acting_user, locked, day).enforce()
-    attending = list(
-        Enrolment.objects.select_for_update(of=("self",))
-        .filter(session=locked, status__in=ATTENDING_STATUSES)
-        .select_related("participant__user")
+    attending_rows = Enrolment.objects.select_for_update(of=("self",)).filter(
+        session=locked, status__in=ATTENDING_STATUSES
     )
+    if only is not None:
+        attending_rows = attending_rows.filter(pk__in=list(only))
+    attending = list(attending_rows.select_related("participant__user"))
     present_ids = set(present)
     if present_ids - {e.pk for e in attending}:
         raise ValidationError(NOT_ATTENDING, code="not_attending")

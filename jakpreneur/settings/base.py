@@ -229,6 +229,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "partners-agreement-expiry-reminders": {
+        "task": "partners.tasks.send_agreement_expiry_reminders",
+        "schedule": crontab(hour=7, minute=30),  # Asia/Jakarta: 30 days before an agreement ends
+    },
 }
 
 # The audit trail (django-pghistory): every request's changes carry its user and channel, reads included (a

@@ -26,7 +26,7 @@ def nav_of(client: Client, user: User) -> list[str]:
 @pytest.mark.parametrize(
     ("who", "links"),
     [
-        ("entrepreneur", ["training:sessions", "training:mine", "mentoring:my_mentor"]),
+        ("entrepreneur", ["training:sessions", "training:mine", "mentoring:my_mentor", "partners:data"]),
         (
             "mentor_tebet",
             ["mentoring:caseload", "mentoring:help_list", "registration:assisted", "registration:participants"],
@@ -42,10 +42,11 @@ def nav_of(client: Client, user: User) -> list[str]:
                 "registration:queue",
                 "registration:participants",
                 "mentoring:mentors",
+                "partners:staff_reads",
                 "admin:index",
             ],
         ),
-        ("partner_user", ["training:organiser"]),
+        ("partner_user", ["partners:partner_home", "training:organiser"]),
     ],
 )
 def test_each_role_gets_the_links_its_apps_offer_in_order(

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from partners import services
-from partners.choices import AgreementKind, ConsentChannel, KeyKind
-from partners.models import Agreement, Consent, OrganisationKind, PartnerMember, PartnerOrganisation
+from partners.choices import AgreementKind, ConsentChannel, KeyKind, OrganisationKind
+from partners.models import Agreement, Consent, PartnerMember, PartnerOrganisation
 from partners.values import AgreementData, SigningData
 from registration.models import Participant
 

@@ -13,6 +13,7 @@ from core import audit
 from partners import services
 from partners.models import PartnerMember, PartnerOrganisation
 from partners.tests.factories import PartnerOrganisationFactory
+from partners.values import OrganisationData
 from registration.tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +26,14 @@ def history(obj: PartnerOrganisation | PartnerMember) -> list[audit.Entry]:
 
 def test_services_record_the_acting_user(agency_staff: User, partner_user: User) -> None:
     organisation = services.organisation_create(
-        name=" Universitas Mitra ", kind="university", active=True, acting_user=agency_staff
+        data=OrganisationData(name=" Universitas Mitra ", kind="university"), acting_user=agency_staff
     )
     assert organisation.name == "Universitas Mitra"
     member = services.member_add(organisation=organisation, user=partner_user, acting_user=agency_staff)
     services.organisation_update(
-        organisation=organisation, name="Universitas Mitra", kind="university", active=False, acting_user=agency_staff
+        organisation=organisation,
+        data=OrganisationData(name="Universitas Mitra", kind="university", active=False),
+        acting_user=agency_staff,
     )
     change = history(organisation)[0]
     assert (change.kind, change.actor) == ("updated", str(agency_staff))
@@ -64,6 +67,10 @@ def test_the_admin_adds_an_organisation_and_its_user_through_the_services(client
             "members-MIN_NUM_FORMS": "0",
             "members-MAX_NUM_FORMS": "1000",
             "members-0-user": partner.pk,
+            "agreements-TOTAL_FORMS": "0",
+            "agreements-INITIAL_FORMS": "0",
+            "agreements-MIN_NUM_FORMS": "0",
+            "agreements-MAX_NUM_FORMS": "1000",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -87,3 +94,16 @@ def test_the_member_admin_adds_through_the_services(client: Client, agency_staff
     member = PartnerMember.objects.get()
     [created] = history(member)
     assert (created.actor, created.channel) == (str(agency_staff), "admin")
+
+
+def test_a_member_is_made_the_partners_administrator_and_back(agency_staff, partner_user):
+    organisation = PartnerOrganisationFactory()
+    member = services.member_add(
+        organisation=organisation, user=partner_user, is_administrator=True, acting_user=agency_staff
+    )
+    assert member.is_administrator
+    member = services.member_update(
+        member=member, organisation=organisation, user=partner_user, is_administrator=False, acting_user=agency_staff
+    )
+    member.refresh_from_db()
+    assert not member.is_administrator

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from geography.models import Wilayah
-from partners.models import OrganisationKind, PartnerMember, PartnerOrganisation
+from partners.choices import OrganisationKind
+from partners.models import PartnerMember, PartnerOrganisation
 from registration.choices import Sector
 from training import services
 from training.choices import Agency, EnrolmentStatus, SessionStatus, SkillType, Topic, TrackFit
