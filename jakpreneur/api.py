@@ -2,6 +2,7 @@
 plugs in with one line here. Everything is under /api/v1/; the OpenAPI schema and its interactive docs (served
 from drf-spectacular-sidecar, no CDN) need no key to read, the data does."""
 
+from csp.decorators import csp_update
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
@@ -17,5 +18,12 @@ for module in (partners_api, training_api, finance_api):
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI injects one <style> element of its own: allowed on this page alone (scripts stay 'self' only)
+    path(
+        "docs/",
+        csp_update({"style-src-elem": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
 ]

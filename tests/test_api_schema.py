@@ -212,3 +212,7 @@ def test_schema_and_docs_answer_without_a_key_and_load_nothing_from_a_cdn(client
     for text in (html, script):
         hosts = re.findall(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})", text)
         assert hosts == [], hosts
+    # Swagger UI's own <style> element is allowed on the docs page alone; scripts stay the portal's own
+    policy = dict(part.strip().split(" ", 1) for part in docs["Content-Security-Policy"].split(";") if part.strip())
+    assert "'unsafe-inline'" in policy["style-src-elem"] and policy["script-src"] == "'self'"
+    assert "'unsafe-inline'" not in client.get("/")["Content-Security-Policy"].split("style-src-elem")[1].split(";")[0]
