@@ -220,21 +220,37 @@ def _cursor(position: Any) -> str:
     return base64.b64encode(urlencode({"p": str(position)}).encode("ascii")).decode("ascii")
 
 
-def _time(client: Any, url: str, params: dict[str, str], runs: int) -> tuple[float, float, int, str, Any]:
+def _request(client: Any, url: str, params: dict[str, str]) -> tuple[float, int, str, Any]:
+    """One timed request: milliseconds, queries, the page's SQL, the body."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    response = client.get(url, params)  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url, params)
+        elapsed = (time.perf_counter() - started) * 1000
     assert response.status_code == 200, response.content[:500]
-    timings = []
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url, params)
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.content[:500]
     page_sql = next(q["sql"] for q in queries.captured_queries if 'FROM "registration_participant"' in q["sql"])
-    return statistics.median(timings), max(timings), len(queries), page_sql, response.json()
+    return elapsed, len(queries), page_sql, response.json()
+
+
+def _time(client: Any, url: str, pages: list[dict[str, str]], runs: int) -> list[tuple[float, float, int, str, Any]]:
+    """Each page `runs` times, the pages taking turns, so that both see the same machine (a shared one's load
+    comes and goes); after one warm-up request each. Per page: median, slowest, queries, SQL, the last body."""
+    for params in pages:
+        _request(client, url, params)
+    timings: list[list[float]] = [[] for _ in pages]
+    last: list[tuple[float, int, str, Any]] = []
+    for _ in range(runs):
+        last = []
+        for i, params in enumerate(pages):
+            result = _request(client, url, params)
+            timings[i].append(result[0])
+            last.append(result)
+    return [
+        (statistics.median(t), max(t), result[1], result[2], result[3])
+        for t, result in zip(timings, last, strict=True)
+    ]
 
 
 def measure(runs: int) -> None:
@@ -262,8 +278,7 @@ def measure(runs: int) -> None:
     expected_first = visible.values_list("id", flat=True)[depth * PAGE_SIZE]
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
     url = "/api/v1/participants/"
-    first = _time(client, url, {}, runs)
-    deep = _time(client, url, {"cursor": _cursor(position)}, runs)
+    first, deep = _time(client, url, [{}, {"cursor": _cursor(position)}], runs)
     assert deep[4]["results"][0]["id"] == expected_first, "the deep page starts where the page before ends"
     print(f"\n{total:,} participants consenting; deep page = page {depth + 1:,} (ordering {', '.join(ordering)})")
     print(f"{'page':28} {'median ms':>10} {'max ms':>8} {'queries':>8}")
@@ -283,7 +298,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--small", action="store_true", help="20,000 participants")
     parser.add_argument("--keep", action="store_true", help="reuse the bench database if it has enough rows")
-    parser.add_argument("--runs", type=int, default=20, help="requests timed per page")
+    parser.add_argument("--runs", type=int, default=100, help="requests timed per page")
     args = parser.parse_args()
     rows = 20_000 if args.small else args.rows
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", BENCH_DB], capture_output=True, check=False)
