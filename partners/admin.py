@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import APIKey
 
 from accounts.models import User
 from accounts.web import request_user
@@ -96,6 +97,7 @@ def organisation_data(data: dict[str, Any]) -> OrganisationData:
         name=data["name"],
         kind=data["kind"],
         active=data["active"],
+        is_city_app=data.get("is_city_app", False),
         contact_name=data.get("contact_name") or "",
         contact_email=data.get("contact_email") or "",
         contact_phone=data.get("contact_phone") or "",
@@ -110,7 +112,7 @@ class OrganisationAdminForm(ServiceCheckedForm):
 
     class Meta:
         model = PartnerOrganisation
-        fields = ["name", "kind", "active", "contact_name", "contact_email", "contact_phone", "website"]
+        fields = ["name", "kind", "active", "is_city_app", "contact_name", "contact_email", "contact_phone", "website"]
 
     def service_check(self) -> None:
         services.check_organisation(
@@ -152,11 +154,11 @@ class OrganisationAgreementInline(ProgramInline, admin.TabularInline[Agreement, 
 class PartnerOrganisationAdmin(ProgramAdmin):
     form = OrganisationAdminForm
     list_display = ["name", "kind", "active", "contact_name", "contact_email", "contact_phone", "created_at"]
-    list_filter = ["kind", "active"]
+    list_filter = ["kind", "active", "is_city_app"]
     search_fields = ["name"]
     readonly_fields = ["created_at"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "active"]}),
+        (None, {"fields": ["name", "kind", "active", "is_city_app"]}),
         (_("Contacts"), {"fields": ["contact_name", "contact_email", "contact_phone", "website", "created_at"]}),
     ]
     inlines = [PartnerMemberInline, OrganisationAgreementInline]
@@ -813,3 +815,8 @@ class PartnerKeyAdmin(RecordAdmin):
                 ngettext("%(count)d key revoked.", "%(count)d keys revoked.", revoked) % {"count": revoked},
                 messages.SUCCESS,
             )
+
+
+# djangorestframework-api-key registers an admin of its own model, which this portal does not use (its keys are
+# `PartnerKey`, issued on the staff page that shows the secret once): its add form would show a secret in a message.
+admin.site.unregister(APIKey)

@@ -29,9 +29,18 @@ class KecamatanSerializer(serializers.ModelSerializer[Kecamatan]):
 
 
 class BusinessSerializer(serializers.ModelSerializer[Business]):
+    """A business as a key may see it: what it is, where, and its class always; its figures (workers, assets,
+    turnover at registration) only when a consented purpose opens the reports (fields absent otherwise)."""
+
     kecamatan = KecamatanSerializer(read_only=True)
     business_class = serializers.CharField(read_only=True, help_text="PP 7/2021: micro, small, medium or large.")
     participant = serializers.IntegerField(source="participant_id", read_only=True)
+    # present only when a purpose opens the reports (`required=False`: the schema says they may be absent)
+    workers = serializers.IntegerField(required=False)
+    assets = serializers.IntegerField(required=False, help_text="Rupiah, at registration.")
+    monthly_turnover = serializers.IntegerField(required=False, help_text="Rupiah, at registration.")
+
+    FIGURES = ("workers", "assets", "monthly_turnover")
 
     class Meta:
         model = Business
@@ -47,7 +56,15 @@ class BusinessSerializer(serializers.ModelSerializer[Business]):
             "monthly_turnover",
             "business_class",
         ]
-        read_only_fields = fields
+        read_only_fields = ["id", "participant", "name", "sector", "kecamatan", "started_on", "business_class"]
+
+    def to_representation(self, instance: Business) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        purposes = self.context.get("purposes", getattr(instance, "consented_purposes", []))
+        if not scope.data_allowed(purposes).reports:
+            for name in self.FIGURES:
+                data.pop(name, None)
+        return data
 
 
 class ParticipantSerializer(serializers.ModelSerializer[Participant]):
@@ -98,19 +115,22 @@ class ParticipantSerializer(serializers.ModelSerializer[Participant]):
         if allowed.nik:
             data["nik"] = instance.masked_nik
         if allowed.business and hasattr(instance, "business"):
-            data["business"] = BusinessSerializer(instance.business).data
+            data["business"] = BusinessSerializer(
+                instance.business, context={"purposes": getattr(instance, "consented_purposes", [])}
+            ).data
         return data
 
 
 class ParticipantFilter(django_filters.FilterSet):
     kecamatan = django_filters.CharFilter(field_name="kecamatan__code", help_text="Kemendagri code, e.g. 31.74.01.")
     track = django_filters.ChoiceFilter(choices=Track.choices)
-    sector = django_filters.ChoiceFilter(field_name="business__sector", choices=Sector.choices)
     registered_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Participant
-        fields = ["kecamatan", "track", "sector", "registered_after"]
+        # no filter on the business: it would tell its sector to a key whose purposes do not show the business
+        # (/businesses/ filters by sector)
+        fields = ["kecamatan", "track", "registered_after"]
 
 
 class ScopedListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[M]):
@@ -186,10 +206,7 @@ class BusinessViewSet(ScopedReadViewSet[Business]):
     def get_queryset(self) -> QuerySet[Business]:
         if for_schema(self):
             return Business.objects.none()
-        key = key_of(self.request)
-        wanted = [p for p in scope.covered_purposes(key) if scope.data_allowed([p]).business]
-        visible = scope.active_consents(key).filter(purpose__in=wanted).values("participant_id")
-        return Business.objects.filter(participant_id__in=visible).select_related("kecamatan", "participant")
+        return scope.visible_businesses(key_of(self.request)).select_related("kecamatan", "participant")
 
 
 def register(router: routers.SimpleRouter) -> None:

@@ -43,7 +43,7 @@ def usable_key(raw: str) -> PartnerKey | None:
     candidates = (
         PartnerKey.objects.get_usable_keys()
         .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gt=timezone.now()), prefix=prefix)
-        .select_related("organisation__api_user", "agreement")
+        .select_related("organisation__api_user", "agreement__organisation")
     )
     for key in candidates:
         if key.is_valid(raw):

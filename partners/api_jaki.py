@@ -32,6 +32,7 @@ from accounts.models import User
 from core.api import NON_FIELD, error_body, error_responses
 from core.decisions import Refused
 from geography.models import Kecamatan, Kelurahan
+from registration import probes
 from registration.choices import DocumentKind, NonJakartaBasis, Sector, Sex, Track
 from registration.documents import ALLOWED_TYPES
 from registration.journey import State, journey
@@ -248,6 +249,9 @@ class RegistrationViewSet(viewsets.ViewSet):
         }
         user = request.user
         assert isinstance(user, User)
+        # the "already registered" answer tells the app a NIK is in the program: counted and recorded as the
+        # wizard's are (registration.probes), with the app's own daily limit
+        probes.can_check_nik(user, None).enforce()
         try:
             registration = services.jaki_register(
                 person=person,
@@ -260,6 +264,7 @@ class RegistrationViewSet(viewsets.ViewSet):
         except Refused:  # a predicate's refusal (a ValidationError too): 409 with its code, by the handler
             raise
         except AlreadyRegistered as exc:
+            probes.nik_probe_record(nik=person.nik, address=None, acting_user=user)
             return Response(error_body("already_registered", str(exc.messages[0])), status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
             raise _service_errors(exc) from exc

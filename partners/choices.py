@@ -56,6 +56,10 @@ class Purpose(models.TextChoices):
     LOAN_ASSESSMENT = "loan_assessment", _("Loan assessment")
 
 
+# The purposes of the city app (JAKI) alone: no partner is offered them, and the app is offered nothing else.
+APP_PURPOSES = frozenset({Purpose.APP_JOURNEY})
+
+
 class KeyKind(models.TextChoices):
     PARTNER = "partner", _("Partner organisation")
     JAKI = "jaki", _("JAKI city app")

@@ -21,6 +21,7 @@ from registration.choices import BusinessClass, Sector, Track
 from registration.models import Participant
 
 from .choices import (
+    APP_PURPOSES,
     AgreementKind,
     AgreementState,
     ConsentChannel,
@@ -45,6 +46,14 @@ class PartnerOrganisation(models.Model):
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=16, blank=True, help_text=_("Stored as +62…"))
     website = models.URLField(_("website"), blank=True)
+    is_city_app = models.BooleanField(
+        _("the JAKI city app"),
+        default=False,
+        help_text=_(
+            "The organisation behind the city's JAKI app: only it holds JAKI keys and may be given consent to show "
+            "a participant's journey in the app."
+        ),
+    )
     api_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -63,6 +72,9 @@ class PartnerOrganisation(models.Model):
         verbose_name_plural = _("partner organisations")
         constraints = [
             models.UniqueConstraint(Lower("name"), name="partner_organisation_unique_name"),
+            models.UniqueConstraint(  # there is one JAKI app
+                fields=["is_city_app"], condition=Q(is_city_app=True), name="partner_one_city_app"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -214,8 +226,11 @@ class Agreement(models.Model):
 
     @property
     def purposes(self) -> list[str]:
-        """The purposes participants may consent to under this agreement (those of the steps it covers)."""
-        return purposes_of_steps(list(self.steps))
+        """The purposes participants may consent to under this agreement: those of the steps it covers, the app
+        purposes (the journey in JAKI) for the city app alone and no other (its organisation is read: load it
+        with the agreement)."""
+        city_app = self.organisation.is_city_app
+        return [p for p in purposes_of_steps(list(self.steps)) if (p in APP_PURPOSES) == city_app]
 
 
 @audit.track()

@@ -56,23 +56,36 @@ def can_manage_consent(user: AnyUser, participant: Participant) -> Decision:
     return deny("not_own", _("Only the participant gives or withdraws their consent."))
 
 
-def can_ask_consent(organisation: PartnerOrganisation, purpose: str, *, in_force: list[Agreement]) -> Decision:
-    """A partner may be given consent for a purpose while one of its agreements in force covers it."""
+def can_ask_consent(organisation: PartnerOrganisation, purpose: str, *, covered: list[str]) -> Decision:
+    """A partner may be given consent for a purpose while one of its agreements in force covers it (`covered`:
+    `partners.selectors.purposes_in_force`)."""
     if not organisation.active:
         return deny("partner_inactive", _("This partner no longer works with the program."))
-    if not any(
-        purpose in agreement.purposes for agreement in in_force if agreement.organisation_id == organisation.pk
-    ):
+    if purpose not in covered:
         return deny("purpose_not_covered", _("No agreement in force with this partner covers this purpose."))
     return ALLOWED
 
 
 def can_act_for_jaki(user: AnyUser) -> Decision:
-    """The JAKI app's API account: registers people and links accounts (its keys are of the JAKI kind)."""
+    """The JAKI app's API account: registers people and links accounts (the city app's organisation)."""
     organisation = getattr(user, "api_organisation", None) if isinstance(user, User) else None
-    if organisation is not None and organisation.keys.filter(kind=KeyKind.JAKI).exists():
+    if organisation is not None and organisation.is_city_app and organisation.active:
         return ALLOWED
     return deny("not_jaki", _("Only the JAKI app does this."))
+
+
+def can_issue_key(agreement: Agreement, organisation: PartnerOrganisation, kind: str) -> Decision:
+    """A key for a signed agreement that has not expired or ended (it may not have started yet); JAKI keys for the
+    city app's organisation, partner keys for every other."""
+    if agreement.state(timezone.localdate()) not in (AgreementState.SIGNED, AgreementState.ACTIVE):
+        return deny(
+            "agreement_not_running", _("Keys are issued for a signed agreement that has not expired or ended.")
+        )
+    if (kind == KeyKind.JAKI) != organisation.is_city_app:
+        if organisation.is_city_app:
+            return deny("city_app_key", _("The JAKI app's organisation holds JAKI keys only."))
+        return deny("not_city_app", _("Only the JAKI app's organisation holds JAKI keys."))
+    return ALLOWED
 
 
 def can_manage_partners(user: AnyUser) -> Decision:

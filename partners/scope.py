@@ -13,7 +13,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from registration.models import Participant
+from registration.models import Business, Participant
 
 from .choices import PURPOSE_DATA, PurposeData
 from .models import AccessLog, Agreement, Consent, PartnerKey
@@ -42,17 +42,35 @@ def active_consents(key: PartnerKey) -> QuerySet[Consent]:
     return Consent.objects.active().filter(organisation_id=key.organisation_id, purpose__in=covered_purposes(key))
 
 
+def _consents(key: PartnerKey, purposes: list[str], participant: OuterRef) -> QuerySet[Consent]:
+    return Consent.objects.active().filter(
+        participant=participant, organisation_id=key.organisation_id, purpose__in=purposes
+    )
+
+
 def visible_participants(key: PartnerKey) -> QuerySet[Participant]:
     """The participants the key may see, each annotated with `consented_purposes` (the covered purposes they
     consented to: what decides the fields shown)."""
     purposes = covered_purposes(key)
     if not purposes:
         return Participant.objects.none()
-    consents = Consent.objects.active().filter(
-        participant=OuterRef("pk"), organisation_id=key.organisation_id, purpose__in=purposes
-    )
+    consents = _consents(key, purposes, OuterRef("pk"))
     return Participant.objects.filter(Exists(consents)).annotate(
         consented_purposes=ArraySubquery(consents.order_by("purpose").values("purpose"))
+    )
+
+
+def visible_businesses(key: PartnerKey) -> QuerySet[Business]:
+    """The businesses the key may see: of participants who consented to a covered purpose that shows the
+    business; annotated with `consented_purposes` like the participants (their figures need `reports`)."""
+    purposes = covered_purposes(key)
+    showing = [purpose for purpose in purposes if data_allowed([purpose]).business]
+    if not showing:
+        return Business.objects.none()
+    return Business.objects.filter(Exists(_consents(key, showing, OuterRef("participant_id")))).annotate(
+        consented_purposes=ArraySubquery(
+            _consents(key, purposes, OuterRef("participant_id")).order_by("purpose").values("purpose")
+        )
     )
 
 

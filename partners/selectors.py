@@ -11,8 +11,8 @@ from registration import journey
 from registration.choices import Status
 from registration.models import Participant, business_class_filter
 
-from .choices import AgreementState
-from .models import Agreement, Consent, PartnerOrganisation
+from .choices import AgreementState, Purpose, purposes_of_steps
+from .models import Agreement, Consent, PartnerMember, PartnerOrganisation
 
 
 def organisation_of(user: AnyUser) -> PartnerOrganisation | None:
@@ -21,6 +21,14 @@ def organisation_of(user: AnyUser) -> PartnerOrganisation | None:
     if not user.is_authenticated or user.role != Role.PARTNER:
         return None
     return PartnerOrganisation.objects.filter(Q(members__user=user) | Q(api_user=user), active=True).first()
+
+
+def is_partner_administrator(user: AnyUser, organisation: PartnerOrganisation) -> bool:
+    """Whether the user is the organisation's partner administrator (who sees its users and keys)."""
+    return (
+        user.is_authenticated
+        and PartnerMember.objects.filter(user_id=user.pk, organisation=organisation, is_administrator=True).exists()
+    )
 
 
 def agreements_of(organisation: PartnerOrganisation) -> QuerySet[Agreement]:
@@ -77,9 +85,24 @@ def matching_participants(agreement: Agreement) -> QuerySet[Participant]:
 def agreement_match(agreement: Agreement) -> Match:
     """The match counts shown before and after signing, in one query whatever the number of participants."""
     consents = Consent.objects.active().filter(
-        participant=OuterRef("pk"), organisation_id=agreement.organisation_id, purpose__in=agreement.purposes
+        # the steps' purposes, the city app's included: a partner is never given one of those (can_ask_consent), so
+        # the count is the same without reading the organisation
+        participant=OuterRef("pk"),
+        organisation_id=agreement.organisation_id,
+        purpose__in=purposes_of_steps(list(agreement.steps)),
     )
     counts = matching_participants(agreement).aggregate(
         matching=Count("pk"), consented=Count("pk", filter=Q(Exists(consents)))
     )
     return Match(matching=counts["matching"] or 0, consented=counts["consented"] or 0)
+
+
+def purposes_in_force(organisation: PartnerOrganisation, day: datetime.date) -> list[str]:
+    """The purposes the partner may be given consent for, and its keys act on, on `day`: those of its agreements
+    in force, in the choices' order (one query; none for an inactive partner)."""
+    purposes: set[str] = set()
+    if organisation.active:
+        for agreement in Agreement.objects.in_force(day).filter(organisation=organisation):
+            agreement.organisation = organisation  # its purposes read it: no query more
+            purposes.update(agreement.purposes)
+    return [purpose for purpose in Purpose.values if purpose in purposes]

@@ -52,15 +52,6 @@ def covered_agreements(day: datetime.date) -> list[Agreement]:
     )
 
 
-def covered_purposes(organisation: PartnerOrganisation, day: datetime.date) -> list[str]:
-    """The purposes the partner may be given consent for on `day`: those of its agreements in force (one query)."""
-    purposes: set[str] = set()
-    if organisation.active:
-        for agreement in Agreement.objects.in_force(day).filter(organisation=organisation):
-            purposes.update(agreement.purposes)
-    return [purpose for purpose in Purpose.values if purpose in purposes]
-
-
 def active_consents(participant: Participant) -> list[Consent]:
     """The participant's consents in effect, with their partner and text (one query)."""
     return list(Consent.objects.active().filter(participant=participant).select_related("organisation", "text"))

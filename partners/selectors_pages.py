@@ -8,11 +8,13 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registration.models import Participant
 
 from .models import AccessLog, Agreement, Consent, PartnerKey, PartnerOrganisation
+from .selectors import purposes_in_force
 
 RECENT_READS_DAYS = 30  # "reads in the last 30 days" beside each key
 
@@ -113,10 +115,14 @@ def agreement_of(organisation: PartnerOrganisation, pk: int) -> Agreement | None
 
 
 def consenting_participants(organisation: PartnerOrganisation, *, purpose: str = "") -> QuerySet[Participant]:
-    """The participants with an active consent to the partner (for `purpose`, when given), by name, each with
-    `consented_purposes` (all their active purposes to this partner) and `consented_since` (the earliest of
-    those consents). Only the name and kecamatan are loaded: what the page shows."""
-    active = Consent.objects.active().filter(participant=OuterRef("pk"), organisation=organisation)
+    """The participants with an active consent to the partner for a purpose one of its agreements in force covers
+    (for `purpose`, when given), by name, each with `consented_purposes` (those purposes) and `consented_since`
+    (the earliest of those consents): what its keys may read, no more. Only the name and kecamatan are loaded:
+    what the page shows."""
+    covered = purposes_in_force(organisation, timezone.localdate())
+    active = Consent.objects.active().filter(
+        participant=OuterRef("pk"), organisation=organisation, purpose__in=covered
+    )
     wanted = active.filter(purpose=purpose) if purpose else active
     return (
         Participant.objects.filter(Exists(wanted))

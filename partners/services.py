@@ -9,7 +9,7 @@ from typing import Any, cast
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
@@ -26,7 +26,7 @@ from registration.choices import Channel
 from registration.models import Participant, Registration
 from registration.values import BusinessData, PersonData
 
-from . import permissions
+from . import permissions, selectors
 from .choices import ConsentChannel, KeyKind, Purpose
 from .models import (
     Agreement,
@@ -52,6 +52,7 @@ def _assign_organisation(organisation: PartnerOrganisation, data: OrganisationDa
     organisation.name = data.name.strip()
     organisation.kind = data.kind
     organisation.active = data.active
+    organisation.is_city_app = data.is_city_app
     organisation.contact_name = data.contact_name.strip()
     organisation.contact_email = data.contact_email.strip()
     organisation.website = data.website.strip()
@@ -103,6 +104,7 @@ def member_add(
 ) -> PartnerMember:
     """Let a user with the partner role act for an organisation (one organisation per user), as its partner
     administrator or as a member."""
+    permissions.can_manage_partners(acting_user).enforce()
     member = PartnerMember(organisation=organisation, user=user, is_administrator=is_administrator)
     member.full_clean()
     member.save()
@@ -120,6 +122,7 @@ def member_update(
     is_administrator: bool = False,
 ) -> PartnerMember:
     """Move a membership to another organisation or user, or make the user its administrator or a member."""
+    permissions.can_manage_partners(acting_user).enforce()
     locked = PartnerMember.objects.select_for_update().get(pk=member.pk)
     locked.organisation = organisation
     locked.user = user
@@ -133,6 +136,7 @@ def member_update(
 @audit.audited
 def member_remove(*, member: PartnerMember, acting_user: User) -> None:
     """The user no longer acts for the organisation."""
+    permissions.can_manage_partners(acting_user).enforce()
     PartnerMember.objects.filter(pk=member.pk).delete()
 
 
@@ -140,6 +144,7 @@ def member_remove(*, member: PartnerMember, acting_user: User) -> None:
 @audit.audited
 def organisation_delete(*, organisation: PartnerOrganisation, acting_user: User) -> None:
     """Delete an organisation nothing refers to (members, courses and agreements protect it: deactivate it then)."""
+    permissions.can_manage_partners(acting_user).enforce()
     PartnerOrganisation.objects.filter(pk=organisation.pk).delete()
 
 
@@ -435,12 +440,16 @@ def agreements_remind_expiring(*, now: datetime.datetime | None = None) -> int:
                 return reminded
             staff = list(User.objects.filter(role=Role.AGENCY, is_active=True).order_by("pk"))
             members: dict[int, list[User]] = {}
+            administrators: dict[int, list[User]] = {}
             for member in PartnerMember.objects.filter(
                 organisation_id__in={agreement.organisation_id for agreement in batch},
                 user__is_active=True,
                 organisation__active=True,
             ).select_related("user"):
                 members.setdefault(member.organisation_id, []).append(member.user)
+                if member.is_administrator:
+                    administrators.setdefault(member.organisation_id, []).append(member.user)
+            members.update(administrators)  # the partner's administrators, or all its users if it has none
             for agreement in batch:
                 staff_link = absolute_url("admin:partners_agreement_change", agreement.pk)
                 for user in staff:
@@ -488,6 +497,7 @@ def key_issue(
     """A new key for the agreement's partner. The secret is returned this once; only its hash is kept."""
     permissions.can_manage_keys(acting_user).enforce()
     organisation = PartnerOrganisation.objects.select_for_update().get(pk=agreement.organisation_id)
+    permissions.can_issue_key(agreement, organisation, kind).enforce()
     errors: dict[str, list[ValidationError]] = {}
     if not name.strip():
         errors["name"] = [ValidationError(_("Name the key, e.g. the system that will use it."), code="required")]
@@ -572,9 +582,7 @@ def grant(
     """Record a consent the caller has checked may be given (one active per partner and purpose: granting again
     what is granted changes nothing)."""
     permissions.can_ask_consent(
-        organisation,
-        purpose,
-        in_force=list(Agreement.objects.in_force(timezone.localdate()).filter(organisation=organisation)),
+        organisation, purpose, covered=selectors.purposes_in_force(organisation, timezone.localdate())
     ).enforce()
     Participant.objects.select_for_update().filter(pk=participant.pk).first()  # one grant at a time per person
     existing = (
@@ -652,8 +660,8 @@ JAKI_ACCOUNT_MAX_LENGTH = 64  # JakiLink.account
 
 
 def jaki_organisations() -> QuerySet[PartnerOrganisation]:
-    """The organisation(s) behind the JAKI app: those holding a key of the JAKI kind."""
-    return PartnerOrganisation.objects.filter(keys__kind=KeyKind.JAKI).distinct()
+    """The organisation behind the JAKI app (`is_city_app`: the only one that holds JAKI keys)."""
+    return PartnerOrganisation.objects.filter(is_city_app=True, active=True)
 
 
 def normalize_link_code(code: str) -> str:
@@ -694,9 +702,19 @@ def _refuse_linked_elsewhere(account: str, participant: Participant | None) -> N
 
 def _link(participant: Participant, account: str) -> JakiLink:
     """Link the participant to the account (a participant linking again from a new JAKI account moves the link)."""
-    link, _created = JakiLink.objects.update_or_create(
-        participant=participant, defaults={"account": account, "linked_at": timezone.now()}
-    )
+    try:
+        with transaction.atomic():
+            link, _created = JakiLink.objects.update_or_create(
+                participant=participant, defaults={"account": account, "linked_at": timezone.now()}
+            )
+    except IntegrityError as exc:  # the same account linked to someone else a moment ago
+        raise ValidationError(
+            {
+                "account": ValidationError(
+                    _("This JAKI account is linked to another participant already."), code="already_linked"
+                )
+            }
+        ) from exc
     return link
 
 
@@ -742,15 +760,17 @@ def jaki_link(*, code: str, account: str, acting_user: User) -> JakiLink:
         .filter(code_hash=keyed_hash(normalize_link_code(code)), expires_at__gt=timezone.now())
         .first()
     )
-    consented = (
+    consented = (  # locked: a withdrawal at the same moment waits, then ends the link it finds
         found is not None
         and Consent.objects.active()
+        .select_for_update()
         .filter(
             participant_id=found.participant_id,
             purpose=Purpose.APP_JOURNEY,
             organisation=_jaki_organisation(acting_user),
         )
-        .exists()
+        .first()
+        is not None
     )
     if found is None or not consented:  # a consent withdrawn since the code was made ends the code too
         raise ValidationError(
@@ -790,9 +810,7 @@ def jaki_register(
         raise ValidationError({"consent_text_version": exc.error_dict["text_version"]}) from exc
     # asked before registering (and again by `grant`): a refusal then leaves no uploaded file behind
     permissions.can_ask_consent(
-        organisation,
-        Purpose.APP_JOURNEY,
-        in_force=list(Agreement.objects.in_force(timezone.localdate()).filter(organisation=organisation)),
+        organisation, Purpose.APP_JOURNEY, covered=selectors.purposes_in_force(organisation, timezone.localdate())
     ).enforce()
     registration = registration_services.registration_register_from_app(
         person=person, business=business, uploads=uploads, channel=Channel.JAKI, acting_user=acting_user

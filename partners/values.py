@@ -11,6 +11,7 @@ class OrganisationData:
     name: str
     kind: str
     active: bool = True
+    is_city_app: bool = False  # the JAKI app's organisation
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""

@@ -28,9 +28,15 @@ def _recent(**owner: object) -> int:
     return NikProbe.objects.filter(at__gte=timezone.now() - WINDOW, **owner).count()
 
 
+def _limit(user: User) -> int:
+    """A person's account gets a few answers a day; an app's account (JAKI registers on people's behalf, as a
+    partner-role account) more, still counted and recorded."""
+    return int(settings.NIK_PROBES_PER_APP if user.role == Role.PARTNER else settings.NIK_PROBES_PER_ACCOUNT)
+
+
 def can_check_nik(user: User, address: str | None) -> Decision:
-    """May the wizard check (and so answer about) another NIK for this account and address?"""
-    if _recent(user=user) >= settings.NIK_PROBES_PER_ACCOUNT:
+    """May the wizard (or an app) check, and so answer about, another NIK for this account and address?"""
+    if _recent(user=user) >= _limit(user):
         return deny("too_many_nik_checks", TOO_MANY)
     if address and _recent(address=address) >= settings.NIK_PROBES_PER_ADDRESS:
         return deny("too_many_nik_checks", TOO_MANY)
@@ -42,12 +48,12 @@ def can_check_nik(user: User, address: str | None) -> Decision:
 def nik_probe_record(*, nik: str, address: str | None, acting_user: User) -> NikProbe:
     """Record one "already registered" answer; tell agency staff once when the account reaches the limit."""
     probe = NikProbe.objects.create(user=acting_user, address=address, nik_hash=keyed_hash(nik))
-    if _recent(user=acting_user) == settings.NIK_PROBES_PER_ACCOUNT:
+    if _recent(user=acting_user) == _limit(acting_user):
         login = acting_user.email or acting_user.phone or str(acting_user.pk)
         for staff in User.objects.filter(role=Role.AGENCY, is_active=True):
             notify(
                 template="nik_probe_limit",
-                context={"account": login, "count": settings.NIK_PROBES_PER_ACCOUNT},
+                context={"account": login, "count": _limit(acting_user)},
                 user=staff,
             )
     return probe

@@ -136,7 +136,7 @@ def _world(agency_staff: User) -> dict[str, str]:
             _monthly_records(participant)
         if kind == OrganisationKind.UNIVERSITY:
             _training(organisation, agency_staff, participants)
-    jaki = PartnerOrganisationFactory(name="JAKI", kind=OrganisationKind.GOVERNMENT)
+    jaki = PartnerOrganisationFactory(name="JAKI", kind=OrganisationKind.GOVERNMENT, is_city_app=True)
     jaki_agreement = agreement_in_force(jaki, steps=[Step.P1], staff=agency_staff)
     keys[JAKI] = issue_key(jaki_agreement, staff=agency_staff, kind=KeyKind.JAKI)
     linked = _participant()

@@ -258,6 +258,7 @@ class SessionViewSet(
             only=list(seen.values()),
             acting_user=api_user_of(request),
         )
+        scope.record_reads(key, list(seen), request.path)  # the answer names every attendee the key sees
         participant_of = {enrolment: participant for participant, enrolment in seen.items()}
         result = {
             "day": day,

@@ -118,6 +118,7 @@ TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
 # (registration.probes): enough for typos, too few to test NIKs one by one.
 NIK_PROBES_PER_ACCOUNT = 5
 NIK_PROBES_PER_ADDRESS = 20
+NIK_PROBES_PER_APP = 200  # an app registering on people's behalf (JAKI): its account's daily "already registered"
 # One-time set-password links per account and hour, so the claim form cannot be used to flood a phone with SMS.
 CLAIM_LINKS_PER_HOUR = 3
 LOGIN_URL = "accounts:login"

@@ -55,7 +55,7 @@ def agreement_in_force(
 
 
 def issue_key(agreement: Agreement, *, staff: User, kind: str = KeyKind.PARTNER) -> str:
-    """A usable key for the agreement: its secret."""
+    """A usable key for the agreement: its secret (a JAKI key: the organisation must be the city app)."""
     _key, secret = services.key_issue(
         agreement=agreement, name="Sistem mitra", kind=kind, expires_at=None, acting_user=staff
     )

@@ -16,7 +16,7 @@ from accounts.tests.factories import UserFactory, office
 from core import audit
 from geography.models import Kecamatan
 from partners import services
-from partners.choices import AgreementState, KeyKind, Purpose, Step
+from partners.choices import AgreementState, Purpose, Step
 from partners.models import (
     AccessLog,
     Agreement,
@@ -430,7 +430,7 @@ def test_consents_reads_and_links_are_read_only(
 ) -> None:
     organisation = PartnerOrganisationFactory()
     agreement = agreement_in_force(organisation, steps=[Step.P1, Step.P2], staff=agency_staff)
-    issue_key(agreement, staff=agency_staff, kind=KeyKind.JAKI)
+    issue_key(agreement, staff=agency_staff)
     key = PartnerKey.objects.get()
     for _index in range(20):
         participant = RegistrationFactory().participant

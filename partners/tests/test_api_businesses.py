@@ -18,6 +18,7 @@ from registration.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
+FIGURES = {"workers", "assets", "monthly_turnover"}
 FIELDS = {
     "id",
     "participant",
@@ -44,9 +45,20 @@ def test_a_mentoring_consent_shows_the_business_with_its_fields(shopee):
     response = shopee.client.get(f"/api/v1/businesses/{siti.business.pk}/")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == FIELDS and body["participant"] == siti.pk and body["name"] == siti.business.name
+    assert set(body) == FIELDS - FIGURES and body["participant"] == siti.pk and body["name"] == siti.business.name
     assert body["kecamatan"]["name"] == "Tebet"
     assert list(AccessLog.objects.values_list("participant_id", flat=True)) == [siti.pk]
+    participant = shopee.client.get(f"/api/v1/participants/{siti.pk}/").json()
+    assert set(participant["business"]) == FIELDS - FIGURES  # the figures are the reports' (bookkeeping, loans)
+
+
+def test_the_figures_come_with_a_purpose_that_opens_the_reports(agency_staff):
+    bank = make_partner(agency_staff, steps=[Step.P6], name="Bank Pembukuan", kind=OrganisationKind.BANK)
+    siti = consented_participant(bank, Purpose.BOOKKEEPING)
+    body = bank.client.get(f"/api/v1/businesses/{siti.business.pk}/").json()
+    assert set(body) == FIELDS and body["monthly_turnover"] == siti.business.monthly_turnover
+    listed = bank.client.get("/api/v1/businesses/").json()["results"]
+    assert [set(row) for row in listed] == [FIELDS]
 
 
 def test_a_training_only_consent_does_not_show_the_business(shopee):

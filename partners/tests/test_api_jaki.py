@@ -18,7 +18,7 @@ from partners.choices import ConsentChannel, KeyKind, OrganisationKind, Purpose,
 from partners.models import AccessLog, Agreement, Consent, JakiLink, JakiLinkCode, PartnerOrganisation
 from partners.tests.factories import PartnerOrganisationFactory, agreement_in_force, api_client, consent, issue_key
 from registration.choices import Channel
-from registration.models import Document, Participant, Registration
+from registration.models import Document, NikProbe, Participant, Registration
 from registration.tests.factories import RegistrationFactory, nik_for, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,9 @@ def account_url(account: str) -> str:
 
 @pytest.fixture
 def jaki(agency_staff: User) -> tuple[PartnerOrganisation, Agreement, APIClient]:
-    organisation = PartnerOrganisationFactory(name="Pemprov DKI: JAKI", kind=OrganisationKind.GOVERNMENT)
+    organisation = PartnerOrganisationFactory(
+        name="Pemprov DKI: JAKI", kind=OrganisationKind.GOVERNMENT, is_city_app=True
+    )
     agreement = agreement_in_force(organisation, steps=[Step.P1], staff=agency_staff)
     return organisation, agreement, api_client(issue_key(agreement, staff=agency_staff, kind=KeyKind.JAKI))
 
@@ -164,6 +166,21 @@ def test_the_same_person_again_is_already_registered(jaki: Any) -> None:
     assert response.status_code == 409
     assert response.json()["code"] == "already_registered"
     assert counts() == before
+
+
+def test_already_registered_answers_are_recorded_and_limited_per_day(jaki: Any, settings: Any) -> None:
+    """The answer tells the app a NIK is in the program: each one is recorded as the wizard's are, and past the
+    app's daily limit no NIK is checked at all."""
+    settings.NIK_PROBES_PER_APP = 2
+    _organisation, _agreement, client = jaki
+    assert client.post(REGISTRATIONS, payload(), format="json").status_code == 201
+    for n in range(2):
+        again = payload(person={"phone": f"0813-9999-000{n}", "email": ""}, jaki_account=f"jaki-9{n}")
+        assert client.post(REGISTRATIONS, again, format="json").json()["code"] == "already_registered"
+    assert NikProbe.objects.count() == 2
+    response = client.post(REGISTRATIONS, payload(person={"phone": "0813-9999-0009", "email": ""}), format="json")
+    assert response.status_code == 409 and response.json()["code"] == "too_many_nik_checks"
+    assert NikProbe.objects.count() == 2
 
 
 def test_bad_shapes_are_400_by_path_and_nothing_is_saved(jaki: Any) -> None:
@@ -373,7 +390,9 @@ def test_an_unknown_account_or_another_partner_s_consent_is_404(jaki: Any, partn
     assert client.get(journey_url("nobody")).status_code == 404
     shopee = PartnerOrganisation.objects.get(name="Shopee")
     siti = RegistrationFactory().participant
-    consent(siti, shopee, Purpose.APP_JOURNEY)  # to another partner: no link code, no journey
+    with pytest.raises(ValidationError) as refused:  # the journey in the app is the city app's purpose alone
+        consent(siti, shopee, Purpose.APP_JOURNEY)
+    assert refused.value.code == "purpose_not_covered"
     with pytest.raises(ValidationError):
         services.jaki_link_code_create(participant=siti, acting_user=siti.user)
     assert client.get(journey_url(str(siti.pk))).status_code == 404
@@ -415,7 +434,7 @@ def test_registering_runs_a_fixed_number_of_queries(jaki: Any, django_assert_max
     for index, registration in enumerate(RegistrationFactory.create_batch(15)):
         linked(registration.participant, organisation, f"jaki-{index}")
     body = payload()
-    with django_assert_max_num_queries(54):
+    with django_assert_max_num_queries(55):
         assert client.post(REGISTRATIONS, body, format="json").status_code == 201
 
 
@@ -426,5 +445,5 @@ def test_linking_runs_a_fixed_number_of_queries(jaki: Any, django_assert_max_num
     siti = RegistrationFactory().participant
     consent(siti, organisation, Purpose.APP_JOURNEY)
     code = services.jaki_link_code_create(participant=siti, acting_user=siti.user)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         assert client.post(LINKS, {"code": code, "account": "jaki-new"}, format="json").status_code == 201

@@ -10,12 +10,14 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.decisions import Refused
 from partners import services
 from partners.api_access import KeyRateThrottle
-from partners.choices import KeyKind, Purpose, Step
+from partners.choices import AgreementKind, KeyKind, OrganisationKind, Purpose, Step
 from partners.models import PartnerKey, PartnerOrganisation
 from partners.tests.api_support import Partner, consented_participant, key_of_secret, make_partner
-from partners.tests.factories import api_client, issue_key
+from partners.tests.factories import PartnerOrganisationFactory, agreement_in_force, api_client, issue_key
+from partners.values import AgreementData
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +80,11 @@ def test_an_inactive_partners_key_is_401(partner):
     assert_401(partner.client.get("/api/v1/participants/"))
 
 
-def test_a_jaki_key_on_a_partner_endpoint_is_403(agency_staff, partner):
-    secret = issue_key(partner.agreement, staff=agency_staff, kind=KeyKind.JAKI)
+def test_a_jaki_key_on_a_partner_endpoint_is_403(agency_staff):
+    city_app = PartnerOrganisationFactory(name="JAKI", kind=OrganisationKind.GOVERNMENT, is_city_app=True)
+    secret = issue_key(
+        agreement_in_force(city_app, steps=[Step.P1], staff=agency_staff), staff=agency_staff, kind=KeyKind.JAKI
+    )
     response = api_client(secret).get("/api/v1/participants/")
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
 
@@ -124,3 +129,22 @@ def test_the_throttle_counts_in_the_shared_cache(low_rate, partner):
 def test_issued_keys_are_stored_hashed(partner):
     stored = key_of_secret(partner.secret)
     assert partner.secret not in stored.hashed_key and stored.is_valid(partner.secret)
+
+
+def test_jaki_keys_are_the_city_apps_alone_and_keys_need_a_running_agreement(agency_staff, partner):
+    with pytest.raises(Refused) as refused:
+        issue_key(partner.agreement, staff=agency_staff, kind=KeyKind.JAKI)
+    assert refused.value.code == "not_city_app"
+    city_app = PartnerOrganisationFactory(name="JAKI", kind=OrganisationKind.GOVERNMENT, is_city_app=True)
+    app_agreement = agreement_in_force(city_app, steps=[Step.P1], staff=agency_staff)
+    with pytest.raises(Refused) as refused:
+        issue_key(app_agreement, staff=agency_staff)
+    assert refused.value.code == "city_app_key"
+    talks = services.agreement_create(
+        organisation=partner.organisation,
+        data=AgreementData(kind=AgreementKind.MOU, title="Baru", parties="Dinas", steps=[Step.P2]),
+        acting_user=agency_staff,
+    )
+    with pytest.raises(Refused) as refused:
+        issue_key(talks, staff=agency_staff)
+    assert refused.value.code == "agreement_not_running"

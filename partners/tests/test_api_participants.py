@@ -161,7 +161,8 @@ def test_filters(shopee):
     ids = lambda query: [p["id"] for p in shopee.client.get("/api/v1/participants/", query).json()["results"]]  # noqa: E731
     assert ids({"kecamatan": gambir.code}) == [budi.pk]
     assert ids({"track": Track.PEMULA}) == [siti.pk]
-    assert ids({"sector": Sector.FASHION}) == [budi.pk]
+    # no filter on the business: a training key must not learn a sector by trying the values
+    assert ids({"sector": Sector.FASHION}) == [budi.pk, siti.pk]
     Participant.objects.filter(pk=siti.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))
     assert ids({"registered_after": (timezone.now() - datetime.timedelta(days=1)).isoformat()}) == [budi.pk]
 
@@ -197,6 +198,7 @@ def test_an_unchanged_list_is_304_on_if_none_match(shopee):
     consented_participant(shopee, Purpose.TRAINING)
     first = shopee.client.get("/api/v1/participants/")
     etag = first["ETag"]
+    assert "no-store" in first["Cache-Control"]  # personal data: no shared cache keeps it (core.middleware)
     assert shopee.client.get("/api/v1/participants/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     consented_participant(shopee, Purpose.TRAINING)
     assert shopee.client.get("/api/v1/participants/", HTTP_IF_NONE_MATCH=etag).status_code == 200

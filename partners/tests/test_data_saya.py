@@ -395,7 +395,9 @@ def test_query_counts_do_not_grow_with_rows(
 @pytest.fixture
 def jaki(agency_staff: User) -> PartnerOrganisation:
     """The JAKI app's organisation: an agreement in force on P1 and a key of the JAKI kind."""
-    organisation = PartnerOrganisationFactory(name="Jakarta Smart City", kind=OrganisationKind.GOVERNMENT)
+    organisation = PartnerOrganisationFactory(
+        name="Jakarta Smart City", kind=OrganisationKind.GOVERNMENT, is_city_app=True
+    )
     issue_key(agreement_in_force(organisation, steps=[Step.P1], staff=agency_staff), staff=agency_staff, kind="jaki")
     return organisation
 

@@ -42,7 +42,7 @@ def shopee(partner_user: User, agency_staff: User) -> tuple[PartnerOrganisation,
     organisation = PartnerOrganisationFactory(
         name="Shopee", kind=OrganisationKind.MARKETPLACE, contact_name="Rina", contact_email="rina@shopee.example"
     )
-    PartnerMember.objects.create(user=partner_user, organisation=organisation)
+    PartnerMember.objects.create(user=partner_user, organisation=organisation, is_administrator=True)
     return organisation, agreement_in_force(organisation, steps=[Step.P2, Step.P5], staff=agency_staff)
 
 
@@ -185,13 +185,13 @@ def test_pages_run_a_fixed_number_of_queries(
     )
     login(client, partner_user)
     client.get(HOME)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # session, user, organisation, administrator, agreements, match, keys
         response = client.get(HOME)
     assert len(response.context["keys"]) == 5 and response.context["agreements"][0].match.consented == 30
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # with the purposes its agreements in force cover
         response = client.get(PARTICIPANTS)
     assert len(response.context["rows"]) == 25
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert len(client.get(PARTICIPANTS, {"page": 2}).context["rows"]) == 5
     with django_assert_max_num_queries(8):  # with its kecamatan, meetings and documents
         assert client.get(reverse("partners:partner_agreement", args=[agreement.pk])).status_code == 200
@@ -233,3 +233,16 @@ def test_a_partner_opens_its_own_agreement_documents_recorded_and_not_another_pa
     assert client.get(url).status_code == 404
     login(client, UserFactory())  # an entrepreneur
     assert client.get(url).status_code == 403
+
+
+def test_only_the_partner_administrator_sees_the_keys(
+    client: Client, agency_staff: User, shopee: tuple[PartnerOrganisation, Agreement]
+) -> None:
+    organisation, agreement = shopee
+    key, _secret = services.key_issue(
+        agreement=agreement, name="Onboarding", kind=KeyKind.PARTNER, expires_at=None, acting_user=agency_staff
+    )
+    member = PartnerMember.objects.create(user=UserFactory(role=Role.PARTNER), organisation=organisation)
+    login(client, member.user)
+    page = client.get(HOME).content.decode()
+    assert key.prefix not in page and "partner administrator sees its API keys" in page

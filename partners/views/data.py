@@ -31,6 +31,7 @@ from .. import services
 from ..choices import ConsentChannel, Purpose
 from ..forms_data import ConsentGrantForm
 from ..models import AccessLog, ConsentText, PartnerOrganisation
+from ..selectors import purposes_in_force
 
 RECENT_READS = 5
 READS_PER_PAGE = 25
@@ -126,7 +127,7 @@ def consent_grant(request: HttpRequest, partner: int, purpose: str) -> HttpRespo
     if participant is None:
         return _register_first(request)
     organisation = get_object_or_404(PartnerOrganisation, pk=partner, active=True)
-    if purpose not in selectors.covered_purposes(organisation, timezone.localdate()):
+    if purpose not in purposes_in_force(organisation, timezone.localdate()):
         raise Http404
     if selectors.has_active_consent(participant, organisation, purpose):
         messages.info(request, _("You already consent to this. You can withdraw it on this page."))

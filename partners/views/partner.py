@@ -73,7 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "partners/partner/unlinked.html")
     organisation = _organisation(request)
     now = timezone.now()
-    keys = [(key, key_state(key, now)) for key in keys_of_organisation(organisation, now)]
+    administrator = selectors.is_partner_administrator(request.user, organisation)
+    keys = [(key, key_state(key, now)) for key in keys_of_organisation(organisation, now)] if administrator else []
     return render(
         request,
         "partners/partner/home.html",
@@ -81,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "agreements": [_row(agreement) for agreement in selectors.agreements_of(organisation)],
             "keys": keys,
+            "administrator": administrator,
         },
     )
 
@@ -114,6 +116,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     found = agreement_of(organisation, pk)
     if found is None:
         raise Http404
+    found.organisation = organisation  # its purposes read it
     return render(
         request,
         "partners/partner/agreement.html",

@@ -157,6 +157,7 @@ PARTNERS = [
     Partner(
         OrganisationData(
             name=JAKI,
+            is_city_app=True,
             kind=OrganisationKind.GOVERNMENT,
             contact_name="Tim Aplikasi JAKI",
             contact_email="jaki@diskominfotik.demo.jakpreneur.id",
