@@ -311,6 +311,7 @@ class LinkViewSet(viewsets.ViewSet):
             raise
         except DjangoValidationError as exc:
             raise _service_errors(exc, path=lambda field: NON_FIELD if field == "__all__" else field) from exc
+        scope.record_reads(key_of(request), [link.participant_id], request.path)  # the answer names the participant
         return Response(
             JakiLinkedSerializer({"participant": link.participant_id}).data, status=status.HTTP_201_CREATED
         )

@@ -751,8 +751,13 @@ def jaki_link_code_create(*, participant: Participant, acting_user: User) -> str
 @audit.audited
 def jaki_link(*, code: str, account: str, acting_user: User) -> JakiLink:
     """The JAKI app links a JAKI account to the participant whose unexpired code it sends; the code is spent. An
-    unknown or expired code changes nothing; so does an account linked to someone else."""
+    unknown or expired code changes nothing; so does an account linked to someone else, or an app whose agreement
+    is no longer in force."""
     permissions.can_act_for_jaki(acting_user).enforce()
+    organisation = _jaki_organisation(acting_user)
+    permissions.can_ask_consent(
+        organisation, Purpose.APP_JOURNEY, covered=selectors.purposes_in_force(organisation, timezone.localdate())
+    ).enforce()
     account = _clean_account(account)
     found = (
         JakiLinkCode.objects.select_for_update()

@@ -293,6 +293,7 @@ def test_a_code_links_the_account_once(jaki: Any) -> None:
     assert response.json() == {"participant": siti.pk}
     assert JakiLink.objects.get(account="jaki-42").participant == siti
     assert not JakiLinkCode.objects.exists()  # spent
+    assert list(AccessLog.objects.values_list("participant_id", "endpoint")) == [(siti.pk, LINKS)]
 
     again = client.post(LINKS, {"code": code, "account": "jaki-42"}, format="json")
     assert again.status_code == 400 and error_codes(again) == {"code": ["invalid_code"]}
@@ -398,6 +399,17 @@ def test_an_unknown_account_or_another_partner_s_consent_is_404(jaki: Any, partn
     assert client.get(journey_url(str(siti.pk))).status_code == 404
 
 
+def test_no_account_is_linked_once_the_app_s_agreement_has_expired(jaki: Any) -> None:
+    organisation, agreement, client = jaki
+    siti = RegistrationFactory().participant
+    consent(siti, organisation, Purpose.APP_JOURNEY)
+    code = services.jaki_link_code_create(participant=siti, acting_user=siti.user)
+    Agreement.objects.filter(pk=agreement.pk).update(ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    response = client.post(LINKS, {"code": code, "account": "jaki-42"}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "purpose_not_covered"
+    assert not JakiLink.objects.exists() and JakiLinkCode.objects.exists()
+
+
 def test_an_expired_jaki_agreement_shows_no_journey(jaki: Any) -> None:
     organisation, agreement, client = jaki
     linked(RegistrationFactory().participant, organisation, "jaki-42")
@@ -445,5 +457,5 @@ def test_linking_runs_a_fixed_number_of_queries(jaki: Any, django_assert_max_num
     siti = RegistrationFactory().participant
     consent(siti, organisation, Purpose.APP_JOURNEY)
     code = services.jaki_link_code_create(participant=siti, acting_user=siti.user)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # with the agreement in force, the read logged
         assert client.post(LINKS, {"code": code, "account": "jaki-new"}, format="json").status_code == 201
