@@ -70,6 +70,7 @@ SCREENS: dict[str, dict[str, Any]] = {
 AXE_VERSION = "4.14.1"
 AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_WAIT_SECONDS = 8  # below the click timeout, so a slow check is reported, not a click timed out
+AXE_FINISH_SECONDS = 30  # the last page, after the journey: no click waits on it, so a busy machine gets longer
 BLOCKING_IMPACTS = ["serious", "critical"]
 # Added to every document after axe itself: a page of ours says it has started, then, once it has loaded, runs
 # axe and reports its serious and critical violations through the __axeReport binding.
@@ -144,9 +145,9 @@ class AxeAudit:
                 path=str(self.folder / f"{self.checked:02d}-{name}.png"), full_page=True, scale="css", timeout=3000
             )
 
-    def _wait_for(self, page: Page) -> None:
-        """Until the page's current document has reported (or AXE_WAIT_SECONDS, then say so)."""
-        deadline = time.monotonic() + AXE_WAIT_SECONDS
+    def _wait_for(self, page: Page, seconds: float = AXE_WAIT_SECONDS) -> None:
+        """Until the page's current document has reported (or `seconds`, then say so)."""
+        deadline = time.monotonic() + seconds
         while self.reported.get(page, 0) < self.started.get(page, 0):
             if time.monotonic() > deadline or page.is_closed():
                 self.violations.append(f"axe-core did not finish on {page.url} [{self.screen}]")
@@ -165,7 +166,7 @@ class AxeAudit:
         """Wait for the pages still open, then fail on any serious or critical violation found on the way."""
         for context in self.contexts:
             for page in context.pages:
-                self._wait_for(page)
+                self._wait_for(page, AXE_FINISH_SECONDS)
         assert self.checked, "axe-core checked no page"
         assert not self.violations, f"axe-core {AXE_VERSION}, serious or critical violations:\n" + "\n".join(
             dict.fromkeys(self.violations)

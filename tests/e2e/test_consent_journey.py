@@ -8,36 +8,19 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from conftest import PASSWORD
 from partners.choices import Purpose, Step
 from partners.models import AccessLog, Consent, PartnerOrganisation
 from partners.tests.factories import PartnerOrganisationFactory, agreement_in_force, issue_key
 from registration.choices import Status
 from registration.models import Participant
 from registration.tests.factories import ParticipantFactory, RegistrationFactory
-
-Shot = Callable[[Page, str], Path]
-
-
-def submit(page: Page, form: str = "main form") -> None:
-    """Press the form's own submit button (the navigation bar has forms of its own)."""
-    page.locator(f"{form} [type=submit]").click()
-
-
-def log_in(page: Page, login: str) -> None:
-    page.goto("/akun/masuk/")
-    page.locator("main form [name=username]").fill(login)
-    page.locator("main form [name=password]").fill(PASSWORD)
-    submit(page)
-    expect(page).to_have_url(re.compile(r"/beranda/$"))
+from tests.e2e.pages import Shot, fits_the_screen, log_in, submit
 
 
 def api_get(base_url: str, path: str, secret: str) -> tuple[int, Any]:
@@ -50,12 +33,6 @@ def api_get(base_url: str, path: str, secret: str) -> tuple[int, Any]:
             return int(response.status), json.loads(response.read())
     except urllib.error.HTTPError as error:
         return int(error.code), json.loads(error.read() or b"null")
-
-
-def fits_the_screen(page: Page) -> bool:
-    """Nothing sticks out sideways (wide tables scroll inside their own box): a phone user never scrolls the page
-    horizontally."""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 
 
 @pytest.mark.e2e

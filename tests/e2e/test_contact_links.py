@@ -6,25 +6,14 @@ Selectors are ids, names, data- attributes and URLs, never visible text (the pag
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from accounts.models import User
-from conftest import PASSWORD
 from geography.models import Kecamatan, KecamatanOffice
 from mentoring.tests.factories import AssignmentFactory, verified_participant
-
-Shot = Callable[[Page, str], Path]
-
-
-def log_in(page: Page, login: str) -> None:
-    page.goto("/akun/masuk/")
-    page.locator("main form [name=username]").fill(login)
-    page.locator("main form [name=password]").fill(PASSWORD)
-    page.locator("main form [type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/beranda/$"))
+from tests.e2e.pages import Shot, log_in
 
 
 @pytest.mark.e2e

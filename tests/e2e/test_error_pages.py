@@ -5,16 +5,13 @@ branded 404; axe-core checks both (tests/e2e/conftest.py).
 Selectors are ids, names, data- attributes and URLs, never visible text (the page speaks Bahasa Indonesia)."""
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from conftest import PASSWORD
-
-Shot = Callable[[Page, str], Path]
+from tests.e2e.pages import Shot
 
 
 @pytest.mark.e2e

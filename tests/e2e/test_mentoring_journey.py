@@ -14,7 +14,6 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from accounts.models import User
-from conftest import PASSWORD
 from mentoring.models import FollowUp, Visit
 from mentoring.tests.factories import (
     AssignmentFactory,
@@ -25,24 +24,10 @@ from mentoring.tests.factories import (
 )
 from registration.tests.factories import png_bytes
 from tests.e2e.conftest import PHONE
+from tests.e2e.pages import Shot, fits_the_screen, log_in
 
-Shot = Callable[[Page, str], Path]
 NOTES = "Membahas harga jual dan pendaftaran NIB lewat OSS."
 FOLLOW_UP = "Daftar NIB lewat OSS"
-
-
-def log_in(page: Page, login: str) -> None:
-    page.goto("/akun/masuk/")
-    page.locator("main form [name=username]").fill(login)
-    page.locator("main form [name=password]").fill(PASSWORD)
-    page.locator("main form [type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/beranda/$"))
-
-
-def fits_the_screen(page: Page) -> bool:
-    """Nothing sticks out sideways: a phone user never scrolls horizontally. (Compared with the layout width, not
-    window.innerWidth: a phone browser zooms out to show a page that is too wide, and innerWidth grows with it.)"""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 
 
 @pytest.mark.e2e

@@ -7,7 +7,6 @@ Selectors are ids, names and URLs, never visible text."""
 
 import datetime
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,9 @@ from registration.choices import Sex
 from registration.models import Registration
 from registration.nik import make_nik
 from registration.tests.factories import pdf_bytes, png_bytes
+from tests.e2e.pages import Shot
 
 BIRTH = datetime.date(1988, 3, 9)
-Shot = Callable[[Page, str], Path]
 
 
 @pytest.mark.e2e

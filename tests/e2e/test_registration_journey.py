@@ -22,25 +22,11 @@ from registration.choices import Sex, Status
 from registration.models import Registration
 from registration.nik import make_nik
 from registration.tests.factories import pdf_bytes, png_bytes
+from tests.e2e.pages import Shot, log_in, submit
 
 EMAIL = "dewi.lestari@example.id"
 BIRTH = datetime.date(1990, 8, 17)
 REFERENCE = re.compile(r"JP-[A-HJ-NP-Z2-9]{8}")
-
-Shot = Callable[[Page, str], Path]
-
-
-def submit(page: Page, form: str = "main form") -> None:
-    """Press the form's own submit button (the navigation bar has forms and buttons of its own)."""
-    page.locator(f"{form} [type=submit]").click()
-
-
-def log_in(page: Page, login: str) -> None:
-    page.goto("/akun/masuk/")
-    page.locator("main form [name=username]").fill(login)
-    page.locator("main form [name=password]").fill(PASSWORD)
-    submit(page)
-    expect(page).to_have_url(re.compile(r"/beranda/$"))
 
 
 def log_out(page: Page) -> None:

@@ -13,30 +13,16 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from accounts.models import User
-from conftest import PASSWORD
 from partners.models import PartnerOrganisation
 from partners.tests.factories import PartnerMemberFactory
 from registration.choices import Sector, Status
 from registration.tests.factories import ParticipantFactory, RegistrationFactory
+from tests.e2e.pages import Shot, log_in, submit
 from training.choices import EnrolmentStatus, SkillType, Topic
 from training.models import Certificate, Enrolment, Session
 from training.tests.factories import PartnerCourseFactory, SessionFactory
 
-Shot = Callable[[Page, str], Path]
 COURSE = "Pemasaran Digital untuk UMKM Kuliner"
-
-
-def submit(page: Page, form: str = "main form") -> None:
-    """Press the form's own submit button (the navigation bar has forms of its own)."""
-    page.locator(f"{form} [type=submit]").click()
-
-
-def log_in(page: Page, login: str) -> None:
-    page.goto("/akun/masuk/")
-    page.locator("main form [name=username]").fill(login)
-    page.locator("main form [name=password]").fill(PASSWORD)
-    submit(page)
-    expect(page).to_have_url(re.compile(r"/beranda/$"))
 
 
 def move_to_today(session: Session) -> None:

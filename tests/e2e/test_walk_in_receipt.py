@@ -3,7 +3,6 @@ narrows to what the answers need (walk_in.js), and the registration ends on a pr
 reference. Selectors are ids, names and data- attributes, never visible text."""
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,8 @@ from accounts.models import User
 from geography.models import Kecamatan
 from registration.models import Registration
 from registration.tests.factories import nik_for, pdf_bytes, png_bytes
+from tests.e2e.pages import Shot
 from tests.e2e.test_registration_journey import log_in, submit
-
-Shot = Callable[[Page, str], Path]
 
 
 @pytest.mark.e2e

@@ -1,0 +1,31 @@
+"""What the browser journeys share: the screenshot fixture's type, logging in, pressing a form's own submit
+button, and the phone-width check."""
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from conftest import PASSWORD
+
+Shot = Callable[[Page, str], Path]
+
+
+def submit(page: Page, form: str = "main form") -> None:
+    """Press the form's own submit button (the navigation bar has forms and buttons of its own)."""
+    page.locator(f"{form} [type=submit]").click()
+
+
+def log_in(page: Page, login: str) -> None:
+    page.goto("/akun/masuk/")
+    page.locator("main form [name=username]").fill(login)
+    page.locator("main form [name=password]").fill(PASSWORD)
+    submit(page)
+    expect(page).to_have_url(re.compile(r"/beranda/$"))
+
+
+def fits_the_screen(page: Page) -> bool:
+    """Nothing sticks out sideways: a phone user never scrolls horizontally. (Compared with the layout width, not
+    window.innerWidth: a phone browser zooms out to show a page that is too wide, and innerWidth grows with it.)"""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
