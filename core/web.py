@@ -39,3 +39,9 @@ def error_text(exc: ValidationError) -> str:
 def absolute_url(name: str, *args: Any) -> str:
     """A link for a message or a document: the portal's configured address, never a request's Host header."""
     return str(settings.SITE_URL) + reverse(name, args=args)
+
+
+def help_line() -> dict[str, str]:
+    """The program's help line (settings.HELP_LINE), for every "ask a person" box; an empty value is not shown."""
+    configured: dict[str, Any] = getattr(settings, "HELP_LINE", {}) or {}
+    return {key: str(configured.get(key) or "").strip() for key in ("phone", "whatsapp", "email", "hours")}

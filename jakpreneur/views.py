@@ -4,7 +4,6 @@ who they can reach (jakpreneur.contacts)."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,16 +12,11 @@ from django.template.loader import render_to_string
 from accounts import permissions
 from accounts.web import request_user
 from core.navigation import panels_for
+from core.web import help_line
 from geography.models import Kecamatan, KecamatanOffice, Wilayah
 from registration import journey
 
 from .contacts import contacts_of
-
-
-def help_line() -> dict[str, str]:
-    """The program's help line (settings.HELP_LINE); an empty value is not shown."""
-    configured: dict[str, Any] = getattr(settings, "HELP_LINE", {}) or {}
-    return {key: str(configured.get(key) or "").strip() for key in ("phone", "whatsapp", "email", "hours")}
 
 
 def _office_finder(request: HttpRequest) -> dict[str, Any]:

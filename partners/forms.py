@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import KeyKind, Purpose
 from .models import Agreement, PartnerKey, PartnerOrganisation
-from .selectors_pages import agreements_for_keys
+from .selectors import agreements_for_keys
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 READS_DEFAULT_WINDOW = datetime.timedelta(hours=72)  # a breach notice is due within 3 x 24 hours
@@ -138,3 +138,15 @@ class ParticipantsFilterForm(forms.Form):
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=[("", _("All purposes")), *Purpose.choices], required=False
     )
+
+
+class ConsentGrantForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_("I have read and agree"),
+        error_messages={"required": _("Tick the box to show you have read the text and agree to it.")},
+    )
+    text_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, data: Any = None, *, text_version: int) -> None:
+        """`text_version`: the version of the text shown with this form (a bound form keeps what was sent)."""
+        super().__init__(data, initial={"text_version": text_version})

@@ -10,7 +10,6 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -551,14 +550,6 @@ def key_rotate(*, key: PartnerKey, acting_user: User) -> tuple[PartnerKey, str]:
 # --- consent ------------------------------------------------------------------------------------------------------
 
 
-def current_text(purpose: str) -> ConsentText:
-    """The newest version of the consent text for a purpose."""
-    text = ConsentText.objects.filter(purpose=purpose).order_by("-version").first()
-    if text is None:
-        raise ValidationError(_("There is no consent text for this purpose yet."), code="no_text")
-    return text
-
-
 @transaction.atomic
 @audit.audited
 def consent_text_publish(*, purpose: str, text_id: str, text_en: str, acting_user: User) -> ConsentText:
@@ -602,7 +593,7 @@ def grant(
 
 def shown_text(purpose: str, version: int) -> ConsentText:
     """The current text of a purpose, if it is the version the person was shown; else a field error."""
-    text = current_text(purpose)
+    text = selectors.current_text(purpose)
     if text.version != version:
         raise ValidationError(
             {"text_version": ValidationError(_("The consent text has changed: read it again."), code="text_changed")}
@@ -657,11 +648,6 @@ LINK_CODE_ALPHABET = registration_services.REFERENCE_ALPHABET
 LINK_CODE_LENGTH = 8
 LINK_CODE_LIFETIME = datetime.timedelta(minutes=15)
 JAKI_ACCOUNT_MAX_LENGTH = 64  # JakiLink.account
-
-
-def jaki_organisations() -> QuerySet[PartnerOrganisation]:
-    """The organisation behind the JAKI app (`is_city_app`: the only one that holds JAKI keys)."""
-    return PartnerOrganisation.objects.filter(is_city_app=True, active=True)
 
 
 def normalize_link_code(code: str) -> str:
@@ -728,7 +714,7 @@ def jaki_link_code_create(*, participant: Participant, acting_user: User) -> str
     Participant.objects.select_for_update().filter(pk=participant.pk).exists()  # one code at a time per person
     consented = (
         Consent.objects.active()
-        .filter(participant=participant, purpose=Purpose.APP_JOURNEY, organisation__in=jaki_organisations())
+        .filter(participant=participant, purpose=Purpose.APP_JOURNEY, organisation__in=selectors.jaki_organisations())
         .exists()
     )
     if not consented:

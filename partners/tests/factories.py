@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
-from partners import services
+from partners import selectors, services
 from partners.choices import AgreementKind, ConsentChannel, KeyKind, OrganisationKind
 from partners.models import Agreement, Consent, PartnerMember, PartnerOrganisation
 from partners.values import AgreementData, SigningData
@@ -68,7 +68,7 @@ def consent(participant: Participant, organisation: PartnerOrganisation, purpose
         participant=participant,
         organisation=organisation,
         purpose=purpose,
-        text_version=services.current_text(purpose).version,
+        text_version=selectors.current_text(purpose).version,
         channel=ConsentChannel.WEB,
         acting_user=participant.user,
     )

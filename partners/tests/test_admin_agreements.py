@@ -15,7 +15,7 @@ from accounts.models import Role, User
 from accounts.tests.factories import UserFactory, office
 from core import audit
 from geography.models import Kecamatan
-from partners import services
+from partners import selectors, services
 from partners.choices import AgreementState, Purpose, Step
 from partners.models import (
     AccessLog,
@@ -387,7 +387,7 @@ def test_the_organisation_admin_keeps_contacts_through_the_service(staff_client:
 
 
 def test_a_consent_text_is_published_as_a_new_version_never_edited(staff_client: Client, agency_staff: User) -> None:
-    current = services.current_text(Purpose.TRAINING)
+    current = selectors.current_text(Purpose.TRAINING)
     add = reverse("admin:partners_consenttext_add")
     prefilled = staff_client.get(add, {"from": current.pk})
     assert prefilled.context["adminform"].form.initial["text_id"] == current.text_id
@@ -395,7 +395,7 @@ def test_a_consent_text_is_published_as_a_new_version_never_edited(staff_client:
         add, {"purpose": Purpose.TRAINING, "text_id": "Saya setuju {partner}", "text_en": "I agree"}
     )
     assert response.status_code == 302
-    newest = services.current_text(Purpose.TRAINING)
+    newest = selectors.current_text(Purpose.TRAINING)
     assert newest.version == current.version + 1 and newest.text_en == "I agree"
     assert history(newest)[0].channel == "admin"
     change = reverse("admin:partners_consenttext_change", args=[current.pk])

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from geography.models import Kecamatan
 from notifications.models import Message
-from partners import services
+from partners import selectors, services
 from partners.choices import ConsentChannel, KeyKind, OrganisationKind, Purpose, Step
 from partners.models import AccessLog, Agreement, Consent, JakiLink, JakiLinkCode, PartnerOrganisation
 from partners.tests.factories import PartnerOrganisationFactory, agreement_in_force, api_client, consent, issue_key
@@ -93,7 +93,7 @@ def payload(**overrides: Any) -> dict[str, Any]:
             },
         ],
         "jaki_account": "jaki-000123",
-        "consent_text_version": services.current_text(Purpose.APP_JOURNEY).version,
+        "consent_text_version": selectors.current_text(Purpose.APP_JOURNEY).version,
     }
     for key, value in overrides.items():
         if key in ("person", "business"):
@@ -149,7 +149,7 @@ def test_the_jaki_app_registers_a_person_with_consent_link_and_claim_link(jaki: 
         Purpose.APP_JOURNEY,
         ConsentChannel.JAKI,
     )
-    assert given.text == services.current_text(Purpose.APP_JOURNEY) and given.is_active
+    assert given.text == selectors.current_text(Purpose.APP_JOURNEY) and given.is_active
     assert JakiLink.objects.get(participant=participant).account == "jaki-000123"
     person = participant.user
     assert not person.has_usable_password()

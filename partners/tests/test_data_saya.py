@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.crypto import keyed_hash
-from partners import services
+from partners import selectors, services
 from partners.choices import ConsentChannel, OrganisationKind, Purpose, Step
 from partners.models import AccessLog, Consent, JakiLinkCode, PartnerKey, PartnerOrganisation
-from partners.selectors_data import read_description
+from partners.selectors import read_description
 from partners.tests.factories import PartnerOrganisationFactory, agreement_in_force, consent, issue_key
 from registration.choices import Status
 from registration.models import Participant
@@ -192,7 +192,7 @@ def test_grant_withdraw_and_grant_again_keeps_the_history(
     url = grant_url(unj, Purpose.TRAINING)
     shown = siti_client.get(url)
     assert shown.status_code == 200
-    text = services.current_text(Purpose.TRAINING)
+    text = selectors.current_text(Purpose.TRAINING)
     assert text.text_for(unj, "id") in shown.content.decode()
     assert len(shown.context["shared"]) == 3  # the name, the contact, the partner's trainings
     assert f'name="text_version" value="{text.version}"'.encode() in shown.content

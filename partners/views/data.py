@@ -22,26 +22,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import permissions as account_permissions
 from accounts.web import request_user
 from core.pagination import paginate
-from core.web import add_service_errors, error_text
+from core.web import add_service_errors, error_text, help_line
 from registration.models import Participant
 from registration.selectors import participant_of
 
-from .. import selectors_data as selectors
-from .. import services
+from .. import selectors, services
 from ..choices import ConsentChannel, Purpose
-from ..forms_data import ConsentGrantForm
+from ..forms import ConsentGrantForm
 from ..models import AccessLog, ConsentText, PartnerOrganisation
 from ..selectors import purposes_in_force
 
 RECENT_READS = 5
 READS_PER_PAGE = 25
 TEXT_CHANGED = "text_changed"
-
-
-def _help_line() -> dict[str, str]:
-    """The program's help line (settings.HELP_LINE), for the "ask a person" box; an empty value is not shown."""
-    configured: dict[str, Any] = getattr(settings, "HELP_LINE", {}) or {}
-    return {key: str(configured.get(key) or "").strip() for key in ("phone", "whatsapp", "email", "hours")}
 
 
 def _own_participant(request: HttpRequest) -> Participant | None:
@@ -52,7 +45,7 @@ def _own_participant(request: HttpRequest) -> Participant | None:
 
 
 def _register_first(request: HttpRequest) -> HttpResponse:
-    return render(request, "partners/data/register_first.html", {"help_line": _help_line()})
+    return render(request, "partners/data/register_first.html", {"help_line": help_line()})
 
 
 def _language() -> str:
@@ -88,7 +81,7 @@ def data(request: HttpRequest) -> HttpResponse:
             "recent_reads": _read_rows(selectors.reads_of(participant)[:RECENT_READS]),
             "jaki_consent": selectors.jaki_organisation_consented(participant),
             "jaki_link": selectors.jaki_link_of(participant),
-            "help_line": _help_line(),
+            "help_line": help_line(),
         },
     )
 
@@ -113,7 +106,7 @@ def _grant_page(
             "consent_text": text.text_for(organisation, _language()),
             "shared": selectors.data_shared(purpose),
             "form": form,
-            "help_line": _help_line(),
+            "help_line": help_line(),
         },
         status=status,
     )
@@ -133,7 +126,7 @@ def consent_grant(request: HttpRequest, partner: int, purpose: str) -> HttpRespo
         messages.info(request, _("You already consent to this. You can withdraw it on this page."))
         return redirect("partners:data")
     try:
-        text = services.current_text(purpose)
+        text = selectors.current_text(purpose)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect("partners:data")
@@ -168,7 +161,7 @@ def consent_grant(request: HttpRequest, partner: int, purpose: str) -> HttpRespo
                 % {"partner": organisation.name, "purpose": Purpose(purpose).label},
             )
             return redirect("partners:data")
-    text = services.current_text(purpose)
+    text = selectors.current_text(purpose)
     messages.warning(request, _("The consent text has changed since you opened this page: please read it again."))
     return _grant_page(
         request,
@@ -208,7 +201,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "partners/data/consent_withdraw.html",
-        {"consent": consent, "shared": selectors.data_shared(consent.purpose), "help_line": _help_line()},
+        {"consent": consent, "shared": selectors.data_shared(consent.purpose), "help_line": help_line()},
     )
 
 
@@ -223,7 +216,7 @@ def data_reads(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partners/data/reads.html",
-        {"page": page, "rows": _read_rows(page.items), "help_line": _help_line()},
+        {"page": page, "rows": _read_rows(page.items), "help_line": help_line()},
     )
 
 
@@ -243,7 +236,7 @@ def jaki_link_code(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partners/data/jaki_code.html",
-        {"code": code, "expires_at": selectors.link_code_expiry(participant), "help_line": _help_line()},
+        {"code": code, "expires_at": selectors.link_code_expiry(participant), "help_line": help_line()},
     )
 
 

@@ -28,7 +28,7 @@ from ..choices import AgreementState, Purpose, Step
 from ..forms import ParticipantsFilterForm
 from ..models import Agreement, AgreementDocument, PartnerOrganisation
 from ..navigation import is_partner_user
-from ..selectors_pages import agreement_of, consenting_participants, key_state, keys_of_organisation
+from ..selectors import agreement_of, consenting_participants, key_state, keys_of_organisation
 
 
 def _organisation(request: HttpRequest) -> PartnerOrganisation:

@@ -30,7 +30,7 @@ from core.web import add_service_errors, error_text
 from .. import permissions, services
 from ..forms import DATETIME_FORMAT, KeyIssueForm, ReadsFilterForm
 from ..models import AccessLog, Agreement, PartnerKey
-from ..selectors_pages import RECENT_READS_DAYS, distinct_participants, key_state, keys_with_use, reads_in_window
+from ..selectors import RECENT_READS_DAYS, distinct_participants, key_state, keys_with_use, reads_in_window
 
 READS_PER_PAGE = 50
 

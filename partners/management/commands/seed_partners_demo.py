@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import audit
-from partners import scope, services
+from partners import scope, selectors, services
 from partners.choices import AgreementKind, ConsentChannel, KeyKind, OrganisationKind, Purpose, Step
 from partners.models import Agreement, PartnerKey, PartnerMember, PartnerOrganisation
 from partners.values import AgreementData, OrganisationData, SigningData
@@ -316,7 +316,7 @@ class Command(BaseCommand):
                     participant=participant,
                     organisation=organisations[name],
                     purpose=purpose,
-                    text_version=services.current_text(purpose).version,
+                    text_version=selectors.current_text(purpose).version,
                     channel=ConsentChannel.JAKI if purpose == Purpose.APP_JOURNEY else ConsentChannel.WEB,
                     acting_user=participant.user,
                 )
