@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("registration.urls")),
     path("", include("training.urls")),
     path("", include("mentoring.urls")),
+    path("", include("licensing.urls")),
+    path("", include("marketing.urls")),
     path("", include("finance.urls")),
     path("", include("partners.urls")),
     path("api/", include("jakpreneur.api")),

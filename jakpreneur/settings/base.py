@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "partners",
     "training",
     "mentoring",
+    "licensing",
+    "marketing",
     "finance",
 ]
 

@@ -1,0 +1,1 @@
+"""Products, listings, online stores, calls and curation in the admin."""

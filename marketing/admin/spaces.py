@@ -1,0 +1,1 @@
+"""Selling spaces, booths, applications and allocations in the admin."""

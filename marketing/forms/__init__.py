@@ -1,0 +1,1 @@
+"""The forms of P5 marketing, one module per area."""

@@ -1,0 +1,1 @@
+"""The reads of P5 marketing, one module per area."""
