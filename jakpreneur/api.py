@@ -8,11 +8,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework import routers
 
 from finance import api as finance_api
+from licensing import api as licensing_api
+from marketing import api as marketing_api
 from partners import api as partners_api
 from training import api as training_api
 
 router = routers.SimpleRouter()
-for module in (partners_api, training_api, finance_api):
+for module in (partners_api, training_api, licensing_api, marketing_api, finance_api):
     module.register(router)
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -1,5 +1,7 @@
 from django.urls import URLPattern
 
+from .views import business, catalogue, curation, spaces
+
 app_name = "marketing"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [*business.urls, *curation.urls, *spaces.urls, *catalogue.urls]
