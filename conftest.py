@@ -9,6 +9,8 @@ from accounts.models import Role, User
 from accounts.tests.factories import UserFactory, office
 from geography import data as geography_data
 from geography.models import Kecamatan, Wilayah
+from licensing import licence_types
+from licensing.models import LicenceType
 from notifications import backends
 from partners import consent_texts
 from partners.models import ConsentText
@@ -18,18 +20,19 @@ PASSWORD = "rahasia-Kuat-123"  # noqa: S105 - test accounts only
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
-    """A reused test database may have been flushed by a transactional test: make sure the kecamatan and the
-    consent texts are there."""
+    """A reused test database may have been flushed by a transactional test: make sure the kecamatan, the
+    consent texts and the licence types are there."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         geography_data.load(Wilayah, Kecamatan)
         consent_texts.load(ConsentText)
+        licence_types.load(LicenceType)
 
 
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest, django_db_blocker: object) -> None:
     """A transactional test (live server, real concurrency, real worker) ends with a flush of every table,
-    which also wipes the kecamatan and consent texts the data migrations loaded: a database test finds them
-    loaded again."""
+    which also wipes the kecamatan, consent texts and licence types the data migrations loaded: a database test
+    finds them loaded again."""
     if not (
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     ) and not request.node.get_closest_marker("django_db"):
@@ -39,6 +42,8 @@ def _reference_data(request: pytest.FixtureRequest, django_db_blocker: object) -
             geography_data.load(Wilayah, Kecamatan)
         if not ConsentText.objects.exists():
             consent_texts.load(ConsentText)
+        if not LicenceType.objects.exists():
+            licence_types.load(LicenceType)
 
 
 @pytest.fixture(autouse=True)

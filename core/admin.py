@@ -1,10 +1,11 @@
 """The base of every admin page of the program, and its history page (the audit trail, not Django's LogEntry)."""
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .pagination import LargeTablePaginator
+from .web import add_service_errors, error_text
 
 
 def sees_whole_program(request: HttpRequest) -> bool:
@@ -84,3 +86,57 @@ class RecordAdmin(ProgramAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def copy_saved(saved: Any, obj: Any) -> None:
+    """Give the admin's object what the service saved (its id, status, counts), so the admin's redirect and log
+    speak of the saved row."""
+    for field in type(obj)._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+
+
+class ServiceAdmin(ProgramAdmin):
+    """Save and delete through the app's services; a refusal is shown as the admin's error message.
+    `service_check` asks the service's rules while the form is validated, so a refusal shows on the form,
+    not as an error page."""
+
+    def service_check(self, obj: Any, data: dict[str, Any], acting_user: Any) -> None:
+        """Raise the ValidationError the service would for saving `obj` (as in the database) with `data`."""
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        check, acting_user = self.service_check, request.user
+
+        class CheckedForm(form_class):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                data: dict[str, Any] = super().clean()
+                if not self.errors:
+                    try:
+                        check(self.instance, data, acting_user)
+                    except ValidationError as exc:
+                        add_service_errors(self, exc)
+                return data
+
+        return CheckedForm
+
+    def _refused(self, request: HttpRequest, obj: Any, exc: ValidationError) -> None:
+        self.message_user(request, f"{obj}: {error_text(exc)}", messages.ERROR)
+
+    def _each(
+        self,
+        request: HttpRequest,
+        objects: Iterable[Any],
+        call: Callable[[Any], object],
+        done: Callable[[int], str],
+    ) -> None:
+        changed = 0
+        for obj in objects:
+            try:
+                call(obj)
+            except ValidationError as exc:
+                self._refused(request, obj, exc)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, done(changed), messages.SUCCESS)

@@ -8,7 +8,8 @@ Each app declares its links and home panels in its own `<app>/navigation.py`, fo
 
 A link is shown when its predicate `user -> bool` says so (it must run no query: it is asked on every page).
 A panel's context provider `user -> dict | None` returns the template's context, or None for no panel; it may
-query (the staff home page only), so keep it to a fixed number of queries."""
+query (the home pages only), so keep it to a fixed number of queries. A panel goes on the staff home page, or
+with `place=ENTREPRENEUR_HOME` on the entrepreneur's home page, under their journey (P4's licence wallet)."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from django_stubs_ext import StrOrPromise
 # The user is the request's user (possibly anonymous): typed loosely so each app's own predicates fit.
 Predicate = Callable[[Any], bool]
 ContextProvider = Callable[[Any], Mapping[str, Any] | None]
+
+STAFF_HOME = "staff"
+ENTREPRENEUR_HOME = "entrepreneur"
 
 
 def always(user: Any) -> bool:
@@ -46,6 +50,7 @@ class HomePanel:
     context: ContextProvider
     when: Predicate
     order: int
+    place: str = STAFF_HOME
 
 
 @dataclass(frozen=True)
@@ -72,11 +77,12 @@ def panel(
     when: Predicate = always,
     order: int = 100,
     key: str | None = None,
+    place: str = STAFF_HOME,
 ) -> None:
-    """Offer a card on the staff home page, rendered from `template` with what `context(user)` returns."""
+    """Offer a card on a home page (`place`), rendered from `template` with what `context(user)` returns."""
     name = key or template
     _panels[name] = HomePanel(
-        key=name, template=template, context=context or (lambda user: {}), when=when, order=order
+        key=name, template=template, context=context or (lambda user: {}), when=when, order=order, place=place
     )
 
 
@@ -85,11 +91,11 @@ def links_for(user: Any) -> list[NavLink]:
     return [item for item in sorted(_links.values(), key=lambda item: item.order) if item.when(user)]
 
 
-def panels_for(user: Any) -> list[ShownPanel]:
-    """The staff home page's panels for a user, in order, with their context."""
+def panels_for(user: Any, place: str = STAFF_HOME) -> list[ShownPanel]:
+    """The panels of a home page (`place`) for a user, in order, with their context."""
     shown = []
     for item in sorted(_panels.values(), key=lambda item: item.order):
-        if not item.when(user):
+        if item.place != place or not item.when(user):
             continue
         context = item.context(user)
         if context is not None:

@@ -8,7 +8,8 @@ from core.navigation import links_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The links each app offers this user (their predicates run no query), in order; none when logged out, and
-    none on an error page for a request refused before the user was known (a malformed body)."""
+    """The links each app offers this user (their predicates run no query), in order: a visitor who is not logged
+    in gets the public pages (the catalogue); none on an error page for a request refused before the user was
+    known (a malformed body)."""
     user = getattr(request, "user", None)
-    return {"nav_links": links_for(user) if user is not None and user.is_authenticated else []}
+    return {"nav_links": links_for(user) if user is not None else []}

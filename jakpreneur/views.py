@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from accounts import permissions
 from accounts.web import request_user
-from core.navigation import panels_for
+from core.navigation import ENTREPRENEUR_HOME, STAFF_HOME, panels_for
 from core.web import help_line
 from geography.models import Kecamatan, KecamatanOffice, Wilayah
 from registration import journey
@@ -44,10 +44,13 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """An entrepreneur sees their P1-P7 journey and who they can reach; staff see their work."""
+    """An entrepreneur sees their P1-P7 journey, who they can reach and the cards their steps offer (the licence
+    wallet); staff see their work."""
     user = request_user(request)
     if permissions.is_entrepreneur(user):
         contacts = contacts_of(user)  # before the journey: its P1 step reads the registration loaded here
+        # before the journey too: a step may read what its card loaded (P4 reads the wallet its card keeps)
+        cards = _render_panels(request, user, ENTREPRENEUR_HOME)
         steps = journey.journey(user)
         current = next((s for s in steps if s.status.next_action), None)
         return render(
@@ -57,9 +60,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 "steps": steps,
                 "current": current,
                 "contacts": contacts,
+                "cards": cards,
                 "help_line": help_line(),
                 "waiting_time": journey.waiting_time_text(),
             },
         )
-    panels = [render_to_string(panel.template, panel.context, request=request) for panel in panels_for(user)]
-    return render(request, "home_staff.html", {"panels": panels})
+    return render(request, "home_staff.html", {"panels": _render_panels(request, user)})
+
+
+def _render_panels(request: HttpRequest, user: Any, place: str = STAFF_HOME) -> list[str]:
+    return [render_to_string(panel.template, panel.context, request=request) for panel in panels_for(user, place)]

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class LicensingConfig(AppConfig):
     name = "licensing"
     verbose_name = _("P4 Licensing")
+
+    def ready(self) -> None:
+        from mentoring import sections as mentoring_sections
+        from notifications.rendering import register_message
+        from registration import journey as registration_journey
+        from registration import links as participant_links
+
+        from .journey import LicensingStep
+        from .links import licences_link, licences_section
+        from .messages import MESSAGES
+
+        registration_journey.register(LicensingStep())
+        for key, context in MESSAGES.items():
+            register_message(key, context=context)
+        participant_links.register(licences_link)
+        mentoring_sections.register(licences_section)

@@ -7,9 +7,17 @@ class MarketingConfig(AppConfig):
     verbose_name = _("P5 Marketing")
 
     def ready(self) -> None:
+        from mentoring import sections as mentoring_sections
         from notifications.rendering import register_message
+        from registration import journey
+        from registration import links as participant_links
 
+        from .journey import MarketingStep
+        from .links import marketing_link, marketing_section
         from .messages import MESSAGES
 
+        journey.register(MarketingStep())
+        participant_links.register(marketing_link)
+        mentoring_sections.register(marketing_section)
         for key, context in MESSAGES.items():
             register_message(key, context=context)

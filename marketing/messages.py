@@ -20,4 +20,6 @@ MESSAGES: Final[dict[str, dict[str, type]]] = {
         "link": str,
     },
     "marketing_space_declined": {"full_name": str, "space": str, "reason": str, "link": str},
+    # staff took a booth back
+    "marketing_booth_cancelled": {"full_name": str, "space": str, "booth": str, "days": str, "link": str},
 }

@@ -21,7 +21,16 @@ from registration.models import Business
 from registration.selectors import is_verified
 
 from .choices import ApplicationStatus, SubmissionStatus
-from .models import OnlineStore, Product, ProductCall, SellingSpace, SpaceApplication, Submission
+from .models import (
+    BoothAllocation,
+    OnlineStore,
+    Product,
+    ProductCall,
+    ProductPhoto,
+    SellingSpace,
+    SpaceApplication,
+    Submission,
+)
 
 NOT_OWN = _("Only the business itself changes its products, stores and listing.")
 NOT_VERIFIED = _("Your registration must be verified before you can sell through the program.")
@@ -163,14 +172,19 @@ def can_run_spaces(user: AnyUser) -> Decision:
     return ALLOWED
 
 
-def can_apply(user: AnyUser, business: Business, space: SellingSpace, *, best_grade: str) -> Decision:
+def can_apply(
+    user: AnyUser, business: Business, space: SellingSpace, *, best_grade: str, today: datetime.date
+) -> Decision:
     """Apply for a space: the verified business itself, with a product graded as the space accepts
-    (`best_grade`: the business's best grade, "" for none; the caller reads it)."""
+    (`best_grade`: the business's best grade, "" for none; the caller reads it), while the space takes
+    applications and is not over."""
     decision = can_edit_business(user, business)
     if not decision:
         return decision
     if not space.active:
         return deny("space_closed", SPACE_CLOSED)
+    if space.closes_on is not None and space.closes_on < today:
+        return deny("space_over", SPACE_OVER)
     if best_grade not in space.accepts_grades:
         return deny("not_graded", NOT_GRADED % {"grades": "/".join(space.accepts_grades)})
     return ALLOWED
@@ -181,3 +195,91 @@ def can_decide_application(user: AnyUser, application: SpaceApplication) -> Deci
     if decision and application.status != ApplicationStatus.APPLIED:
         return deny("decided", NOT_APPLIED)
     return decision
+
+
+SPACE_OVER = _("This selling space is over.")
+NOT_OWN_APPLICATION = _("Only the business itself withdraws its application.")
+ALLOCATION_CANCELLED = _("This booth allocation is cancelled already.")
+
+
+def can_withdraw_application(user: AnyUser, application: SpaceApplication) -> Decision:
+    """Withdraw an application: the business itself, while it waits for a decision (business with participant
+    loaded: no query)."""
+    if not owns_business(user, application.business):
+        return deny("not_own", NOT_OWN_APPLICATION)
+    if application.status != ApplicationStatus.APPLIED:
+        return deny("decided", NOT_APPLIED)
+    return ALLOWED
+
+
+def can_cancel_allocation(user: AnyUser, allocation: BoothAllocation) -> Decision:
+    """Cancel a booth allocation (it frees the booth for those days): agency staff, while it is live."""
+    decision = can_run_spaces(user)
+    if decision and allocation.cancelled_at is not None:
+        return deny("cancelled", ALLOCATION_CANCELLED)
+    return decision
+
+
+# --- products and curation: seeing what is not public yet (h2) -------------------------------------------------
+
+NOT_PUBLIC = _("This product is not in the public catalogue.")
+NOT_INVOLVED = _("Only the business, its mentor, its kecamatan, agency staff and the call's curators see this.")
+NOT_RETURNED = _("Only a submission returned for changes is submitted again.")
+
+
+def is_public_product(product: Product) -> bool:
+    """In the public catalogue: curated, of a business whose listing is published (the listing loaded with it:
+    no query)."""
+    listing = getattr(product.business, "listing", None)
+    return product.is_curated and listing is not None and listing.published
+
+
+def validates_anywhere(user: AnyUser) -> bool:
+    """Validates submissions somewhere: agency staff, or a kecamatan secretariat (no query; is_kecamatan_of says
+    for which business)."""
+    return is_agency(user) or permissions.is_secretariat(user)
+
+
+def is_curator_of_product(user: AnyUser, product: Product) -> bool:
+    """A curator of a call the product is submitted to (one query)."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return ProductCall.objects.filter(submissions__product=product, curators=user).exists()
+
+
+def _involved_with(user: AnyUser, business: Business) -> bool:
+    return owns_business(user, business) or is_kecamatan_of(user, business) or is_mentor_of(user, business)
+
+
+def can_view_product(user: AnyUser, product: Product) -> Decision:
+    """A product and its photos before or outside the catalogue: the business, its mentor, its kecamatan,
+    agency staff, and the curators of a call it is submitted to. Everyone once it is public."""
+    if (
+        is_public_product(product)
+        or _involved_with(user, product.business)
+        or is_curator_of_product(user, product)
+    ):
+        return ALLOWED
+    return deny("not_public", NOT_PUBLIC)
+
+
+def can_view_photo(user: AnyUser, photo: ProductPhoto) -> Decision:
+    return can_view_product(user, photo.product)
+
+
+def can_view_submission(user: AnyUser, submission: Submission) -> Decision:
+    """A submission's page: the business, its mentor, its kecamatan, agency staff and the call's curators."""
+    if _involved_with(user, submission.product.business) or is_curator_of(user, submission.call):
+        return ALLOWED
+    return deny("not_involved", NOT_INVOLVED)
+
+
+def can_resubmit_submission(user: AnyUser, submission: Submission) -> Decision:
+    """Send a returned submission back to its mentor, after changing the product: the business itself (the call
+    may have closed since: it was submitted in time)."""
+    decision = can_edit_product(user, submission.product)
+    if not decision:
+        return decision
+    if submission.status != SubmissionStatus.RETURNED:
+        return deny("status", NOT_RETURNED)
+    return ALLOWED

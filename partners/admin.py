@@ -28,7 +28,7 @@ from rest_framework_api_key.models import APIKey
 from accounts.models import User
 from accounts.web import request_user
 from core import audit
-from core.admin import ProgramAdmin, RecordAdmin, sees_whole_program
+from core.admin import ProgramAdmin, RecordAdmin, copy_saved, sees_whole_program
 from core.files import private_file_response
 from core.web import add_service_errors, error_text
 from registration.choices import BusinessClass, Sector, Track
@@ -48,13 +48,6 @@ from .models import (
     PartnerOrganisation,
 )
 from .values import AgreementData, OrganisationData, SigningData
-
-
-def _copy_saved(saved: Any, obj: Any) -> None:
-    """Give the admin's object what the service saved, so its redirect and log speak of the saved row."""
-    for field in type(obj)._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(saved, field.attname))
-    obj._state.adding = False
 
 
 class ServiceCheckedForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -175,7 +168,7 @@ class PartnerOrganisationAdmin(ProgramAdmin):
             saved = services.organisation_update(organisation=obj, data=data, acting_user=acting_user)
         else:
             saved = services.organisation_create(data=data, acting_user=acting_user)
-        _copy_saved(saved, obj)
+        copy_saved(saved, obj)
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm[PartnerOrganisation], formset: Any, change: bool
@@ -189,7 +182,7 @@ class PartnerOrganisationAdmin(ProgramAdmin):
         for member in formset.deleted_objects:
             services.member_remove(member=member, acting_user=acting_user)
         for member in formset.new_objects:
-            _copy_saved(
+            copy_saved(
                 services.member_add(
                     organisation=organisation,
                     user=member.user,
@@ -228,7 +221,7 @@ class PartnerMemberAdmin(ProgramAdmin):
             "acting_user": acting_user,
         }
         saved = services.member_update(member=obj, **values) if change else services.member_add(**values)
-        _copy_saved(saved, obj)
+        copy_saved(saved, obj)
 
     def delete_model(self, request: HttpRequest, obj: PartnerMember) -> None:
         services.member_remove(member=obj, acting_user=request_user(request))
@@ -494,7 +487,7 @@ class AgreementAdmin(ProgramAdmin):
                 data=agreement_data(form.cleaned_data),
                 acting_user=acting_user,
             )
-        _copy_saved(saved, obj)
+        copy_saved(saved, obj)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """The kecamatan wanted were set by the service: only the inlines are saved here."""
@@ -508,7 +501,7 @@ class AgreementAdmin(ProgramAdmin):
             for meeting in formset.deleted_objects:
                 services.meeting_remove(meeting=meeting, acting_user=acting_user)
             for meeting in formset.new_objects:
-                _copy_saved(
+                copy_saved(
                     services.meeting_add(
                         agreement=agreement, held_on=meeting.held_on, notes=meeting.notes, acting_user=acting_user
                     ),
@@ -524,7 +517,7 @@ class AgreementAdmin(ProgramAdmin):
         uploads = {id(f.instance): f.cleaned_data for f in formset.forms if getattr(f, "cleaned_data", None)}
         for document in formset.new_objects:
             data = uploads[id(document)]
-            _copy_saved(
+            copy_saved(
                 services.agreement_document_attach(
                     agreement=agreement, title=data["title"], upload=data["file"], acting_user=acting_user
                 ),
@@ -732,7 +725,7 @@ class ConsentTextAdmin(ProgramAdmin):
             text_en=data["text_en"],
             acting_user=request_user(request),
         )
-        _copy_saved(saved, obj)
+        copy_saved(saved, obj)
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:
         context = {**(extra_context or {}), "title": gettext("Publish a new version of a consent text")}

@@ -4,11 +4,10 @@ organisers' pages (the same permission predicates, the same locks, the same audi
 saved, announced, cancelled and deleted by them; enrolments, certificates and ratings change only through the pages
 (seats, completions), so the admin shows them read-only."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -18,66 +17,11 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.web import request_user
-from core.admin import ProgramAdmin, RecordAdmin
-from core.web import add_service_errors, error_text
+from core.admin import RecordAdmin, ServiceAdmin, copy_saved
 
 from . import permissions, services
 from .forms import course_details, session_details
 from .models import Attendance, Certificate, Course, Enrolment, Rating, Session
-
-
-def _copy_saved(saved: Any, obj: Any) -> None:
-    """Give the admin's object what the service saved (its id, status, counts), so the admin's redirect and log
-    speak of the saved row."""
-    for field in type(obj)._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(saved, field.attname))
-    obj._state.adding = False
-
-
-class ServiceAdmin(ProgramAdmin):
-    """Save and delete through the app's services; a refusal is shown as the admin's error message.
-    `service_check` asks the service's rules while the form is validated, so a refusal shows on the form,
-    not as an error page."""
-
-    def service_check(self, obj: Any, data: dict[str, Any], acting_user: User) -> None:
-        """Raise the ValidationError the service would for saving `obj` (as in the database) with `data`."""
-
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form_class = super().get_form(request, obj, change, **kwargs)
-        check, acting_user = self.service_check, request_user(request)
-
-        class CheckedForm(form_class):  # type: ignore[valid-type,misc]
-            def clean(self) -> dict[str, Any]:
-                data: dict[str, Any] = super().clean()
-                if not self.errors:
-                    try:
-                        check(self.instance, data, acting_user)
-                    except ValidationError as exc:
-                        add_service_errors(self, exc)
-                return data
-
-        return CheckedForm
-
-    def _refused(self, request: HttpRequest, obj: Any, exc: ValidationError) -> None:
-        self.message_user(request, f"{obj}: {error_text(exc)}", messages.ERROR)
-
-    def _each(
-        self,
-        request: HttpRequest,
-        objects: Iterable[Any],
-        call: Callable[[Any], object],
-        done: Callable[[int], str],
-    ) -> None:
-        changed = 0
-        for obj in objects:
-            try:
-                call(obj)
-            except ValidationError as exc:
-                self._refused(request, obj, exc)
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, done(changed), messages.SUCCESS)
 
 
 def _deleted(n: int) -> str:
@@ -112,7 +56,7 @@ class CourseAdmin(ServiceAdmin):
             )
         else:
             saved = services.course_create(details=course_details(data), organiser=organiser, acting_user=acting_user)
-        _copy_saved(saved, obj)
+        copy_saved(saved, obj)
 
     def delete_model(self, request: HttpRequest, obj: Course) -> None:
         services.course_delete(course=obj, acting_user=request_user(request))
@@ -182,7 +126,7 @@ class SessionAdmin(ServiceAdmin):
             saved = services.session_update(session=obj, details=details, acting_user=acting_user)
         else:
             saved = services.session_create(course=obj.course, details=details, acting_user=acting_user)
-        _copy_saved(saved, obj)
+        copy_saved(saved, obj)
 
     def delete_model(self, request: HttpRequest, obj: Session) -> None:
         services.session_delete(session=obj, acting_user=request_user(request))

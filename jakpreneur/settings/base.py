@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.send_agreement_expiry_reminders",
         "schedule": crontab(hour=7, minute=30),  # Asia/Jakarta: 30 days before an agreement ends
     },
+    "licensing-expiry-reminders": {
+        "task": "licensing.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=7, minute=15),  # Asia/Jakarta: each licence type's reminder days before expiry
+    },
 }
 
 # The audit trail (django-pghistory): every request's changes carry its user and channel, reads included (a

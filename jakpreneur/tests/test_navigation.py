@@ -15,7 +15,7 @@ from core import navigation
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(__file__).resolve().parents[1]
-STAGE_APPS = {"registration", "training", "mentoring", "finance", "partners"}
+STAGE_APPS = {"registration", "training", "mentoring", "licensing", "marketing", "finance", "partners"}
 
 
 def nav_of(client: Client, user: User) -> list[str]:
@@ -26,27 +26,64 @@ def nav_of(client: Client, user: User) -> list[str]:
 @pytest.mark.parametrize(
     ("who", "links"),
     [
-        ("entrepreneur", ["training:sessions", "training:mine", "mentoring:my_mentor", "partners:data"]),
+        (
+            "entrepreneur",
+            [
+                "training:sessions",
+                "training:mine",
+                "mentoring:my_mentor",
+                "licensing:mine",
+                "marketing:mine",
+                "marketing:spaces",
+                "partners:data",
+                "marketing:catalogue",
+            ],
+        ),
         (
             "mentor_tebet",
-            ["mentoring:caseload", "mentoring:help_list", "registration:assisted", "registration:participants"],
+            [
+                "mentoring:caseload",
+                "licensing:participants",
+                "marketing:check_queue",
+                "mentoring:help_list",
+                "registration:assisted",
+                "registration:participants",
+                "marketing:catalogue",
+            ],
         ),
         (
             "secretariat_tebet",
-            ["registration:queue", "registration:assisted", "registration:participants", "mentoring:mentors"],
+            [
+                "marketing:validation_queue",
+                "registration:queue",
+                "licensing:queue",
+                "registration:assisted",
+                "registration:participants",
+                "mentoring:mentors",
+                "marketing:catalogue",
+            ],
         ),
         (
             "agency_staff",
             [
                 "training:organiser",
+                "marketing:validation_queue",
                 "registration:queue",
+                "marketing:grading_queue",
+                "licensing:queue",
                 "registration:participants",
                 "mentoring:mentors",
+                "marketing:staff_calls",
+                "marketing:spaces_staff",
                 "partners:staff_reads",
+                "marketing:catalogue",
                 "admin:index",
             ],
         ),
-        ("partner_user", ["partners:partner_home", "training:organiser"]),
+        (
+            "partner_user",
+            ["partners:partner_home", "training:organiser", "marketing:grading_queue", "marketing:catalogue"],
+        ),
     ],
 )
 def test_each_role_gets_the_links_its_apps_offer_in_order(
@@ -64,9 +101,10 @@ def test_the_navigation_bar_renders_the_links(client: Client, mentor_tebet: User
     assert reverse("admin:index") not in html
 
 
-def test_logged_out_visitors_get_no_app_links(client: Client) -> None:
+def test_logged_out_visitors_get_the_public_pages_alone(client: Client) -> None:
     response = client.get(reverse("accounts:login"))
-    assert response.context["nav_links"] == []
+    assert [link.url_name for link in response.context["nav_links"]] == ["marketing:catalogue"]
+    assert f'href="{reverse("marketing:catalogue")}"' in response.content.decode()
 
 
 def test_the_staff_home_shows_the_panels_of_every_app_in_order(client: Client, secretariat_tebet: User) -> None:
@@ -123,7 +161,7 @@ def test_agency_home_runs_a_fixed_number_of_queries(
 
     RegistrationFactory.create_batch(7)
     client.force_login(agency_staff)
-    with django_assert_max_num_queries(4):  # session, user, (no office), the queue
+    with django_assert_max_num_queries(5):  # session, user, (no office), the registration and licence queues
         assert client.get(reverse("home")).status_code == 200
 
 
