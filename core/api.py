@@ -55,6 +55,27 @@ class CursorPagination(pagination.CursorPagination):
         return (self.ordering,) if isinstance(self.ordering, str) else tuple(self.ordering)
 
 
+class OptionalURLField(serializers.URLField):
+    """A link a person may leave empty (a blank URLField): null in the answer when empty, so that an answer's
+    value always is a URI, as the schema says."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return value or None
+
+
+class OptionalEmailField(serializers.EmailField):
+    """An email address a person may leave empty: null in the answer when empty (see OptionalURLField)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return value or None
+
+
 def for_schema(view: Any) -> bool:
     """True while drf-spectacular builds the schema: a viewset's queryset has no key to scope it then."""
     return bool(getattr(view, "swagger_fake_view", False))

@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import error_responses, for_schema
+from core.api import OptionalURLField, error_responses, for_schema
 from partners import scope
 from partners.api import BusinessSerializer, ScopedReadViewSet
 from partners.api_access import api_user_of, key_of
@@ -62,6 +62,7 @@ class LicenceTypeSerializer(serializers.ModelSerializer[LicenceType]):
     prerequisites: serializers.SlugRelatedField[LicenceType] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text="The codes of the types needed first."
     )
+    official_url = OptionalURLField(help_text="The issuing office's online service; null when staff set none.")
 
     class Meta:
         model = LicenceType

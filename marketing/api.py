@@ -19,7 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, routers, serializers, viewsets
 
-from core.api import error_responses, for_schema
+from core.api import OptionalEmailField, OptionalURLField, error_responses, for_schema
 from core.web import absolute_url
 from geography.models import Kecamatan
 from partners import scope
@@ -102,6 +102,8 @@ class CatalogueListingSerializer(serializers.ModelSerializer[Listing]):
 
     kecamatan = KecamatanSerializer(source="business.kecamatan", read_only=True)
     online_stores = CatalogueStoreSerializer(source="business.public_stores", many=True, read_only=True)
+    public_email = OptionalEmailField(help_text="Null when the business published none.")
+    eorder_url = OptionalURLField(help_text="Its listing in the e-order procurement catalogue; null when none.")
     web_url = serializers.SerializerMethodField(help_text="The business's page in the public catalogue.")
 
     class Meta:

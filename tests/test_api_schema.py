@@ -28,6 +28,11 @@ from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from finance import services as finance_services
 from geography.models import Wilayah
+from licensing import services as licensing_services
+from licensing.choices import RequestStatus
+from licensing.tests.factories import licence_type
+from marketing import search
+from marketing.tests.factories import ListingFactory, graded_product
 from partners import services
 from partners.api_access import KeyRateThrottle
 from partners.choices import KeyKind, OrganisationKind, Purpose, Step, purposes_of_steps
@@ -112,10 +117,34 @@ def _training(organisation: PartnerOrganisation, staff: User, participants: list
         training_services.enrolment_enrol(session=session, participant=participant, acting_user=participant.user)
 
 
+def _licence_requests(staff: User, participants: list[Participant]) -> None:
+    """For the licensing office: an NIB request of each consenting participant, one left requested, one with its
+    documents complete, one submitted to the office (which may then issue or refuse it)."""
+    for participant, moves in zip(
+        participants,
+        [[], [RequestStatus.DOCUMENTS_COMPLETE], [RequestStatus.DOCUMENTS_COMPLETE, RequestStatus.SUBMITTED]],
+        strict=False,
+    ):
+        outcome = licensing_services.request_create(
+            participant=participant, licence_type=licence_type("nib"), acting_user=staff
+        )
+        for target in moves:
+            licensing_services.request_move(licence_request=outcome.request, target=target, acting_user=staff)
+
+
+def _catalogue(participants: list[Participant]) -> None:
+    """For the marketplace: each business published, with a product graded through curation."""
+    for participant, grade in zip(participants, ["A", "B", "C"], strict=False):
+        ListingFactory(business=participant.business, public_name=f"Usaha {participant.pk}")
+        graded_product(grade, participant.business)
+        search.reindex_business(participant.business.pk)
+
+
 @pytest.fixture(scope="module")
 def secrets(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, str]]:
     """A partner of each kind with an agreement in force and a key, a few participants consenting to it for every
-    purpose its agreement covers (with monthly records, and enrolments in the training partner's session), and
+    purpose its agreement covers (with monthly records, enrolments in the training partner's session, licence
+    requests for the licensing office, published listings and graded products for the marketplace), and
     the JAKI app with its key and one linked account. Made once for the module, in a transaction rolled back at
     its end (each test runs in a savepoint inside it). Returns each caller's key."""
     with django_db_blocker.unblock(), transaction.atomic():
@@ -136,6 +165,10 @@ def _world(agency_staff: User) -> dict[str, str]:
             _monthly_records(participant)
         if kind == OrganisationKind.UNIVERSITY:
             _training(organisation, agency_staff, participants)
+        if kind == OrganisationKind.GOVERNMENT:
+            _licence_requests(agency_staff, participants)
+        if kind == OrganisationKind.MARKETPLACE:
+            _catalogue(participants)
     jaki = PartnerOrganisationFactory(name="JAKI", kind=OrganisationKind.GOVERNMENT, is_city_app=True)
     jaki_agreement = agreement_in_force(jaki, steps=[Step.P1], staff=agency_staff)
     keys[JAKI] = issue_key(jaki_agreement, staff=agency_staff, kind=KeyKind.JAKI)
