@@ -5,8 +5,7 @@ licences are issued, recorded and corrected on the pages."""
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -15,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.web import request_user
-from core.admin import ProgramAdmin, RecordAdmin
-from core.web import add_service_errors, error_text
+from core.admin import RecordAdmin, ServiceAdmin, copy_saved
 
 from . import services
 from .choices import RequestStatus
@@ -25,7 +23,7 @@ from .models import Licence, LicenceRequest, LicenceType, RequestMove
 
 
 @admin.register(LicenceType)
-class LicenceTypeAdmin(ProgramAdmin):
+class LicenceTypeAdmin(ServiceAdmin):
     form = LicenceTypeForm
     list_display = [
         "name",
@@ -48,21 +46,10 @@ class LicenceTypeAdmin(ProgramAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # requests and licences keep their type: a type no longer offered is closed (active)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        """The service's own checks run while the form is validated, so a refusal shows on the form."""
-        form_class = super().get_form(request, obj, change, **kwargs)
-
-        class CheckedForm(form_class):  # type: ignore[valid-type,misc]
-            def clean(self) -> dict[str, Any]:
-                data: dict[str, Any] = super().clean()
-                if not self.errors:
-                    try:
-                        services.licence_type_check(licence_type=self.instance, data=licence_type_data(data))
-                    except ValidationError as exc:
-                        add_service_errors(self, exc)
-                return data
-
-        return CheckedForm
+    def service_check(self, obj: LicenceType, data: dict[str, Any], acting_user: Any) -> None:
+        """The service's own checks (not its own prerequisite, no cycle, one business-number type), asked while
+        the form is validated, so a refusal shows on the form."""
+        services.licence_type_check(licence_type=obj, data=licence_type_data(data))
 
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
         return form.save(commit=False)
@@ -71,8 +58,7 @@ class LicenceTypeAdmin(ProgramAdmin):
         saved = services.licence_type_save(
             licence_type=obj, data=licence_type_data(form.cleaned_data), acting_user=request_user(request)
         )
-        obj.pk = saved.pk
-        obj._state.adding = False
+        copy_saved(saved, obj)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """The prerequisites were saved by the service (the form's own m2m save would go around it)."""
@@ -99,7 +85,7 @@ def _moved(count: int) -> str:
 
 
 @admin.register(LicenceRequest)
-class LicenceRequestAdmin(RecordAdmin):
+class LicenceRequestAdmin(RecordAdmin, ServiceAdmin):  # read-only rows, moved by actions through the service
     list_display = ["participant", "licence_type", "subject", "status", "status_changed_at", "created_at"]
     list_filter = ["status", "licence_type", "participant__kecamatan"]
     list_select_related = ["participant", "licence_type"]
@@ -122,16 +108,14 @@ class LicenceRequestAdmin(RecordAdmin):
     def _move_each(self, request: HttpRequest, queryset: QuerySet[LicenceRequest], target: str) -> None:
         """Move each selected request through the service; a refusal is said for that request."""
         user = request_user(request)
-        moved = 0
-        for licence_request in queryset.select_related("participant", "licence_type"):
-            try:
-                services.request_move(licence_request=licence_request, target=target, acting_user=user)
-            except ValidationError as exc:
-                self.message_user(request, f"{licence_request}: {error_text(exc)}", messages.ERROR)
-            else:
-                moved += 1
-        if moved:
-            self.message_user(request, _moved(moved), messages.SUCCESS)
+        self._each(
+            request,
+            queryset.select_related("participant", "licence_type"),
+            lambda licence_request: services.request_move(
+                licence_request=licence_request, target=target, acting_user=user
+            ),
+            _moved,
+        )
 
     @admin.action(description=_("Mark the selected requests: documents complete"))
     def mark_documents_complete(self, request: HttpRequest, queryset: QuerySet[LicenceRequest]) -> None:

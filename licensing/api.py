@@ -1,17 +1,21 @@
 """The partner API of P4 licensing: for a licensing office (DPMPTSP: a government partner whose agreement in force
-covers P4), the licence requests of the participants who consented to it for licensing, and their status updates.
+covers P4), the licence requests submitted to the issuing office of the participants who consented to it for
+licensing, and its decision on each: issued or refused.
 
-A key sees a request only while its participant's consent to the key's partner for licensing is active and the
-key's agreement in force covers P4 (partners.scope); anything else is 404. The participant's data shown is what
-the licensing purpose allows (partners.choices.PURPOSE_DATA: the name, the contact, the masked NIK and the
-business). A status update calls the same services as the staff pages, acting as the organisation's API account,
-so the licensing predicates decide (a refusal is a 409 with its code); every read of a participant is logged."""
+A key sees a request only once it reached the issuing office (submitted, then perhaps issued or refused:
+`visible_requests`), while its participant's consent to the key's partner for licensing is active and the key's
+agreement in force covers P4 (partners.scope); anything else, a request still being prepared among them, is 404.
+What the office reads is what it decides on: the request's type, subject, status and dates, the statuses and dates
+of its moves (not the participant's note nor the notes of the moves, written for the program), and the
+participant's data the licensing purpose allows (partners.choices.PURPOSE_DATA: the name, the contact, the masked
+NIK and the business). A status update calls the same services as the staff pages, acting as the organisation's
+API account, so the licensing predicates decide (a refusal is a 409 with its code, a service's invalid value a 400
+by field); every read of a participant is logged."""
 
 from typing import Any
 
 import django_filters
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, routers, serializers, viewsets
 from rest_framework.decorators import action
@@ -26,14 +30,14 @@ from partners.choices import OrganisationKind, Purpose
 from partners.models import PartnerKey
 from registration.models import Participant
 
-from . import services
+from . import permissions, services
 from .choices import RequestStatus
 from .models import Licence, LicenceRequest, LicenceType, RequestMove
-from .services import REASON_REQUIRED
 
-ISSUE_NEEDS = _("Give the licence number and the date it was issued.")
-STATUS_ACTIONS = [RequestStatus.SUBMITTED, RequestStatus.ISSUED, RequestStatus.REFUSED]
 LICENSING = [Purpose.LICENSING]
+# the statuses a key sees and filters by, and the moves it makes
+REACHED_CHOICES = [(status.value, status.label) for status in permissions.REACHED_OFFICE]
+ACTION_CHOICES = [(status.value, status.label) for status in permissions.OFFICE_MOVES]
 
 
 def serves_licensing(key: PartnerKey) -> bool:
@@ -47,12 +51,14 @@ def serves_licensing(key: PartnerKey) -> bool:
 
 
 def visible_requests(key: PartnerKey) -> QuerySet[LicenceRequest]:
-    """The requests of participants with an active consent to the key's partner for licensing; none unless the key
-    serves licensing."""
+    """The requests that reached the issuing office (a status of permissions.REACHED_OFFICE after a move to
+    submitted) of participants with an active consent to the key's partner for licensing; none unless the key
+    serves licensing. A request still being prepared is the program's business, not the office's."""
     if not serves_licensing(key):
         return LicenceRequest.objects.none()
     consented = scope.active_consents(key).filter(purpose=Purpose.LICENSING, participant_id=OuterRef("participant_id"))
-    return LicenceRequest.objects.filter(Exists(consented))
+    submitted = RequestMove.objects.filter(request=OuterRef("pk"), to_status=RequestStatus.SUBMITTED)
+    return LicenceRequest.objects.filter(Exists(consented), Exists(submitted), status__in=permissions.REACHED_OFFICE)
 
 
 # --- licence types ----------------------------------------------------------------------------------------------
@@ -101,13 +107,15 @@ class LicenceTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[LicenceT
 
 
 class MoveSerializer(serializers.ModelSerializer[RequestMove]):
-    # plain strings: the request's `status` names their values once (one enum in the schema)
+    """A move's statuses and date; its note (written for the program and the participant) is not the office's."""
+
+    # plain strings: a move may be one made before the request reached the office (requested, documents)
     from_status = serializers.CharField(read_only=True, help_text="The status it left; empty for the request made.")
     to_status = serializers.CharField(read_only=True, help_text="The status it entered.")
 
     class Meta:
         model = RequestMove
-        fields = ["from_status", "to_status", "moved_at", "note"]
+        fields = ["from_status", "to_status", "moved_at"]
         read_only_fields = fields
 
 
@@ -146,10 +154,13 @@ class RequestParticipantSerializer(serializers.ModelSerializer[Participant]):
 
 
 class LicenceRequestSerializer(serializers.ModelSerializer[LicenceRequest]):
+    """A request as the office reads it: without the participant's note (written for their mentor)."""
+
     licence_type: serializers.SlugRelatedField[LicenceType] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="The type's code."
     )
     licence_type_name = serializers.CharField(source="licence_type.name", read_only=True)
+    status = serializers.ChoiceField(choices=REACHED_CHOICES, read_only=True)
     participant = RequestParticipantSerializer(read_only=True)
     moves = MoveSerializer(many=True, read_only=True, help_text="Every move, the oldest first.")
     licence = IssuedLicenceSerializer(read_only=True, allow_null=True, help_text="Once issued.")
@@ -161,7 +172,6 @@ class LicenceRequestSerializer(serializers.ModelSerializer[LicenceRequest]):
             "licence_type",
             "licence_type_name",
             "subject",
-            "note",
             "status",
             "created_at",
             "status_changed_at",
@@ -174,7 +184,7 @@ class LicenceRequestSerializer(serializers.ModelSerializer[LicenceRequest]):
 
 
 class LicenceRequestFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=RequestStatus.choices)
+    status = django_filters.ChoiceFilter(choices=REACHED_CHOICES)
     licence_type = django_filters.CharFilter(field_name="licence_type__code", help_text="A type's code, e.g. pirt.")
 
     class Meta:
@@ -183,35 +193,29 @@ class LicenceRequestFilter(django_filters.FilterSet):
 
 
 class StatusUpdateSerializer(serializers.Serializer[Any]):
-    """A status update: submitted to the issuing office, refused (with the reason), or issued (with the licence's
-    number and dates; no expiry date: the type's usual validity)."""
+    """The issuing office's decision on a request submitted to it: refused (with the reason the participant reads),
+    or issued (with the licence's number and dates; no expiry date: the type's usual validity)."""
 
-    action = serializers.ChoiceField(
-        choices=[(s.value, s.label) for s in STATUS_ACTIONS], help_text="The request's new status."
-    )
+    action = serializers.ChoiceField(choices=ACTION_CHOICES, help_text="The request's new status.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     reason = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, default="", help_text="Needed to refuse."
     )
-    number = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
-    issued_on = serializers.DateField(required=False, allow_null=True, default=None)
+    number = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, default="", help_text="Needed to issue."
+    )
+    issued_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Needed to issue.")
     expires_on = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="Leave out for the type's usual validity."
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["action"] == RequestStatus.REFUSED and not attrs["reason"].strip():
+        """The input's shape only: a licence is issued on a date. The rest (a reason to refuse, the number, the
+        dates' order) is the service's to check, answered as a 400 by field."""
+        if attrs["action"] == RequestStatus.ISSUED and attrs["issued_on"] is None:
             raise serializers.ValidationError(
-                {"reason": [serializers.ErrorDetail(str(REASON_REQUIRED), code="required")]}
+                {"issued_on": [serializers.ErrorDetail(str(services.ISSUE_DATE), code="required")]}
             )
-        if attrs["action"] == RequestStatus.ISSUED:
-            missing = {
-                name: [serializers.ErrorDetail(str(ISSUE_NEEDS), code="required")]
-                for name in ("number", "issued_on")
-                if not attrs[name]
-            }
-            if missing:
-                raise serializers.ValidationError(missing)
         return attrs
 
 
@@ -221,9 +225,10 @@ class StatusUpdateSerializer(serializers.Serializer[Any]):
     retrieve=extend_schema(responses={200: LicenceRequestSerializer, **error_responses(404)}),
 )
 class LicenceRequestViewSet(ScopedReadViewSet[LicenceRequest]):
-    """Licence requests of the participants who consented to your organisation for licensing (while your
-    agreement in force covers P4), with their moves; update their status as the issuing office decides. Each read
-    is logged for the participant to see."""
+    """Licence requests submitted to the issuing office (then perhaps issued or refused) of the participants who
+    consented to your organisation for licensing (while your agreement in force covers P4), with the statuses and
+    dates of their moves; record the office's decision on a submitted one. A request still being prepared is not
+    yours to see (404). Each read is logged for the participant to see."""
 
     serializer_class = LicenceRequestSerializer
     filterset_class = LicenceRequestFilter
@@ -245,9 +250,11 @@ class LicenceRequestViewSet(ScopedReadViewSet[LicenceRequest]):
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def status(self, request: Request, pk: str | None = None) -> Response:
-        """Move the request as the issuing office decided: submitted, refused (with the reason the participant
-        reads) or issued (with the licence). The same rules as the staff pages: only along the request's moves
-        (409 otherwise), the number checked against the type (400)."""
+        """Record the issuing office's decision on a submitted request: refused (with the reason the participant
+        reads) or issued (with the licence). The same rules as the staff pages: only a submitted request, and
+        issued only once the participant holds its prerequisites, such as the NIB (409 otherwise, with the code:
+        not_now, prerequisite_not_held); the reason, the number (checked against the type) and the dates by field
+        (400)."""
         licence_request = self.get_object()
         serializer = StatusUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

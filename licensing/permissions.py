@@ -4,7 +4,8 @@ Services enforce these (`.enforce()`); views, templates, the admin and the API o
 to one participant (their own record, their current mentor, their kecamatan's staff, agency staff, the licensing
 office they consented to) is worked out once, by `standing_of`, and handed to the predicates: a page asks several
 of them for one participant at the cost of one lookup. The state half is the model's (`LicenceRequest.can_move_to`,
-the MOVES of choices.py).
+the MOVES of choices.py) and, for a request going to the issuing office or issued, its prerequisites held
+(`selectors.missing_prerequisites`, one query).
 
 Which requests and licences a user reaches at all is the selectors' business: another kecamatan's, or a peer's,
 is a 404 before any predicate is asked."""
@@ -26,20 +27,40 @@ from partners.selectors import purposes_in_force
 from registration.models import Participant
 from registration.selectors import is_verified
 
+from . import selectors
 from .choices import RequestStatus
 from .models import LicenceRequest, LicenceType
+
+# where a request stands once it reached the issuing office (moved to submitted): what a licensing office sees
+REACHED_OFFICE = (RequestStatus.SUBMITTED, RequestStatus.ISSUED, RequestStatus.REFUSED)
+# the moves a licensing office makes: its decision on a request submitted to it
+OFFICE_MOVES = (RequestStatus.ISSUED, RequestStatus.REFUSED)
+# the page's buttons, in the order of a request's life
+MOVE_ORDER = (
+    RequestStatus.DOCUMENTS_COMPLETE,
+    RequestStatus.REQUESTED,
+    RequestStatus.SUBMITTED,
+    RequestStatus.ISSUED,
+    RequestStatus.REFUSED,
+    RequestStatus.WITHDRAWN,
+)
 
 NOT_VERIFIED = _("Licence requests open once the participant's registration is verified.")
 NOT_FOR_THEM = _(
     "Only the participant, their mentor, their kecamatan secretariat and agency staff ask for a licence for them."
 )
 NOT_CHECKER = _("Only the participant's mentor, their kecamatan secretariat and agency staff check the documents.")
-NOT_OFFICE = _("Only agency staff and the licensing office submit, issue or refuse a request.")
+NOT_OFFICE = _("Only agency staff and the licensing office issue or refuse a request submitted to it.")
+NOT_SUBMITTER = _("Only agency staff submit a request to the issuing office.")
 NOT_WITHDRAWER = _("Only the participant and their mentor withdraw a request.")
 STATUS_CHANGED = _(
     "This request is “%(status)s” now, so it cannot be moved to “%(target)s”. Someone may have acted on it already."
 )
 TYPE_CLOSED = _("%(type)s is not open for requests now.")
+PREREQUISITE_NOT_HELD = _(
+    "%(type)s needs %(needed)s, which the participant does not hold yet (issued and valid today). The request goes "
+    "to the issuing office, and is issued, only after that."
+)
 NOT_RECORDER = _("Only agency staff record or correct a licence.")
 NOT_TYPE_MANAGER = _("Only agency staff change the licence types.")
 
@@ -151,24 +172,41 @@ def can_request_type(licence_type: LicenceType) -> Decision:
     return ALLOWED
 
 
-def _may_move_to(found: Standing, target: str) -> Decision:
-    """The role half of a move: who moves a request to `target`."""
+def _may_move_to(found: Standing, licence_request: LicenceRequest, target: str) -> Decision:
+    """The role half of a move: who moves a request to `target`. A licensing office decides only on a request that
+    reached it."""
     if target in (RequestStatus.DOCUMENTS_COMPLETE, RequestStatus.REQUESTED):
         allowed, reason = found.mentor or found.secretariat or found.agency, NOT_CHECKER
     elif target == RequestStatus.WITHDRAWN:
         allowed, reason = found.owner or found.mentor, NOT_WITHDRAWER
-    else:  # submitted, issued, refused
-        allowed, reason = found.agency or found.licensing_office, NOT_OFFICE
+    elif target == RequestStatus.SUBMITTED:
+        allowed, reason = found.agency, NOT_SUBMITTER
+    else:  # OFFICE_MOVES: issued, refused
+        office = found.licensing_office and licence_request.status in REACHED_OFFICE
+        allowed, reason = found.agency or office, NOT_OFFICE
     return ALLOWED if allowed else deny("not_allowed", reason)
+
+
+def _prerequisites_held(licence_request: LicenceRequest) -> Decision:
+    """A request goes to the issuing office, and is issued, only once its participant holds every prerequisite (a
+    licence valid today): a prerequisite merely asked for, or refused or withdrawn meanwhile, holds it back (one
+    query; the request with its participant and type loaded)."""
+    licence_type = licence_request.licence_type
+    missing = selectors.missing_prerequisites(licence_request.participant, licence_type, held_only=True)
+    if missing:
+        needed = ", ".join(t.name for t in missing)
+        return deny("prerequisite_not_held", PREREQUISITE_NOT_HELD % {"type": licence_type.name, "needed": needed})
+    return ALLOWED
 
 
 def can_move(
     user: AnyUser, licence_request: LicenceRequest, target: str, *, standing: Standing | None = None
 ) -> Decision:
     """Move a request to `target` (issuing is a move too, through the licence: services.request_issue). Documents
-    complete, or back to collecting: the mentor, the secretariat, agency staff; submitted, issued, refused: agency
-    staff and the licensing office; withdrawn: the participant and their mentor. Only along MOVES."""
-    decision = _may_move_to(_standing(user, licence_request.participant, standing), target)
+    complete, or back to collecting: the mentor, the secretariat, agency staff; submitted: agency staff; issued,
+    refused: agency staff and the licensing office (a request submitted to it); withdrawn: the participant and
+    their mentor. Only along MOVES; submitted and issued only with every prerequisite held."""
+    decision = _may_move_to(_standing(user, licence_request.participant, standing), licence_request, target)
     if not decision:
         return decision
     if not licence_request.can_move_to(target):
@@ -176,28 +214,29 @@ def can_move(
             "not_now",
             STATUS_CHANGED % {"status": licence_request.get_status_display(), "target": RequestStatus(target).label},
         )
+    if target in (RequestStatus.SUBMITTED, RequestStatus.ISSUED):
+        return _prerequisites_held(licence_request)
     return ALLOWED
 
 
 def can_issue(user: AnyUser, licence_request: LicenceRequest, *, standing: Standing | None = None) -> Decision:
+    """Issue a request with its licence: a move to issued (a submitted request, its prerequisites held)."""
     return can_move(user, licence_request, RequestStatus.ISSUED, standing=standing)
 
 
-def moves_offered(user: AnyUser, licence_request: LicenceRequest, *, standing: Standing | None = None) -> list[str]:
-    """The moves the user may make on the request now, in the order of MOVES (a page's buttons)."""
+def move_decisions(
+    user: AnyUser, licence_request: LicenceRequest, *, standing: Standing | None = None
+) -> dict[str, Decision]:
+    """The user's decision on each move of the request now, in the order of a page's buttons (at most one query:
+    submitted and issued, which ask the prerequisites, are never both possible)."""
     found = _standing(user, licence_request.participant, standing)
-    return [
-        target
-        for target in (
-            RequestStatus.DOCUMENTS_COMPLETE,
-            RequestStatus.REQUESTED,
-            RequestStatus.SUBMITTED,
-            RequestStatus.ISSUED,
-            RequestStatus.REFUSED,
-            RequestStatus.WITHDRAWN,
-        )
-        if can_move(user, licence_request, target, standing=found)
-    ]
+    return {target: can_move(user, licence_request, target, standing=found) for target in MOVE_ORDER}
+
+
+def moves_offered(user: AnyUser, licence_request: LicenceRequest, *, standing: Standing | None = None) -> list[str]:
+    """The moves the user may make on the request now, in the order of MOVE_ORDER (a page's buttons)."""
+    decisions = move_decisions(user, licence_request, standing=standing)
+    return [target for target, decision in decisions.items() if decision]
 
 
 def can_record(user: AnyUser, participant: Participant) -> Decision:

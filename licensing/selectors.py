@@ -109,24 +109,34 @@ def _asking(participant: Any, licence_type: Any) -> QuerySet[LicenceRequest]:
     return LicenceRequest.objects.open().filter(participant=participant, licence_type=licence_type)
 
 
-def lacking_types(participant: Any, licence_type: Any, *, today: datetime.date) -> QuerySet[LicenceType]:
+def lacking_types(
+    participant: Any, licence_type: Any, *, today: datetime.date, held_only: bool = False
+) -> QuerySet[LicenceType]:
     """The prerequisites of `licence_type` that `participant` neither holds (a licence valid today) nor asked for
-    (an open request): a refused or withdrawn request does not count. The one rule, in SQL; `participant` and
-    `licence_type` are values, or OuterRefs when it is nested in another query."""
+    (an open request): a refused or withdrawn request does not count. With `held_only`, those they do not hold,
+    asked for or not: what a request needs before it goes to the issuing office. The one rule, in SQL;
+    `participant` and `licence_type` are values, or OuterRefs when it is nested in another query."""
     inner = _inner(participant)
-    return (
-        LicenceType.objects.filter(needed_for=licence_type)
-        .exclude(Exists(_holding(inner, OuterRef("pk"), today)))
-        .exclude(Exists(_asking(inner, OuterRef("pk"))))
-        .order_by("position", "name")
+    lacking = LicenceType.objects.filter(needed_for=licence_type).exclude(
+        Exists(_holding(inner, OuterRef("pk"), today))
     )
+    if not held_only:
+        lacking = lacking.exclude(Exists(_asking(inner, OuterRef("pk"))))
+    return lacking.order_by("position", "name")
 
 
 def missing_prerequisites(
-    participant: Participant, licence_type: LicenceType, *, today: datetime.date | None = None
+    participant: Participant,
+    licence_type: LicenceType,
+    *,
+    today: datetime.date | None = None,
+    held_only: bool = False,
 ) -> list[LicenceType]:
-    """What the participant lacks to ask for `licence_type` (one query)."""
-    return list(lacking_types(participant.pk, licence_type.pk, today=today or timezone.localdate()))
+    """What the participant lacks to ask for `licence_type`, or (`held_only`) to have it submitted and issued
+    (one query)."""
+    return list(
+        lacking_types(participant.pk, licence_type.pk, today=today or timezone.localdate(), held_only=held_only)
+    )
 
 
 # --- a participant's wallet: licences, open requests and what they lack -------------------------------------

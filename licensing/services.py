@@ -6,7 +6,9 @@ take typed values, never a form.
 A request moves along choices.MOVES; every move, its creation included, is a RequestMove row (who, when, a note)
 and a message to the participant. Requests of one participant are made one at a time (their participant row is
 locked), so the prerequisite check sees the others; at most one request per participant and type is open (the
-constraint one_open_request_per_licence, whose violation is a refusal, never an error page)."""
+constraint one_open_request_per_licence, whose violation is a refusal, never an error page). A prerequisite asked
+for is enough to make a request; it must be held (a licence valid today) before the request is submitted to the
+issuing office or issued (permissions.can_move)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -37,7 +39,10 @@ from .messages import MESSAGES
 from .models import OWN_PREREQUISITE, Licence, LicenceRequest, LicenceType, RequestMove
 
 REMINDER_BATCH_SIZE: Final = 500
-MESSAGE_TEXT_CHARS: Final = 100  # a reason or a note quoted in a message (an SMS) is cut to this
+# a message is an SMS (a body of at most 320 characters): what it quotes is cut to these lengths (pages show it whole)
+MESSAGE_TEXT_CHARS: Final = 100  # a reason or a note
+MESSAGE_NAME_CHARS: Final = 40  # a licence type's name
+MESSAGE_PERSON_CHARS: Final = 30  # a person's full name
 NOTE_CHARS: Final = 2000
 
 ALREADY_OPEN = _("There is an open request for %(type)s already: follow that one.")
@@ -121,8 +126,16 @@ class RequestOutcome:
 # --- messages ---------------------------------------------------------------------------------------------------
 
 
-def _short(text: str) -> str:
-    return Truncator(" ".join(text.split())).chars(MESSAGE_TEXT_CHARS)
+def _short(text: str, chars: int = MESSAGE_TEXT_CHARS) -> str:
+    return Truncator(" ".join(text.split())).chars(chars)
+
+
+def _named(full_name: str, licence_type: LicenceType) -> dict[str, str]:
+    """The names every licensing message quotes, shortened for an SMS: the recipient's and the licence's."""
+    return {
+        "full_name": _short(full_name, MESSAGE_PERSON_CHARS),
+        "licence": _short(licence_type.name, MESSAGE_NAME_CHARS),
+    }
 
 
 def _day_text(day: datetime.date) -> str:
@@ -133,8 +146,7 @@ def _notify_participant(licence_request: LicenceRequest, template: str, **extra:
     """A message about a request to its participant (the request with its participant's user and type loaded)."""
     participant = licence_request.participant
     context = {
-        "full_name": participant.full_name,
-        "licence": licence_request.licence_type.name,
+        **_named(participant.full_name, licence_request.licence_type),
         "link": absolute_url("licensing:request", licence_request.pk),
         **extra,
     }
@@ -271,8 +283,8 @@ def request_move(
     *, licence_request: LicenceRequest, target: str, acting_user: User, note: str = "", reason: str = ""
 ) -> LicenceRequest:
     """Move a request along MOVES (permissions.can_move says who): documents complete, back to collecting them
-    (the note says what is missing), submitted to the issuing office, refused (with the reason the participant
-    reads) or withdrawn. Issuing goes through `request_issue`, with the licence."""
+    (the note says what is missing), submitted to the issuing office (its prerequisites held), refused (with the
+    reason the participant reads) or withdrawn. Issuing goes through `request_issue`, with the licence."""
     if target == RequestStatus.ISSUED:
         raise Refused(ISSUE_THROUGH_LICENCE, code="issue_through_licence")
     locked = _lock_request(licence_request)
@@ -377,8 +389,8 @@ def request_issue(
     scan: UploadedFile[Any] | None = None,
     note: str = "",
 ) -> Licence:
-    """A submitted request is issued: its licence is recorded (number, dates, an optional scan) and the request
-    moves to issued. Agency staff, or the licensing office through the API."""
+    """A submitted request whose prerequisites are held is issued: its licence is recorded (number, dates, an
+    optional scan) and the request moves to issued. Agency staff, or the licensing office through the API."""
     locked = _lock_request(licence_request)
     permissions.can_issue(acting_user, locked).enforce()
     issued = Licence(
@@ -427,8 +439,7 @@ def licence_record(
     notify(
         template="licensing_recorded",
         context={
-            "full_name": locked.full_name,
-            "licence": licence_type.name,
+            **_named(locked.full_name, licence_type),
             "number": recorded.number,
             "link": absolute_url("licensing:mine"),
         },
@@ -556,8 +567,7 @@ def _remind(licence: Licence, mentor: User | None) -> None:
     notify(
         template="licensing_expiry_reminder",
         context={
-            "full_name": participant.full_name,
-            "licence": licence.licence_type.name,
+            **_named(participant.full_name, licence.licence_type),
             "expires_on": expires_on,
             "link": absolute_url("licensing:mine"),
         },
@@ -567,9 +577,8 @@ def _remind(licence: Licence, mentor: User | None) -> None:
         notify(
             template="licensing_expiry_reminder_mentor",
             context={
-                "full_name": mentor.full_name,
-                "participant_name": participant.full_name,
-                "licence": licence.licence_type.name,
+                **_named(mentor.full_name, licence.licence_type),
+                "participant_name": _short(participant.full_name, MESSAGE_PERSON_CHARS),
                 "expires_on": expires_on,
                 "link": absolute_url("licensing:participant", participant.pk),
             },

@@ -1,11 +1,13 @@
 import datetime
+import itertools
+from typing import Any
 
 import factory
 from django.utils import timezone
 
 from licensing import licence_types
 from licensing.choices import RequestStatus
-from licensing.models import Licence, LicenceRequest, LicenceType
+from licensing.models import Licence, LicenceRequest, LicenceType, RequestMove
 from mentoring.tests.factories import verified_participant
 
 
@@ -42,3 +44,17 @@ class LicenceFactory(factory.django.DjangoModelFactory[Licence]):
     issued_on = factory.LazyFunction(lambda: days_ago(30))
     expires_on = factory.LazyAttribute(lambda o: o.licence_type.expiry_for(o.issued_on))
     recorded_by = factory.SelfAttribute("participant.user")
+
+
+def reached_office(status: str = RequestStatus.SUBMITTED, **fields: Any) -> LicenceRequest:
+    """A request that reached the issuing office, with its moves: requested, documents complete, submitted, and
+    then `status` (issued or refused: give a refused one its `refusal_reason`)."""
+    made: LicenceRequest = LicenceRequestFactory(status=status, **fields)
+    path = ["", RequestStatus.REQUESTED, RequestStatus.DOCUMENTS_COMPLETE, RequestStatus.SUBMITTED]
+    if status != RequestStatus.SUBMITTED:
+        path.append(status)
+    for from_status, to_status in itertools.pairwise(path):
+        RequestMove.objects.create(
+            request=made, from_status=from_status, to_status=to_status, moved_by=made.requested_by
+        )
+    return made

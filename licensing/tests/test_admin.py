@@ -156,3 +156,38 @@ def test_actions_move_requests_through_the_service(
     waiting.refresh_from_db()
     assert waiting.status == RequestStatus.DOCUMENTS_COMPLETE
     assert LicenceRequest.objects.filter(status="issued").count() == 0 and not Licence.objects.exists()
+
+
+def test_the_types_admin_asks_the_services_rules_as_every_service_admin_does(agency_staff: User) -> None:
+    """core.admin.ServiceAdmin's checked form, with the type service's check as its `service_check`."""
+    from django.contrib import admin
+    from django.core.exceptions import ValidationError
+
+    from core.admin import ServiceAdmin
+    from licensing.forms import LicenceTypeForm
+
+    model_admin = admin.site._registry[LicenceType]
+    assert isinstance(model_admin, ServiceAdmin)
+    nib = licence_type("nib")
+    data = LicenceTypeForm(instance=nib).initial | {"prerequisites": [nib], "documents_needed": nib.documents_needed}
+    with pytest.raises(ValidationError) as invalid:
+        model_admin.service_check(nib, data, agency_staff)
+    assert invalid.value.error_dict["prerequisites"][0].code == "own_prerequisite"
+
+
+def test_the_submit_action_refuses_a_pirt_whose_nib_is_not_held(
+    client: Client, agency_staff: User, siti: Participant
+) -> None:
+    nib = licence_type("nib")
+    LicenceRequestFactory(participant=siti, licence_type=nib)  # asked for, not held
+    pirt = LicenceRequestFactory(participant=siti, licence_type=licence_type("pirt"), status="documents")
+    login(client, agency_staff)
+    response = client.post(
+        reverse("admin:licensing_licencerequest_changelist"),
+        {"action": "mark_submitted", "_selected_action": [pirt.pk]},
+        follow=True,
+    )
+    [shown] = [str(m) for m in response.context["messages"]]
+    assert nib.name in shown
+    pirt.refresh_from_db()
+    assert pirt.status == RequestStatus.DOCUMENTS_COMPLETE

@@ -362,6 +362,62 @@ def test_a_refusal_shows_its_reason_to_the_participant(
     assert 'id="refusal-reason"' in html and "Alamat usaha tidak jelas" in html
 
 
+def test_a_pirt_without_its_nib_held_is_not_offered_to_the_office_and_the_page_says_why(
+    client: Client, siti: Participant, agency_staff: User, nib: LicenceType, pirt: LicenceType
+) -> None:
+    """The NIB asked for but refused: the P-IRT's page offers no submission, and says what is missing."""
+    LicenceRequestFactory(participant=siti, licence_type=nib, status=RequestStatus.REFUSED, refusal_reason="KBLI")
+    made = LicenceRequestFactory(participant=siti, licence_type=pirt, status=RequestStatus.DOCUMENTS_COMPLETE)
+    login(client, agency_staff)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("licensing:request", args=[made.pk]))
+    html = response.content.decode()
+    assert 'id="move-submitted"' not in html and 'id="move-refused"' in html
+    assert 'id="prerequisite-not-held"' in html and f"needs {nib.name}" in html
+    response = client.post(reverse("licensing:move", args=[made.pk]), {"target": "submitted"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("licensing:request", args=[made.pk])
+    assert any(nib.name in m for m in messages_of(response))
+    made.refresh_from_db()
+    assert made.status == RequestStatus.DOCUMENTS_COMPLETE
+    LicenceFactory(participant=siti, licence_type=nib)
+    html = client.get(reverse("licensing:request", args=[made.pk])).content.decode()
+    assert 'id="move-submitted"' in html and 'id="prerequisite-not-held"' not in html
+
+
+def test_a_submitted_pirt_without_its_nib_held_is_not_issued_on_the_web(
+    client: Client, siti: Participant, agency_staff: User, nib: LicenceType, pirt: LicenceType
+) -> None:
+    made = LicenceRequestFactory(participant=siti, licence_type=pirt, status=RequestStatus.SUBMITTED)
+    login(client, agency_staff)
+    html = client.get(reverse("licensing:request", args=[made.pk])).content.decode()
+    assert 'id="issue-licence"' not in html and 'id="prerequisite-not-held"' in html and nib.name in html
+    for response in (
+        client.get(reverse("licensing:issue", args=[made.pk]), follow=True),
+        client.post(
+            reverse("licensing:issue", args=[made.pk]),
+            {"number": "P-IRT 2063174010123-30", "issued_on": days_ago(1).isoformat()},
+            follow=True,
+        ),
+    ):
+        assert response.redirect_chain[-1][0] == reverse("licensing:request", args=[made.pk])
+        assert any(nib.name in m for m in messages_of(response))
+    made.refresh_from_db()
+    assert made.status == RequestStatus.SUBMITTED and not Licence.objects.exists()
+
+
+def test_the_participant_and_the_mentor_are_not_shown_the_offices_refusal(
+    client: Client, siti: Participant, entrepreneur: User, mentor_tebet: User, pirt: LicenceType
+) -> None:
+    """Holding the NIB back concerns whoever would submit the request; the others see the wallet's lacking."""
+    made = LicenceRequestFactory(participant=siti, licence_type=pirt, status=RequestStatus.DOCUMENTS_COMPLETE)
+    for user in (entrepreneur, mentor_tebet):
+        login(client, user)
+        assert (
+            'id="prerequisite-not-held"'
+            not in client.get(reverse("licensing:request", args=[made.pk])).content.decode()
+        )
+
+
 # --- issuing, recording, correcting -----------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from licensing.choices import MOVES, RequestStatus
 from licensing.models import LicenceRequest, LicenceType
 from licensing.permissions import Standing
 from licensing.services import MOVE_MESSAGES
-from licensing.tests.factories import LicenceRequestFactory, days_ago
+from licensing.tests.factories import LicenceFactory, LicenceRequestFactory, days_ago
 from notifications.models import Message
 from partners import services as partner_services
 from partners.choices import OrganisationKind, Purpose, Step
@@ -28,11 +28,21 @@ TARGETS = [s.value for s in RequestStatus]
 MOVERS = {
     RequestStatus.DOCUMENTS_COMPLETE: {"mentor", "secretariat", "agency"},
     RequestStatus.REQUESTED: {"mentor", "secretariat", "agency"},
-    RequestStatus.SUBMITTED: {"agency", "office"},
+    RequestStatus.SUBMITTED: {"agency"},
     RequestStatus.ISSUED: {"agency", "office"},
     RequestStatus.REFUSED: {"agency", "office"},
     RequestStatus.WITHDRAWN: {"owner", "mentor"},
 }
+# the licensing office decides only on a request that reached it
+REACHED_OFFICE = {RequestStatus.SUBMITTED, RequestStatus.ISSUED, RequestStatus.REFUSED}
+
+
+def role_may(who: str, status: str, target: str) -> bool:
+    if who == "office" and status not in REACHED_OFFICE:
+        return False
+    return who in MOVERS[RequestStatus(target)]
+
+
 ACTORS = {
     "owner": "entrepreneur",
     "peer": "other_entrepreneur",
@@ -70,11 +80,11 @@ def test_the_moves_matrix(request: pytest.FixtureRequest, siti: Participant, nib
         licence_request.status = status
         for target in TARGETS:
             decision = permissions.can_move(user, licence_request, target, standing=standing)
-            role_may = who in MOVERS[RequestStatus(target)]
-            expected = role_may and target in MOVES[status]
+            may = role_may(who, status, target)
+            expected = may and target in MOVES[status]
             assert bool(decision) is expected, (who, status, target, decision)
             if not decision:
-                assert decision.code == ("not_now" if role_may else "not_allowed")
+                assert decision.code == ("not_now" if may else "not_allowed")
                 assert str(decision.reason)
 
 
@@ -216,3 +226,84 @@ def test_the_moves_offered_follow_the_matrix(
     licence_request.status = RequestStatus.SUBMITTED
     assert permissions.moves_offered(agency_staff, licence_request) == ["issued", "refused"]
     assert permissions.moves_offered(entrepreneur, licence_request) == []
+
+
+@pytest.mark.parametrize("status", [RequestStatus.REQUESTED, RequestStatus.DOCUMENTS_COMPLETE])
+def test_the_office_may_not_refuse_a_request_never_submitted_to_it(
+    siti: Participant, office: Partner, status: str
+) -> None:
+    api_user = office.organisation.api_user
+    licence_request = LicenceRequestFactory(participant=siti, status=status)
+    decision = permissions.can_move(api_user, licence_request, RequestStatus.REFUSED)
+    assert decision.code == "not_allowed" and str(decision.reason)
+    assert permissions.can_move(api_user, licence_request, RequestStatus.SUBMITTED).code == "not_allowed"
+    assert permissions.moves_offered(api_user, licence_request) == []
+    with pytest.raises(Refused) as refused:
+        services.request_move(
+            licence_request=licence_request, target=RequestStatus.REFUSED, reason="x", acting_user=api_user
+        )
+    assert refused.value.code == "not_allowed"
+    licence_request.refresh_from_db()
+    assert licence_request.status == status and not licence_request.moves.exists()
+
+
+# --- the prerequisites held: the state half of submitting and issuing ------------------------------------------
+
+
+@pytest.fixture
+def pirt_request(siti: Participant, pirt: LicenceType) -> LicenceRequest:
+    made: LicenceRequest = LicenceRequestFactory(
+        participant=siti, licence_type=pirt, status=RequestStatus.DOCUMENTS_COMPLETE
+    )
+    return made
+
+
+@pytest.mark.parametrize("nib_request", [RequestStatus.REQUESTED, RequestStatus.REFUSED, RequestStatus.WITHDRAWN])
+def test_a_pirt_goes_to_the_office_and_is_issued_only_with_the_nib_held(
+    request: pytest.FixtureRequest,
+    siti: Participant,
+    nib: LicenceType,
+    pirt_request: LicenceRequest,
+    agency_staff: User,
+    nib_request: str,
+) -> None:
+    """An NIB asked for (or refused, or withdrawn) is not an NIB held: neither staff nor the office moves it on."""
+    LicenceRequestFactory(
+        participant=siti, licence_type=nib, status=nib_request, refusal_reason="x" if nib_request == "refused" else ""
+    )
+    api_user = request.getfixturevalue("office").organisation.api_user
+    decision = permissions.can_move(agency_staff, pirt_request, RequestStatus.SUBMITTED)
+    assert decision.code == "prerequisite_not_held" and nib.name in str(decision.reason)
+    assert permissions.moves_offered(agency_staff, pirt_request) == ["requested", "refused"]
+    pirt_request.status = RequestStatus.SUBMITTED
+    for user in (agency_staff, api_user):
+        refused = permissions.can_issue(user, pirt_request)
+        assert refused.code == "prerequisite_not_held" and nib.name in str(refused.reason)
+        assert permissions.moves_offered(user, pirt_request) == ["refused"]
+    LicenceFactory(participant=siti, licence_type=nib)
+    assert permissions.can_issue(agency_staff, pirt_request) and permissions.can_issue(api_user, pirt_request)
+    pirt_request.status = RequestStatus.DOCUMENTS_COMPLETE
+    assert permissions.can_move(agency_staff, pirt_request, RequestStatus.SUBMITTED)
+
+
+def test_an_nib_that_expired_no_longer_counts(
+    siti: Participant, nib: LicenceType, pirt_request: LicenceRequest, agency_staff: User
+) -> None:
+    LicenceFactory(participant=siti, licence_type=nib, issued_on=days_ago(800), expires_on=days_ago(1))
+    assert permissions.can_move(agency_staff, pirt_request, RequestStatus.SUBMITTED).code == "prerequisite_not_held"
+
+
+def test_the_prerequisites_are_asked_only_for_a_move_the_role_and_state_allow(
+    siti: Participant,
+    pirt_request: LicenceRequest,
+    agency_staff: User,
+    mentor_tebet: User,
+    django_assert_num_queries: Any,
+) -> None:
+    """One query for the prerequisites, and only where the answer could be yes: never for a mentor's page."""
+    standing = permissions.standing_of(agency_staff, siti)
+    with django_assert_num_queries(1):
+        permissions.moves_offered(agency_staff, pirt_request, standing=standing)
+    mentor_standing = permissions.standing_of(mentor_tebet, siti)
+    with django_assert_num_queries(0):
+        permissions.moves_offered(mentor_tebet, pirt_request, standing=mentor_standing)

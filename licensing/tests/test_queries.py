@@ -85,3 +85,20 @@ def test_a_request_page(client: Client, siti: Participant, mentor_tebet: User, d
     with django_assert_num_queries(5):
         response = client.get(reverse("licensing:request", args=[licence_request.pk]))
     assert len(response.context["moves"]) == ROWS
+
+
+@pytest.mark.parametrize("status", [RequestStatus.DOCUMENTS_COMPLETE, RequestStatus.SUBMITTED])
+def test_a_request_page_of_agency_staff_asks_the_prerequisites_once(
+    client: Client, siti: Participant, agency_staff: User, status: str, django_assert_num_queries: Any
+) -> None:
+    """Staff about to submit or issue a P-IRT: its prerequisites held is one query more, whatever the moves."""
+    from licensing.models import RequestMove
+
+    licence_request = LicenceRequestFactory(participant=siti, licence_type=licence_type("pirt"), status=status)
+    for n in range(ROWS):
+        RequestMove.objects.create(request=licence_request, to_status="requested", moved_by=agency_staff, note=f"{n}")
+    login(client, agency_staff)
+    # session, user, the request, the prerequisites not held, the moves
+    with django_assert_num_queries(5):
+        response = client.get(reverse("licensing:request", args=[licence_request.pk]))
+    assert len(response.context["moves"]) == ROWS and response.context["held_back"]

@@ -306,6 +306,7 @@ def test_a_move_audits_the_request_and_the_move(siti: Participant, mentor_tebet:
 
 
 def test_the_expiry_defaults_to_the_types_validity_and_may_be_given(siti: Participant, agency_staff: User) -> None:
+    LicenceFactory(participant=siti)  # the NIB the P-IRT needs
     pirt_request = submitted(siti, licence_type("pirt"))
     issued_on = datetime.date(2025, 1, 31)
     licence = services.request_issue(
@@ -393,6 +394,67 @@ def test_only_a_submitted_request_is_issued(siti: Participant, agency_staff: Use
             acting_user=agency_staff,
         )
     assert refused.value.code == "not_now"
+
+
+def test_a_pirt_whose_nib_request_was_refused_goes_nowhere_until_the_nib_is_held(
+    siti: Participant, entrepreneur: User, mentor_tebet: User, agency_staff: User, nib: LicenceType, pirt: LicenceType
+) -> None:
+    """The NIB asked for was enough to make the P-IRT request; it is not enough to submit or issue it."""
+    outcome = services.request_create(
+        participant=siti, licence_type=pirt, with_prerequisites=True, acting_user=entrepreneur
+    )
+    [nib_request], made = outcome.prerequisites, outcome.request
+    move(nib_request, RequestStatus.REFUSED, agency_staff, reason="KBLI tidak sesuai")
+    move(made, RequestStatus.DOCUMENTS_COMPLETE, mentor_tebet)
+    sent = Message.objects.count()
+    with pytest.raises(Refused) as refused:
+        move(made, RequestStatus.SUBMITTED, agency_staff)
+    assert refused.value.code == "prerequisite_not_held" and nib.name in refused.value.messages[0]
+    made.refresh_from_db()
+    assert made.status == RequestStatus.DOCUMENTS_COMPLETE and not made.moves.filter(to_status="submitted").exists()
+    assert Message.objects.count() == sent
+    again = services.request_create(participant=siti, licence_type=nib, acting_user=entrepreneur).request
+    move(again, RequestStatus.DOCUMENTS_COMPLETE, mentor_tebet)
+    move(again, RequestStatus.SUBMITTED, agency_staff)  # the NIB has no prerequisite of its own
+    with pytest.raises(Refused):
+        move(made, RequestStatus.SUBMITTED, agency_staff)  # asked for again is still not held
+    services.request_issue(
+        licence_request=again,
+        licence=services.LicenceData(number=NIB_NUMBER, issued_on=days_ago(1)),
+        acting_user=agency_staff,
+    )
+    move(made, RequestStatus.SUBMITTED, agency_staff)
+    issued = services.request_issue(
+        licence_request=made,
+        licence=services.LicenceData(number="P-IRT 2063174010123-30", issued_on=days_ago(0)),
+        acting_user=agency_staff,
+    )
+    assert issued.request == made
+
+
+@pytest.mark.parametrize(
+    "nib_state", ["none", "requested", "withdrawn", "expired", "not_yet_issued"], ids=lambda state: state
+)
+def test_a_submitted_pirt_is_not_issued_without_a_valid_nib(
+    siti: Participant, agency_staff: User, nib: LicenceType, pirt: LicenceType, nib_state: str
+) -> None:
+    if nib_state in ("requested", "withdrawn"):
+        LicenceRequestFactory(participant=siti, licence_type=nib, status=nib_state)
+    elif nib_state == "expired":
+        LicenceFactory(participant=siti, issued_on=days_ago(800), expires_on=days_ago(1))
+    elif nib_state == "not_yet_issued":
+        LicenceFactory(participant=siti, issued_on=days_ago(-2))
+    made = submitted(siti, pirt)
+    with pytest.raises(Refused) as refused:
+        services.request_issue(
+            licence_request=made,
+            licence=services.LicenceData(number="P-IRT 2063174010123-30", issued_on=days_ago(1)),
+            acting_user=agency_staff,
+        )
+    assert refused.value.code == "prerequisite_not_held"
+    made.refresh_from_db()
+    assert made.status == RequestStatus.SUBMITTED and not Licence.objects.filter(licence_type=pirt).exists()
+    assert not Message.objects.exists()
 
 
 def test_staff_record_a_licence_held_already(

@@ -29,7 +29,10 @@ def render_request(
     """The request with its history and the moves the user may make now (a form each; `bound` is the one just
     sent back with its errors, so nothing typed is lost)."""
     standing = permissions.standing_of(request.user, licence_request.participant)
-    offered = permissions.moves_offered(request.user, licence_request, standing=standing)
+    decisions = permissions.move_decisions(request.user, licence_request, standing=standing)
+    offered = [target for target, decision in decisions.items() if decision]
+    # a move the user would make but for a prerequisite not held yet: said, not offered
+    held_back = next((d.reason for d in decisions.values() if d.code == "prerequisite_not_held"), "")
     move_forms: list[tuple[str, Any]] = []
     for target in offered:
         if target == RequestStatus.ISSUED:
@@ -53,6 +56,7 @@ def render_request(
             "moves": selectors.moves_of(licence_request),
             "move_forms": move_forms,
             "can_issue": RequestStatus.ISSUED in offered,
+            "held_back": held_back,
             "is_owner": standing.owner,
             "help_line": help_line(),
         },

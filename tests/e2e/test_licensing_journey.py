@@ -1,6 +1,8 @@
 """P4 end to end in a real browser: a verified participant asks for help with a P-IRT; the form offers to ask for
-the NIB it needs first, and both requests are made. Agency staff move each to issued, uploading the licence's
-scan; the participant finds both licences in the wallet on their home page, and P4 done.
+the NIB it needs first, and both requests are made. The P-IRT waits for the NIB: with its documents complete, it is
+not submitted while the NIB is not held, and its page says why. Agency staff move the NIB, then the P-IRT, to
+issued, uploading the licence's scan; the participant finds both licences in the wallet on their home page, and
+P4 done.
 
 Selectors are ids, names, data- attributes and URLs, never visible text (the pages are in Bahasa Indonesia)."""
 
@@ -24,12 +26,21 @@ NIB_NUMBER = "9120301234567"
 PIRT_NUMBER = "P-IRT 2063174010123-30"
 
 
-def issue(staff: Page, licence_request: LicenceRequest, number: str, scan: Path, shot: Shot, name: str) -> None:
-    """Staff take a request from the queue through documents complete and submitted to issued, with its scan."""
+def open_from_queue(staff: Page, licence_request: LicenceRequest) -> None:
     staff.goto("/petugas/perizinan/")
     staff.locator(f"#queue tr[data-request='{licence_request.pk}'] a").click()
     expect(staff).to_have_url(re.compile(rf"/perizinan/permohonan/{licence_request.pk}/$"))
+
+
+def mark_documents_complete(staff: Page) -> None:
     submit(staff, "#move-documents")
+    expect(staff.locator("#request-status")).to_have_attribute("data-status", "documents")
+
+
+def issue(staff: Page, licence_request: LicenceRequest, number: str, scan: Path, shot: Shot, name: str) -> None:
+    """Staff take a request whose documents are complete from the queue through submitted to issued, with its
+    scan."""
+    open_from_queue(staff, licence_request)
     expect(staff.locator("#request-status")).to_have_attribute("data-status", "documents")
     submit(staff, "#move-submitted")
     expect(staff.locator("#request-status")).to_have_attribute("data-status", "submitted")
@@ -87,18 +98,28 @@ def test_ask_for_a_pirt_with_its_nib_and_find_both_in_the_wallet(
         "data-status", "requested"
     )
 
-    # 2. Agency staff move the NIB, then the P-IRT, to issued, each with its scan.
+    # 2. The P-IRT's documents are complete, but it waits for the NIB: staff are told, and offered no submission.
     staff = new_context().new_page()
     log_in(staff, agency_staff.email or "")
     staff.goto("/petugas/perizinan/")
     expect(staff.locator("#queue tr[data-request]")).to_have_count(2)
     shot(staff, "queue")
+    open_from_queue(staff, made)
+    mark_documents_complete(staff)
+    expect(staff.locator("#prerequisite-not-held")).to_be_visible()
+    expect(staff.locator("#move-submitted")).to_have_count(0)
+    assert fits_the_screen(staff)
+    shot(staff, "waits-for-nib")
+
+    # 3. Agency staff move the NIB, then the P-IRT, to issued, each with its scan.
+    open_from_queue(staff, nib_request)
+    mark_documents_complete(staff)
     issue(staff, nib_request, "912 0301 234567", scan, shot, "nib")
     issue(staff, made, PIRT_NUMBER, scan, shot, "pirt")
     staff.goto("/petugas/perizinan/")
     expect(staff.locator("#queue tr[data-request]")).to_have_count(0)
 
-    # 3. The participant finds both licences in the wallet on the home page, and opens a scan.
+    # 4. The participant finds both licences in the wallet on the home page, and opens a scan.
     page.goto("/beranda/")
     wallet = page.locator("#wallet-licences")
     expect(wallet.locator("li[data-licence]")).to_have_count(2)

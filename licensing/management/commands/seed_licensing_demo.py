@@ -95,6 +95,10 @@ class Command(BaseCommand):
             )
             made += 1 + len(outcome.prerequisites)
             end = ENDS[n % len(ENDS)]
+            if end in (RequestStatus.SUBMITTED, RequestStatus.ISSUED):  # it goes to the office with its NIB held
+                for needed in outcome.prerequisites:
+                    number = demo_number(needed.licence_type.code, n)
+                    self._move(needed, RequestStatus.ISSUED, checker=staff, staff=staff, number=number, today=today)
             self._move(outcome.request, end, checker=staff, staff=staff, number=demo_number(code, n), today=today)
             if n % 4 == 0:
                 services.licence_record(
