@@ -27,7 +27,7 @@ from partners.api import KecamatanSerializer
 from partners.api_access import key_of
 from partners.choices import Purpose
 
-from .choices import Category, Grade
+from .choices import PUBLIC_GRADE_CHOICES, Category
 from .forms.catalogue import MAX_SEARCH
 from .models import Listing, OnlineStore, Product, ProductPhoto
 from .selectors import catalogue
@@ -70,7 +70,9 @@ class CatalogueListingSummarySerializer(serializers.ModelSerializer[Listing]):
 class CatalogueProductSerializer(serializers.ModelSerializer[Product]):
     """A curated product: what the catalogue's page shows."""
 
-    grade = serializers.ChoiceField(choices=Grade.choices, read_only=True, help_text="The curator's grade.")
+    grade = serializers.ChoiceField(
+        choices=PUBLIC_GRADE_CHOICES, read_only=True, help_text="The curator's grade (A or B: the public grades)."
+    )
     photos = CataloguePhotoSerializer(many=True, read_only=True)
     listing = CatalogueListingSummarySerializer(source="business.listing", read_only=True)
     web_url = serializers.SerializerMethodField(help_text="The product's page in the public catalogue.")
@@ -143,7 +145,9 @@ class CatalogueFilter(django_filters.FilterSet):
         "stemming, and the last word also as the start of a word.",
     )
     category = django_filters.ChoiceFilter(choices=Category.choices)
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, help_text="Of the product; of a listing's products.")
+    grade = django_filters.ChoiceFilter(
+        choices=PUBLIC_GRADE_CHOICES, help_text="Of the product; of a listing's products (A or B: the public grades)."
+    )
     kecamatan = KecamatanCodeFilter(
         queryset=Kecamatan.objects.all(),
         to_field_name="code",
@@ -193,8 +197,8 @@ def sees_catalogue(view: viewsets.GenericViewSet[Any]) -> bool:
     retrieve=extend_schema(responses={200: CatalogueProductSerializer, **error_responses(404)}),
 )
 class CatalogueProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Product]):
-    """The catalogue's curated products (graded, of a published listing), newest first, while your agreement in
-    force covers P5."""
+    """The catalogue's curated products (graded A or B, of a published listing), newest first, while your agreement
+    in force covers P5."""
 
     serializer_class = CatalogueProductSerializer
     filterset_class = ProductFilter

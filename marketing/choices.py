@@ -54,6 +54,11 @@ class Grade(models.TextChoices):
     C = "C", _("C: not ready yet")
 
 
+# The grades the public catalogue shows (the pages and the partner API): ready to sell. C is "not ready yet".
+PUBLIC_GRADES = (Grade.A, Grade.B)
+PUBLIC_GRADE_CHOICES = [(grade.value, grade.label) for grade in PUBLIC_GRADES]
+
+
 class Criterion(models.TextChoices):
     """What a curator comments on, one comment each."""
 

@@ -1,11 +1,12 @@
 """P5 on the participant's journey: done once the business sells through the program: a product graded by a
-curator, a booth given to it (not cancelled) or an online store its mentor checked. One query, whatever the
-number of products, stores and submissions."""
+curator, a booth given to it (not cancelled) or an online store its mentor checked. A product counts once graded,
+from its curation record (a graded submission), so a later change that takes its current grade away (services
+.products) leaves the step done. One query, whatever the number of products, stores and submissions."""
 
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,8 +21,14 @@ from .models import BoothAllocation, OnlineStore, Product, Submission
 from .selectors.products import count_of
 
 
+def _graded_products(participant: OuterRef) -> QuerySet[Product]:
+    """The participant's products graded in a call, whatever their grade now."""
+    graded = Submission.objects.filter(product=OuterRef("pk"), status=SubmissionStatus.GRADED)
+    return Product.objects.filter(Exists(graded), business__participant=participant)
+
+
 def _graded(participant: OuterRef) -> "Exists":
-    return Exists(Product.objects.filter(business__participant=participant).exclude(grade=""))
+    return Exists(_graded_products(participant))
 
 
 def _booth(participant: OuterRef) -> "Exists":
@@ -47,7 +54,7 @@ class MarketingStep:
         row = (
             Participant.objects.filter(user=user)
             .annotate(
-                graded=count_of(Product.objects.filter(business__participant=here).exclude(grade="")),
+                graded=count_of(_graded_products(here)),
                 booth=_booth(here),
                 checked_stores=count_of(
                     OnlineStore.objects.filter(business__participant=here, checked_at__isnull=False)

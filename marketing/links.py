@@ -7,19 +7,20 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import AnyUser
-from mentoring import permissions as mentoring_permissions
 from mentoring.sections import Section
 from registration.models import Participant
+from registration.selectors import is_verified
 
+from . import permissions
 from .selectors import products as selectors
 
 LINK_LABEL = _("Marketing: products, grades, stores")
 
 
 def marketing_link(user: AnyUser, participant: Participant) -> tuple[str | Promise, str] | None:
-    """For mentors and secretariat of the participant's kecamatan and agency staff, once the participant is
-    verified (the page's own rule, mentoring's): no query, the page loaded the registration."""
-    if not mentoring_permissions.can_open_participant(user, participant):
+    """For mentors and secretariat of the participant's kecamatan and agency staff (the page's rule,
+    permissions.is_staff_of), once the participant is verified: no query, the page loaded the registration."""
+    if not permissions.is_staff_of(user, participant) or not is_verified(participant):
         return None
     return LINK_LABEL, reverse("marketing:participant", args=[participant.pk])
 

@@ -12,7 +12,6 @@ from mentoring import permissions as mentoring_permissions
 from . import permissions
 from .selectors import curation as curation_selectors
 from .selectors import products as product_selectors
-from .services.curation import may_curate
 
 
 def runs_calls(user: AnyUser) -> bool:
@@ -26,7 +25,7 @@ def curation_panel(user: AnyUser) -> dict[str, Any] | None:
         for name, applies in (
             ("check", mentoring_permissions.is_mentor(user)),
             ("validate", permissions.validates_anywhere(user)),
-            ("grade", may_curate(user)),
+            ("grade", permissions.may_curate(user)),
         )
         if applies
     ]
@@ -37,7 +36,9 @@ def curation_panel(user: AnyUser) -> dict[str, Any] | None:
 
 
 def sees_curation(user: AnyUser) -> bool:
-    return mentoring_permissions.is_mentor(user) or permissions.validates_anywhere(user) or may_curate(user)
+    return (
+        mentoring_permissions.is_mentor(user) or permissions.validates_anywhere(user) or permissions.may_curate(user)
+    )
 
 
 navigation.link(label=_("Marketing"), url_name="marketing:mine", when=account_permissions.is_entrepreneur, order=35)
@@ -50,7 +51,9 @@ navigation.link(
     when=permissions.validates_anywhere,
     order=65,
 )
-navigation.link(label=_("Products to grade"), url_name="marketing:grading_queue", when=may_curate, order=70)
+navigation.link(
+    label=_("Products to grade"), url_name="marketing:grading_queue", when=permissions.may_curate, order=70
+)
 navigation.link(label=_("Calls for products"), url_name="marketing:staff_calls", when=runs_calls, order=105)
 
 navigation.panel(template="marketing/panels/curation.html", context=curation_panel, when=sees_curation, order=40)

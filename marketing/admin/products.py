@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.web import request_user
-from core.admin import RecordAdmin, ServiceAdmin
+from core.admin import RecordAdmin, ServiceAdmin, copy_saved
 from core.forms import RUPIAH_ADMIN_FIELDS
 
 from .. import permissions
@@ -127,8 +127,7 @@ class ProductCallAdmin(ServiceAdmin):
             saved = services.call_update(call=obj, data=values, acting_user=user)
         else:
             saved = services.call_create(data=values, acting_user=user)
-        obj.pk = saved.pk
-        obj._state.adding = False
+        copy_saved(saved, obj)
 
     def save_related(self, request: HttpRequest, form: ModelForm[ProductCall], formsets: Any, change: bool) -> None:
         """The service set the curators already."""

@@ -14,18 +14,12 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.web import request_user
-from core.admin import RecordAdmin, ServiceAdmin
+from core.admin import RecordAdmin, ServiceAdmin, copy_saved
 
 from ..choices import Grade
 from ..forms.spaces import space_values
 from ..models import Booth, BoothAllocation, SellingSpace, SpaceApplication
 from ..services import spaces as services
-
-
-def _saved(saved: Any, obj: Any) -> None:
-    """The admin's object speaks of the row the service saved (its redirect and log)."""
-    obj.pk = saved.pk
-    obj._state.adding = False
 
 
 class SpaceAdminForm(ModelForm[SellingSpace]):
@@ -66,7 +60,7 @@ class SellingSpaceAdmin(ServiceAdmin):
             saved = services.space_update(space=obj, data=data, acting_user=user)
         else:
             saved = services.space_create(data=data, acting_user=user)
-        _saved(saved, obj)
+        copy_saved(saved, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a space stays on record with its applications; it stops taking them (`active`)
@@ -91,7 +85,7 @@ class BoothAdmin(ServiceAdmin):
             saved = services.booth_update(booth=obj, data=data, acting_user=user)
         else:
             saved = services.booth_create(space=form.cleaned_data["space"], data=data, acting_user=user)
-        _saved(saved, obj)
+        copy_saved(saved, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)  # the service refuses a booth ever given

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Category, Grade
+from ..choices import PUBLIC_GRADE_CHOICES, Category
 from ..selectors.catalogue import CatalogueFilters, kecamatan_choices
 
 MAX_SEARCH = 100  # characters: enough for any product name, and a bounded query
@@ -24,7 +24,7 @@ class CatalogueSearchForm(forms.Form):
         label=_("Category"), choices=[("", _("Any category")), *Category.choices], required=False
     )
     grade = forms.ChoiceField(
-        label=_("Curation grade"), choices=[("", _("Any grade")), *Grade.choices], required=False
+        label=_("Curation grade"), choices=[("", _("Any grade")), *PUBLIC_GRADE_CHOICES], required=False
     )
     kecamatan = forms.ChoiceField(label=_("Kecamatan of the business"), required=False)
 

@@ -12,16 +12,11 @@ from accounts.models import User
 
 from ..choices import Category, Criterion, Grade
 from ..models import Product, ProductCall
-from ..services.curation import (
-    COMMENT_REQUIRED,
-    OVERALL_REQUIRED,
-    REASON_REQUIRED,
-    CallData,
-    GradeData,
-    curators_filter,
-)
+from ..permissions import curators_filter
+from ..services.curation import COMMENT_REQUIRED, OVERALL_REQUIRED, REASON_REQUIRED, CallData, GradeData
 
 PASS, RETURN = "pass", "return"
+COMMENT_CHARS = 2000  # the most a curator's comment (on a criterion, or overall) or a reason to return takes
 
 
 def possible_curators() -> QuerySet[User]:
@@ -92,7 +87,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("What to change"),
         required=False,
-        max_length=2000,
+        max_length=COMMENT_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when you return it: the business reads it."),
     )
@@ -118,12 +113,13 @@ class GradeForm(forms.Form):
         for criterion in Criterion:
             self.fields[criterion.value] = forms.CharField(
                 label=criterion.label,
-                max_length=2000,
+                max_length=COMMENT_CHARS,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"required": COMMENT_REQUIRED},
             )
         self.fields["comment"] = forms.CharField(
             label=_("Overall comment"),
+            max_length=COMMENT_CHARS,
             widget=forms.Textarea(attrs={"rows": 3}),
             error_messages={"required": OVERALL_REQUIRED},
             help_text=_("What is good, and what to improve first."),

@@ -4,6 +4,7 @@ within the space, from today on, a free booth) are the services', shown on these
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from geography.models import Wilayah
 
 from ..choices import Grade
 from ..models import Booth, SellingSpace
-from ..services.spaces import BoothData, Days, SpaceData
+from ..services.spaces import BoothData, Days, SpaceData, check_program_days
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -86,6 +87,15 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: what you will sell, what you need at the booth."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        """Days of the program's years only, said on their field before the service's other rules."""
+        data = super().clean() or {}
+        try:
+            check_program_days(starts_on=data.get("starts_on"), ends_on=data.get("ends_on"))
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
 
     def days(self) -> Days:
         return Days(first=self.cleaned_data["starts_on"], last=self.cleaned_data["ends_on"])

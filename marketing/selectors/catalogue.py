@@ -1,7 +1,8 @@
 """The public catalogue's reads: published listings and their curated products, nothing else.
 
 What the public sees is decided here once, for the pages and the partner API alike: a listing the business
-published (`Listing.published`) and, of it, the products a curator graded (`Product.grade` set). The rows are
+published (`Listing.published`) and, of it, the products a curator graded A or B (`choices.PUBLIC_GRADES`; C is
+"not ready yet"). The rows are
 loaded with only the fields the catalogue shows (`.only`), and never with the participant: neither a page nor
 an API answer can reach a name, NIK, address or contact of the registration through them.
 
@@ -11,12 +12,13 @@ Search and filters (`CatalogueFilters`) are the same everywhere; the pages put t
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from core.pagination import Page, paginate
 from geography.models import Kecamatan
 
 from .. import search
+from ..choices import PUBLIC_GRADES
 from ..models import Listing, OnlineStore, Product, ProductPhoto
 
 PAGE_SIZE = 24  # two, three or four cards a row
@@ -73,10 +75,10 @@ class CatalogueFilters:
 
 
 def public_products() -> QuerySet[Product]:
-    """Every product the public sees: graded, of a published listing (the partial index on category and grade
-    holds exactly the graded ones)."""
+    """Every product the public sees: graded A or B, of a published listing (the partial index on category and
+    grade holds the graded ones)."""
     published = Listing.objects.filter(business_id=OuterRef("business_id"), published=True)
-    return Product.objects.filter(~Q(grade=""), Exists(published))
+    return Product.objects.filter(Exists(published), grade__in=PUBLIC_GRADES)
 
 
 def public_listings() -> QuerySet[Listing]:
@@ -111,7 +113,7 @@ def filter_listings(listings: QuerySet[Listing], filters: CatalogueFilters) -> Q
     if filters.kecamatan:
         listings = listings.filter(business__kecamatan__code=filters.kecamatan)
     if filters.category or filters.grade:
-        products = Product.objects.filter(~Q(grade=""), business_id=OuterRef("business_id"))
+        products = Product.objects.filter(business_id=OuterRef("business_id"), grade__in=PUBLIC_GRADES)
         if filters.category:
             products = products.filter(category=filters.category)
         if filters.grade:

@@ -9,13 +9,12 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts import permissions as account_permissions
-from accounts.models import User
 from accounts.permissions import AnyUser
 from registration.models import Business
 
 from .. import permissions
-from ..choices import SubmissionStatus
-from ..models import ProductCall, Submission
+from ..choices import OPEN_SUBMISSION_STATUSES, SubmissionStatus
+from ..models import Product, ProductCall, Submission
 from .products import mentored_by
 
 # What a submission's rules and pages read with it.
@@ -39,6 +38,12 @@ def open_calls(*, today: datetime.date) -> QuerySet[ProductCall]:
 def submissions_of(business: Business) -> QuerySet[Submission]:
     """The business's submissions, newest first, with their call and product."""
     return Submission.objects.filter(product__business=business).select_related("call", "product")
+
+
+def open_submissions_of(product: Product) -> QuerySet[Submission]:
+    """The product's open submissions (submitted, checked, validated), with their call: what its business may
+    withdraw to change it."""
+    return Submission.objects.filter(product=product, status__in=OPEN_SUBMISSION_STATUSES).select_related("call")
 
 
 def submission_for(user: AnyUser, pk: int) -> Submission | None:
@@ -83,11 +88,13 @@ def validation_filter(user: AnyUser) -> Q:
 
 
 def grading_filter(user: AnyUser) -> Q:
-    """The curator's queue: validated submissions of the calls they curate (permissions.is_curator_of)."""
-    if not isinstance(user, User) or not user.is_active:
+    """The curator's queue: validated submissions of the calls they curate, while they may curate (the rule of
+    permissions.is_curator_of: a partner organisation's user while the organisation is active and an agreement in
+    force covers P5), in the queue's one query."""
+    if not permissions.may_curate(user):
         return Q(pk__in=[])
     curates = ProductCall.curators.through.objects.filter(productcall_id=OuterRef("call_id"), user_id=user.pk)
-    return Q(Exists(curates), status=SubmissionStatus.VALIDATED)
+    return Q(Exists(curates), status=SubmissionStatus.VALIDATED) & permissions.curator_standing(user)
 
 
 QUEUES = {"check": check_filter, "validate": validation_filter, "grade": grading_filter}

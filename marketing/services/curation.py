@@ -13,13 +13,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
-from accounts.permissions import AnyUser
+from accounts.models import User
 from core import audit
 from core.web import absolute_url
 from notifications.services import notify
@@ -28,6 +26,7 @@ from .. import permissions
 from ..choices import Category, Criterion, Grade, SubmissionStatus
 from ..messages import MESSAGES
 from ..models import CriterionComment, Product, ProductCall, Submission
+from .common import message_name
 
 # How much of a name or a reason a message (an SMS) carries; the submission's page shows them whole.
 MESSAGE_NAME_CHARS = 40
@@ -82,25 +81,11 @@ class GradeData:
 # --- calls ------------------------------------------------------------------------------------------------------
 
 
-# Who may be named a curator: active agency staff, administrators and partner organisations' users.
-CURATOR_ROLES = (Role.AGENCY, Role.ADMINISTRATOR, Role.PARTNER)
-
-
-def may_curate(user: AnyUser) -> bool:
-    """No query: the navigation asks it on every page."""
-    return isinstance(user, User) and user.is_active and (user.is_superuser or user.role in CURATOR_ROLES)
-
-
-def curators_filter() -> Q:
-    """The rule of may_curate as a filter on users."""
-    return Q(is_active=True) & (Q(is_superuser=True) | Q(role__in=CURATOR_ROLES))
-
-
 def check_call(data: CallData) -> None:
     """The rules of a call's values besides the model's own (its dates): its curators may curate, its categories
     are known. The services call it; the admin's form too, to show a refusal on the form."""
     errors: dict[str, list[ValidationError]] = {}
-    refused = [user for user in data.curators if not may_curate(user)]
+    refused = [user for user in data.curators if not permissions.may_curate(user)]
     if refused:
         errors["curators"] = [
             ValidationError(NOT_A_CURATOR % {"name": user.full_name or user.email}, code="not_a_curator")
@@ -165,7 +150,7 @@ def _notify(submission: Submission, template: str, **extra: str) -> None:
     shows them whole)."""
     participant = submission.product.business.participant
     context = {
-        "full_name": participant.full_name,
+        "full_name": message_name(participant),
         "product": Truncator(submission.product.name).chars(MESSAGE_NAME_CHARS),
         "call": Truncator(submission.call.title).chars(MESSAGE_NAME_CHARS),
         "link": absolute_url("marketing:submission", submission.pk),

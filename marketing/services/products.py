@@ -1,6 +1,11 @@
 """Writes of a business's own marketing: its listing, its products with their photos, and its online stores
 (which its mentor checks). Each runs in one transaction and records who acted; search vectors are refreshed in
-the same transaction (marketing.search)."""
+the same transaction (marketing.search).
+
+A product is not changed while a submission of it is open (permissions.can_change_product): the curators judge
+what was submitted. Changing what a curator judged of a graded product (its name, description, category or
+photos: `JUDGED_FIELDS`) takes its grade away, so the catalogue drops it until it is curated again; its price may
+change and keep the grade. Its submissions (the curation record) stay, and a graded product is never deleted."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,9 +29,10 @@ from notifications.services import notify
 from registration.models import Business
 
 from .. import permissions, search
-from ..choices import OPEN_SUBMISSION_STATUSES, PLATFORM_HOSTS, Platform
+from ..choices import PLATFORM_HOSTS, Platform
 from ..messages import MESSAGES
 from ..models import MAX_PHOTOS, Listing, OnlineStore, Product, ProductPhoto
+from .common import message_name, save_refusing
 
 NOT_A_LINK = _("Enter a full web address, such as https://shopee.co.id/nama-toko.")
 NOT_HTTPS = _("The link must start with https:// (a secure address).")
@@ -34,9 +40,12 @@ WRONG_HOST = _("A %(platform)s store link is on %(hosts)s; this link is on %(hos
 WITH_CREDENTIALS = _("A store link must not carry a user name or password.")
 TOO_MANY_PHOTOS = _("A product shows at most %(count)d photos; delete one before adding another.")
 NOT_THE_PHOTOS = _("The order sent does not list exactly this product's photos; reload the page and try again.")
-IN_CURATION = _("This product is being curated; withdraw its submission before deleting it.")
 STORE_CHECKED_ALREADY = _("This store has been checked already.")
 NAME_REQUIRED = _("Enter the name buyers see.")
+
+
+# What a curator judged of a product besides its photos: changing one of them takes the grade away.
+JUDGED_FIELDS = ("name", "description", "category")
 
 
 # --- the values the services take -------------------------------------------------------------------------------
@@ -146,7 +155,10 @@ def listing_save(*, business: Business, data: ListingData, acting_user: User) ->
         errors["public_name"] = [ValidationError(NAME_REQUIRED, code="required")]
     if errors:
         raise ValidationError(errors)
-    listing = Listing.objects.select_for_update().filter(business=business).first() or Listing(business=business)
+    # The business's row locked first: two first saves at once (no listing row to lock yet) go one after the
+    # other, and the second changes the listing the first made.
+    Business.objects.select_for_update().filter(pk=business.pk).values_list("pk").get()
+    listing = Listing.objects.filter(business=business).first() or Listing(business=business)
     listing.public_name = data.public_name.strip()
     listing.description = data.description.strip()
     listing.public_phone = phone
@@ -183,13 +195,30 @@ def product_create(*, business: Business, data: ProductData, acting_user: User) 
     return product
 
 
+def _take_grade_away(product: Product) -> None:
+    """What a curator judged has changed: the product is no longer curated (its submissions stay on record)."""
+    product.grade = ""
+    product.graded_at = None
+
+
+def _photos_changed(product: Product) -> None:
+    """The photos of a graded product changed: its grade goes (saved here; the product's row is locked)."""
+    if product.is_curated:
+        _take_grade_away(product)
+        product.save(update_fields=["grade", "graded_at", "updated_at"])
+
+
 @transaction.atomic
 @audit.audited
 def product_update(*, product: Product, data: ProductData, acting_user: User) -> Product:
-    """Change a product; its grade stays until a new one is given."""
+    """Change a product, not while it is being curated. A change of what the curator judged (JUDGED_FIELDS)
+    takes its grade away; a new price keeps it."""
     locked = _lock_product(product)
-    permissions.can_edit_product(acting_user, locked).enforce()
+    permissions.can_change_product(acting_user, locked).enforce()
+    judged = [getattr(locked, name) for name in JUDGED_FIELDS]
     data.apply_to(locked)
+    if locked.is_curated and judged != [getattr(locked, name) for name in JUDGED_FIELDS]:
+        _take_grade_away(locked)
     locked.full_clean(exclude=["business"])
     locked.save()
     search.reindex_products([locked.pk])
@@ -199,11 +228,10 @@ def product_update(*, product: Product, data: ProductData, acting_user: User) ->
 @transaction.atomic
 @audit.audited
 def product_delete(*, product: Product, acting_user: User) -> None:
-    """Delete a product that is not being curated, with its photos (their files once the deletion commits)."""
+    """Delete a product that is not being curated and was never graded, with its photos (their files once the
+    deletion commits)."""
     locked = _lock_product(product)
-    permissions.can_edit_product(acting_user, locked).enforce()
-    if locked.submissions.filter(status__in=OPEN_SUBMISSION_STATUSES).exists():
-        raise ValidationError(IN_CURATION, code="in_curation")
+    permissions.can_delete_product(acting_user, locked).enforce()
     names = [photo.image.name for photo in locked.photos.all() if photo.image.name]
     locked.delete()
     _delete_files_on_commit(names)
@@ -222,9 +250,10 @@ def _delete_files_on_commit(names: Sequence[str]) -> None:
 @audit.audited
 def photo_add(*, product: Product, upload: UploadedFile[Any], acting_user: User) -> ProductPhoto:
     """Add a photo at the end of the product's photos (at most models.MAX_PHOTOS): JPEG or PNG, its type read
-    from its bytes, re-encoded without metadata (EXIF, GPS) before it is stored."""
+    from its bytes, re-encoded without metadata (EXIF, GPS) before it is stored. Not while the product is being
+    curated; a graded product loses its grade."""
     locked = _lock_product(product)
-    permissions.can_edit_product(acting_user, locked).enforce()
+    permissions.can_change_product(acting_user, locked).enforce()
     if locked.photos.count() >= MAX_PHOTOS:
         raise ValidationError({"image": ValidationError(TOO_MANY_PHOTOS % {"count": MAX_PHOTOS}, code="too_many")})
     try:
@@ -237,6 +266,7 @@ def photo_add(*, product: Product, upload: UploadedFile[Any], acting_user: User)
     stored = photo.image.name or ""
     try:
         photo.save()
+        _photos_changed(locked)
     except BaseException:
         photo.image.storage.delete(stored)  # nothing was saved: leave no file behind
         raise
@@ -246,37 +276,43 @@ def photo_add(*, product: Product, upload: UploadedFile[Any], acting_user: User)
 @transaction.atomic
 @audit.audited
 def photo_delete(*, photo: ProductPhoto, acting_user: User) -> None:
-    """Delete a photo (its file once the deletion commits); the others keep their order."""
+    """Delete a photo (its file once the deletion commits); the others keep their order. Not while the product is
+    being curated; a graded product loses its grade."""
     locked = _lock_product(photo.product)
-    permissions.can_edit_product(acting_user, locked).enforce()
+    permissions.can_change_product(acting_user, locked).enforce()
     stored = ProductPhoto.objects.get(pk=photo.pk, product=locked)
     name = stored.image.name or ""
     stored.delete()
     _renumber(list(locked.photos.all()))
+    _photos_changed(locked)
     _delete_files_on_commit([name] if name else [])
 
 
 @transaction.atomic
 @audit.audited
 def photos_reorder(*, product: Product, order: Sequence[int], acting_user: User) -> list[ProductPhoto]:
-    """Put the product's photos in this order (their ids, the first shown first); it must list each exactly once."""
+    """Put the product's photos in this order (their ids, the first shown first); it must list each exactly once.
+    Not while the product is being curated; a graded product whose order changes loses its grade."""
     locked = _lock_product(product)
-    permissions.can_edit_product(acting_user, locked).enforce()
+    permissions.can_change_product(acting_user, locked).enforce()
     photos = {photo.pk: photo for photo in locked.photos.all()}
     if sorted(order) != sorted(photos):
         raise ValidationError(NOT_THE_PHOTOS, code="not_the_photos")
     ordered = [photos[pk] for pk in order]
-    _renumber(ordered)
+    if _renumber(ordered):
+        _photos_changed(locked)
     return ordered
 
 
-def _renumber(photos: list[ProductPhoto]) -> None:
+def _renumber(photos: list[ProductPhoto]) -> bool:
+    """Number the photos in this order; whether any moved."""
     changed = []
     for position, photo in enumerate(photos):
         if photo.position != position:
             photo.position = position
             changed.append(photo)
     ProductPhoto.objects.bulk_update(changed, ["position"])
+    return bool(changed)
 
 
 # --- online stores ----------------------------------------------------------------------------------------------
@@ -285,11 +321,12 @@ def _renumber(photos: list[ProductPhoto]) -> None:
 @transaction.atomic
 @audit.audited
 def store_add(*, business: Business, platform: str, url: str, acting_user: User) -> OnlineStore:
-    """Link one of the business's online stores (unchecked until its mentor checks it)."""
+    """Link one of the business's online stores (unchecked until its mentor checks it). The same link added twice
+    at once: the database's unique constraint refuses the second."""
     permissions.can_edit_business(acting_user, business).enforce()
     store = OnlineStore(business=business, platform=platform, url=check_store_url(platform, url))
     store.full_clean()
-    store.save()
+    save_refusing(store, constraint="one_store_per_link", code="store_listed")
     return store
 
 
@@ -320,7 +357,7 @@ def store_check(*, store: OnlineStore, acting_user: User) -> OnlineStore:
     locked.save(update_fields=["checked_by", "checked_at"])
     participant = locked.business.participant
     context = {
-        "full_name": participant.full_name,
+        "full_name": message_name(participant),
         "platform": str(locked.get_platform_display()),
         "link": absolute_url("marketing:mine"),
     }

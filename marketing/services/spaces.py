@@ -5,7 +5,8 @@ frees the booth. Each runs in one transaction and records who acted; messages go
 
 No double booking: the database refuses two live allocations of one booth on overlapping days (the exclusion
 constraint `no_double_booking`), whatever the concurrency. The insert runs inside a savepoint and the refusal is
-turned into `Refused` with the constraint's own message, so a page shows it and nothing else is lost.
+turned into `Refused` with the constraint's own message (`common.save_refusing`), so a page shows it and nothing
+else is lost.
 
 Days are inclusive here (`Days`: first and last day); `BoothAllocation.days` stores them as the canonical
 daterange [first, day after the last)."""
@@ -15,17 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 from psycopg2.extras import DateRange
 
 from accounts.models import User
 from core import audit
 from core.dates import FIRST_PROGRAM_YEAR, LAST_PROGRAM_YEAR, is_program_year
-from core.decisions import Refused
 from core.web import absolute_url
 from geography.models import Wilayah
 from notifications.services import notify
@@ -35,6 +34,7 @@ from .. import permissions
 from ..choices import ApplicationStatus, SpaceKind
 from ..models import ENDS_BEFORE_START, Booth, BoothAllocation, SellingSpace, SpaceApplication
 from ..selectors.spaces import best_grade
+from .common import message_name, save_refusing
 
 BAZAAR_NEEDS_END = _("A bazaar or event needs its last day.")
 ALLOCATIONS_OUTSIDE = _(
@@ -138,24 +138,16 @@ class BoothData:
     description: str = ""
 
 
-# --- the database's refusals ------------------------------------------------------------------------------------
-
-
-def _save_refusing(obj: models.Model, *, constraint: str, code: str, message: StrOrPromise | None = None) -> None:
-    """Save under a savepoint; the named constraint's refusal (say, another transaction's allocation of the same
-    booth committed first) becomes Refused with `message` or else the constraint's own, the caller's transaction
-    intact."""
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) != constraint:
-            raise
-        declared = next(c for c in type(obj)._meta.constraints if c.name == constraint)
-        raise Refused(message or declared.get_violation_error_message(), code=code) from exc
-
-
 # --- spaces and booths ------------------------------------------------------------------------------------------
+
+
+def check_program_days(**days: datetime.date | None) -> None:
+    """Each day given (by the name of its field) falls in the program's years (core.dates); else a
+    ValidationError keyed by that field. The services call it; the application form too, to say so early."""
+    for name, day in days.items():
+        if day is not None and not is_program_year(day.year):
+            message = NOT_PROGRAM_YEAR % {"first": FIRST_PROGRAM_YEAR, "last": LAST_PROGRAM_YEAR}
+            raise ValidationError({name: ValidationError(message, code="out_of_range")})
 
 
 def space_check(*, space: SellingSpace, data: SpaceData, user: User) -> None:
@@ -165,11 +157,7 @@ def space_check(*, space: SellingSpace, data: SpaceData, user: User) -> None:
     the admin's form, to show a refusal on the form."""
     permissions.can_run_spaces(user).enforce()
     data.apply_to(space)
-    for name in ("opens_on", "closes_on"):
-        day = getattr(space, name)
-        if day is not None and not is_program_year(day.year):
-            message = NOT_PROGRAM_YEAR % {"first": FIRST_PROGRAM_YEAR, "last": LAST_PROGRAM_YEAR}
-            raise ValidationError({name: ValidationError(message, code="out_of_range")})
+    check_program_days(opens_on=space.opens_on, closes_on=space.closes_on)
     if space.kind == SpaceKind.BAZAAR and space.closes_on is None:
         raise ValidationError({"closes_on": ValidationError(BAZAAR_NEEDS_END, code="bazaar_end")})
     if space.pk is None or (space.closes_on is not None and space.closes_on < space.opens_on):
@@ -208,7 +196,7 @@ def _booth(space: SellingSpace, data: BoothData, booth: Booth | None = None) -> 
     booth.code = data.code.strip()
     booth.description = data.description.strip()
     booth.full_clean(validate_constraints=False)  # one booth per code: the database says, below
-    _save_refusing(booth, constraint="one_booth_per_code", code="code_taken", message=BOOTH_CODE_TAKEN)
+    save_refusing(booth, constraint="one_booth_per_code", code="code_taken", message=BOOTH_CODE_TAKEN)
     return booth
 
 
@@ -242,8 +230,9 @@ def booth_delete(*, booth: Booth, acting_user: User) -> None:
 
 
 def check_days(space: SellingSpace, days: Days, *, today: datetime.date) -> None:
-    """Days a business may apply for: in order, from today on, within the space's dates. Errors by field of the
-    application (starts_on, ends_on)."""
+    """Days a business may apply for: in the program's years, in order, from today on, within the space's dates.
+    Errors by field of the application (starts_on, ends_on)."""
+    check_program_days(starts_on=days.first, ends_on=days.last)
     if days.last < days.first:
         raise ValidationError({"ends_on": ValidationError(ENDS_BEFORE_START, code="ends_before_start")})
     if days.first < today:
@@ -277,7 +266,7 @@ def application_submit(
         applied_by=acting_user,
     )
     application.full_clean(validate_constraints=False)  # the one open application: the database says, below
-    _save_refusing(application, constraint="one_open_application_per_space", code="already_applied")
+    save_refusing(application, constraint="one_open_application_per_space", code="already_applied")
     return application
 
 
@@ -334,13 +323,13 @@ def allocation_create(
     allocation = BoothAllocation(
         booth=booth, application=locked, business=locked.business, days=days.range, allocated_by=acting_user
     )
-    _save_refusing(allocation, constraint="no_double_booking", code="booth_taken")
+    save_refusing(allocation, constraint="no_double_booking", code="booth_taken")
     _decide(locked, ApplicationStatus.ACCEPTED, acting_user)
     participant = locked.business.participant
     notify(
         template="marketing_space_accepted",
         context={
-            "full_name": participant.full_name,
+            "full_name": message_name(participant),
             "space": _message_text(space.name),
             "booth": booth.code,
             "days": str(days),
@@ -376,7 +365,7 @@ def application_decline(*, application: SpaceApplication, reason: str, acting_us
     notify(
         template="marketing_space_declined",
         context={
-            "full_name": participant.full_name,
+            "full_name": message_name(participant),
             "space": _message_text(locked.space.name),
             "reason": Truncator(reason.rstrip(" .")).chars(MESSAGE_REASON_CHARS),  # the message ends the sentence
             "link": absolute_url("marketing:space_applications_mine"),
@@ -403,7 +392,7 @@ def allocation_cancel(*, allocation: BoothAllocation, acting_user: User) -> Boot
     notify(
         template="marketing_booth_cancelled",
         context={
-            "full_name": participant.full_name,
+            "full_name": message_name(participant),
             "space": _message_text(locked.booth.space.name),
             "booth": locked.booth.code,
             "days": str(Days.of(locked.days)),

@@ -17,8 +17,25 @@ from marketing.services.curation import CallData, GradeData
 from mentoring.models import MentorAssignment
 from mentoring.selectors import current_mentor
 from mentoring.tests.factories import AssignmentFactory, MentorFactory, verified_participant
+from notifications.models import Message
+from notifications.rendering import render_message
+from partners.choices import OrganisationKind, Step
+from partners.models import PartnerMember
+from partners.tests.factories import PartnerMemberFactory, agreement_in_force
 from registration.models import Business
 from registration.tests.factories import png_bytes
+
+# The longest full name a participant may have (150 characters, as on a KTP): every message must still fit an SMS.
+LONG_NAME = ("Raden Ajeng Siti Nurhaliza Kusumawardhani Prawiranegara " * 3)[:150]
+
+
+def bodies_in_each_language(message: Message) -> list[str]:
+    """A queued message's body rendered in English and in Bahasa Indonesia."""
+    bodies = []
+    for language in ("en", "id"):
+        message.language = language
+        bodies.append(render_message(message).body)
+    return bodies
 
 
 def verified_business(kecamatan: str = "Tebet", **participant: object) -> Business:
@@ -41,6 +58,16 @@ def mentor_of(business: Business) -> User:
 def agency_user(**kwargs: object) -> User:
     user: User = UserFactory(role=Role.AGENCY, is_staff=True, **kwargs)
     return user
+
+
+def partner_curator(user: User | None = None, *, steps: tuple[str, ...] = (Step.P5,)) -> User:
+    """A partner organisation's user (`user`, or a new one) who may curate: a member of an active marketplace
+    with an agreement in force covering `steps` (P5: curation)."""
+    member: PartnerMember = PartnerMemberFactory(
+        **({"user": user} if user else {}), organisation__kind=OrganisationKind.MARKETPLACE
+    )
+    agreement_in_force(member.organisation, steps=list(steps), staff=agency_user())
+    return member.user
 
 
 class ListingFactory(factory.django.DjangoModelFactory[Listing]):

@@ -125,6 +125,15 @@ def test_curated_products_of_published_listings_only(marketplace: Partner, dapur
     assert APIClient().get(body["photos"][0]["url"]).status_code == 200  # the photo is public
 
 
+def test_a_product_graded_c_is_not_in_the_api(marketplace: Partner, dapur: Listing, keripik: Product) -> None:
+    not_ready = product(dapur, "Keripik Gosong", grade=Grade.C)
+    assert ids(marketplace.client.get(PRODUCTS)) == [keripik.pk]
+    assert marketplace.client.get(f"{PRODUCTS}{not_ready.pk}/").status_code == 404
+    for endpoint in (PRODUCTS, LISTINGS):
+        response = marketplace.client.get(endpoint, {"grade": Grade.C})
+        assert response.status_code == 400 and "grade" in response.json()["errors"], endpoint
+
+
 def test_published_listings_with_their_checked_stores(marketplace: Partner, dapur: Listing) -> None:
     OnlineStoreFactory(
         business=dapur.business,

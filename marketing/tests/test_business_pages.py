@@ -13,6 +13,7 @@ from PIL import Image
 
 from accounts.models import User
 from core.tests.test_security import jpeg_with_gps
+from marketing.choices import SubmissionStatus
 from marketing.models import Listing, OnlineStore, Product, ProductCall, ProductPhoto
 from marketing.tests.conftest import client_for
 from marketing.tests.factories import (
@@ -22,7 +23,9 @@ from marketing.tests.factories import (
     ProductPhotoFactory,
     SubmissionFactory,
     graded_product,
+    partner_curator,
 )
+from mentoring.tests.factories import MentorFactory
 from registration.models import Business
 from registration.tests.factories import BusinessFactory, pdf_bytes
 
@@ -135,6 +138,7 @@ def test_a_photo_of_a_product_not_in_the_catalogue_is_seen_by_those_involved_onl
 def test_a_partner_curator_sees_the_photos_of_products_submitted_to_their_calls_only(
     business: Business, partner_user: User
 ) -> None:
+    partner_curator(partner_user)
     mine, other = ProductCallFactory(curators=[partner_user]), ProductCallFactory()
     submitted, elsewhere = ProductFactory(business=business), ProductFactory(business=business)
     SubmissionFactory(product=submitted, call=mine)
@@ -189,6 +193,29 @@ def test_a_participants_marketing_page_is_for_their_kecamatan_and_agency_staff(
     assert response.status_code == PARTICIPANT_PAGE.get(who, 403)
 
 
+def test_any_mentor_of_the_kecamatan_sees_the_page_and_its_photos_but_only_the_current_one_acts(
+    business: Business, mentor_gambir: User, secretariat_gambir: User
+) -> None:
+    """One rule for the page and its photos (permissions.can_view_marketing): the office staff of the business's
+    kecamatan and agency staff; checking stays with its current mentor."""
+    Listing.objects.filter(business=business).update(published=False)
+    photo = ProductPhotoFactory(product=ProductFactory(business=business))
+    store = OnlineStoreFactory(business=business)
+    another_tebet_mentor = MentorFactory(office=business.participant.kecamatan)
+    page_url = reverse("marketing:participant", args=[business.participant.pk])
+    photo_url = reverse("marketing:photo", args=[photo.public_id])
+    client = client_for(another_tebet_mentor)
+    page = client.get(page_url)
+    assert page.status_code == 200 and photo_url in page.content.decode()
+    assert reverse("marketing:store_check", args=[store.pk]) not in page.content.decode()
+    assert client.get(photo_url).status_code == 200
+    assert client.post(reverse("marketing:store_check", args=[store.pk])).status_code == 404
+    for outsider in (mentor_gambir, secretariat_gambir):
+        assert client_for(outsider).get(page_url).status_code == 404
+        assert client_for(outsider).get(photo_url).status_code == 404
+    assert not OnlineStore.objects.get().is_checked
+
+
 def test_the_mentor_checks_a_store_from_the_participants_page(business: Business, mentor_tebet: User) -> None:
     store = OnlineStoreFactory(business=business)
     client = client_for(mentor_tebet)
@@ -210,6 +237,7 @@ def test_secretariat_sees_the_store_but_no_check_button(business: Business, secr
 def test_the_listing_page_says_plainly_what_is_public(business: Business, entrepreneur: User) -> None:
     page = client_for(entrepreneur).get(reverse("marketing:listing_edit")).content.decode()
     assert "Only what you type on your listing is public" in page
+    assert "your products graded A or B" in page and "the online stores your mentor checked" in page
 
 
 def test_a_business_publishes_its_listing(business: Business, entrepreneur: User) -> None:
@@ -294,6 +322,54 @@ def test_a_product_in_curation_is_not_deleted_and_the_business_is_told_why(
     response = client_for(entrepreneur).post(reverse("marketing:product_delete", args=[product.pk]), follow=True)
     assert "withdraw its submission" in response.content.decode()
     assert Product.objects.exists()
+
+
+def test_the_pages_of_a_product_being_curated_say_so_and_offer_to_withdraw(
+    business: Business, call: ProductCall, entrepreneur: User
+) -> None:
+    product = ProductFactory(business=business, name="Asli")
+    photo = ProductPhotoFactory(product=product)
+    submission = SubmissionFactory(product=product, call=call, status=SubmissionStatus.CHECKED)
+    client = client_for(entrepreneur)
+    withdraw = reverse("marketing:submission_withdraw", args=[submission.pk])
+    for name in ("marketing:product_edit", "marketing:product_photos"):
+        page = client.get(reverse(name, args=[product.pk])).content.decode()
+        assert 'id="in-curation"' in page and "withdraw its submission" in page and withdraw in page, name
+        assert 'id="product-delete"' not in page and 'id="photo-form"' not in page, name
+        assert reverse("marketing:photo_delete", args=[product.pk, photo.pk]) not in page, name
+    data = {"name": "Diganti", "category": "food", "price": "1000", "description": ""}
+    response = client.post(reverse("marketing:product_edit", args=[product.pk]), data)
+    assert response.status_code == 400 and "withdraw its submission" in response.content.decode()
+    assert Product.objects.get().name == "Asli"
+    client.post(withdraw)
+    page = client.get(reverse("marketing:product_edit", args=[product.pk])).content.decode()
+    assert 'id="in-curation"' not in page and 'id="product-delete"' in page
+
+
+def test_a_graded_products_pages_say_what_takes_the_grade_away(business: Business, entrepreneur: User) -> None:
+    product = graded_product("A", business)
+    client = client_for(entrepreneur)
+    for name in ("marketing:product_edit", "marketing:product_photos"):
+        page = client.get(reverse(name, args=[product.pk])).content.decode()
+        assert "takes the grade away" in page and "A new price keeps the grade" in page, name
+    page = client.get(reverse("marketing:product_edit", args=[product.pk])).content.decode()
+    assert 'id="product-delete"' not in page and "unpublish your listing" in page
+    data = {"name": "Nama Baru", "category": product.category, "price": "25.000", "description": ""}
+    response = client.post(reverse("marketing:product_edit", args=[product.pk]), data, follow=True)
+    assert "Its grade was taken away" in response.content.decode()
+    assert Product.objects.get().grade == ""
+
+
+def test_a_new_photo_of_a_graded_product_is_said_to_take_its_grade_away(
+    business: Business, entrepreneur: User
+) -> None:
+    product = graded_product("B", business)
+    upload = SimpleUploadedFile("kue.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = client_for(entrepreneur).post(
+        reverse("marketing:product_photos", args=[product.pk]), {"image": upload}, follow=True
+    )
+    assert "Its grade was taken away" in response.content.decode()
+    assert Product.objects.get().grade == ""
 
 
 def test_a_photo_uploaded_on_the_page_is_stored_clean(business: Business, entrepreneur: User) -> None:

@@ -114,6 +114,25 @@ def test_what_is_not_public_is_not_found(client: Client, dapur: Listing, keripik
     assert shown_listings(client.get(CATALOGUE, {"show": "businesses"})) == [dapur.pk]
 
 
+def test_a_product_graded_c_is_not_ready_yet_so_not_public(client: Client, dapur: Listing, keripik: Product) -> None:
+    """C is "not ready yet": a product graded C of a published listing is neither listed, nor opened, nor its
+    photo served, and no filter offers C."""
+    not_ready = product(dapur, "Keripik Gosong", grade=Grade.C)
+    photo = ProductPhotoFactory(product=not_ready)
+    assert client.get(product_url(not_ready)).status_code == 404
+    assert client.get(reverse("marketing:photo", args=[photo.public_id])).status_code == 404
+    assert shown_products(client.get(CATALOGUE, {"q": "keripik"})) == [keripik.pk]
+    assert shown_products(client.get(business_url(dapur))) == [keripik.pk]
+    response = client.get(CATALOGUE, {"grade": Grade.C})
+    assert response.status_code == 400 and shown_products(response) == []
+    grades = [value for value, _label in response.context["form"].fields["grade"].choices]
+    assert grades == ["", Grade.A, Grade.B]
+    gosong_only = listing("Warung Belum Siap")
+    product(gosong_only, "Rempeyek", grade=Grade.C)
+    tab = client.get(CATALOGUE, {"show": "businesses", "category": Category.FOOD})
+    assert shown_listings(tab) == [dapur.pk]
+
+
 def test_only_reads_are_allowed(client: Client, keripik: Product, dapur: Listing) -> None:
     for url in (CATALOGUE, product_url(keripik), business_url(dapur)):
         assert client.post(url, {"q": "x"}).status_code == 405
@@ -166,6 +185,7 @@ def test_pages(client: Client, dapur: Listing, monkeypatch: pytest.MonkeyPatch) 
     [
         {"category": "weapons"},
         {"grade": "Z"},
+        {"grade": "C"},
         {"kecamatan": "99.99.99"},
         {"kecamatan": "Tebet"},
         {"kecamatan": "31.74\x00"},

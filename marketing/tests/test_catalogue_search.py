@@ -64,6 +64,19 @@ def test_only_graded_products_of_published_listings(dapur: Listing) -> None:
     assert catalogue.public_listing(hidden.pk) is None
 
 
+def test_only_grades_a_and_b_are_public(dapur: Listing) -> None:
+    product(dapur, "Keripik Tempe", grade=Grade.A)
+    product(dapur, "Keripik Singkong", grade=Grade.B)
+    not_ready = product(dapur, "Keripik Gosong", grade=Grade.C)
+    assert sorted(found("keripik")) == sorted(found()) == ["Keripik Singkong", "Keripik Tempe"]
+    assert found(grade=Grade.C) == []
+    assert catalogue.public_product(not_ready.pk) is None
+    assert not_ready not in catalogue.public_products()
+    gosong = listing("Warung Gosong")
+    product(gosong, "Rempeyek", grade=Grade.C)
+    assert found_listings(category="food") == ["Dapur Bu Ani"]
+
+
 def test_a_product_graded_through_curation_is_public() -> None:
     graded = graded_product(grade=Grade.B)
     assert catalogue.public_product(graded.pk) is None  # its business has no listing yet

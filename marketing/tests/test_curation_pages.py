@@ -23,6 +23,7 @@ from marketing.tests.factories import (
     ProductPhotoFactory,
     SubmissionFactory,
     grade_data,
+    partner_curator,
 )
 from mentoring.tests.factories import AssignmentFactory, verified_participant
 from notifications.models import Message
@@ -162,6 +163,7 @@ def test_a_submission_is_seen_by_those_involved_only(
 
 
 def test_a_partner_curator_of_the_call_sees_the_submission(business: Business, partner_user: User) -> None:
+    partner_curator(partner_user)
     submission = submission_in(business, ProductCallFactory(curators=[partner_user]))
     assert client_for(partner_user).get(reverse("marketing:submission", args=[submission.pk])).status_code == 200
 
@@ -344,6 +346,18 @@ def test_a_grade_with_missing_comments_is_shown_again_with_what_was_typed(
     assert set(response.context["form"].errors) == {"packaging", "comment"}
     assert "Write a comment on this criterion." in page and "Rasa sangat enak." in page
     assert Submission.objects.get().status == SubmissionStatus.VALIDATED
+
+
+def test_an_overall_comment_is_bounded_as_the_criteria_are(
+    business: Business, call: ProductCall, curator: User
+) -> None:
+    submission = submission_in(business, call, SubmissionStatus.VALIDATED)
+    url = reverse("marketing:submission_grade", args=[submission.pk])
+    for field in ("comment", Criterion.QUALITY.value):
+        response = client_for(curator).post(url, grade_post("A", **{field: "x" * 2001}))
+        assert response.status_code == 400 and list(response.context["form"].errors) == [field], field
+    assert Submission.objects.get().status == SubmissionStatus.VALIDATED
+    assert client_for(curator).post(url, grade_post("A", comment="x" * 2000)).status_code == 302
 
 
 def test_a_grade_without_a_grade_is_refused(business: Business, call: ProductCall, curator: User) -> None:

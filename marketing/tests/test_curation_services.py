@@ -19,20 +19,23 @@ from core.decisions import Refused
 from marketing.choices import Criterion, SubmissionStatus
 from marketing.models import CriterionComment, Product, ProductCall, Submission
 from marketing.services import curation as services
+from marketing.services.common import MESSAGE_PERSON_CHARS
 from marketing.services.curation import CallData, GradeData
 from marketing.tests.factories import (
+    LONG_NAME,
     ProductCallFactory,
     ProductFactory,
     SubmissionFactory,
     agency_user,
+    bodies_in_each_language,
     grade_data,
     graded_product,
     mentor_of,
     open_call,
+    partner_curator,
     verified_business,
 )
 from notifications.models import Message
-from notifications.rendering import render_message
 from registration.models import Business
 
 pytestmark = pytest.mark.django_db
@@ -201,21 +204,31 @@ def test_returning_needs_a_reason(business: Business, call: ProductCall, mentor_
     assert submission.status == SubmissionStatus.SUBMITTED and not Message.objects.exists()
 
 
-def test_a_long_reason_is_shortened_in_the_message_and_whole_on_the_submission(
-    business: Business, call: ProductCall, mentor_tebet: User
+def test_long_values_are_shortened_in_the_messages_and_whole_on_the_submission(
+    call: ProductCall, curator: User
 ) -> None:
+    """A 150-character name (the longest a KTP gives), product, call and reason: each message of curation still
+    fits an SMS, in both languages; the page keeps them whole."""
+    business = verified_business(full_name=LONG_NAME)
+    mentor = mentor_of(business)
     reason = "Perbaiki label kemasan. " * 40
+    long_call = open_call(curator=curator, title="C" * 150)
     submission = services.submission_check(
-        submission=submitted(business, ProductCallFactory(title="C" * 150), name="K" * 150),
-        passed=False,
-        reason=reason,
-        acting_user=mentor_tebet,
+        submission=submitted(business, long_call, name="K" * 150), passed=False, reason=reason, acting_user=mentor
     )
-    [message] = messages_to(owner(business), "marketing_submission_returned")
-    assert len(message.context["reason"]) <= services.MESSAGE_REASON_CHARS
-    assert len(message.context["product"]) <= services.MESSAGE_NAME_CHARS
     assert submission.returned_reason == reason.strip()
-    assert len(render_message(message).body) <= 320  # an SMS, whatever was typed
+    services.submission_resubmit(submission=submission, acting_user=owner(business))
+    services.submission_check(submission=submission, passed=True, reason="", acting_user=mentor)
+    services.submission_validate(submission=submission, passed=True, reason="", acting_user=agency_user())
+    services.submission_grade(submission=submission, data=grade_data("B"), acting_user=curator)
+    for template in ("marketing_submission_returned", "marketing_submission_graded"):
+        [message] = messages_to(owner(business), template)
+        assert len(message.context["full_name"]) <= MESSAGE_PERSON_CHARS
+        assert len(message.context["product"]) <= services.MESSAGE_NAME_CHARS
+        if template == "marketing_submission_returned":
+            assert len(message.context["reason"]) <= services.MESSAGE_REASON_CHARS
+        for body in bodies_in_each_language(message):
+            assert len(body) <= 320, (template, body)  # an SMS, whatever was typed
 
 
 def test_only_the_businesss_mentor_checks(
@@ -337,7 +350,7 @@ def test_only_a_curator_of_the_call_grades(
 
 
 def test_a_partner_user_named_on_the_call_grades(business: Business, partner_user: User) -> None:
-    call = open_call(curator=partner_user)
+    call = open_call(curator=partner_curator(partner_user))
     product = graded_product("C", business, call=call)
     assert product.grade == "C"
 
@@ -445,7 +458,7 @@ def test_the_whole_way_is_recorded_with_each_actor(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_curators_grading_at_once_leave_one_grade() -> None:
-    curators = [UserFactory(role=Role.AGENCY), UserFactory(role=Role.PARTNER)]
+    curators = [UserFactory(role=Role.AGENCY), partner_curator()]
     call = open_call(curator=curators[0])
     call.curators.add(curators[1])
     business = verified_business()

@@ -2,6 +2,8 @@
 the participant's page, the card on their mentoring page, and what marketing offers in the navigation and on the
 staff home page."""
 
+from dataclasses import replace
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,7 +13,9 @@ from accounts.models import User
 from core import navigation
 from marketing.choices import SubmissionStatus
 from marketing.journey import MarketingStep
-from marketing.models import BoothAllocation, ProductCall
+from marketing.models import BoothAllocation, Product, ProductCall
+from marketing.services import products as services
+from marketing.services.products import ProductData
 from marketing.tests.conftest import client_for
 from marketing.tests.factories import OnlineStoreFactory, ProductFactory, SubmissionFactory, graded_product
 from marketing.tests.spaces_support import ApplicationFactory, BoothFactory, allocate
@@ -60,6 +64,18 @@ def test_p5_is_not_done_with_an_ungraded_product_an_unchecked_store_or_a_cancell
     OnlineStoreFactory(business=business)
     BoothAllocation.objects.filter(pk=booth_for(peer_business).pk).update(cancelled_at=timezone.now())
     assert done() == set()
+
+
+def test_p5_stays_done_when_a_change_takes_the_products_grade_away(business: Business) -> None:
+    """The curation record counts: a graded product changed since (its current grade gone) keeps P5 done."""
+    product = graded_product("A", business)
+    services.product_update(
+        product=product, data=replace(ProductData.of(product), name="Nama Baru"), acting_user=business.participant.user
+    )
+    assert Product.objects.get(pk=product.pk).grade == ""
+    assert done() == {business.participant_id}
+    found = status(business.participant.user)
+    assert found.state == State.DONE and "1 product graded" in str(found.summary)
 
 
 def test_p5_done_counts_each_participant_once(business: Business, mentor_tebet: User) -> None:

@@ -5,6 +5,8 @@ through the service, and every changelist in a fixed number of queries."""
 import datetime
 
 import pytest
+from django.contrib.admin import site
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -150,3 +152,18 @@ def test_the_admin_is_for_agency_staff(request: pytest.FixtureRequest, who: str)
     user = request.getfixturevalue(who)
     response = client_for(user).get(reverse("admin:marketing_productcall_changelist"))
     assert response.status_code in (302, 403)
+
+
+def test_the_admins_object_is_the_row_the_service_saved(agency_staff: User, curator: User) -> None:
+    """After save_model the admin's object holds what the service saved (core.admin.copy_saved): its author, its
+    time, the categories in the service's order, so the admin's message and log speak of the saved row."""
+    request = RequestFactory().post("/")
+    request.user = agency_staff
+    model_admin = site._registry[ProductCall]
+    form = model_admin.get_form(request)(call_post([curator], categories=["food", "fashion"]))
+    assert form.is_valid(), form.errors
+    obj = form.save(commit=False)
+    model_admin.save_model(request, obj, form, change=False)
+    saved = ProductCall.objects.get()
+    assert (obj.pk, obj.created_by_id, obj.created_at) == (saved.pk, agency_staff.pk, saved.created_at)
+    assert obj.categories == saved.categories == ["fashion", "food"]

@@ -2,6 +2,7 @@
 their refusals, the message to the business when its mentor checks a store, and the audit trail."""
 
 import io
+from dataclasses import replace
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
@@ -15,14 +16,21 @@ from accounts.models import User
 from core import audit
 from core.decisions import Refused
 from core.tests.test_security import jpeg_with_gps
-from marketing.models import MAX_PHOTOS, Listing, OnlineStore, Product, ProductPhoto
+from marketing.choices import OPEN_SUBMISSION_STATUSES, Criterion, SubmissionStatus
+from marketing.models import MAX_PHOTOS, CriterionComment, Listing, OnlineStore, Product, ProductPhoto, Submission
+from marketing.selectors import catalogue
 from marketing.services import products as services
+from marketing.services.common import MESSAGE_PERSON_CHARS
 from marketing.services.products import ListingData, ProductData
 from marketing.tests.factories import (
+    LONG_NAME,
     OnlineStoreFactory,
     ProductFactory,
     ProductPhotoFactory,
     SubmissionFactory,
+    bodies_in_each_language,
+    graded_product,
+    mentor_of,
     verified_business,
 )
 from notifications.models import Message
@@ -316,6 +324,17 @@ def test_the_mentor_checks_a_store_and_the_business_is_told(business: Business, 
     assert (entry.kind, entry.actor) == ("updated", str(mentor_tebet))
 
 
+def test_the_store_checked_message_fits_an_sms_with_the_longest_name() -> None:
+    business = verified_business(full_name=LONG_NAME)
+    services.store_check(
+        store=OnlineStoreFactory(business=business, platform="website", url="https://dapur.id/"),
+        acting_user=mentor_of(business),
+    )
+    message = Message.objects.get(template="marketing_store_checked", channel="email")
+    assert len(message.context["full_name"]) <= MESSAGE_PERSON_CHARS
+    assert all(len(body) <= 320 for body in bodies_in_each_language(message))
+
+
 def test_a_store_is_checked_once(business: Business, mentor_tebet: User) -> None:
     store = OnlineStoreFactory(business=business)
     services.store_check(store=store, acting_user=mentor_tebet)
@@ -347,3 +366,98 @@ def test_a_business_of_another_verified_participant_is_not_its_own(business: Bus
     other = verified_business("Tebet")
     with pytest.raises(Refused):
         services.store_add(business=other, platform="website", url="https://x.id/", acting_user=owner(business))
+
+
+# --- a product being curated, a curated product ---------------------------------------------------------------
+
+
+def two_photos(product: Product) -> tuple[ProductPhoto, ProductPhoto]:
+    return ProductPhotoFactory(product=product, position=0), ProductPhotoFactory(product=product, position=1)
+
+
+@pytest.mark.parametrize("status", OPEN_SUBMISSION_STATUSES)
+def test_a_product_being_curated_is_not_changed_nor_its_photos(business: Business, status: str) -> None:
+    product = ProductFactory(business=business, name="Asli")
+    first, second = two_photos(product)
+    SubmissionFactory(product=product, status=status)
+    user = owner(business)
+    attempts = {
+        "update": lambda: services.product_update(product=product, data=product_data(name="Baru"), acting_user=user),
+        "photo_add": lambda: services.photo_add(product=product, upload=jpeg(), acting_user=user),
+        "photo_delete": lambda: services.photo_delete(photo=first, acting_user=user),
+        "reorder": lambda: services.photos_reorder(product=product, order=[second.pk, first.pk], acting_user=user),
+        "delete": lambda: services.product_delete(product=product, acting_user=user),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(Refused) as exc:
+            attempt()
+        assert exc.value.code == "in_curation", name
+    product.refresh_from_db()
+    assert product.name == "Asli"
+    assert list(product.photos.values_list("pk", flat=True)) == [first.pk, second.pk]
+
+
+@pytest.mark.parametrize("status", [SubmissionStatus.RETURNED, SubmissionStatus.WITHDRAWN])
+def test_a_product_returned_or_withdrawn_is_changed_again(business: Business, status: str) -> None:
+    product = ProductFactory(business=business)
+    SubmissionFactory(product=product, status=status, returned_reason="Foto buram.")
+    services.product_update(product=product, data=product_data(name="Baru"), acting_user=owner(business))
+    services.photo_add(product=product, upload=jpeg(), acting_user=owner(business))
+    assert Product.objects.get().name == "Baru" and ProductPhoto.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change", [{"name": "Kue Lapis Baru"}, {"description": "Resep baru."}, {"category": "crafts"}], ids=str
+)
+def test_changing_what_the_curator_judged_takes_the_grade_away(business: Business, change: dict[str, str]) -> None:
+    product = graded_product("A", business)
+    assert catalogue.public_product(product.pk) is not None
+    services.product_update(
+        product=product, data=replace(ProductData.of(product), **change), acting_user=owner(business)
+    )
+    product.refresh_from_db()
+    assert (product.grade, product.graded_at) == ("", None)
+    assert catalogue.public_product(product.pk) is None
+    graded = Submission.objects.get(product=product)  # the curation record stays
+    assert (graded.status, graded.grade, graded.criterion_comments.count()) == ("graded", "A", len(Criterion))
+
+
+def test_a_new_price_or_the_same_values_keep_the_grade(business: Business) -> None:
+    product = graded_product("B", business)
+    graded_at = product.graded_at
+    for data in (ProductData.of(product), replace(ProductData.of(product), price=99_000)):
+        services.product_update(product=product, data=data, acting_user=owner(business))
+    product.refresh_from_db()
+    assert (product.grade, product.graded_at, product.price) == ("B", graded_at, 99_000)
+    assert catalogue.public_product(product.pk) is not None
+
+
+@pytest.mark.parametrize("change", ["add", "delete", "reorder"])
+def test_changing_a_graded_products_photos_takes_the_grade_away(business: Business, change: str) -> None:
+    product = graded_product("A", business)
+    first, second = two_photos(product)
+    user = owner(business)
+    if change == "add":
+        services.photo_add(product=product, upload=jpeg(), acting_user=user)
+    elif change == "delete":
+        services.photo_delete(photo=second, acting_user=user)
+    else:
+        services.photos_reorder(product=product, order=[first.pk, second.pk], acting_user=user)  # as it was
+        assert Product.objects.get().grade == "A"
+        services.photos_reorder(product=product, order=[second.pk, first.pk], acting_user=user)
+    product.refresh_from_db()
+    assert (product.grade, product.graded_at) == ("", None)
+    assert Submission.objects.filter(product=product, status=SubmissionStatus.GRADED).exists()
+
+
+def test_a_curated_product_is_kept_with_its_curation_record(business: Business) -> None:
+    product = graded_product("A", business)
+    for attempt in range(2):
+        with pytest.raises(Refused) as exc:
+            services.product_delete(product=product, acting_user=owner(business))
+        assert exc.value.code == "curated"
+        assert "unpublish your listing" in str(exc.value.message)
+        if attempt == 0:  # its grade taken away by a change: still the record of a curation
+            services.product_update(product=product, data=product_data(name="Lain"), acting_user=owner(business))
+    assert Product.objects.filter(pk=product.pk).exists()
+    assert CriterionComment.objects.filter(submission__product=product).count() == len(Criterion)

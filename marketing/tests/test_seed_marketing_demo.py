@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from marketing.choices import SubmissionStatus
 from marketing.models import CriterionComment, Listing, OnlineStore, Product, ProductCall, ProductPhoto, Submission
-from marketing.services.curation import may_curate
+from marketing.permissions import may_curate
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@ the form or as a message), applications and allocations are shown read-only, and
 the service; every change is recorded as the staff member's, through the admin."""
 
 import pytest
-from django.test import Client
+from django.contrib.admin import site
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
@@ -127,3 +128,18 @@ def test_only_agency_staff_reach_the_admin(request: pytest.FixtureRequest, who: 
     client = client_for(request.getfixturevalue(who))
     response = client.get(reverse("admin:marketing_sellingspace_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_admins_object_is_the_row_the_service_saved(agency_staff: User) -> None:
+    """After save_model the admin's object holds what the service saved (core.admin.copy_saved): its author, its
+    time, the grades in the service's order."""
+    request = RequestFactory().post("/")
+    request.user = agency_staff
+    model_admin = site._registry[SellingSpace]
+    form = model_admin.get_form(request)(space_post(accepts_grades=["B", "A"]))
+    assert form.is_valid(), form.errors
+    obj = form.save(commit=False)
+    model_admin.save_model(request, obj, form, change=False)
+    saved = SellingSpace.objects.get()
+    assert (obj.pk, obj.created_by_id, obj.created_at) == (saved.pk, agency_staff.pk, saved.created_at)
+    assert obj.accepts_grades == saved.accepts_grades == ["A", "B"]

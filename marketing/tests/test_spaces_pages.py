@@ -119,6 +119,19 @@ def test_bad_days_are_shown_on_the_form_with_what_was_typed(
     assert not SpaceApplication.objects.exists()
 
 
+def test_a_day_in_year_9999_is_an_error_on_its_field_and_nothing_is_stored(siti: Client) -> None:
+    permanent = SpaceFactory(kind=SpaceKind.PERMANENT, closes_on=None)
+    response = siti.post(
+        reverse("marketing:space_apply", args=[permanent.pk]),
+        {"starts_on": "9999-12-31", "ends_on": "9999-12-31", "note": "Catatan saya"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["starts_on"] == ["Choose a date between 2018 and 2100."]
+    assert 'value="9999-12-31"' in response.content.decode() and "Catatan saya" in response.content.decode()
+    assert not SpaceApplication.objects.exists()
+    assert siti.get(reverse("marketing:space_applications_mine")).status_code == 200
+
+
 def test_a_date_that_is_not_a_date_is_an_error_on_its_field(siti: Client, space: SellingSpace) -> None:
     response = siti.post(
         reverse("marketing:space_apply", args=[space.pk]), {"starts_on": "31-02-2025", "ends_on": "", "note": ""}

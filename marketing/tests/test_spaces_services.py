@@ -14,8 +14,9 @@ from core.decisions import Refused
 from marketing.choices import ApplicationStatus, SpaceKind
 from marketing.models import Booth, BoothAllocation, SellingSpace, SpaceApplication
 from marketing.services import spaces as services
+from marketing.services.common import MESSAGE_PERSON_CHARS
 from marketing.services.spaces import BoothData, Days, SpaceData
-from marketing.tests.factories import graded_product
+from marketing.tests.factories import LONG_NAME, graded_product, verified_business
 from marketing.tests.spaces_support import (
     ApplicationFactory,
     BoothFactory,
@@ -204,6 +205,28 @@ def test_days_in_the_past_or_outside_the_space_or_backwards_are_refused(
         apply(graded, space, first, last)
     assert list(exc.value.error_dict) == [field]
     assert codes(exc) == {code}
+    assert not SpaceApplication.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "field"),
+    [
+        (datetime.date(9999, 12, 31), datetime.date(9999, 12, 31), "starts_on"),
+        (datetime.date(2100, 12, 30), datetime.date(2101, 1, 2), "ends_on"),
+    ],
+)
+def test_days_outside_the_program_years_are_refused_even_at_a_permanent_space(
+    graded: Business, agency_staff: User, first: datetime.date, last: datetime.date, field: str
+) -> None:
+    """A permanent space has no last day, so its dates bound nothing: the program's years do (a day range ending
+    in year 10000 could not be read back)."""
+    permanent = SpaceFactory(kind=SpaceKind.PERMANENT, closes_on=None)
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        services.application_submit(
+            space=permanent, business=graded, days=Days(first, last), note="", acting_user=graded.participant.user
+        )
+    assert list(exc.value.error_dict) == [field] and codes(exc) == {"out_of_range"}
+    assert exc.value.messages == ["Choose a date between 2018 and 2100."]
     assert not SpaceApplication.objects.exists()
 
 
@@ -413,9 +436,12 @@ def test_cancelling_an_allocation_frees_the_booth(
 # --- messages and the audit trail --------------------------------------------------------------------------------
 
 
-def test_messages_fit_an_sms_even_with_long_names(agency_staff: User, business: Business) -> None:
+def test_messages_fit_an_sms_even_with_long_names(agency_staff: User) -> None:
+    """The longest participant's name (150 characters), space, venue and reason: every message of the spaces
+    (accepted, declined, booth cancelled) still fits an SMS, in both languages."""
     from notifications.rendering import render_message
 
+    business = verified_business(full_name=LONG_NAME)
     graded_product("A", business)
     long = SpaceFactory(name="Bazar " + "Ramadan " * 17, venue="Gedung " + "Serbaguna " * 19)
     application = apply(business, long)
@@ -425,6 +451,7 @@ def test_messages_fit_an_sms_even_with_long_names(agency_staff: User, business: 
     services.application_decline(application=second, reason="Alasan " * 60, acting_user=agency_staff)
     for template in ("marketing_space_accepted", "marketing_space_declined", "marketing_booth_cancelled"):
         message = Message.objects.filter(template=template, channel="email").get()
+        assert len(message.context["full_name"]) <= MESSAGE_PERSON_CHARS
         for language in ("en", "id"):
             message.language = language
             rendered = render_message(message)

@@ -3,6 +3,7 @@ product with its photos, its online stores; and the photo view every page (and t
 
 import logging
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import permissions as account_permissions
 from accounts.web import request_user
 from core.files import private_file_response
 from core.web import add_service_errors, error_text, help_line
-from mentoring import permissions as mentoring_permissions
-from mentoring import selectors as mentoring_selectors
-from registration.models import Business
+from registration.models import Business, Participant
 
 from .. import permissions
 from ..forms.products import ListingForm, PhotoForm, PhotoMoveForm, ProductForm, StoreForm
@@ -29,6 +30,11 @@ from ..selectors import products as selectors
 from ..services import products as services
 
 logger = logging.getLogger(__name__)
+
+GRADE_TAKEN = gettext_lazy(
+    "Its grade was taken away: the product leaves the public catalogue until a curator grades it again. Submit it "
+    "to a call for products."
+)
 
 
 def _business(request: HttpRequest) -> Business:
@@ -134,23 +140,48 @@ def product_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _curation_state(request: HttpRequest, product: Product) -> dict[str, Any]:
+    """What a product's pages say of its curation: whether it may change now (not while a submission of it is
+    open, which the page offers to withdraw) and whether it may be deleted (not once graded)."""
+    can_change = permissions.can_change_product(request.user, product)
+    return {
+        "can_change": can_change,
+        "can_delete": permissions.can_delete_product(request.user, product) if can_change else can_change,
+        "open_submissions": [] if can_change else list(curation_selectors.open_submissions_of(product)),
+    }
+
+
+def _say_if_grade_taken(request: HttpRequest, product: Product, grade_before: str) -> None:
+    """After a change of its photos: tell the business when the product's grade was taken away."""
+    if grade_before:
+        product.refresh_from_db(fields=["grade"])
+        if not product.grade:
+            messages.info(request, GRADE_TAKEN)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a product (not while it is being curated; the page says what takes a grade away)."""
     product = _own_product(request, pk)
     form = ProductForm(request.POST if request.method == "POST" else None, instance=product)
     if request.method == "POST" and form.is_valid():
+        grade_before = product.grade
         try:
-            services.product_update(product=product, data=form.data_values(), acting_user=request_user(request))
+            saved = services.product_update(
+                product=product, data=form.data_values(), acting_user=request_user(request)
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Product saved."))
+            if grade_before and not saved.grade:
+                messages.info(request, GRADE_TAKEN)
             return redirect("marketing:mine")
     return render(
         request,
         "marketing/business/product_form.html",
-        {"form": form, "product": product, "can_edit": permissions.can_edit_product(request.user, product)},
+        {"form": form, "product": product, **_curation_state(request, product)},
         status=400 if form.is_bound else 200,
     )
 
@@ -171,16 +202,18 @@ def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_photos(request: HttpRequest, pk: int) -> HttpResponse:
-    """A product's photos: add one, put them in order, delete one."""
+    """A product's photos: add one, put them in order, delete one (not while it is being curated)."""
     product = _own_product(request, pk)
     form = PhotoForm(request.POST, request.FILES) if request.method == "POST" else PhotoForm()
     if request.method == "POST" and form.is_valid():
+        grade_before = product.grade
         try:
             services.photo_add(product=product, upload=form.cleaned_data["image"], acting_user=request_user(request))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Photo added, without its camera data."))
+            _say_if_grade_taken(request, product, grade_before)
             return redirect("marketing:product_photos", pk=pk)
     photos = list(product.photos.all())
     return render(
@@ -192,6 +225,7 @@ def product_photos(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "max_photos": MAX_PHOTOS,
             "full": len(photos) >= MAX_PHOTOS,
+            **_curation_state(request, product),
         },
         status=400 if form.is_bound else 200,
     )
@@ -209,11 +243,13 @@ def photo_move(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     target = index - 1 if form.cleaned_data["direction"] == "up" else index + 1
     if 0 <= target < len(order):
         order[index], order[target] = order[target], order[index]
+        grade_before = product.grade
         try:
             services.photos_reorder(product=product, order=order, acting_user=request_user(request))
         except ValidationError as exc:
             messages.error(request, error_text(exc))
             return redirect("marketing:product_photos", pk=pk)
+        _say_if_grade_taken(request, product, grade_before)
     messages.success(request, _("Photo order saved."))
     return redirect("marketing:product_photos", pk=pk)
 
@@ -225,12 +261,14 @@ def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     photo = next((photo for photo in product.photos.all() if photo.pk == photo_pk), None)
     if photo is None:
         raise Http404
+    grade_before = product.grade
     try:
         services.photo_delete(photo=photo, acting_user=request_user(request))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Photo deleted."))
+        _say_if_grade_taken(request, product, grade_before)
     return redirect("marketing:product_photos", pk=pk)
 
 
@@ -299,15 +337,13 @@ def store_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def participant(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant's listing, products with their grades, online stores and submissions, for their kecamatan's
-    mentors and secretariat and for agency staff (mentoring's participant page rule); the mentor checks a store
-    from here."""
-    if not mentoring_permissions.can_open_participants(request.user):
+    mentors and secretariat and for agency staff (permissions.can_view_marketing, the rule of the photos on it
+    too); the current mentor checks a store from here."""
+    if not (account_permissions.is_office_staff(request.user) or permissions.is_agency(request.user)):
         raise PermissionDenied(_("Only mentors and staff open a participant's marketing."))
-    person = get_object_or_404(
-        mentoring_selectors.participant_page(request.user).select_related("business__listing"), pk=pk
-    )
+    person = get_object_or_404(Participant.objects.select_related("kecamatan", "business__listing"), pk=pk)
     business = getattr(person, "business", None)
-    if business is None:
+    if business is None or not permissions.can_view_marketing(request.user, person):
         raise Http404
     return render(
         request,

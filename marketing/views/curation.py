@@ -26,7 +26,6 @@ from ..selectors import curation as selectors
 from ..selectors import products as product_selectors
 from ..services import curation as services
 from ..services import products as services_products
-from ..services.curation import may_curate
 
 # --- the business: open calls, submitting ----------------------------------------------------------------------
 
@@ -274,7 +273,7 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def grading_queue(request: HttpRequest) -> HttpResponse:
     """The curator's queue: validated submissions of the calls they curate."""
-    if not may_curate(request.user):
+    if not permissions.may_curate(request.user):
         raise PermissionDenied(_("This queue is the curators'."))
     return render(
         request, "marketing/curation/grading_queue.html", {"submissions": list(selectors.grading_queue(request.user))}

@@ -1,7 +1,8 @@
 """P5 end to end in a real browser: a business puts a product in the public catalogue. Logged in, it publishes its
 listing, adds a product with a photo and submits it to an open call; its mentor checks it (on a phone), the
-kecamatan secretariat validates it, the curator (a marketplace partner's user named on the call) grades it A with
-a comment on every criterion; the business sees
+kecamatan secretariat validates it, the curator (a marketplace partner's user named on the call, its agreement in
+force covering P5) grades it A with a comment on every criterion, seeing the product and the listing's public name
+but nothing of the participant nor the staff's names; the business sees
 the grade and the comments; then a visitor who is not logged in searches the catalogue by a word of the product's
 description, finds it, and opens its page: the photo, the grade and the business's public contact, and nothing of
 the participant's registration.
@@ -18,10 +19,10 @@ from playwright.sync_api import BrowserContext, Page, expect
 from accounts.models import User
 from marketing.choices import Criterion, SubmissionStatus
 from marketing.models import Product, Submission
-from marketing.tests.factories import ProductCallFactory
+from marketing.tests.factories import ProductCallFactory, agency_user
 from mentoring.tests.factories import AssignmentFactory, verified_participant
-from partners.choices import OrganisationKind
-from partners.tests.factories import PartnerMemberFactory
+from partners.choices import OrganisationKind, Step
+from partners.tests.factories import PartnerMemberFactory, agreement_in_force
 from registration.tests.factories import png_bytes
 from tests.e2e.conftest import PHONE
 from tests.e2e.pages import Shot, fits_the_screen, log_in, submit
@@ -46,9 +47,10 @@ def test_a_product_passes_curation_and_is_found_in_the_public_catalogue(
 ) -> None:
     siti = verified_participant("Tebet", user=entrepreneur, address="Jl. Rahasia Tebet No. 9")
     AssignmentFactory(participant=siti, mentor=mentor_tebet)
-    PartnerMemberFactory(
+    member = PartnerMemberFactory(
         user=partner_user, organisation__name="Pasar Daring", organisation__kind=OrganisationKind.MARKETPLACE
     )
+    agreement_in_force(member.organisation, steps=[Step.P5], staff=agency_user())
     call = ProductCallFactory(title="Kurasi Oleh-oleh Jakarta", curators=[partner_user])
     picture = tmp_path / "keripik.png"
     picture.write_bytes(png_bytes((640, 480)))
@@ -124,7 +126,13 @@ def test_a_product_passes_curation_and_is_found_in_the_public_catalogue(
     grader = new_context().new_page()
     log_in(grader, partner_user.email or "")
     grader.goto("/pemasaran/antrean/kurator/")
+    expect(grader.locator(f"#grading-queue [data-submission='{submission.pk}']")).to_contain_text(LISTING)
+    private = (siti.full_name, siti.nik, siti.address, siti.email, siti.business.name)
+    staff = (mentor_tebet.full_name, secretariat_tebet.full_name)
+    assert not any(value in grader.content() for value in (*private, *staff))
     grader.locator(f"#grading-queue [data-submission='{submission.pk}'] a[href$='/nilai/']").click()
+    expect(grader.locator("#product-facts")).to_contain_text(LISTING)
+    assert not any(value in grader.content() for value in (*private, *staff))
     form = grader.locator("#grade-form")
     form.locator("[name=grade][value=A]").check()
     for criterion in Criterion:
@@ -167,7 +175,7 @@ def test_a_product_passes_curation_and_is_found_in_the_public_catalogue(
     assert visitor.evaluate("(img) => img.complete && img.naturalWidth > 0", photo.element_handle())
     expect(visitor.locator("#business-tel")).to_have_attribute("href", "tel:+6281298765432")
     body = visitor.content()
-    for private in (siti.full_name, siti.nik, siti.address, siti.email, siti.business.name):
-        assert private not in body
+    for value in private:
+        assert value not in body
     assert fits_the_screen(visitor)
     shot(visitor, "catalogue-product")
