@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from pghistory.models import Events
 
 from accounts.models import User
@@ -295,7 +295,8 @@ def test_issuing_is_not_a_plain_move(siti: Participant, agency_staff: User) -> N
 def test_a_move_audits_the_request_and_the_move(siti: Participant, mentor_tebet: User, nib: LicenceType) -> None:
     made = LicenceRequestFactory(participant=siti, licence_type=nib)
     move(made, RequestStatus.DOCUMENTS_COMPLETE, mentor_tebet)
-    changed = audit.history_of(made)[0]
+    with translation.override("en"):  # the trail shows choices in the reader's language
+        changed = audit.history_of(made)[0]
     assert changed.kind == "updated" and changed.actor == str(mentor_tebet)
     assert any(c.after == "Documents complete" for c in changed.changes)
     event = Events.objects.tracks(made.moves.get(to_status="documents")).get()

@@ -6,6 +6,7 @@ anonymous), bad input kept on the form, the happy paths and the number of querie
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -109,6 +110,7 @@ def test_the_business_pages_turn_away_staff_and_partners(people: dict[str, User]
 def test_an_unverified_business_is_told_it_must_wait(client: Client) -> None:
     business = BusinessFactory()
     client.force_login(business.participant.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(reverse("marketing:product_new"), follow=True)
     assert response.redirect_chain == [(reverse("marketing:mine"), 302)]
     assert "must be verified" in response.content.decode()

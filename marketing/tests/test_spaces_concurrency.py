@@ -18,6 +18,10 @@ from marketing.tests.factories import agency_user
 from marketing.tests.spaces_support import ApplicationFactory, BoothFactory, SpaceFactory, day, quickly_graded
 from notifications.models import Message
 
+# the constraint's refusal, in the active language
+TAKEN = str(
+    next(c for c in BoothAllocation._meta.constraints if c.name == "no_double_booking").violation_error_message
+)
 RACERS = 12
 
 
@@ -57,7 +61,8 @@ def test_many_staff_giving_one_booth_on_overlapping_days_at_once_give_it_once() 
 
     outcomes = Counter(race(applications, accept))
 
-    refusal = "refused:booth_taken:This booth is already given to another business on some of these days."
+    taken = next(c for c in BoothAllocation._meta.constraints if c.name == "no_double_booking")
+    refusal = f"refused:booth_taken:{taken.violation_error_message}"  # in the active language
     assert outcomes == {"accepted": 1, refusal: RACERS - 1}, outcomes
     [allocation] = BoothAllocation.objects.all()
     statuses = Counter(SpaceApplication.objects.values_list("status", flat=True))

@@ -5,6 +5,7 @@ shows the gaps; every action says what it did; changes through the pages are rec
 import datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -394,6 +395,7 @@ def test_coverage_lists_every_wilayah_and_shows_those_without_a_space(client: Cl
     SpaceFactory(name="Bazar Lalu", wilayah=wilayah("Jakarta Barat"), opens_on=day(-9), closes_on=day(-2))  # over
     later = SpaceFactory(name="Pasar Kreatif", wilayah=wilayah("Jakarta Utara"), opens_on=day(20), closes_on=day(22))
     BoothFactory.create_batch(2, space=later)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(reverse("marketing:coverage"))
     regions = {r.wilayah.name: r for r in response.context["regions"]}
     assert len(regions) == 6

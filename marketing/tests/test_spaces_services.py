@@ -322,7 +322,8 @@ def test_a_booth_already_taken_on_some_of_the_days_is_refused_and_nothing_change
     with pytest.raises(Refused) as exc:
         services.application_accept(application=second, booth=booth, acting_user=agency_staff)
     assert exc.value.code == "booth_taken"
-    assert exc.value.message == "This booth is already given to another business on some of these days."
+    taken = next(c for c in BoothAllocation._meta.constraints if c.name == "no_double_booking")
+    assert exc.value.message == str(taken.violation_error_message)
     second.refresh_from_db()
     assert second.status == ApplicationStatus.APPLIED
     assert BoothAllocation.objects.count() == 1

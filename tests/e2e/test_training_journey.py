@@ -26,13 +26,14 @@ COURSE = "Pemasaran Digital untuk UMKM Kuliner"
 
 
 def move_to_today(session: Session) -> None:
-    """Time passes: the session now runs today (it began just after midnight, Jakarta time)."""
+    """Time passes: the session now runs today, from just after midnight to the last minute (Jakarta time), so it
+    is still under way whenever in the day the journey runs."""
     from django.utils import timezone
 
     start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(0, 5)))
     Session.objects.filter(pk=session.pk).update(
         starts_at=start,
-        ends_at=start + datetime.timedelta(hours=23),
+        ends_at=start + datetime.timedelta(hours=23, minutes=54),
         registration_deadline=start - datetime.timedelta(days=1),
     )
 
