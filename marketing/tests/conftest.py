@@ -59,3 +59,29 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+EVERYONE = [
+    "entrepreneur",
+    "other_entrepreneur",
+    "mentor_tebet",
+    "mentor_gambir",
+    "secretariat_tebet",
+    "secretariat_gambir",
+    "curator",
+    "agency_staff",
+    "partner_user",
+    None,
+]
+
+
+@pytest.fixture
+def people(
+    business: Business, peer_business: Business, call: ProductCall, request: pytest.FixtureRequest
+) -> dict[str, User]:
+    """Everyone of EVERYONE (the business and its peer with their businesses, the curator named on the call)."""
+    return {name: request.getfixturevalue(name) for name in EVERYONE if name}
+
+
+def as_(people: dict[str, User], who: str | None) -> Client:
+    return client_for(people[who] if who else None)

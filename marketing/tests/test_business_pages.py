@@ -16,7 +16,7 @@ from accounts.models import User
 from core.tests.test_security import jpeg_with_gps
 from marketing.choices import SubmissionStatus
 from marketing.models import Listing, OnlineStore, Product, ProductCall, ProductPhoto
-from marketing.tests.conftest import client_for
+from marketing.tests.conftest import EVERYONE, as_, client_for
 from marketing.tests.factories import (
     OnlineStoreFactory,
     ProductCallFactory,
@@ -31,31 +31,6 @@ from registration.models import Business
 from registration.tests.factories import BusinessFactory, pdf_bytes
 
 pytestmark = pytest.mark.django_db
-
-EVERYONE = [
-    "entrepreneur",
-    "other_entrepreneur",
-    "mentor_tebet",
-    "mentor_gambir",
-    "secretariat_tebet",
-    "secretariat_gambir",
-    "curator",
-    "agency_staff",
-    "partner_user",
-    None,
-]
-
-
-@pytest.fixture
-def people(
-    business: Business, peer_business: Business, call: ProductCall, request: pytest.FixtureRequest
-) -> dict[str, User]:
-    """Everyone of EVERYONE (the business and its peer with their businesses, the curator named on the call)."""
-    return {name: request.getfixturevalue(name) for name in EVERYONE if name}
-
-
-def as_(people: dict[str, User], who: str | None) -> Client:
-    return client_for(people[who] if who else None)
 
 
 # --- who opens what -------------------------------------------------------------------------------------------

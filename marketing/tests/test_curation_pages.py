@@ -15,7 +15,7 @@ from core import audit
 from marketing.choices import Criterion, SubmissionStatus
 from marketing.models import OnlineStore, ProductCall, Submission
 from marketing.services import curation as services
-from marketing.tests.conftest import client_for
+from marketing.tests.conftest import EVERYONE, as_, client_for
 from marketing.tests.factories import (
     OnlineStoreFactory,
     ProductCallFactory,
@@ -31,30 +31,6 @@ from registration.models import Business
 from registration.tests.factories import BusinessFactory
 
 pytestmark = pytest.mark.django_db
-
-EVERYONE = [
-    "entrepreneur",
-    "other_entrepreneur",
-    "mentor_tebet",
-    "mentor_gambir",
-    "secretariat_tebet",
-    "secretariat_gambir",
-    "curator",
-    "agency_staff",
-    "partner_user",
-    None,
-]
-
-
-@pytest.fixture
-def people(
-    business: Business, peer_business: Business, call: ProductCall, request: pytest.FixtureRequest
-) -> dict[str, User]:
-    return {name: request.getfixturevalue(name) for name in EVERYONE if name}
-
-
-def as_(people: dict[str, User], who: str | None) -> Client:
-    return client_for(people[who] if who else None)
 
 
 def submission_in(
