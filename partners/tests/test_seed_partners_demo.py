@@ -44,7 +44,9 @@ def test_demo_partners_load_once_with_every_agreement_state(settings: Any) -> No
         "university",
         "government",
     }
-    assert Consent.objects.active().filter(participant__user__email="peserta@demo.jakpreneur.id").count() >= 4
+    assert Consent.objects.active().filter(participant__user__email="peserta@demo.jakpreneur.id").count() >= 5
+    office = Agreement.objects.get(organisation__name="DPMPTSP Demo Jakarta")
+    assert office.is_in_force(today) and office.steps == ["P4"]
     assert AccessLog.objects.exists()
     # one key per active agreement and the JAKI app's, each printed once, and each opens the API
     keys = PartnerKey.objects.all()

@@ -30,6 +30,7 @@ BANK = "Bank Demo Jakarta"
 UNIVERSITY = "Universitas Demo Jakarta"
 MARKER = MARKETPLACE  # the first organisation made: its presence means the demo partners are loaded
 JAKI = "Aplikasi JAKI (demo)"
+LICENSING_OFFICE = "DPMPTSP Demo Jakarta"  # the one-stop licensing office: the P4 API's partner
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,27 @@ PARTNERS = [
     ),
     Partner(
         OrganisationData(
+            name=LICENSING_OFFICE,
+            kind=OrganisationKind.GOVERNMENT,
+            contact_name="Bidang Perizinan Usaha",
+            contact_email="perizinan@dpmptsp.demo.jakpreneur.id",
+            website="https://dpmptsp.demo.jakpreneur.id",
+        ),
+        [
+            Plan(
+                kind=AgreementKind.PKS,
+                title="Penerbitan izin usaha peserta JakPreneur",
+                steps=[Step.P4],
+                partner_offers="Pemrosesan NIB, P-IRT dan izin lain yang diajukan program, kabar status lewat API.",
+                program_offers="Permohonan dengan dokumen lengkap dari peserta yang bersedia.",
+                number="PKS/020/DPMPTSP/2026",
+                signing=Signing(signed=-200, starts=-190, ends=540),
+                key=True,
+            )
+        ],
+    ),
+    Partner(
+        OrganisationData(
             name=JAKI,
             is_city_app=True,
             kind=OrganisationKind.GOVERNMENT,
@@ -200,6 +222,8 @@ CONSENTS: list[tuple[int, str, list[str]]] = [
     (1, MARKETPLACE, [Purpose.TRAINING, Purpose.MARKETING]),
     (1, BANK, [Purpose.LOAN_ASSESSMENT]),
     (1, JAKI, [Purpose.APP_JOURNEY]),
+    (1, LICENSING_OFFICE, [Purpose.LICENSING]),
+    *each(range(2, 61), LICENSING_OFFICE, [Purpose.LICENSING]),
     *each(range(2, 9), MARKETPLACE, [Purpose.MARKETING]),
     *each(range(5, 12), BANK, [Purpose.BOOKKEEPING, Purpose.LOAN_ASSESSMENT]),
     *each(range(2, 6), JAKI, [Purpose.APP_JOURNEY]),
