@@ -20,6 +20,16 @@ def is_office_staff(user: AnyUser) -> bool:
     return user.is_authenticated and user.role in OFFICE_ROLES and user.office_id is not None
 
 
+def works_in(user: AnyUser, kecamatan_id: int | None) -> bool:
+    """Office staff (a mentor or the secretariat) of that kecamatan's office (no query)."""
+    return is_office_staff(user) and kecamatan_id is not None and user.office_id == kecamatan_id  # type: ignore[union-attr]
+
+
+def serves(user: AnyUser, kecamatan_id: int | None) -> bool:
+    """Program staff of that kecamatan: agency staff anywhere, office staff of its office (no query)."""
+    return is_program_wide(user) or works_in(user, kecamatan_id)
+
+
 def can_register_walk_ins(user: AnyUser) -> bool:
     return is_office_staff(user)
 

@@ -113,7 +113,7 @@ def standing_of(user: AnyUser, participant: Participant) -> Standing:
         return Standing(owner=True)
     if permissions.is_program_wide(user):
         return Standing(agency=True)
-    if permissions.is_office_staff(user) and user.office_id == participant.kecamatan_id:
+    if permissions.works_in(user, participant.kecamatan_id):
         if permissions.is_secretariat(user):
             return Standing(office=True, secretariat=True)
         mentor = is_mentor(user) and getattr(current_mentor(participant), "pk", None) == user.pk

@@ -82,15 +82,14 @@ def owns_business(user: AnyUser, business: Business) -> bool:
 def is_staff_of(user: AnyUser, participant: Participant) -> bool:
     """Program staff of the participant's business: agency staff anywhere, the office staff (mentors and
     secretariat) of the participant's kecamatan (no query)."""
-    return is_agency(user) or (
-        isinstance(user, User) and permissions.is_office_staff(user) and user.office_id == participant.kecamatan_id
-    )
+    return permissions.serves(user, participant.kecamatan_id)
 
 
 def is_kecamatan_of(user: AnyUser, business: Business) -> bool:
     """Agency staff anywhere; the secretariat of the business owner's kecamatan office."""
+    kecamatan_id = business.participant.kecamatan_id
     return permissions.is_program_wide(user) or (
-        permissions.is_secretariat(user) and user.office_id == business.participant.kecamatan_id  # type: ignore[union-attr]
+        permissions.is_secretariat(user) and permissions.works_in(user, kecamatan_id)
     )
 
 

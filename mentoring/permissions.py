@@ -65,9 +65,7 @@ def can_see_mentors(user: AnyUser) -> bool:
 
 def _of_office(user: AnyUser, participant: Participant) -> bool:
     """Program-wide staff reach every kecamatan; office staff their own."""
-    return permissions.is_program_wide(user) or (
-        isinstance(user, User) and user.office_id is not None and user.office_id == participant.kecamatan_id
-    )
+    return permissions.serves(user, participant.kecamatan_id)
 
 
 def can_open_participant(user: AnyUser, participant: Participant) -> Decision:

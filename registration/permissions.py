@@ -29,9 +29,7 @@ NOT_STAFF = _("Only the kecamatan secretariat and agency staff see a participant
 
 def _in_scope(user: AnyUser, kecamatan_id: int | None) -> bool:
     """Agency staff work everywhere; office staff in their own kecamatan."""
-    return permissions.is_program_wide(user) or (
-        permissions.is_office_staff(user) and kecamatan_id is not None and user.office_id == kecamatan_id  # type: ignore[union-attr]
-    )
+    return permissions.serves(user, kecamatan_id)
 
 
 def owns(user: AnyUser, participant: Participant) -> bool:
