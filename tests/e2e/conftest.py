@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API keeps an event loop running in the test thread; Django would refuse ORM calls there.
@@ -70,6 +70,9 @@ SCREENS: dict[str, dict[str, Any]] = {
 AXE_VERSION = "4.14.1"
 AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_WAIT_SECONDS = 8  # below the click timeout, so a slow check is reported, not a click timed out
+# An assertion waits as long as a click: a page's next navigation may be held for its axe check (up to
+# AXE_WAIT_SECONDS), so an `expect(page).to_have_url(...)` after a click must outwait it (Playwright's 5 s did not).
+expect.set_options(timeout=TIMEOUT_MS)
 AXE_FINISH_SECONDS = 30  # the last page, after the journey: no click waits on it, so a busy machine gets longer
 BLOCKING_IMPACTS = ["serious", "critical"]
 # Added to every document after axe itself: a page of ours says it has started, then, once it has loaded, runs
