@@ -47,3 +47,49 @@ def can_record_month(user: AnyUser, participant: Participant, month: datetime.da
     ):
         return deny("not_allowed", NOT_ALLOWED)
     return check_month_decision(month)
+
+
+# --- the books: the cash book, money owed, imports, statements ----------------------------------------------------
+
+BOOKS_NOT_YOURS = _("Only the participant, a mentor of their kecamatan and agency staff see a business's books.")
+KEEP_NOT_YOURS = _("Only the participant keeps their own books.")
+NOT_VERIFIED = _("Bookkeeping opens once your registration is verified.")
+MONTH_CLOSED = _("%(month)s is closed. Reopen it first to change it.")
+REOPEN_NOT_ALLOWED = _("Only the participant and agency staff reopen a closed month.")
+
+
+def can_view_books(user: AnyUser, participant: Participant) -> Decision:
+    """Reading a business's books, reports and statements: the participant, an active mentor of their
+    kecamatan, agency staff."""
+    if not isinstance(user, User) or not (
+        participant.user_id == user.pk
+        or mentoring_permissions.is_active_mentor_of(user, participant.kecamatan_id)
+        or account_permissions.is_program_wide(user)
+    ):
+        return deny("not_allowed", BOOKS_NOT_YOURS)
+    return ALLOWED
+
+
+def can_keep_books(user: AnyUser, participant: Participant, *, verified: bool) -> Decision:
+    """Writing the cash book, money owed, imports and statements: the participant themself, once verified
+    (`verified`: the caller knows it, e.g. registration.selectors.is_verified). Mentors help in person and
+    record monthly figures on the participant's behalf (`can_record_month`), never the book."""
+    if not isinstance(user, User) or participant.user_id != user.pk:
+        return deny("not_allowed", KEEP_NOT_YOURS)
+    if not verified:
+        return deny("not_verified", NOT_VERIFIED)
+    return ALLOWED
+
+
+def month_open_decision(month: datetime.date, *, closed: bool) -> Decision:
+    """A change to `month` (an entry of a day in it, its report): refused while the month is closed (`closed`:
+    the caller read it, `selectors.closed_months`)."""
+    if closed:
+        return deny("month_closed", MONTH_CLOSED % {"month": f"{first_of_month(month):%Y-%m}"})
+    return ALLOWED
+
+
+def can_reopen_month(user: AnyUser, participant: Participant) -> Decision:
+    if not isinstance(user, User) or not (participant.user_id == user.pk or account_permissions.is_program_wide(user)):
+        return deny("not_allowed", REOPEN_NOT_ALLOWED)
+    return ALLOWED

@@ -17,3 +17,27 @@ def participant_records(participant: Participant, *, limit: int = 12) -> list[Mo
 
 def participant_record_of(participant: Participant, month: datetime.date) -> MonthlyRecord | None:
     return MonthlyRecord.objects.filter(participant=participant, month=month.replace(day=1)).first()
+
+
+def closed_months(participant: Participant, months: "list[datetime.date] | None" = None) -> set[datetime.date]:
+    """The participant's closed months (of `months`, when given): one query."""
+    records = MonthlyRecord.objects.filter(participant=participant, closed_at__isnull=False)
+    if months is not None:
+        records = records.filter(month__in=[month.replace(day=1) for month in months])
+    return set(records.values_list("month", flat=True))
+
+
+def report_streak(participant: Participant, *, up_to: datetime.date) -> int:
+    """How many consecutive months are reported, ending at `up_to`'s month or the month before it (the current
+    month may not be over yet): one query."""
+    last = up_to.year * 12 + up_to.month
+    numbers = set(
+        MonthlyRecord.objects.filter(
+            participant=participant, month_number__lte=last, month_number__gte=last - 120
+        ).values_list("month_number", flat=True)
+    )
+    end = last if last in numbers else last - 1
+    streak = 0
+    while end - streak in numbers:
+        streak += 1
+    return streak

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 
+from capital import api as capital_api
 from finance import api as finance_api
 from licensing import api as licensing_api
 from marketing import api as marketing_api
@@ -14,7 +15,7 @@ from partners import api as partners_api
 from training import api as training_api
 
 router = routers.SimpleRouter()
-for module in (partners_api, training_api, licensing_api, marketing_api, finance_api):
+for module in (partners_api, training_api, licensing_api, marketing_api, finance_api, capital_api):
     module.register(router)
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("licensing.urls")),
     path("", include("marketing.urls")),
     path("", include("finance.urls")),
+    path("", include("capital.urls")),
     path("", include("partners.urls")),
     path("api/", include("jakpreneur.api")),
 ]

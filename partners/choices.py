@@ -14,11 +14,13 @@ class OrganisationKind(models.TextChoices):
     MARKETPLACE = "marketplace", _("Marketplace or start-up")
     BANK = "bank", _("Bank")
     FINTECH = "fintech", _("Fintech")
+    COOPERATIVE = "cooperative", _("Cooperative")
     UNIVERSITY = "university", _("University")
     COMMUNITY = "community", _("Community group")
 
 
-LENDER_KINDS = (OrganisationKind.BANK, OrganisationKind.FINTECH)
+# the kinds of organisation that lend (P7 capital): banks, fintech lenders and savings-and-loan cooperatives
+LENDER_KINDS = (OrganisationKind.BANK, OrganisationKind.FINTECH, OrganisationKind.COOPERATIVE)
 
 
 class AgreementKind(models.TextChoices):

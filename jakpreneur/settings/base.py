@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "licensing",
     "marketing",
     "finance",
+    "capital",
 ]
 
 MIDDLEWARE = [

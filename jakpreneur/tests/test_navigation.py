@@ -15,7 +15,7 @@ from core import navigation
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(__file__).resolve().parents[1]
-STAGE_APPS = {"registration", "training", "mentoring", "licensing", "marketing", "finance", "partners"}
+STAGE_APPS = {"registration", "training", "mentoring", "licensing", "marketing", "finance", "capital", "partners"}
 
 
 def nav_of(client: Client, user: User) -> list[str]:
