@@ -1,4 +1,4 @@
-app_name = "capital"
 from django.urls import URLPattern
 
+app_name = "capital"
 urlpatterns: list[URLPattern] = []  # the capital helper adds the pages under /permodalan/
