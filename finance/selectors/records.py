@@ -1,11 +1,10 @@
-"""Reads of P6 financial reporting. They take a participant the caller got through a selector scoped to the user
-who asks (e.g. mentoring.selectors.participant_page)."""
+"""Reads of the monthly reports."""
 
 import datetime
 
 from registration.models import Participant
 
-from .models import MonthlyRecord
+from ..models import MonthlyRecord
 
 
 def participant_records(participant: Participant, *, limit: int = 12) -> list[MonthlyRecord]:

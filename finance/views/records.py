@@ -19,8 +19,8 @@ from core.web import add_service_errors
 from mentoring import selectors as mentoring_selectors
 from registration.models import Participant
 
-from . import permissions, selectors, services
-from .forms import MonthlyRecordForm
+from .. import permissions, selectors, services
+from ..forms import MonthlyRecordForm
 
 
 def _wanted_month(request: HttpRequest) -> tuple[datetime.date | None, bool]:

@@ -1,9 +1,8 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from ..views import records as views
 
-app_name = "finance"
 urlpatterns = [
     path("keuangan/peserta/<int:pk>/bulanan/", views.monthly_records, name="monthly_records"),
     # the page's address when mentoring served it: bookmarks keep working

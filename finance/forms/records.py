@@ -11,7 +11,7 @@ from core import forms as core_forms
 from core.dates import BAD_MONTH
 from core.money import MAX_RUPIAH, capital_warning, monthly_sales_warning
 
-from .services import MAX_WORKERS, check_month
+from ..services import MAX_WORKERS, check_month
 
 __all__ = ["BAD_MONTH", "MonthField", "MonthlyRecordForm"]
 
