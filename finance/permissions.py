@@ -54,7 +54,7 @@ def can_record_month(user: AnyUser, participant: Participant, month: datetime.da
 BOOKS_NOT_YOURS = _("Only the participant, a mentor of their kecamatan and agency staff see a business's books.")
 KEEP_NOT_YOURS = _("Only the participant keeps their own books.")
 NOT_VERIFIED = _("Bookkeeping opens once your registration is verified.")
-MONTH_CLOSED = _("%(month)s is closed. Reopen it first to change it.")
+MONTH_CLOSED = _("The books are closed up to %(month)s. Reopen that month first to change them.")
 REOPEN_NOT_ALLOWED = _("Only the participant and agency staff reopen a closed month.")
 
 
@@ -81,11 +81,13 @@ def can_keep_books(user: AnyUser, participant: Participant, *, verified: bool) -
     return ALLOWED
 
 
-def month_open_decision(month: datetime.date, *, closed: bool) -> Decision:
-    """A change to `month` (an entry of a day in it, its report): refused while the month is closed (`closed`:
-    the caller read it, `selectors.closed_months`)."""
-    if closed:
-        return deny("month_closed", MONTH_CLOSED % {"month": f"{first_of_month(month):%Y-%m}"})
+def month_open_decision(month: datetime.date, *, latest_closed: datetime.date | None) -> Decision:
+    """A change dated in `month` (an entry, money owed, the month's report): refused while that month or a later
+    one is closed, since a closed month's figures (its assets above all) rest on every month before it. Closing a
+    month closes the earlier ones; reopening one reopens the later ones (`services.records`). `latest_closed`:
+    the caller read it (`selectors.latest_closed_month`)."""
+    if latest_closed is not None and first_of_month(month) <= latest_closed:
+        return deny("month_closed", MONTH_CLOSED % {"month": f"{latest_closed:%Y-%m}"})
     return ALLOWED
 
 

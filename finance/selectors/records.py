@@ -18,12 +18,14 @@ def participant_record_of(participant: Participant, month: datetime.date) -> Mon
     return MonthlyRecord.objects.filter(participant=participant, month=month.replace(day=1)).first()
 
 
-def closed_months(participant: Participant, months: "list[datetime.date] | None" = None) -> set[datetime.date]:
-    """The participant's closed months (of `months`, when given): one query."""
-    records = MonthlyRecord.objects.filter(participant=participant, closed_at__isnull=False)
-    if months is not None:
-        records = records.filter(month__in=[month.replace(day=1) for month in months])
-    return set(records.values_list("month", flat=True))
+def latest_closed_month(participant: Participant) -> datetime.date | None:
+    """The last closed month of the participant's books (every month up to it is frozen): one query."""
+    return (
+        MonthlyRecord.objects.filter(participant=participant, closed_at__isnull=False)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
 
 
 def report_streak(participant: Participant, *, up_to: datetime.date) -> int:
