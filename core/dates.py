@@ -41,6 +41,26 @@ def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+def month_number(month: datetime.date) -> int:
+    """year * 12 + month (as `finance.models.MonthlyRecord.month_number`): consecutive months differ by one."""
+    return month.year * 12 + month.month
+
+
+def month_of_number(number: int) -> datetime.date:
+    """The first day of the month numbered `number`."""
+    return datetime.date((number - 1) // 12, (number - 1) % 12 + 1, 1)
+
+
+def shift_month(month: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` after (or, negative, before) `month`'s."""
+    return month_of_number(month_number(month) + months)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    """The last day of `month`'s month."""
+    return shift_month(month, 1) - datetime.timedelta(days=1)
+
+
 def parse_month(text: str) -> datetime.date | None:
     """The first day of the month typed as YYYY-MM (what a browser's month picker sends), or None when the text
     is not such a month of a program year. The one parser of a typed month, for every form and page."""

@@ -8,9 +8,18 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from mentoring import sections as mentoring_sections
+        from notifications.rendering import register_message
+        from registration import journey as registration_journey
         from registration import links as participant_links
 
-        from .links import monthly_records_link, monthly_records_section
+        from .journey import ReportingStep
+        from .links import books_link, monthly_records_link, monthly_records_section, reports_link
+        from .messages import MESSAGES
 
+        registration_journey.register(ReportingStep())
+        for key, context in MESSAGES.items():
+            register_message(key, context=context)
         participant_links.register(monthly_records_link)
+        participant_links.register(books_link)
+        participant_links.register(reports_link)
         mentoring_sections.register(monthly_records_section)

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from core.dates import first_of_month, month_end
+
 from .choices import CATEGORY_RULES, DebtKind, Direction, Line
 from .models import Debt, Entry
 
@@ -64,6 +66,12 @@ class Position:
     def total_equity(self) -> int:
         return self.owner_capital + self.retained_profit
 
+    @property
+    def reported_assets(self) -> int:
+        """The assets a month's report gives: a cash balance below zero (money out written before the money in
+        that paid it: an opening balance missing) counts as none, not as negative assets."""
+        return self.total_assets - min(self.cash, 0)
+
 
 @dataclass(frozen=True)
 class Income:
@@ -94,16 +102,11 @@ def _categories(line: str) -> list[str]:
     return [category for category, rule in CATEGORY_RULES.items() if rule.line == line]
 
 
-def _month_end(month: datetime.date) -> datetime.date:
-    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - datetime.timedelta(days=1)
-
-
 def figures_by_month(
     participant_id: int, start: datetime.date, end: datetime.date
 ) -> dict[datetime.date, MonthFigures]:
     """Each month from `start` to `end` (first days) that has entries or debts made in it: two queries."""
-    last_day = _month_end(end)
+    last_day = month_end(end)
     revenue, expense = _categories(Line.REVENUE), _categories(Line.EXPENSE)
     rows = (
         Entry.objects.filter(participant_id=participant_id, day__gte=start, day__lte=last_day)
@@ -139,7 +142,7 @@ def figures_by_month(
 
 def income(participant_id: int, start: datetime.date, end: datetime.date) -> Income:
     """The income statement from the first day of `start`'s month to the last of `end`'s: two queries."""
-    last_day = _month_end(end)
+    last_day = month_end(end)
     wanted = _categories(Line.REVENUE) + _categories(Line.EXPENSE)
     by_category = dict(
         Entry.objects.filter(participant_id=participant_id, day__gte=start, day__lte=last_day, category__in=wanted)
@@ -164,12 +167,9 @@ def income(participant_id: int, start: datetime.date, end: datetime.date) -> Inc
     )
 
 
-def position(participant_id: int, day: datetime.date) -> Position:
-    """The statement of financial position at the end of `day`: two queries."""
-    entries = Entry.objects.filter(participant_id=participant_id, day__lte=day)
-    sums = {
-        category: total for category, total in entries.values_list("category").annotate(total=Sum("amount")).order_by()
-    }
+def _position(day: datetime.date, sums: dict[str, int], debts: dict[str, int]) -> Position:
+    """The position from the entries' totals by category and the debts' totals (`sold`, `bought`: made up to the
+    day; `receivable`, `payable`: still open at its end)."""
 
     def total(line: str, direction: str | None = None) -> int:
         return sum(
@@ -179,6 +179,22 @@ def position(participant_id: int, day: datetime.date) -> Position:
         )
 
     cash = sum(amount if CATEGORY_RULES[c].direction == Direction.IN else -amount for c, amount in sums.items())
+    return Position(
+        day=day,
+        cash=cash,
+        receivables=debts["receivable"],
+        equipment=total(Line.EQUIPMENT),
+        payables=debts["payable"],
+        loans=total(Line.LOAN, Direction.IN) - total(Line.LOAN, Direction.OUT),
+        owner_capital=total(Line.OWNER, Direction.IN) - total(Line.OWNER, Direction.OUT),
+        retained_profit=total(Line.REVENUE) + debts["sold"] - total(Line.EXPENSE) - debts["bought"],
+    )
+
+
+def position(participant_id: int, day: datetime.date) -> Position:
+    """The statement of financial position at the end of `day`: two queries."""
+    entries = Entry.objects.filter(participant_id=participant_id, day__lte=day)
+    sums = dict(entries.values_list("category").annotate(total=Sum("amount")).order_by())
     debts = Debt.objects.filter(participant_id=participant_id, incurred_on__lte=day).aggregate(
         sold=Sum("amount", filter=Q(kind=DebtKind.RECEIVABLE), default=0),
         bought=Sum("amount", filter=Q(kind=DebtKind.PAYABLE), default=0),
@@ -193,17 +209,45 @@ def position(participant_id: int, day: datetime.date) -> Position:
             default=0,
         ),
     )
-    retained = total(Line.REVENUE) + debts["sold"] - total(Line.EXPENSE) - debts["bought"]
-    return Position(
-        day=day,
-        cash=cash,
-        receivables=debts["receivable"],
-        equipment=total(Line.EQUIPMENT),
-        payables=debts["payable"],
-        loans=total(Line.LOAN, Direction.IN) - total(Line.LOAN, Direction.OUT),
-        owner_capital=total(Line.OWNER, Direction.IN) - total(Line.OWNER, Direction.OUT),
-        retained_profit=retained,
+    return _position(day, sums, debts)
+
+
+def positions_at_month_ends(participant_id: int, months: list[datetime.date]) -> dict[datetime.date, Position]:
+    """The position at the end of each of `months` (first days): two queries however many months (the same
+    figures as `position` at each month's end)."""
+    if not months:
+        return {}
+    last_day = month_end(max(months))
+    entry_rows = (
+        Entry.objects.filter(participant_id=participant_id, day__lte=last_day)
+        .annotate(month=TruncMonth("day"))
+        .values_list("month", "category")
+        .annotate(total=Sum("amount"))
+        .order_by()
     )
+    debt_rows = (
+        Debt.objects.filter(participant_id=participant_id, incurred_on__lte=last_day)
+        .annotate(made=TruncMonth("incurred_on"), settled=TruncMonth("settled_on"))
+        .values_list("kind", "made", "settled")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    entries, debt_list = list(entry_rows), list(debt_rows)
+    found = {}
+    for month in sorted({first_of_month(month) for month in months}):
+        sums: dict[str, int] = defaultdict(int)
+        for entry_month, category, amount in entries:
+            if entry_month <= month:
+                sums[category] += amount
+        debts = {"sold": 0, "bought": 0, "receivable": 0, "payable": 0}
+        for kind, made, settled, amount in debt_list:
+            if made > month:
+                continue
+            debts["sold" if kind == DebtKind.RECEIVABLE else "bought"] += amount
+            if settled is None or settled > month:
+                debts["receivable" if kind == DebtKind.RECEIVABLE else "payable"] += amount
+        found[month] = _position(month_end(month), dict(sums), debts)
+    return found
 
 
 def cash_before(participant_id: int, day: datetime.date) -> int:

@@ -273,7 +273,7 @@ class ImportBatch(models.Model):
         return self.file_name
 
 
-@audit.track()
+@audit.track(views=True)  # a mentor or staff opening the PDF is recorded too
 class Statement(models.Model):
     """Financial statements issued as a PDF for a period (SAK EMKM: position, income, notes). The figures and
     the identity printed are kept as issued, so the public page of `code` shows what the genuine PDF says."""

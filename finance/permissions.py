@@ -56,6 +56,8 @@ KEEP_NOT_YOURS = _("Only the participant keeps their own books.")
 NOT_VERIFIED = _("Bookkeeping opens once your registration is verified.")
 MONTH_CLOSED = _("The books are closed up to %(month)s. Reopen that month first to change them.")
 REOPEN_NOT_ALLOWED = _("Only the participant and agency staff reopen a closed month.")
+CLOSE_NOT_ALLOWED = _("Only the participant and agency staff close a month.")
+MONTH_NOT_OVER = _("A month closes once it is over.")
 
 
 def can_view_books(user: AnyUser, participant: Participant) -> Decision:
@@ -91,7 +93,32 @@ def month_open_decision(month: datetime.date, *, latest_closed: datetime.date | 
     return ALLOWED
 
 
+def _is_participant_or_staff(user: AnyUser, participant: Participant) -> bool:
+    return isinstance(user, User) and (participant.user_id == user.pk or account_permissions.is_program_wide(user))
+
+
+def can_close_month(user: AnyUser, participant: Participant) -> Decision:
+    """Closing a month's books (and the earlier ones): the participant and agency staff."""
+    if not _is_participant_or_staff(user, participant):
+        return deny("not_allowed", CLOSE_NOT_ALLOWED)
+    return ALLOWED
+
+
+def month_close_decision(month: datetime.date, *, today: datetime.date) -> Decision:
+    """A month closes once it is over: the current month may still get entries."""
+    if first_of_month(month) >= first_of_month(today):
+        return deny("month_not_over", MONTH_NOT_OVER)
+    return ALLOWED
+
+
 def can_reopen_month(user: AnyUser, participant: Participant) -> Decision:
-    if not isinstance(user, User) or not (participant.user_id == user.pk or account_permissions.is_program_wide(user)):
+    if not _is_participant_or_staff(user, participant):
         return deny("not_allowed", REOPEN_NOT_ALLOWED)
+    return ALLOWED
+
+
+def can_view_program(user: AnyUser) -> Decision:
+    """The program's before-and-after and changes of class, over every participant: agency staff."""
+    if not isinstance(user, User) or not account_permissions.is_program_wide(user):
+        return deny("not_allowed", _("Only agency staff see the program's figures."))
     return ALLOWED

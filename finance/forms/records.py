@@ -1,4 +1,5 @@
-"""The monthly indicator form, shared by a mentor recording on a participant's behalf and, later, the participant."""
+"""The monthly report's forms: a month entered directly (a mentor on a participant's behalf, or the participant),
+the workers of a month computed from the books, and closing and reopening a month."""
 
 import datetime
 from typing import Any
@@ -11,9 +12,9 @@ from core import forms as core_forms
 from core.dates import BAD_MONTH
 from core.money import MAX_RUPIAH, capital_warning, monthly_sales_warning
 
-from ..services import MAX_WORKERS, check_month
+from ..services import MAX_REASON_CHARS, MAX_WORKERS, check_month
 
-__all__ = ["BAD_MONTH", "MonthField", "MonthlyRecordForm"]
+__all__ = ["BAD_MONTH", "CloseMonthForm", "MonthField", "MonthlyRecordForm", "ReopenMonthForm", "WorkersForm"]
 
 # amounts that look mistyped (above PP 7/2021's medium-business limits): the person confirms them
 FIGURE_WARNINGS = {"turnover": monthly_sales_warning, "assets": capital_warning}
@@ -36,6 +37,12 @@ class MonthlyRecordForm(forms.Form):
         max_value=MAX_RUPIAH,
         help_text=_("The sales of the month, for example 3.000.000 or 3 juta."),
     )
+    expenses = core_forms.RupiahField(
+        label=_("Expenses this month (Rp)"),
+        max_value=MAX_RUPIAH,
+        required=False,
+        help_text=_("Optional: what the business spent in the month. The profit is turnover minus expenses."),
+    )
     workers = forms.IntegerField(label=_("Workers"), min_value=0, max_value=MAX_WORKERS)
     assets = core_forms.RupiahField(
         label=_("Assets (Rp)"),
@@ -52,3 +59,27 @@ class MonthlyRecordForm(forms.Form):
         data = super().clean() or {}
         core_forms.check_figures(self, FIGURE_WARNINGS)
         return data
+
+
+class WorkersForm(forms.Form):
+    """The workers of a month whose other figures come from the cash book."""
+
+    month = MonthField(widget=forms.HiddenInput)
+    workers = forms.IntegerField(label=_("Workers"), min_value=0, max_value=MAX_WORKERS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workers"].widget.attrs.update({"inputmode": "numeric"})
+
+
+class CloseMonthForm(forms.Form):
+    month = MonthField(widget=forms.HiddenInput)
+
+
+class ReopenMonthForm(forms.Form):
+    month = MonthField(label=_("Month"))
+    reason = forms.CharField(
+        label=_("Why reopen it?"),
+        max_length=MAX_REASON_CHARS,
+        help_text=_("For example: a sale was left out. The reason is kept with the month."),
+    )

@@ -2,6 +2,62 @@
 `records` (the monthly report, closing, class), `books` (the cash book and money owed), `imports` (a file of
 transactions), `statements` (the PDF statements and their verification code)."""
 
-from .records import MAX_WORKERS, check_month, monthly_record_delete, monthly_record_save, refresh_months
+from .books import (
+    check_debt,
+    check_entry,
+    day_errors,
+    debt_add,
+    debt_change_decision,
+    debt_delete,
+    debt_settle,
+    debt_unsettle,
+    debt_update,
+    entry_add,
+    entry_change_decision,
+    entry_delete,
+    entry_update,
+    opening_balance_set,
+)
+from .imports import import_check, import_discard, import_save
+from .records import (
+    MAX_REASON_CHARS,
+    MAX_WORKERS,
+    check_month,
+    month_close,
+    month_reopen,
+    monthly_record_check,
+    monthly_record_delete,
+    monthly_record_save,
+    refresh_months,
+)
+from .statements import statement_issue
 
-__all__ = ["MAX_WORKERS", "check_month", "monthly_record_delete", "monthly_record_save", "refresh_months"]
+__all__ = [
+    "MAX_REASON_CHARS",
+    "MAX_WORKERS",
+    "check_debt",
+    "check_entry",
+    "check_month",
+    "day_errors",
+    "debt_add",
+    "debt_change_decision",
+    "debt_delete",
+    "debt_settle",
+    "debt_unsettle",
+    "debt_update",
+    "entry_add",
+    "entry_change_decision",
+    "entry_delete",
+    "entry_update",
+    "import_check",
+    "import_discard",
+    "import_save",
+    "month_close",
+    "month_reopen",
+    "monthly_record_check",
+    "monthly_record_delete",
+    "monthly_record_save",
+    "opening_balance_set",
+    "refresh_months",
+    "statement_issue",
+]

@@ -1,24 +1,44 @@
 """Writes of the monthly report: entered directly (participant, mentor, staff) or computed from the books
-(`refresh_months`), closed and reopened; and the change of business class it may bring."""
+(`refresh_months`), closed and reopened; and the change of business class it may bring.
+
+One record per month, either from the books or entered: a month with cash-book entries or money owed made in it
+is the books' (source BOOKS: turnover, expenses, profit and assets computed, only the workers typed), and a
+record entered directly before the first entry of its month becomes the books' then (the audit trail keeps what
+was entered). A month whose entries are all gone loses its computed record; it may then be entered directly. A
+month without entries keeps the record entered for it, whatever the books say of other months. A closed month
+changes in no way until it is reopened."""
 
 import datetime
+from typing import Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core import audit
-from core.dates import first_of_month
+from core.dates import first_of_month, month_number, month_of_number
+from core.decisions import Refused, deny
 from core.money import MAX_RUPIAH
-from registration.models import Participant
+from core.web import absolute_url
+from notifications.services import notify
+from registration.models import Business, Participant
 
-from .. import permissions
-from ..models import MonthlyRecord, Source
+from .. import classes, ledger, permissions, selectors
+from ..choices import MonthAction
+from ..messages import CLASS_UP, MESSAGES
+from ..models import ClassChange, MonthEvent, MonthlyRecord, Source
 
 # The largest figure the portal takes: beyond it a number is surely mistyped (and stays far below BIGINT).
 MAX_WORKERS = 100_000
+MAX_REASON_CHARS: Final = 300  # MonthEvent.reason
+MESSAGE_PERSON_CHARS: Final = 30
+
+FROM_BOOKS = _("This month's figures come from the cash book: change its entries there.")
+FROM_BOOKS_ASSETS = _("This month's assets come from the cash book: change its entries there.")
+REQUIRED = _("This field is required.")
 
 
 def check_month(month: datetime.date) -> datetime.date:
@@ -29,13 +49,12 @@ def check_month(month: datetime.date) -> datetime.date:
     return first_of_month(month)
 
 
-def _check_figures(*, turnover: int, workers: int, assets: int) -> None:
+def _check_figures(**figures: int | None) -> None:
     errors = {}
-    for name, value, limit in (
-        ("turnover", turnover, MAX_RUPIAH),
-        ("assets", assets, MAX_RUPIAH),
-        ("workers", workers, MAX_WORKERS),
-    ):
+    for name, value in figures.items():
+        limit = MAX_WORKERS if name == "workers" else MAX_RUPIAH
+        if value is None:
+            continue
         if value < 0:
             errors[name] = ValidationError(_("Enter zero or more."), code="negative")
         elif value > limit:
@@ -44,53 +63,339 @@ def _check_figures(*, turnover: int, workers: int, assets: int) -> None:
         raise ValidationError(errors)
 
 
+def _check_open(participant: Participant, month: datetime.date) -> None:
+    permissions.month_open_decision(month, latest_closed=selectors.latest_closed_month(participant)).enforce()
+
+
+def _lock(participant: Participant) -> None:
+    """The participant's reports change one writer at a time (a second waits for the first): one query."""
+    Participant.objects.select_for_update().filter(pk=participant.pk).values_list("pk", flat=True).first()
+
+
+# --- the change of class ------------------------------------------------------------------------------------------
+
+
+def _business_of(participant: Participant) -> Business | None:
+    try:
+        return participant.business
+    except Business.DoesNotExist:
+        return None
+
+
+def _tell_class_up(participant: Participant, change: ClassChange) -> None:
+    """The message names the class by its code: the template says it in the language the message is read in."""
+    context = {
+        "full_name": Truncator(" ".join(participant.full_name.split())).chars(MESSAGE_PERSON_CHARS),
+        "business_class": change.new_class,
+        "link": absolute_url("finance:reports"),
+    }
+    notify(template=CLASS_UP, context={key: context[key] for key in MESSAGES[CLASS_UP]}, user=participant.user)
+
+
+def note_class_change(*, participant: Participant, today: datetime.date | None = None) -> ClassChange | None:
+    """After a report changed (in the caller's transaction, the participant locked): the business's class by its
+    latest twelve months (`classes.class_now`), against its last recorded class (the baseline when none). A
+    different class is recorded as a ClassChange, and a move up ("naik kelas") told to the participant. Two
+    queries when nothing changed (three when the participant came without their business)."""
+    business = _business_of(participant)
+    if business is None:
+        return None
+    now = classes.class_now(participant, business, today=today or timezone.localdate())
+    if now.current is None or now.latest_month is None:
+        return None
+    last = (
+        ClassChange.objects.filter(participant=participant)
+        .order_by("-changed_at", "-pk")
+        .values_list("new_class", flat=True)
+        .first()
+    )
+    previous = last or now.baseline
+    if now.current == previous:
+        return None
+    change = ClassChange.objects.create(
+        participant=participant,
+        month=now.latest_month,
+        previous_class=previous,
+        new_class=now.current,
+        capital=now.capital or 0,
+        yearly_sales=now.yearly_sales or 0,
+        changed_at=timezone.now(),
+    )
+    if change.moved_up:
+        _tell_class_up(participant, change)
+    return change
+
+
+# --- a month entered directly -------------------------------------------------------------------------------------
+
+
+def _entered_values(*, turnover: int | None, expenses: int | None, assets: int | None) -> dict[str, int | None]:
+    """The figures of a month entered directly: turnover and assets are required, expenses optional (profit is
+    turnover minus expenses when they are given)."""
+    missing = {
+        name: ValidationError(REQUIRED, code="required")
+        for name, value in (("turnover", turnover), ("assets", assets))
+        if value is None
+    }
+    if missing:
+        raise ValidationError(missing)
+    assert turnover is not None and assets is not None
+    profit = None if expenses is None else turnover - expenses
+    return {"turnover": turnover, "expenses": expenses, "profit": profit, "assets": assets}
+
+
+def _refuse_book_figures(
+    record: MonthlyRecord, *, turnover: int | None, expenses: int | None, assets: int | None
+) -> None:
+    """A month from the books takes only its workers: a figure given must be the books' own."""
+    errors = {}
+    for name, value in (("turnover", turnover), ("expenses", expenses)):
+        if value is not None and value != getattr(record, name):
+            errors[name] = ValidationError(FROM_BOOKS, code="from_books")
+    if assets is not None and assets != record.assets:
+        errors["assets"] = ValidationError(FROM_BOOKS_ASSETS, code="from_books")
+    if errors:
+        raise ValidationError(errors)
+
+
+def monthly_record_check(
+    *,
+    participant: Participant,
+    month: datetime.date,
+    workers: int,
+    turnover: int | None = None,
+    expenses: int | None = None,
+    assets: int | None = None,
+    acting_user: User,
+) -> tuple[MonthlyRecord | None, dict[str, int | None]]:
+    """The rules of saving a month (`monthly_record_save`), asked without saving, e.g. by the admin's form: raises
+    the refusal; returns the month's record (None when there is none) and the figures to save (empty for a month
+    from the books, which takes only its workers)."""
+    month = check_month(month)
+    permissions.can_record_month(acting_user, participant, month).enforce()
+    _check_figures(turnover=turnover, expenses=expenses, assets=assets, workers=workers)
+    _check_open(participant, month)
+    record = MonthlyRecord.objects.filter(participant=participant, month=month).first()
+    if record is not None and record.from_books:
+        _refuse_book_figures(record, turnover=turnover, expenses=expenses, assets=assets)
+        return record, {}
+    return record, _entered_values(turnover=turnover, expenses=expenses, assets=assets)
+
+
 @transaction.atomic
 @audit.audited
 def monthly_record_save(
     *,
     participant: Participant,
     month: datetime.date,
-    turnover: int,
     workers: int,
-    assets: int,
+    turnover: int | None = None,
+    expenses: int | None = None,
+    assets: int | None = None,
     acting_user: User,
 ) -> tuple[MonthlyRecord, bool]:
     """Create the participant's record of `month`, or update it when there is one; returns (record, created).
 
-    The source is the participant when they act themselves, else a mentor (or staff) on their behalf. The
-    unique (participant, month) constraint settles two concurrent first saves: the second one updates."""
-    month = check_month(month)
-    permissions.can_record_month(acting_user, participant, month).enforce()
-    _check_figures(turnover=turnover, workers=workers, assets=assets)
+    A month without entries is entered directly: turnover and assets required, expenses optional (then the
+    profit). A month computed from the books takes only its workers (a turnover, expenses or assets other than
+    the books' is refused, "from_books"). A closed month, or one before a closed month, is refused. The source is
+    the participant when they act themselves, else a mentor (or staff) on their behalf. The participant's lock
+    settles two concurrent first saves."""
+    _lock(participant)
+    record, values = monthly_record_check(
+        participant=participant,
+        month=month,
+        workers=workers,
+        turnover=turnover,
+        expenses=expenses,
+        assets=assets,
+        acting_user=acting_user,
+    )
+    now = timezone.now()
+    if record is not None and record.from_books:
+        record.workers, record.recorded_by, record.recorded_at = workers, acting_user, now
+        record.save(update_fields=["workers", "recorded_by", "recorded_at"])
+        return record, False
     source = Source.PARTICIPANT if participant.user_id == acting_user.pk else Source.MENTOR
     record, created = MonthlyRecord.objects.update_or_create(
         participant=participant,
-        month=month,
-        defaults={
-            "turnover": turnover,
-            "workers": workers,
-            "assets": assets,
-            "source": source,
-            "recorded_by": acting_user,
-            "recorded_at": timezone.now(),
-        },
+        month=first_of_month(month),
+        defaults={**values, "workers": workers, "source": source, "recorded_by": acting_user, "recorded_at": now},
     )
+    note_class_change(participant=participant)
     return record, created
 
 
 @transaction.atomic
 @audit.audited
 def monthly_record_delete(*, record: MonthlyRecord, acting_user: User) -> None:
-    """Remove a mistaken record (administrators only, in the admin)."""
+    """Remove a mistaken record (administrators only, in the admin): never a closed month's."""
     if not acting_user.is_superuser:
-        raise ValidationError(_("Only administrators delete a monthly record."), code="not_allowed")
+        raise Refused(_("Only administrators delete a monthly record."), code="not_allowed")
+    participant = record.participant
+    _lock(participant)
+    _check_open(participant, record.month)
     record.delete()
+    note_class_change(participant=participant)
 
 
+# --- the months computed from the books ---------------------------------------------------------------------------
+
+
+def _latest_workers_before(participant: Participant, month: datetime.date) -> int | None:
+    return (
+        MonthlyRecord.objects.filter(participant=participant, month__lt=month)
+        .order_by("-month")
+        .values_list("workers", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
 @audit.audited
 def refresh_months(*, participant: Participant, from_month: datetime.date, acting_user: User) -> None:
     """Recompute, from the cash book, the report of every month from `from_month` to the current one that has
-    entries (its turnover, expenses, profit and assets at the month's end; workers kept), remove a computed
-    report whose month has no entries left, and note a change of class. Called by the book services in their
-    transaction after every change of an entry or a debt."""
-    raise NotImplementedError  # the records helper writes this
+    entries or money owed made in it (its turnover, expenses, profit and assets at the month's end; its workers
+    kept, else the latest earlier month's, else the registration's), remove a computed report whose month has
+    nothing left, and note a change of class. Called by the book services in their transaction after every change
+    of an entry or a debt (they refuse a change into a closed month; here a closed month in the range is refused
+    too, so it never changes). Reads: a fixed number, whatever the months (every month's position at its end is two
+    queries together); one write per month changed."""
+    start = first_of_month(from_month)
+    end = first_of_month(timezone.localdate())
+    if start > end:
+        return
+    _lock(participant)
+    existing = {
+        record.month: record
+        for record in MonthlyRecord.objects.filter(participant=participant, month__gte=start, month__lte=end)
+    }
+    closed = [month for month, record in existing.items() if record.is_closed]
+    permissions.month_open_decision(start, latest_closed=max(closed, default=None)).enforce()
+    figures = ledger.figures_by_month(participant.pk, start, end)
+    positions = ledger.positions_at_month_ends(participant.pk, list(figures))
+    earlier = _latest_workers_before(participant, start)
+    workers = earlier if earlier is not None else getattr(_business_of(participant), "workers", 0)
+    now = timezone.now()
+    stale: list[int] = []
+    changed = False
+    for number in range(month_number(start), month_number(end) + 1):
+        month = month_of_number(number)
+        record, found = existing.get(month), figures.get(month)
+        if found is None:
+            if record is not None and record.from_books:
+                stale.append(record.pk)
+            elif record is not None:
+                workers = record.workers
+            continue
+        values = {
+            "turnover": found.turnover,
+            "expenses": found.expenses,
+            "profit": found.profit,
+            "assets": positions[month].reported_assets,
+            "source": Source.BOOKS,
+        }
+        if record is None:
+            MonthlyRecord.objects.create(
+                participant=participant,
+                month=month,
+                workers=workers,
+                recorded_by=acting_user,
+                recorded_at=now,
+                **values,
+            )
+            changed = True
+            continue
+        workers = record.workers
+        if any(getattr(record, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.recorded_by, record.recorded_at = acting_user, now
+            record.save(update_fields=[*values, "recorded_by", "recorded_at"])
+            changed = True
+    if stale:
+        MonthlyRecord.objects.filter(pk__in=stale).delete()
+        changed = True
+    if changed:
+        note_class_change(participant=participant)
+
+
+# --- closing and reopening ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+@audit.audited
+def month_close(*, participant: Participant, month: datetime.date, acting_user: User) -> list[MonthlyRecord]:
+    """Close the month's books and every earlier reported month still open (one MonthEvent each): their figures
+    and entries are frozen until reopened. The month must be over and reported. Returns the months closed,
+    oldest first."""
+    permissions.can_close_month(acting_user, participant).enforce()
+    month = first_of_month(month)
+    permissions.month_close_decision(month, today=timezone.localdate()).enforce()
+    _lock(participant)
+    records = list(
+        MonthlyRecord.objects.select_for_update()
+        .filter(participant=participant, month__lte=month, closed_at__isnull=True)
+        .order_by("month")
+    )
+    if not records or records[-1].month != month:
+        reported = MonthlyRecord.objects.filter(participant=participant, month=month).exists()
+        if reported:
+            deny("already_closed", _("This month is closed already.")).enforce()
+        deny("not_reported", _("Report this month before closing it.")).enforce()
+    now = timezone.now()
+    MonthlyRecord.objects.filter(pk__in=[record.pk for record in records]).update(closed_at=now, closed_by=acting_user)
+    MonthEvent.objects.bulk_create(
+        MonthEvent(participant=participant, month=record.month, action=MonthAction.CLOSE, by=acting_user, at=now)
+        for record in records
+    )
+    for record in records:
+        record.closed_at, record.closed_by = now, acting_user
+    return records
+
+
+@transaction.atomic
+@audit.audited
+def month_reopen(
+    *, participant: Participant, month: datetime.date, reason: str, acting_user: User
+) -> list[MonthlyRecord]:
+    """Reopen a closed month and every later closed one (one MonthEvent each, with the reason), so that its
+    books may change again. Returns the months reopened, oldest first."""
+    permissions.can_reopen_month(acting_user, participant).enforce()
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": ValidationError(_("Say why the month is reopened."), code="required")})
+    if len(reason) > MAX_REASON_CHARS:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Keep the reason under %(limit)d characters.") % {"limit": MAX_REASON_CHARS},
+                    code="too_long",
+                )
+            }
+        )
+    month = first_of_month(month)
+    _lock(participant)
+    records = list(
+        MonthlyRecord.objects.select_for_update()
+        .filter(participant=participant, month__gte=month, closed_at__isnull=False)
+        .order_by("month")
+    )
+    if not records or records[0].month != month:
+        deny("not_closed", _("This month is not closed.")).enforce()
+    now = timezone.now()
+    MonthlyRecord.objects.filter(pk__in=[record.pk for record in records]).update(closed_at=None, closed_by=None)
+    MonthEvent.objects.bulk_create(
+        MonthEvent(
+            participant=participant,
+            month=record.month,
+            action=MonthAction.REOPEN,
+            reason=reason,
+            by=acting_user,
+            at=now,
+        )
+        for record in records
+    )
+    for record in records:
+        record.closed_at, record.closed_by = None, None
+    return records

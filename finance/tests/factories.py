@@ -3,9 +3,15 @@ import datetime
 import factory
 from django.utils import timezone
 
+from core.dates import shift_month
 from finance.choices import Category, DebtKind, Direction
 from finance.models import Debt, Entry, MonthlyRecord, Source
 from registration.tests.factories import ParticipantFactory
+
+
+def months_ago(count: int) -> datetime.date:
+    """The first day of the month `count` months before this one."""
+    return shift_month(timezone.localdate(), -count)
 
 
 class MonthlyRecordFactory(factory.django.DjangoModelFactory[MonthlyRecord]):

@@ -1,0 +1,505 @@
+"""A month's transactions from a spreadsheet: a CSV file (UTF-8, with or without the BOM Excel writes; comma or
+semicolon, as Indonesian Excel writes) or an XLSX workbook (its first sheet), one transaction a row, turned into
+typed values or errors by field. Reads only: `services.imports` keeps the result and saves it.
+
+Columns, named in the first filled row in either language (any order; others are ignored):
+- date / tanggal: DD/MM/YYYY, YYYY-MM-DD or an Excel date cell;
+- in-out / jenis: masuk or keluar, in or out;
+- amount / jumlah: rupiah typed any way `core.money.parse_rupiah` reads, or a number cell;
+- category / kategori: the code of a category a person may type, or its Indonesian or English label;
+- note / catatan (optional).
+
+The type of a file is read from its content, never from its name. Row numbers are those the person sees in the
+spreadsheet (the header is row 1 when it is the first row). Each good row gets an `import_key`: the same file
+imported twice adds nothing, while two identical sales of one day in a file are both kept.
+
+Here a cell's form is read (a date, masuk or keluar, rupiah, a category's name); the book's rules on the values (a
+day that has come, a category that goes the way the money went, an amount above zero, a short note, a month not
+closed) are the book's own (`services.books.check_entry`), run on every row by `services.imports`."""
+
+import csv
+import datetime
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from core.languages import active_language
+from core.money import INVALID, SEN, parse_rupiah
+from core.text import strip_bidi
+
+from .choices import Category, Direction, categories_of
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2_000
+# an XLSX is a zip: what it may unpack to, so that a small file cannot fill the memory once opened
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+# this many empty rows in a row end the data (Excel may keep a million formatted, empty rows after it)
+BLANK_RUN_ENDS = 1_000
+
+# the fields of a row, named as `services.books.check_entry` names them (its errors land on the same cells)
+FIELDS = ("day", "direction", "amount", "category", "note")
+REQUIRED = ("day", "direction", "amount", "category")
+FIELD_LABELS = {
+    "day": _("Date"),
+    "direction": _("In or out"),
+    "amount": _("Amount"),
+    "category": _("Category"),
+    "note": _("Note"),
+}
+# the header names accepted, compared without case, spaces or punctuation ("in-out", "In/Out", "masuk/keluar")
+HEADER_NAMES = {
+    "day": {"date", "tanggal", "tgl"},
+    "direction": {"inout", "direction", "jenis", "masukkeluar"},
+    "amount": {"amount", "jumlah", "nominal"},
+    "category": {"category", "kategori"},
+    "note": {"note", "notes", "catatan", "keterangan"},
+}
+# the headers of the template file, in its language
+TEMPLATE_HEADERS = {
+    "id": ["tanggal", "jenis", "jumlah", "kategori", "catatan"],
+    "en": ["date", "in-out", "amount", "category", "note"],
+}
+DIRECTION_WORDS = {
+    Direction.IN: {"in", "masuk", "uang masuk", "pemasukan", "cash in", "money in"},
+    Direction.OUT: {"out", "keluar", "uang keluar", "pengeluaran", "cash out", "money out"},
+}
+DIRECTION_TEMPLATE_WORDS = {
+    "id": {Direction.IN: "masuk", Direction.OUT: "keluar"},
+    "en": {Direction.IN: "in", Direction.OUT: "out"},
+}
+
+TOO_BIG = _("The file is %(size)s; the most we take is %(limit)s.")
+NOT_A_SPREADSHEET = _(
+    "This file is not a spreadsheet we can read, whatever its name: send a CSV file (UTF-8) or an Excel .xlsx file."
+)
+OLD_EXCEL = _(
+    "This is an old Excel file (.xls): in Excel, choose Save As and then Excel Workbook (.xlsx) or CSV UTF-8."
+)
+NOT_UTF8 = _("This CSV file is not in UTF-8: in Excel, choose Save As and then CSV UTF-8 (comma delimited).")
+BROKEN = _("This Excel file is damaged or cannot be opened. Save it again and send it once more.")
+EMPTY = _("The file has no rows.")
+TOO_MANY_ROWS = _("The file has more than %(limit)s rows. Split it into smaller files, a month each.")
+NO_ROWS = _("The file has column names but no transactions under them.")
+MISSING_COLUMNS = _(
+    "The first row must name the columns: %(columns)s (and catatan for a note, if you like). Missing: %(missing)s."
+)
+
+REQUIRED_VALUE = _("This is empty.")
+BAD_DATE = _("Write the date as DD/MM/YYYY, for example 25/03/2025.")
+NO_SUCH_DATE = _("There is no such date.")
+BAD_DIRECTION = _("Write masuk (money in) or keluar (money out).")
+UNKNOWN_CATEGORY = _("Unknown category. Use one of: %(choices)s.")
+
+_DATE_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_TIME_SUFFIX = re.compile(r"\s+0{1,2}:00(?::00)?$")  # "25/03/2025 00:00", as a date cell is sometimes exported
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    """A good row, typed: what an entry of the cash book takes."""
+
+    number: int
+    day: datetime.date
+    direction: str
+    amount: int
+    category: str
+    note: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one cell of a row is refused."""
+
+    number: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    rows: list[ImportedRow]
+    errors: list[RowError]
+    file_hash: str
+
+
+# --- the file: its type from its content, its size, its rows of cells -------------------------------------------
+
+
+def _refuse(message: Any, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+def check_size(size: int) -> None:
+    """Refuse an empty file or one above MAX_FILE_BYTES (before reading it whole)."""
+    if size == 0:
+        raise _refuse(EMPTY, "empty")
+    if size > MAX_FILE_BYTES:
+        message = TOO_BIG % {"size": filesizeformat(size), "limit": filesizeformat(MAX_FILE_BYTES)}
+        raise _refuse(message, "too_large")
+
+
+def _xlsx_cells(content: bytes) -> Iterator[Sequence[Any]]:
+    # Imported here: openpyxl is heavy to load, and only an import of an .xlsx needs it.
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise _refuse(NOT_A_SPREADSHEET, "file_type") from exc
+    if "xl/workbook.xml" not in names:
+        raise _refuse(NOT_A_SPREADSHEET, "file_type")  # a zip, a .docx, an .ods: not a workbook
+    if unpacked > MAX_UNPACKED_BYTES:
+        message = TOO_BIG % {"size": filesizeformat(unpacked), "limit": filesizeformat(MAX_UNPACKED_BYTES)}
+        raise _refuse(message, "too_large")
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet: Any = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some programs write a wrong size: read every row there is
+        rows = list(_bounded(sheet.iter_rows(values_only=True)))
+        workbook.close()
+    except ValidationError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, TypeError...) on a bad file
+        raise _refuse(BROKEN, "broken") from exc
+    yield from rows
+
+
+def _bounded(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The rows up to BLANK_RUN_ENDS empty ones in a row, refusing a file with more than MAX_ROWS filled rows
+    under its header."""
+    filled = blank_run = 0
+    for row in rows:
+        if any(_filled(value) for value in row):
+            filled += 1
+            blank_run = 0
+            if filled > MAX_ROWS + 1:  # the header is one of them
+                raise _refuse(TOO_MANY_ROWS % {"limit": number_format(MAX_ROWS, force_grouping=True)}, "too_many_rows")
+        else:
+            blank_run += 1
+            if blank_run >= BLANK_RUN_ENDS:
+                return
+        yield row
+
+
+def _delimiter(text: str) -> str:
+    """The separator of a CSV file, read from its first filled line: Indonesian Excel writes semicolons."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    outside_quotes = re.sub(r'"[^"]*"', "", first)
+    counts = {sep: outside_quotes.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _csv_cells(content: bytes) -> Iterator[Sequence[Any]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _refuse(NOT_UTF8, "not_utf8") from exc
+    if "\x00" in text:
+        raise _refuse(NOT_A_SPREADSHEET, "file_type")
+    try:
+        yield from _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except csv.Error as exc:
+        raise _refuse(NOT_A_SPREADSHEET, "file_type") from exc
+
+
+def spreadsheet_rows(content: bytes) -> Iterator[Sequence[Any]]:
+    """The rows of cells of a CSV or XLSX file, told apart by their content; other files are refused."""
+    check_size(len(content))
+    if content.startswith(b"PK\x03\x04"):
+        return _xlsx_cells(content)
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _refuse(OLD_EXCEL, "old_excel")
+    if filetype.guess(content[:8192]) is not None:
+        raise _refuse(NOT_A_SPREADSHEET, "file_type")  # a PDF, a photo, an archive...
+    return _csv_cells(content)
+
+
+# --- cells to values ---------------------------------------------------------------------------------------------
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _words(value: Any) -> str:
+    """A cell compared without case, accents' forms or repeated spaces."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value)).casefold()).strip()
+
+
+def _header_key(value: Any) -> str:
+    return re.sub(r"[^0-9a-z]", "", re.sub(r"\(.*?\)", "", _words(value)))
+
+
+def _columns(header: Sequence[Any]) -> dict[str, int]:
+    """Which column holds each field (the first one named so)."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = _header_key(name) if _filled(name) else ""
+        for field, names in HEADER_NAMES.items():
+            if key in names and field not in found:
+                found[field] = index
+    missing = [field for field in REQUIRED if field not in found]
+    if missing:
+        headers = dict(zip(FIELDS, TEMPLATE_HEADERS["id"], strict=True))
+        raise _refuse(
+            MISSING_COLUMNS
+            % {
+                "columns": ", ".join(headers[field] for field in REQUIRED),
+                "missing": ", ".join(headers[field] for field in missing),
+            },
+            "missing_columns",
+        )
+    return found
+
+
+def parse_day(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        raise _refuse(BAD_DATE, "bad_date")  # a number, a time: not a date cell
+    text = _TIME_SUFFIX.sub("", value.strip())
+    if match := _DATE_DAY_FIRST.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := _DATE_ISO.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        raise _refuse(BAD_DATE, "bad_date")
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as exc:
+        raise _refuse(NO_SUCH_DATE, "no_such_date") from exc
+
+
+def direction_names() -> dict[str, str]:
+    """Every way a direction may be written (masuk, keluar, in, out, its labels) to the direction."""
+    names: dict[str, str] = {}
+    for direction, words in DIRECTION_WORDS.items():
+        names.update(dict.fromkeys(words, str(direction)))
+        for language in TEMPLATE_HEADERS:
+            with translation.override(language):
+                names[_words(Direction(direction).label)] = str(direction)
+    return names
+
+
+def parse_direction(value: Any, names: dict[str, str]) -> str:
+    direction = names.get(_words(value))
+    if direction is None:
+        raise _refuse(BAD_DIRECTION, "bad_direction")
+    return direction
+
+
+def parse_amount(value: Any) -> int:
+    """Whole rupiah from a number cell or as typed (whether the amount may be written is the book's rule)."""
+    if isinstance(value, bool):
+        raise _refuse(INVALID, "invalid")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise _refuse(SEN, "sen")
+        return int(value)
+    if isinstance(value, int):
+        return value
+    return parse_rupiah(str(value))
+
+
+def category_names() -> dict[str, str]:
+    """Every way a category a person may type is written (its code, its Indonesian and English labels, compared
+    without case) to the category."""
+    names: dict[str, str] = {}
+    for direction in Direction.values:
+        for category in categories_of(direction):
+            names[_words(category)] = category
+            for language in TEMPLATE_HEADERS:
+                with translation.override(language):
+                    names[_words(Category(category).label)] = category
+    return names
+
+
+def parse_category(value: Any, direction: str | None, names: dict[str, str]) -> str:
+    """The category a cell names (whether it goes with the row's direction is the book's rule); an unknown one
+    is refused with the list of those of `direction` (None: unreadable, so all of them)."""
+    category = names.get(_words(value))
+    if category is None:
+        choices = [c for d in ([direction] if direction else Direction.values) for c in categories_of(d)]
+        raise _refuse(
+            UNKNOWN_CATEGORY % {"choices": ", ".join(str(Category(c).label) for c in choices)}, "unknown_category"
+        )
+    return category
+
+
+def parse_note(value: Any) -> str:
+    return strip_bidi(str(value)).strip() if _filled(value) else ""
+
+
+def _cell(row: Sequence[Any], index: int | None) -> Any:
+    if index is None or index >= len(row):
+        return None
+    value = row[index]
+    return value.strip() if isinstance(value, str) else value
+
+
+def _message(exc: ValidationError) -> str:
+    return " ".join(str(message) for message in exc.messages)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The ways directions and categories may be written, read once a file."""
+
+    directions: dict[str, str]
+    categories: dict[str, str]
+
+
+def _parse_row(
+    number: int, row: Sequence[Any], columns: dict[str, int], words: _Words
+) -> ImportedRow | list[RowError]:
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+    parsers: dict[str, Callable[[Any], Any]] = {
+        "day": parse_day,
+        "direction": lambda cell: parse_direction(cell, words.directions),
+        "amount": parse_amount,
+        "category": lambda cell: parse_category(cell, values.get("direction"), words.categories),
+    }
+    for field, parser in parsers.items():
+        cell = _cell(row, columns[field])
+        try:
+            if not _filled(cell):
+                raise _refuse(REQUIRED_VALUE, "required")
+            values[field] = parser(cell)
+        except ValidationError as exc:
+            errors.append(RowError(number, field, _message(exc)))
+    values["note"] = parse_note(_cell(row, columns.get("note")))
+    if errors:
+        return errors
+    return ImportedRow(
+        number=number,
+        day=values["day"],
+        direction=values["direction"],
+        amount=values["amount"],
+        category=values["category"],
+        note=values["note"],
+    )
+
+
+def parse(content: bytes) -> ParsedFile:
+    """The good rows and the errors of a file, in the active language; a file that cannot be read as a whole
+    (too big, not a spreadsheet, no header, too many rows) raises ValidationError with a code."""
+    rows = spreadsheet_rows(content)
+    file_hash = hashlib.sha256(content).hexdigest()
+    columns: dict[str, int] | None = None
+    words = _Words(directions=direction_names(), categories=category_names())
+    good: list[ImportedRow] = []
+    errors: list[RowError] = []
+    for number, row in enumerate(rows, start=1):
+        if not any(_filled(value) for value in row):
+            continue
+        if columns is None:
+            columns = _columns(row)
+            continue
+        parsed = _parse_row(number, row, columns, words)
+        if isinstance(parsed, ImportedRow):
+            good.append(parsed)
+        else:
+            errors.extend(parsed)
+    if columns is None:
+        raise _refuse(EMPTY, "empty")
+    if not good and not errors:
+        raise _refuse(NO_ROWS, "no_rows")
+    return ParsedFile(rows=good, errors=errors, file_hash=file_hash)
+
+
+# --- the import key: the same row of the same file is imported once ---------------------------------------------
+
+
+def _row_identity(participant_id: int, row: ImportedRow) -> tuple[str, ...]:
+    return (str(participant_id), row.day.isoformat(), row.direction, str(row.amount), row.category, _words(row.note))
+
+
+def import_keys(participant_id: int, rows: Sequence[ImportedRow]) -> list[str]:
+    """Each row's key: a sha256 of the participant, the row's values (the note compared without case or
+    repeated spaces) and its occurrence among identical rows of the file (the second identical sale of a day
+    is another sale, kept; the same file again gives the same keys, so adds nothing)."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    keys = []
+    for row in rows:
+        identity = _row_identity(participant_id, row)
+        seen[identity] += 1
+        text = "\x1f".join((*identity, str(seen[identity])))
+        keys.append(hashlib.sha256(text.encode()).hexdigest())
+    return keys
+
+
+# --- the template file, in the person's language ----------------------------------------------------------------
+
+
+def _template_rows(language: str, *, today: datetime.date) -> list[tuple[datetime.date, str, int, str, str]]:
+    words = DIRECTION_TEMPLATE_WORDS[language]
+    first = today.replace(day=1)
+    return [
+        (first, words[Direction.IN], 150_000, str(Category.SALES.label), str(_("Sold 10 portions"))),
+        (first, words[Direction.OUT], 60_000, str(Category.RAW_MATERIALS.label), str(_("Rice and eggs"))),
+    ]
+
+
+def _template_date(day: datetime.date, language: str) -> str:
+    return f"{day:%d/%m/%Y}" if language == "id" else day.isoformat()
+
+
+def template_csv(*, today: datetime.date) -> bytes:
+    """A CSV template with the headers and two example rows in the active language: semicolons in Indonesian
+    (as Indonesian Excel opens it), commas in English; with a BOM, so Excel reads it as UTF-8."""
+    language = active_language()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if language == "id" else ",", lineterminator="\r\n")
+    writer.writerow(TEMPLATE_HEADERS[language])
+    for day, direction, amount, category, note in _template_rows(language, today=today):
+        writer.writerow([_template_date(day, language), direction, amount, category, note])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx(*, today: datetime.date) -> bytes:
+    """An XLSX template: the first sheet to fill in (date and number cells), a second one listing the
+    categories and their direction."""
+    from openpyxl import Workbook
+
+    language = active_language()
+    workbook = Workbook()
+    sheet: Any = workbook.active
+    sheet.title = str(_("Transactions"))[:31]
+    sheet.append(TEMPLATE_HEADERS[language])
+    for row in _template_rows(language, today=today):
+        sheet.append(list(row))
+    for number in range(2, sheet.max_row + 1):
+        sheet.cell(row=number, column=1).number_format = "DD/MM/YYYY" if language == "id" else "YYYY-MM-DD"
+        sheet.cell(row=number, column=3).number_format = "#,##0"
+    for letter, width in zip("ABCDE", (14, 10, 14, 36, 36), strict=True):
+        sheet.column_dimensions[letter].width = width
+    categories: Any = workbook.create_sheet(str(_("Categories"))[:31])
+    categories.append([TEMPLATE_HEADERS[language][3], TEMPLATE_HEADERS[language][1]])
+    for direction, word in DIRECTION_TEMPLATE_WORDS[language].items():
+        for category in categories_of(direction):
+            categories.append([str(Category(category).label), word])
+    categories.column_dimensions["A"].width = 36
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,141 @@
+"""The program's before and after for agency staff (finance:program): participants reporting in a year's twelve
+months, their median and average at registration against now, the moves of class, by kecamatan, aggregated in
+SQL whatever the number of participants."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from finance.models import ClassChange
+from finance.selectors import program_figures, program_period
+from finance.tests.factories import MonthlyRecordFactory, months_ago
+from mentoring.tests.factories import verified_participant
+from registration.choices import BusinessClass
+from registration.models import Business, Participant
+from registration.tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("finance:program")
+
+
+def participant(kecamatan: str, *, turnover: int, workers: int, assets: int) -> Participant:
+    person = verified_participant(kecamatan)
+    Business.objects.filter(participant=person).update(monthly_turnover=turnover, workers=workers, assets=assets)
+    return person
+
+
+def moved(person: Participant, previous: str, new: str, *, at: datetime.datetime | None = None) -> None:
+    ClassChange.objects.create(
+        participant=person,
+        month=months_ago(1),
+        previous_class=previous,
+        new_class=new,
+        capital=0,
+        yearly_sales=0,
+        changed_at=at or timezone.now(),
+    )
+
+
+@pytest.fixture
+def program() -> dict[str, Participant]:
+    ani = participant("Tebet", turnover=3_000_000, workers=2, assets=5_000_000)
+    MonthlyRecordFactory(participant=ani, month=months_ago(1), turnover=6_000_000, workers=4, assets=9_000_000)
+    MonthlyRecordFactory(participant=ani, month=months_ago(2), turnover=4_000_000, workers=9, assets=1)
+    budi = participant("Tebet", turnover=1_000_000, workers=4, assets=1_000_000)
+    MonthlyRecordFactory(participant=budi, month=months_ago(3), turnover=2_000_000, workers=6, assets=3_000_000)
+    old = participant("Gambir", turnover=2_000_000, workers=1, assets=2_000_000)
+    MonthlyRecordFactory(participant=old, month=datetime.date(timezone.localdate().year - 2, 6, 1), workers=3)
+    participant("Tebet", turnover=9_000_000, workers=9, assets=9_000_000)  # never reported: not counted
+    moved(ani, BusinessClass.MICRO, BusinessClass.SMALL)
+    moved(budi, BusinessClass.SMALL, BusinessClass.MICRO)
+    two_years_ago = timezone.make_aware(datetime.datetime(timezone.localdate().year - 2, 6, 15, 12))
+    moved(old, BusinessClass.MICRO, BusinessClass.SMALL, at=two_years_ago)
+    return {"ani": ani, "budi": budi, "old": old}
+
+
+def figures_of(row: Any) -> dict[str, tuple[int | None, ...]]:
+    return {f.name: (f.before_median, f.before_average, f.now_median, f.now_average, f.change) for f in row.figures}
+
+
+def test_the_latest_twelve_months_before_and_after(program: dict[str, Participant]) -> None:
+    today = timezone.localdate()
+    figures = program_figures(year=today.year, today=today)
+    assert (figures.start, figures.end) == (months_ago(11), months_ago(0))
+    total = figures.total
+    assert (total.participants, total.moved_up, total.moved_down) == (2, 1, 1)
+    assert figures_of(total) == {
+        # ani: 3 M then, 5 M now (the average of her two months); budi: 1 M then, 2 M now
+        "turnover": (2_000_000, 2_000_000, 3_500_000, 3_500_000, 1_500_000),
+        # the latest reported month's workers and assets: ani 4 and 9 M, budi 6 and 3 M
+        "workers": (3, 3, 5, 5, 2),
+        "assets": (3_000_000, 3_000_000, 6_000_000, 6_000_000, 3_000_000),
+    }
+    assert [(row.name, row.participants, row.moved_up) for row in figures.kecamatan] == [("Tebet", 2, 1)]
+
+
+def test_a_past_year_reads_january_to_december(program: dict[str, Participant]) -> None:
+    today = timezone.localdate()
+    year = today.year - 2
+    assert program_period(year, today=today) == (datetime.date(year, 1, 1), datetime.date(year, 12, 1))
+    figures = program_figures(year=year, today=today)
+    assert [(row.name, row.participants, row.moved_up) for row in figures.kecamatan] == [("Gambir", 1, 1)]
+    assert figures_of(figures.total)["workers"] == (1, 1, 3, 3, 2)
+
+
+def test_staff_see_the_program_by_kecamatan(client: Client, agency_staff: User, program: Any) -> None:
+    login(client, agency_staff)
+    client.cookies.load({"django_language": "en"})
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<div class="h4 mb-0" id="total-participants">2</div>' in html
+    assert '<div class="h4 mb-0" id="total-moved-up">1</div>' in html
+    assert "Tebet" in html and "Gambir" not in html
+    past = client.get(URL, {"year": str(timezone.localdate().year - 2)})
+    assert past.status_code == 200 and "Gambir" in past.content.decode()
+    assert past.context["year"] == timezone.localdate().year - 2
+
+
+@pytest.mark.parametrize("year", ["abc", "2017", str(datetime.date.today().year + 1), "-1"])
+def test_a_bad_year_says_so_and_shows_the_current_one(client: Client, agency_staff: User, year: str) -> None:
+    login(client, agency_staff)
+    client.cookies.load({"django_language": "en"})
+    response = client.get(URL, {"year": year})
+    assert response.status_code == 400
+    assert response.context["year"] == timezone.localdate().year
+    assert "Give a year from 2018 to" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["entrepreneur", "mentor_tebet", "secretariat_tebet", "partner_user"])
+def test_only_agency_staff_see_the_program(request: pytest.FixtureRequest, client: Client, who: str) -> None:
+    assert login(client, request.getfixturevalue(who)).get(URL).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client: Client) -> None:
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+def test_the_page_is_four_queries_whatever_the_participants(
+    client: Client, agency_staff: User, django_assert_max_num_queries: Any
+) -> None:
+    for index in range(30):
+        person = participant(("Tebet", "Gambir", "Menteng")[index % 3], turnover=index, workers=1, assets=index)
+        for back in range(index % 4 + 1):
+            MonthlyRecordFactory(participant=person, month=months_ago(back))
+        if index % 5 == 0:
+            moved(person, BusinessClass.MICRO, BusinessClass.SMALL)
+    login(client, agency_staff)
+    with django_assert_max_num_queries(4):  # the session, the user, the whole program, the kecamatan
+        response = client.get(URL)
+    assert response.context["figures"].total.participants == 30
+    assert response.context["figures"].total.moved_up == 6
+    assert len(response.context["figures"].kecamatan) == 3
