@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class CapitalConfig(AppConfig):
     name = "capital"
     verbose_name = _("P7 Capital")
+
+    def ready(self) -> None:
+        from mentoring import sections as mentoring_sections
+        from notifications.rendering import register_message
+        from registration import journey as registration_journey
+        from registration import links as participant_links
+
+        from .journey import CapitalStep
+        from .links import capital_link, capital_section
+        from .messages import MESSAGES
+
+        registration_journey.register(CapitalStep())
+        for key, context in MESSAGES.items():
+            register_message(key, context=context)
+        participant_links.register(capital_link)
+        mentoring_sections.register(capital_section)

@@ -95,6 +95,7 @@ class EntrySource(models.TextChoices):
     TYPED = "typed", _("Typed")
     IMPORTED = "imported", _("Imported from a file")
     SETTLEMENT = "settlement", _("Settling money owed")
+    OPENING = "opening", _("Opening balance")
 
 
 class MonthAction(models.TextChoices):

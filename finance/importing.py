@@ -10,7 +10,7 @@ Columns, named in the first filled row in either language (any order; others are
 - note / catatan (optional).
 
 The type of a file is read from its content, never from its name. Row numbers are those the person sees in the
-spreadsheet (the header is row 1 when it is the first row). Each good row gets an `import_key`: the same file
+spreadsheet (the header is row 1 when it is the first row). Each good row gets an `entry_key`: the same file
 imported twice adds nothing, while two identical sales of one day in a file are both kept.
 
 Here a cell's form is read (a date, masuk or keluar, rupiah, a category's name); the book's rules on the values (a
@@ -435,7 +435,7 @@ def _row_identity(participant_id: int, row: ImportedRow) -> tuple[str, ...]:
     return (str(participant_id), row.day.isoformat(), row.direction, str(row.amount), row.category, _words(row.note))
 
 
-def import_keys(participant_id: int, rows: Sequence[ImportedRow]) -> list[str]:
+def entry_keys(participant_id: int, rows: Sequence[ImportedRow]) -> list[str]:
     """Each row's key: a sha256 of the participant, the row's values (the note compared without case or
     repeated spaces) and its occurrence among identical rows of the file (the second identical sale of a day
     is another sale, kept; the same file again gives the same keys, so adds nothing)."""

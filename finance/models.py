@@ -122,8 +122,9 @@ class Entry(models.Model):
         related_name="settlement",
         verbose_name=_("settles"),
     )
-    # a hash of the imported row (and its place among identical rows of its file): the same file twice adds nothing
-    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    # what makes an entry unique in its book, when something must: an imported row's hash (with its place among
+    # identical rows of its file: the same file twice adds nothing), or the mark of a line of the opening balance
+    entry_key = models.CharField(max_length=64, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
@@ -137,7 +138,7 @@ class Entry(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="finance_entry_amount_positive"),
             models.CheckConstraint(condition=_category_matches_direction(), name="finance_entry_category_direction"),
             models.UniqueConstraint(
-                fields=["participant", "import_key"], condition=~Q(import_key=""), name="finance_entry_import_once"
+                fields=["participant", "entry_key"], condition=~Q(entry_key=""), name="finance_entry_key_once"
             ),
         ]
         indexes = [models.Index(fields=["participant", "day", "id"], name="finance_entry_book")]

@@ -82,7 +82,7 @@ class PurposeData:
     business: bool = False  # the business: name, sector, kecamatan, size
     trainings: bool = False  # their enrolments in the partner's own trainings
     reports: bool = False  # the business's monthly indicators (and later its statements)
-    nik: bool = False  # the NIK, masked unless a consented loan referral lets a lender see it whole
+    nik: bool = False  # the NIK, masked; whole only in a lender's referral sharing identity (capital/api.py)
 
 
 PURPOSE_DATA: dict[str, PurposeData] = {

@@ -7,6 +7,7 @@ and the docs load nothing from a CDN."""
 import datetime
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import hypothesis
@@ -26,7 +27,11 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
+from capital import services as capital_services
+from capital.choices import RateKind, ReferralStatus
+from capital.models import SHARED_ALL
 from finance import services as finance_services
+from finance.choices import StatementLanguage
 from geography.models import Wilayah
 from licensing import services as licensing_services
 from licensing.choices import RequestStatus
@@ -35,8 +40,9 @@ from marketing import search
 from marketing.tests.factories import ListingFactory, graded_product
 from partners import services
 from partners.api_access import KeyRateThrottle
-from partners.choices import KeyKind, OrganisationKind, Purpose, Step, purposes_of_steps
+from partners.choices import LENDER_KINDS, ConsentChannel, KeyKind, OrganisationKind, Purpose, Step, purposes_of_steps
 from partners.models import PartnerOrganisation
+from partners.selectors import current_text
 from partners.tests.factories import PartnerOrganisationFactory, agreement_in_force, consent, issue_key
 from registration.choices import Status
 from registration.models import Participant
@@ -132,6 +138,54 @@ def _licence_requests(staff: User, participants: list[Participant]) -> None:
             licensing_services.request_move(licence_request=outcome.request, target=target, acting_user=staff)
 
 
+def _referrals(organisation: PartnerOrganisation, staff: User, participants: list[Participant]) -> None:
+    """For a lender: a product of its own, each consenting participant referred to it sharing everything (one
+    left requested, one sent to the lender, one under its review), and statements issued for the first's reports
+    (the lender's key may then move them on, or be refused)."""
+    product = capital_services.product_create(
+        code=f"kredit-{organisation.kind}",
+        data=capital_services.ProductData(
+            lender=organisation,
+            name=f"Kredit Usaha {organisation.name}",
+            amount_min=1_000_000,
+            amount_max=50_000_000,
+            tenor_min_months=6,
+            tenor_max_months=36,
+            rate_percent=Decimal("6.00"),
+            rate_kind=RateKind.INTEREST,
+        ),
+        acting_user=staff,
+    )
+    organisation.refresh_from_db()  # the key's issue gave it its API account
+    assert organisation.api_user is not None
+    first = participants[0]
+    months = [record.month for record in first.monthly_records.order_by("month")]
+    finance_services.statement_issue(
+        participant=first,
+        period_start=months[0],
+        period_end=months[-1],
+        language=StatementLanguage.ID,
+        acting_user=first.user,
+    )
+    for participant, moves in zip(
+        participants, [[ReferralStatus.SENT, ReferralStatus.UNDER_REVIEW], [ReferralStatus.SENT], []], strict=False
+    ):
+        referral = capital_services.referral_create(
+            participant=participant,
+            product=product,
+            amount_requested=20_000_000,
+            tenor_months=24,
+            use_of_funds="Menambah stok bahan baku",
+            shared=SHARED_ALL,
+            text_version=current_text(Purpose.LOAN_ASSESSMENT).version,
+            channel=ConsentChannel.WEB,
+            acting_user=participant.user,
+        )
+        for target in moves:
+            mover = staff if target == ReferralStatus.SENT else organisation.api_user
+            capital_services.referral_move(referral=referral, to_status=target, acting_user=mover)
+
+
 def _catalogue(participants: list[Participant]) -> None:
     """For the marketplace: each business published, with a product graded through curation."""
     for participant, grade in zip(participants, ["A", "B", "C"], strict=False):
@@ -144,7 +198,8 @@ def _catalogue(participants: list[Participant]) -> None:
 def secrets(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, str]]:
     """A partner of each kind with an agreement in force and a key, a few participants consenting to it for every
     purpose its agreement covers (with monthly records, enrolments in the training partner's session, licence
-    requests for the licensing office, published listings and graded products for the marketplace), and
+    requests for the licensing office, published listings and graded products for the marketplace, a product,
+    loan referrals and an issued statement for each lender), and
     the JAKI app with its key and one linked account. Made once for the module, in a transaction rolled back at
     its end (each test runs in a savepoint inside it). Returns each caller's key."""
     with django_db_blocker.unblock(), transaction.atomic():
@@ -169,6 +224,8 @@ def _world(agency_staff: User) -> dict[str, str]:
             _licence_requests(agency_staff, participants)
         if kind == OrganisationKind.MARKETPLACE:
             _catalogue(participants)
+        if kind in LENDER_KINDS:
+            _referrals(organisation, agency_staff, participants)
     jaki = PartnerOrganisationFactory(name="JAKI", kind=OrganisationKind.GOVERNMENT, is_city_app=True)
     jaki_agreement = agreement_in_force(jaki, steps=[Step.P1], staff=agency_staff)
     keys[JAKI] = issue_key(jaki_agreement, staff=agency_staff, kind=KeyKind.JAKI)
@@ -226,6 +283,38 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
 )
 def test_every_operation_conforms_to_the_schema(case: Any, headers: dict[str, str]) -> None:
     case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+@pytest.mark.parametrize("lender", [OrganisationKind.BANK, OrganisationKind.FINTECH])
+def test_a_lenders_real_referrals_and_moves_conform_to_the_schema(
+    lender: str, secrets: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fuzzer's ids seldom meet a row: every referral a lender's key sees is read and moved along its path
+    (a 409, a 400 and a 200 among the answers), each answer checked as the fuzzer checks it."""
+    monkeypatch.setattr(KeyRateThrottle, "rate", "1000000/minute", raising=False)
+    headers = {"Authorization": f"Api-Key {secrets[lender]}"}
+    listed = schema["/api/v1/capital/referrals/"]["GET"].Case().call_and_validate(headers=headers, checks=CHECKS)
+    rows = listed.json()["results"]
+    assert sorted(row["status"] for row in rows) == ["sent", "under_review"]
+    read, move = (
+        schema["/api/v1/capital/referrals/{id}/"]["GET"],
+        schema["/api/v1/capital/referrals/{id}/moves/"]["POST"],
+    )
+    today = timezone.localdate().isoformat()
+    for row in rows:
+        where = {"id": row["id"]}
+        body = read.Case(path_parameters=where).call_and_validate(headers=headers, checks=CHECKS).json()
+        assert len(body["identity"]["nik"]) == 16 and body["business"] and body["statements"]["reports"]
+        for step in (
+            {"status": "under_review", "lender_reference": f"REF-{row['id']}"},
+            {"status": "approved"},
+            {"status": "approved", "amount": 10_000_000},
+            {"status": "disbursed", "amount": 10_000_000},
+            {"status": "disbursed", "amount": 10_000_000, "day": today},
+        ):
+            move.Case(path_parameters=where, body=step).call_and_validate(headers=headers, checks=CHECKS)
+        final = read.Case(path_parameters=where).call_and_validate(headers=headers, checks=CHECKS).json()
+        assert final["status"] == "disbursed" and final["disbursed_on"] == today
 
 
 def test_schema_and_docs_answer_without_a_key_and_load_nothing_from_a_cdn(client: Client) -> None:

@@ -18,7 +18,7 @@ from ..choices import DebtKind, Direction
 from ..models import Debt, Entry
 from .records import latest_closed_month
 
-# The opening balance's entries, marked in `Entry.import_key` (a real import's key is a 64-digit hash): the cash
+# The opening balance's entries, marked in `Entry.entry_key` (a real import's key is a 64-digit hash): the cash
 # on hand put in as owner's capital, and equipment already owned put in as owner's capital and bought.
 OPENING_CASH = "opening:cash"
 OPENING_CAPITAL = "opening:equipment-capital"
@@ -39,7 +39,7 @@ class BookLine:
 
     @property
     def is_opening(self) -> bool:
-        return self.entry.import_key in OPENING_MARKS
+        return self.entry.entry_key in OPENING_MARKS
 
     @property
     def is_settlement(self) -> bool:
@@ -178,8 +178,8 @@ def debt_book(participant: Participant, *, today: datetime.date | None = None) -
 
 def opening_balance(participant: Participant) -> OpeningBalance:
     """The opening balance of the participant's book: one query."""
-    rows = Entry.objects.filter(participant=participant, import_key__in=OPENING_MARKS).values_list(
-        "import_key", "amount", "day"
+    rows = Entry.objects.filter(participant=participant, entry_key__in=OPENING_MARKS).values_list(
+        "entry_key", "amount", "day"
     )
     marked = {mark: (amount, day) for mark, amount, day in rows}
     if not marked:

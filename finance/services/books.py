@@ -9,8 +9,8 @@ other's rows. After every change the monthly reports are computed again from the
 
 The opening balance is a few ordinary entries (the ledger needs nothing else): the cash on hand is owner's capital
 put in; equipment already owned is owner's capital put in and equipment bought the same day, so the cash stays as
-it is. Its entries carry fixed marks (`selectors.books.OPENING_MARKS`, in `Entry.import_key`, whose unique
-constraint keeps one opening balance per book)."""
+it is. Its entries are of the source "opening" and carry fixed marks (`selectors.books.OPENING_MARKS`, in
+`Entry.entry_key`, whose unique constraint keeps one opening balance per book)."""
 
 import datetime
 
@@ -195,7 +195,7 @@ def entry_change_decision(entry: Entry) -> Decision:
     opening balance on its own page (the pages ask it too, to link to the right one)."""
     if entry.settles_id is not None or entry.source == EntrySource.SETTLEMENT:
         return deny("settlement_entry", SETTLEMENT_ENTRY)
-    if entry.import_key in OPENING_MARKS:
+    if entry.source == EntrySource.OPENING:
         return deny("opening_entry", OPENING_ENTRY)
     return ALLOWED
 
@@ -419,7 +419,7 @@ def opening_balance_set(
         }
     )
     existing = {
-        entry.import_key: entry for entry in Entry.objects.filter(participant=book, import_key__in=OPENING_MARKS)
+        entry.entry_key: entry for entry in Entry.objects.filter(participant=book, entry_key__in=OPENING_MARKS)
     }
     touched = [day, *(entry.day for entry in existing.values())]
     _check_open(book, *touched)
@@ -435,7 +435,7 @@ def opening_balance_set(
                 entry.delete()
             continue
         if entry is None:
-            entry = Entry(participant=book, import_key=mark, source=EntrySource.TYPED, recorded_by=acting_user)
+            entry = Entry(participant=book, entry_key=mark, source=EntrySource.OPENING, recorded_by=acting_user)
         entry.day, entry.amount, entry.category = day, amount, category
         entry.direction = CATEGORY_RULES[category].direction
         entry.recorded_at = timezone.now()

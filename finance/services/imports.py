@@ -3,7 +3,7 @@ saved, all of it or only its good rows, or discarded.
 
 Checking reads the file (`finance.importing`), runs every row through the book's own checks
 (`books.check_entry`, and `permissions.month_open_decision` for a closed month) and marks the rows already in the
-book (the same `import_key`: the same file imported before) as repeated, not errors. Saving writes the good rows
+book (the same `entry_key`: the same file imported before) as repeated, not errors. Saving writes the good rows
 that are not in the book yet as entries imported, in one transaction under the participant's lock: a row refused
 then (a month closed since) saves nothing. The monthly reports are then computed again from the earliest month
 written (`records.refresh_months`)."""
@@ -88,7 +88,7 @@ def _typed_row(stored: dict[str, Any]) -> importing.ImportedRow:
 
 
 def _keys_in_book(participant: Participant, keys: list[str]) -> set[str]:
-    return set(Entry.objects.filter(participant=participant, import_key__in=keys).values_list("import_key", flat=True))
+    return set(Entry.objects.filter(participant=participant, entry_key__in=keys).values_list("entry_key", flat=True))
 
 
 def _error_order(error: importing.RowError) -> tuple[int, int]:
@@ -107,7 +107,7 @@ def import_check(*, participant: Participant, file_name: str, content: bytes, ac
     except ValidationError as exc:
         raise ValidationError({"file": exc.error_list}) from exc
     latest_closed = latest_closed_month(book)
-    keys = importing.import_keys(book.pk, parsed.rows)
+    keys = importing.entry_keys(book.pk, parsed.rows)
     errors = list(parsed.errors)
     good: list[tuple[importing.ImportedRow, str]] = []
     for row, key in zip(parsed.rows, keys, strict=True):
@@ -167,7 +167,7 @@ def import_save(*, batch: ImportBatch, only_good_rows: bool, acting_user: User) 
             amount=row.amount,
             note=row.note,
             source=EntrySource.IMPORTED,
-            import_key=key,
+            entry_key=key,
             recorded_by=acting_user,
             recorded_at=now,
         )

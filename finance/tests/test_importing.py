@@ -269,10 +269,10 @@ def test_a_third_identical_row_added_to_the_file_is_the_only_one_new(siti: Parti
     assert (len(again.rows), again.repeated_count) == (3, 2)
 
 
-def test_the_import_key_belongs_to_the_participant() -> None:
+def test_the_entry_key_belongs_to_the_participant() -> None:
     row = importing.ImportedRow(2, MARCH_10, "in", 1000, "sales", "Es teh")
-    assert importing.import_keys(1, [row]) != importing.import_keys(2, [row])
-    assert len(importing.import_keys(1, [row])[0]) == 64
+    assert importing.entry_keys(1, [row]) != importing.entry_keys(2, [row])
+    assert len(importing.entry_keys(1, [row])[0]) == 64
 
 
 # --- limits and the type of a file --------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_a_file_with_errors_is_not_saved_unless_the_good_rows_are_chosen(siti: P
         (datetime.date(2025, 3, 12), 400_000, EntrySource.IMPORTED),
         (datetime.date(2025, 4, 3), 200_000, EntrySource.IMPORTED),
     ]
-    assert all(len(e.import_key) == 64 and e.recorded_by == siti.user for e in entries)
+    assert all(len(e.entry_key) == 64 and e.recorded_by == siti.user for e in entries)
 
 
 def test_saving_computes_the_monthly_reports_from_the_earliest_month(siti: Participant) -> None:

@@ -31,7 +31,7 @@ def test_demo_books_load_once_after_the_demo_people(client: Client, settings: An
     entries = Entry.objects.filter(participant=siti)
     categories = set(entries.values_list("category", flat=True))
     assert {Category.SALES, Category.RAW_MATERIALS, Category.WAGES, Category.RENT, Category.EQUIPMENT} <= categories
-    assert entries.filter(import_key__in=OPENING_MARKS).count() == 3  # her cash and her equipment
+    assert entries.filter(entry_key__in=OPENING_MARKS).count() == 3  # her cash and her equipment
     # at least four consecutive past months of entries, each with its report computed from the book
     current = month_number(timezone.localdate())
     reported = set(
