@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from licensing.journey import known_unverified
 from registration.choices import Status
-from registration.journey import State, StepStatus
+from registration.journey import State, StepStatus, known_unverified
 from registration.models import Participant
 
 from .choices import OPEN_STATUSES, ReferralStatus

@@ -11,9 +11,8 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.dates import month_number
-from licensing.journey import known_unverified
 from registration.choices import Status
-from registration.journey import State, StepStatus
+from registration.journey import State, StepStatus, known_unverified
 from registration.models import Participant
 
 from . import permissions

@@ -9,16 +9,16 @@ from accounts import permissions as account_permissions
 from accounts.models import User
 from accounts.permissions import AnyUser
 from core import navigation
-from licensing.journey import known_unverified
+from registration.journey import known_unverified
 from registration.selectors import is_verified, participant_of
 
-from . import selectors
+from . import permissions, selectors
 
 
 def keeps_books(user: AnyUser) -> bool:
     """An entrepreneur, unless the registration the page loaded says they are not verified yet (no query: the
     book's page itself says why it is not open)."""
-    return account_permissions.is_entrepreneur(user) and not known_unverified(user)  # type: ignore[arg-type]
+    return account_permissions.is_entrepreneur(user) and not known_unverified(user)
 
 
 def balance_card(user: AnyUser) -> dict[str, Any] | None:
@@ -33,6 +33,12 @@ def balance_card(user: AnyUser) -> dict[str, Any] | None:
 
 
 navigation.link(label=_("Finance"), url_name="finance:book", when=keeps_books, order=37)
+navigation.link(
+    label=_("Program results"),
+    url_name="finance:program",
+    when=lambda user: bool(permissions.can_view_program(user)),
+    order=107,
+)
 
 navigation.panel(
     template="finance/panels/balance.html",

@@ -2,33 +2,18 @@
 (a licence held). One query (the wallet's), or none: none when the registration the page loaded says the
 participant is not verified yet, and none when the page loaded the wallet already (the home page shows it)."""
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from registration.journey import State, StepStatus
-from registration.models import Participant
+from registration.journey import State, StepStatus, known_unverified
 
 from . import selectors
 from .models import Licence
 
 NOT_VERIFIED = StepStatus(State.NOT_STARTED, _("Help with licences opens once your registration is verified."))
-
-
-def known_unverified(user: User) -> bool:
-    """Whether the registration the page loaded (jakpreneur.contacts) says the user is not verified: no query."""
-    if not User.participant.is_cached(user):
-        return False
-    participant = user.participant
-    if not Participant.registration.is_cached(participant):
-        return False
-    try:
-        return not participant.registration.is_approved
-    except ObjectDoesNotExist:
-        return True
 
 
 class LicensingStep:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions as account_permissions
 from accounts.permissions import AnyUser
 from core import navigation
+from registration.journey import known_unverified
 
 from . import permissions, selectors
-from .journey import known_unverified
 
 
 def queue_panel(user: AnyUser) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def queue_panel(user: AnyUser) -> dict[str, Any]:
 def wallet_card(user: AnyUser) -> dict[str, Any] | None:
     """The verified participant's wallet (one query, none when the page knows they are not verified), kept on the
     user for the journey's P4 step, which the home page asks next."""
-    if known_unverified(user):  # type: ignore[arg-type]  # an entrepreneur (the panel's predicate)
+    if known_unverified(user):  # an entrepreneur (the panel's predicate)
         return None
     wallet = selectors.keep_wallet(user)  # type: ignore[arg-type]
     return {"wallet": wallet} if wallet is not None and wallet.verified else None

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.permissions import AnyUser
 
 from .choices import Status
 from .models import USUAL_WAITING_DAYS, Draft, Participant, Registration
@@ -98,6 +99,20 @@ def done_filter(code: str) -> Q:
         raise ValueError(f"Unknown program step {code!r}")
     provider = _providers.get(code)
     return provider.done_filter() if provider is not None else NOBODY
+
+
+def known_unverified(user: AnyUser) -> bool:
+    """Whether the registration the page loaded (jakpreneur.contacts) says the user is not verified: no query.
+    Each step's status and home card asks it before spending a query on a participant who cannot use the step."""
+    if not isinstance(user, User) or not User.participant.is_cached(user):
+        return False
+    participant = user.participant
+    if not Participant.registration.is_cached(participant):
+        return False
+    try:
+        return not participant.registration.is_approved
+    except ObjectDoesNotExist:
+        return True
 
 
 def waiting_time_text() -> str:

@@ -64,7 +64,7 @@ def test_home_shows_the_mentor_and_the_office_with_call_and_whatsapp_links(
     AssignmentFactory(participant=participant, mentor=mentor_tebet)
     tebet_office()
     login(client, entrepreneur)
-    with django_assert_max_num_queries(7):  # the contacts cost nothing; the licence wallet and P5 one each
+    with django_assert_max_num_queries(10):  # no contacts query; wallet, P5, cash card, P6, P7: one each
         html = client.get(reverse("home")).content.decode()
     assert 'id="mentor-contact"' in html and "Mentor Tebet" in html
     assert 'href="tel:+6281311112222"' in html and 'href="https://wa.me/6281311112222"' in html

@@ -62,7 +62,7 @@ def test_the_participant_home_stays_within_its_query_budget(
 ) -> None:
     FollowUpFactory.create_batch(3, visit=VisitFactory(participant=siti, shared=True))
     login(client, entrepreneur)
-    with django_assert_max_num_queries(7):  # with the licence wallet and P5
+    with django_assert_max_num_queries(10):  # the licence wallet, P5, the cash card, P6 and P7 one each
         assert client.get(reverse("home")).status_code == 200
 
 

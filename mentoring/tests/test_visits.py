@@ -256,7 +256,7 @@ def test_participant_page_runs_a_fixed_number_of_queries(
         visit = VisitFactory(participant=siti, mentor=mentor_tebet, date=TODAY() - datetime.timedelta(days=days))
         FollowUpFactory.create_batch(2, visit=visit)
     login(client, mentor_tebet)
-    with django_assert_max_num_queries(11):  # with the licences and marketing cards
+    with django_assert_max_num_queries(15):  # licences, marketing, capital (readiness 3, referrals 1)
         response = client.get(reverse("mentoring:participant", args=[siti.pk]))
     assert response.status_code == 200
     assert len(response.context["page"].items) == 10
