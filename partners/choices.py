@@ -82,7 +82,7 @@ class PurposeData:
     business: bool = False  # the business: name, sector, kecamatan, size
     trainings: bool = False  # their enrolments in the partner's own trainings
     reports: bool = False  # the business's monthly indicators (and later its statements)
-    nik: bool = False  # the NIK, masked; whole only in a lender's referral sharing identity (capital/api.py)
+    nik: bool = False  # the NIK, masked (whole only in a lender's referral that shares identity: capital/api.py)
 
 
 PURPOSE_DATA: dict[str, PurposeData] = {
@@ -92,7 +92,9 @@ PURPOSE_DATA: dict[str, PurposeData] = {
     Purpose.LICENSING: PurposeData(step=Step.P4, contact=True, business=True, nik=True),
     Purpose.MARKETING: PurposeData(step=Step.P5, contact=True, business=True),
     Purpose.BOOKKEEPING: PurposeData(step=Step.P6, business=True, reports=True),
-    Purpose.LOAN_ASSESSMENT: PurposeData(step=Step.P7, contact=True, business=True, reports=True, nik=True),
+    # A lender reads what the participant named in each loan referral, through the referral (capital/api.py):
+    # the generic endpoints show it the name only, so the choice made for the referral holds everywhere.
+    Purpose.LOAN_ASSESSMENT: PurposeData(step=Step.P7),
 }
 
 

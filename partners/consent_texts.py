@@ -1,5 +1,6 @@
-"""The first version of the consent text of each purpose, in both languages (staff publish later versions). Loaded
-by migration 0004, and again by the tests after a transactional test has flushed the tables."""
+"""The first version of the consent text of each purpose, in both languages, and the later versions the code
+brought (staff publish others in the admin). Loaded by migrations 0004 and 0008, and again by the tests after a
+transactional test has flushed the tables."""
 
 from typing import Any
 
@@ -44,10 +45,39 @@ TEXTS = {
     ),
 }
 
+# Later versions, published by a data migration where an earlier one is the latest (capital's 0002 for the loan
+# referral: the participant names the data for each referral, the NIK whole with the identity).
+LATER_TEXTS = {
+    ("loan_assessment", 2): (
+        "Saya setuju {partner} menerima data yang saya pilih pada setiap rujukan pinjaman ke {partner}: identitas "
+        "(nama, NIK lengkap, tanggal lahir, alamat, kontak), data usaha, dan/atau laporan keuangan usaha saya, "
+        "untuk menilai permohonan pembiayaan saya. Saya dapat menarik persetujuan ini kapan saja; sesudah itu "
+        "{partner} tidak lagi dapat melihat data saya.",
+        "I agree that {partner} receives the data I choose in each loan referral to {partner}: my identity (name, "
+        "full NIK, birth date, address, contact), my business data and/or my business's financial reports, to "
+        "assess my application for financing. I can withdraw this consent at any time; {partner} then no longer "
+        "sees my data.",
+    ),
+}
 
-def load(consent_text_model: Any) -> None:
+
+def load_first(consent_text_model: Any) -> None:
     """Add version 1 of each purpose's text where it is missing (the model given: a migration's historical one)."""
     for purpose, (text_id, text_en) in TEXTS.items():
         consent_text_model.objects.get_or_create(
             purpose=purpose, version=1, defaults={"text_id": text_id, "text_en": text_en}
         )
+
+
+def load_later(consent_text_model: Any) -> None:
+    """Add the versions of `LATER_TEXTS` where they are missing."""
+    for (purpose, version), (text_id, text_en) in LATER_TEXTS.items():
+        consent_text_model.objects.get_or_create(
+            purpose=purpose, version=version, defaults={"text_id": text_id, "text_en": text_en}
+        )
+
+
+def load(consent_text_model: Any) -> None:
+    """Every version this file holds (the tests, after a flush)."""
+    load_first(consent_text_model)
+    load_later(consent_text_model)

@@ -46,10 +46,11 @@ def test_the_records_newest_month_first_with_their_fields(bank):
     assert list(AccessLog.objects.values_list("participant_id", "endpoint")) == [(siti.pk, url(siti))]
 
 
-def test_loan_assessment_also_allows_reports(bank):
+def test_loan_assessment_alone_shows_no_reports_here(bank):
+    """The lender reads the reports a loan referral names through the referral (capital/api.py), not here."""
     budi = consented_participant(bank, Purpose.LOAN_ASSESSMENT)
     MonthlyRecordFactory(participant=budi)
-    assert len(bank.client.get(url(budi)).json()["results"]) == 1
+    assert bank.client.get(url(budi)).status_code == 404
 
 
 def test_an_empty_history_is_still_a_logged_read(bank):

@@ -6,7 +6,7 @@ from partners import consent_texts
 
 
 def add_texts(apps, schema_editor):
-    consent_texts.load(apps.get_model("partners", "ConsentText"))
+    consent_texts.load_first(apps.get_model("partners", "ConsentText"))
 
 
 class Migration(migrations.Migration):

@@ -42,8 +42,7 @@ from mentoring.selectors import current_mentor
 from partners import selectors as partner_selectors
 from partners import services as partner_services
 from partners.choices import AgreementKind, ConsentChannel, KeyKind, OrganisationKind, Purpose, Step
-from partners.consent_texts import TEXTS
-from partners.models import ConsentText, PartnerOrganisation
+from partners.models import PartnerOrganisation
 from partners.values import AgreementData, OrganisationData, SigningData
 from registration.choices import BusinessClass, Status, Track
 from registration.models import Participant
@@ -237,11 +236,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  {BANK_DKI} API key (shown this once; send as `Authorization: Api-Key <key>`): {secret}")
 
     def _load(self, staff: User, siti: Participant) -> tuple[str, int]:
-        if not ConsentText.objects.filter(purpose=Purpose.LOAN_ASSESSMENT).exists():
-            text_id, text_en = TEXTS[Purpose.LOAN_ASSESSMENT]
-            partner_services.consent_text_publish(
-                purpose=Purpose.LOAN_ASSESSMENT, text_id=text_id, text_en=text_en, acting_user=staff
-            )
         lenders: dict[str, PartnerOrganisation] = {}
         secret = ""
         for plan in LENDERS:
