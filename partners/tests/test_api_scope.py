@@ -60,6 +60,6 @@ def test_expired_agreement_grants_nothing(agency_staff):
     client = api_client(issue_key(agreement, staff=agency_staff))
     siti = RegistrationFactory().participant
     consent(siti, organisation, Purpose.LOAN_ASSESSMENT)
-    assert client.get(f"/api/v1/participants/{siti.pk}/").json()["name"] == siti.full_name
+    assert client.get(f"/api/v1/participants/{siti.pk}/").json()["full_name"] == siti.full_name
     type(agreement).objects.filter(pk=agreement.pk).update(ends_on=timezone.localdate() - datetime.timedelta(days=1))
     assert client.get(f"/api/v1/participants/{siti.pk}/").status_code == 404
