@@ -62,6 +62,7 @@ class ShownPanel:
 
 
 _links: dict[str, NavLink] = {}
+_footer_links: dict[str, NavLink] = {}
 _panels: dict[str, HomePanel] = {}
 
 
@@ -86,9 +87,18 @@ def panel(
     )
 
 
+def footer_link(*, label: StrOrPromise, url_name: str, order: int = 100) -> None:
+    """Offer a public page in every page's footer (e.g. where a bank checks a statement's code)."""
+    _footer_links[url_name] = NavLink(label=label, url_name=url_name, when=always, order=order)
+
+
 def links_for(user: Any) -> list[NavLink]:
     """The navigation bar's links for a user, in order."""
     return [item for item in sorted(_links.values(), key=lambda item: item.order) if item.when(user)]
+
+
+def footer_links() -> list[NavLink]:
+    return sorted(_footer_links.values(), key=lambda item: item.order)
 
 
 def panels_for(user: Any, place: str = STAFF_HOME) -> list[ShownPanel]:

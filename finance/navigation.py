@@ -40,6 +40,8 @@ navigation.link(
     order=107,
 )
 
+navigation.footer_link(label=_("Banks: check a financial statement"), url_name="finance:statement_check")
+
 navigation.panel(
     template="finance/panels/balance.html",
     context=balance_card,

@@ -285,3 +285,8 @@ def test_the_pdf_of_a_long_period_costs_a_pinned_number_of_queries(
     with django_assert_max_num_queries(4):  # the session's user, the statement, the mentor check, the "viewed" row
         assert client.get(pdf_url(issued)).status_code == 200
     assert audit.history_of(issued)[0].kind == audit.VIEWED
+
+
+def test_every_page_s_footer_tells_a_bank_where_to_check_a_statement(client: Client) -> None:
+    html = client.get(reverse("landing")).content.decode()
+    assert f'href="{reverse("finance:statement_check")}"' in html
