@@ -43,7 +43,7 @@ class FinancingProductAdmin(ServiceAdmin):
 
     def service_check(self, obj: FinancingProduct, data: dict[str, Any], acting_user: Any) -> None:
         """The service's own checks, asked while the form is validated, so a refusal shows on the form."""
-        services.product_check(product=obj, data=product_values(data), acting_user=acting_user)
+        services.product_check(product=obj, data=product_values(data), user=acting_user)
 
     def save_model(self, request: HttpRequest, obj: FinancingProduct, form: Any, change: bool) -> None:
         data, user = product_values(form.cleaned_data), request_user(request)

@@ -126,11 +126,11 @@ class ProductData:
         product.active = self.active
 
 
-def product_check(*, product: FinancingProduct, data: ProductData, acting_user: User | None) -> None:
+def product_check(*, product: FinancingProduct, data: ProductData, user: User | None) -> None:
     """The rules of saving `product` with these values besides the model's own: agency staff, a lender of a
     lending kind, amounts within the portal's money limits and in order, tenors in order. It puts the values on
     `product` and writes nothing (the admin's form asks it too, to show a refusal on the form)."""
-    permissions.can_manage_products(acting_user).enforce()
+    permissions.can_manage_products(user).enforce()
     errors: dict[str, list[ValidationError]] = {}
     if data.lender.kind not in LENDER_KINDS:
         errors["lender"] = [ValidationError(permissions.NOT_LENDER_KIND, code="not_lender")]
@@ -147,7 +147,7 @@ def product_check(*, product: FinancingProduct, data: ProductData, acting_user: 
 
 
 def _save_product(product: FinancingProduct, data: ProductData, acting_user: User) -> FinancingProduct:
-    product_check(product=product, data=data, acting_user=acting_user)
+    product_check(product=product, data=data, user=acting_user)
     product.full_clean()
     product.save()
     return product

@@ -91,7 +91,7 @@ class MonthlyRecordAdmin(ServiceAdmin):
         participant = data.get("participant") or obj.participant  # read-only once the record exists
         month = data.get("month") or obj.month
         services.monthly_record_check(
-            participant=participant, month=month, acting_user=acting_user, **self._figures(obj, data)
+            participant=participant, month=month, user=acting_user, **self._figures(obj, data)
         )
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

@@ -42,8 +42,8 @@ def walk(client: Client, start: str) -> dict[str, list[str]]:
         response = client.get(url)
         assert response.status_code not in (403, 404), f"{url} (shown on {found_on}) answers {response.status_code}"
         assert response.status_code < 500, f"{url} (shown on {found_on}) answers {response.status_code}"
-        if response.status_code in (301, 302):
-            seen[url] = []
+        if response.status_code in (301, 302) or not response.get("Content-Type", "").startswith("text/html"):
+            seen[url] = []  # a redirect, or a file (a statement's PDF, an import's template): no links to follow
             continue
         links = [link.replace("&amp;", "&") for link in HREF.findall(response.content.decode())]
         seen[url] = links

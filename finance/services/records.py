@@ -166,13 +166,13 @@ def monthly_record_check(
     turnover: int | None = None,
     expenses: int | None = None,
     assets: int | None = None,
-    acting_user: User,
+    user: User,
 ) -> tuple[MonthlyRecord | None, dict[str, int | None]]:
     """The rules of saving a month (`monthly_record_save`), asked without saving, e.g. by the admin's form: raises
     the refusal; returns the month's record (None when there is none) and the figures to save (empty for a month
     from the books, which takes only its workers)."""
     month = check_month(month)
-    permissions.can_record_month(acting_user, participant, month).enforce()
+    permissions.can_record_month(user, participant, month).enforce()
     _check_figures(turnover=turnover, expenses=expenses, assets=assets, workers=workers)
     _check_open(participant, month)
     record = MonthlyRecord.objects.filter(participant=participant, month=month).first()
@@ -209,7 +209,7 @@ def monthly_record_save(
         turnover=turnover,
         expenses=expenses,
         assets=assets,
-        acting_user=acting_user,
+        user=acting_user,
     )
     now = timezone.now()
     if record is not None and record.from_books:
