@@ -83,6 +83,9 @@ class PurposeData:
     trainings: bool = False  # their enrolments in the partner's own trainings
     reports: bool = False  # the business's monthly indicators (and later its statements)
     nik: bool = False  # the NIK, masked (whole only in a lender's referral that shares identity: capital/api.py)
+    # read only through its step's own endpoints (a lender's loan referrals): the generic ones (participants,
+    # businesses, indicators) and the partner's page of consenting participants never list it
+    own_endpoints: bool = False
 
 
 PURPOSE_DATA: dict[str, PurposeData] = {
@@ -92,10 +95,15 @@ PURPOSE_DATA: dict[str, PurposeData] = {
     Purpose.LICENSING: PurposeData(step=Step.P4, contact=True, business=True, nik=True),
     Purpose.MARKETING: PurposeData(step=Step.P5, contact=True, business=True),
     Purpose.BOOKKEEPING: PurposeData(step=Step.P6, business=True, reports=True),
-    # A lender reads what the participant named in each loan referral, through the referral (capital/api.py):
-    # the generic endpoints show it the name only, so the choice made for the referral holds everywhere.
-    Purpose.LOAN_ASSESSMENT: PurposeData(step=Step.P7),
+    # A lender reads what the participant named in each loan referral the program sent it, through the referral
+    # (capital/api.py), and nothing through the generic endpoints: what a referral names holds everywhere.
+    Purpose.LOAN_ASSESSMENT: PurposeData(step=Step.P7, own_endpoints=True),
 }
+
+
+def listed_purposes(purposes: list[str]) -> list[str]:
+    """Those of `purposes` the generic endpoints and pages may list a participant for (not `own_endpoints`)."""
+    return [purpose for purpose in purposes if purpose in PURPOSE_DATA and not PURPOSE_DATA[purpose].own_endpoints]
 
 
 def purposes_of_steps(steps: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from registration.models import Business, Participant
 
-from .choices import PURPOSE_DATA, PurposeData
+from .choices import PURPOSE_DATA, PurposeData, listed_purposes
 from .models import AccessLog, Agreement, Consent, PartnerKey
 
 
@@ -51,7 +51,7 @@ def _consents(key: PartnerKey, purposes: list[str], participant: OuterRef) -> Qu
 def visible_participants(key: PartnerKey) -> QuerySet[Participant]:
     """The participants the key may see, each annotated with `consented_purposes` (the covered purposes they
     consented to: what decides the fields shown)."""
-    purposes = covered_purposes(key)
+    purposes = listed_purposes(covered_purposes(key))
     if not purposes:
         return Participant.objects.none()
     consents = _consents(key, purposes, OuterRef("pk"))
@@ -63,7 +63,7 @@ def visible_participants(key: PartnerKey) -> QuerySet[Participant]:
 def visible_businesses(key: PartnerKey) -> QuerySet[Business]:
     """The businesses the key may see: of participants who consented to a covered purpose that shows the
     business; annotated with `consented_purposes` like the participants (their figures need `reports`)."""
-    purposes = covered_purposes(key)
+    purposes = listed_purposes(covered_purposes(key))
     showing = [purpose for purpose in purposes if data_allowed([purpose]).business]
     if not showing:
         return Business.objects.none()

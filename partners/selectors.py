@@ -22,7 +22,7 @@ from registration import journey
 from registration.choices import Status
 from registration.models import Participant, business_class_filter
 
-from .choices import PURPOSE_DATA, AgreementState, Purpose, PurposeData, purposes_of_steps
+from .choices import PURPOSE_DATA, AgreementState, Purpose, PurposeData, listed_purposes, purposes_of_steps
 from .models import (
     AccessLog,
     Agreement,
@@ -243,9 +243,10 @@ def agreement_of(organisation: PartnerOrganisation, pk: int) -> Agreement | None
 def consenting_participants(organisation: PartnerOrganisation, *, purpose: str = "") -> QuerySet[Participant]:
     """The participants with an active consent to the partner for a purpose one of its agreements in force covers
     (for `purpose`, when given), by name, each with `consented_purposes` (those purposes) and `consented_since`
-    (the earliest of those consents): what its keys may read, no more. Only the name and kecamatan are loaded:
-    what the page shows."""
-    covered = purposes_in_force(organisation, timezone.localdate())
+    (the earliest of those consents): what its keys may read, no more (a purpose read only through its step's own
+    endpoints, a loan referral's, lists nobody here). Only the name and kecamatan are loaded: what the page
+    shows."""
+    covered = listed_purposes(purposes_in_force(organisation, timezone.localdate()))
     active = Consent.objects.active().filter(
         participant=OuterRef("pk"), organisation=organisation, purpose__in=covered
     )

@@ -197,14 +197,13 @@ def test_the_class_now_is_null_without_reports_and_no_statement_is_null(bank: Pa
 
 
 def test_the_same_lender_key_reads_no_nik_on_the_participants_endpoint(bank: Partner, refer: Refer) -> None:
-    """The full NIK is in the referral that shares identity, and nowhere else: the participants endpoint shows a
-    lender the name only (what the referral names holds everywhere)."""
+    """The full NIK is in the referral that shares identity, and nowhere else: the generic endpoints do not list
+    a participant for loan assessment at all (what the referral names holds everywhere)."""
     referral = refer(bank)
     siti = referral.participant
     assert bank.client.get(detail(referral)).json()["identity"]["nik"] == siti.nik
     person = bank.client.get(f"/api/v1/participants/{siti.pk}/")
-    assert person.status_code == 200 and "nik" not in person.json() and "phone" not in person.json()
-    assert siti.nik not in person.content.decode()
+    assert person.status_code == 404 and siti.nik not in person.content.decode()
     assert siti.nik not in bank.client.get("/api/v1/participants/").content.decode()
 
 

@@ -56,13 +56,13 @@ def test_mentoring_shows_the_business(shopee):
     assert body["business"]["name"] == siti.business.name and body["business"]["participant"] == siti.pk
 
 
-def test_loan_assessment_shows_the_name_only_the_referral_shows_what_it_names(bank):
-    """A lender reads what the participant named in a loan referral through the referral (capital/api.py), so
-    the participant's choice there holds: here it sees the name and nothing else, no NIK at all."""
+def test_loan_assessment_lists_nobody_here_the_referral_shows_what_it_names(bank):
+    """A lender reads what the participant named in a loan referral the program sent it, through the referral
+    (capital/api.py), so the participant's choice there holds: here the participant is not found at all."""
     siti = consented_participant(bank, Purpose.LOAN_ASSESSMENT)
-    response = detail(bank, siti)
-    assert set(response.json()) == BASE
-    assert siti.nik not in response.content.decode() and siti.masked_nik not in response.content.decode()
+    assert detail(bank, siti).status_code == 404
+    assert bank.client.get("/api/v1/participants/").json()["results"] == []
+    assert bank.client.get(f"/api/v1/businesses/{siti.business.pk}/").status_code == 404
 
 
 def test_bookkeeping_shows_the_business_without_contact(bank):

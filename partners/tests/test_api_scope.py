@@ -56,10 +56,10 @@ def test_an_unknown_key_is_401_and_no_key_is_401():
 
 def test_expired_agreement_grants_nothing(agency_staff):
     organisation = PartnerOrganisationFactory(name="Bank DKI", kind=OrganisationKind.BANK)
-    agreement = agreement_in_force(organisation, steps=[Step.P7], staff=agency_staff)
+    agreement = agreement_in_force(organisation, steps=[Step.P6], staff=agency_staff)
     client = api_client(issue_key(agreement, staff=agency_staff))
     siti = RegistrationFactory().participant
-    consent(siti, organisation, Purpose.LOAN_ASSESSMENT)
+    consent(siti, organisation, Purpose.BOOKKEEPING)
     assert client.get(f"/api/v1/participants/{siti.pk}/").json()["full_name"] == siti.full_name
     type(agreement).objects.filter(pk=agreement.pk).update(ends_on=timezone.localdate() - datetime.timedelta(days=1))
     assert client.get(f"/api/v1/participants/{siti.pk}/").status_code == 404

@@ -246,3 +246,18 @@ def test_only_the_partner_administrator_sees_the_keys(
     login(client, member.user)
     page = client.get(HOME).content.decode()
     assert key.prefix not in page and "partner administrator sees its API keys" in page
+
+
+def test_a_lender_s_page_of_consenting_participants_lists_no_one_for_a_loan(agency_staff: User) -> None:
+    """A loan-assessment consent is read only through the referrals the program sends the lender (capital): the
+    lender's page lists the bookkeeping consent, not the loan one."""
+    from partners import selectors
+
+    bank = PartnerOrganisationFactory(name="Bank DKI", kind=OrganisationKind.BANK)
+    agreement_in_force(bank, steps=[Step.P6, Step.P7], staff=agency_staff)
+    carla, dewi = RegistrationFactory().participant, RegistrationFactory().participant
+    consent(carla, bank, Purpose.LOAN_ASSESSMENT)
+    consent(dewi, bank, Purpose.BOOKKEEPING)
+    consent(dewi, bank, Purpose.LOAN_ASSESSMENT)
+    rows = {person.pk: person.consented_purposes for person in selectors.consenting_participants(bank)}
+    assert rows == {dewi.pk: [Purpose.BOOKKEEPING]}
