@@ -55,12 +55,22 @@ class Channel(models.TextChoices):
 # --- recording -----------------------------------------------------------------------------------------------
 
 
+# The tracked models whose events only program-wide staff read about a participant (their books, their loans):
+# `history_about(..., restricted=False)` leaves them out, so a kecamatan's staff reading a participant's trail
+# do not read around the rule that keeps the books from them.
+_restricted: set[str] = set()
+
+
 def track(
-    *, fields: list[str] | None = None, exclude: list[str] | None = None, views: bool = False
+    *,
+    fields: list[str] | None = None,
+    exclude: list[str] | None = None,
+    views: bool = False,
+    restricted: bool = False,
 ) -> Callable[[M], M]:
     """Record every insert, update and delete of a model (and, with `views`, each time staff open it) in an
     event model named <Model>Event. Encrypted fields must be left out (`exclude`): the trail never holds
-    personal data in clear."""
+    personal data in clear. `restricted`: its events are read about a participant by program-wide staff only."""
     trackers: list[pghistory.Tracker] = [
         pghistory.InsertEvent(CREATED),
         pghistory.UpdateEvent(UPDATED),
@@ -79,6 +89,8 @@ def track(
                 "indexes": [models.Index(fields=["pgh_obj", "-pgh_id"], name=f"{model.__name__.lower()[:24]}_hist")]
             },
         )(model)
+        if restricted:
+            _restricted.add(model._meta.label)
         return tracked
 
     return decorate
@@ -278,11 +290,14 @@ def history_of(obj: models.Model, *, limit: int = HISTORY_LIMIT) -> list[Entry]:
     return _entries(events)
 
 
-def history_about(obj: models.Model, *, limit: int = HISTORY_LIMIT) -> list[Entry]:
+def history_about(obj: models.Model, *, restricted: bool = True, limit: int = HISTORY_LIMIT) -> list[Entry]:
     """The events of an object and of every tracked row that points to it (a participant's business,
-    registration, documents, enrolments, visits ...), newest first (two queries)."""
-    events = list(Events.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
-    return _entries(events)
+    registration, documents, enrolments, visits ...), newest first (two queries). Without `restricted`, the
+    events of the models tracked as restricted (a participant's books and loans) are left out."""
+    events = Events.objects.references(obj)
+    if not restricted:
+        events = events.exclude(pgh_obj_model__in=sorted(_restricted))
+    return _entries(list(events.order_by("-pgh_created_at", "-pgh_id")[:limit]))
 
 
 def contexts_by(user_id: int, *, start: datetime.datetime, end: datetime.datetime) -> models.QuerySet[Context]:

@@ -56,6 +56,11 @@ def shift_month(month: datetime.date, months: int) -> datetime.date:
     return month_of_number(month_number(month) + months)
 
 
+def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The first days of every month from `start`'s to `end`'s, both included (empty when end is before)."""
+    return [month_of_number(number) for number in range(month_number(start), month_number(end) + 1)]
+
+
 def month_end(month: datetime.date) -> datetime.date:
     """The last day of `month`'s month."""
     return shift_month(month, 1) - datetime.timedelta(days=1)

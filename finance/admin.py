@@ -104,6 +104,10 @@ class MonthlyRecordAdmin(ServiceAdmin):
         )
         copy_saved(record, obj)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # a month the cash book gives goes with its entries (the service refuses it too)
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.from_books)
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.monthly_record_delete(record=obj, acting_user=request_user(request))
 

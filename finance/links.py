@@ -46,8 +46,11 @@ def reports_link(user: AnyUser, participant: Participant) -> tuple[str | Promise
     return REPORTS_LABEL, reverse("finance:participant_reports", args=[participant.pk])
 
 
-def monthly_records_section(user: AnyUser, participant: Participant) -> Section:
-    """The latest six months on the mentoring page (one query), and the way to record one for those who may."""
+def monthly_records_section(user: AnyUser, participant: Participant) -> Section | None:
+    """The latest six months on the mentoring page (one query), and the way to record one for those who may; for
+    those who see the books only (not the kecamatan's secretariat: the figures come from the book)."""
+    if not permissions.can_view_books(user, participant):
+        return None
     action = None
     if permissions.can_record_on_behalf(user, participant):
         action = (RECORD_LABEL, reverse("finance:monthly_records", args=[participant.pk]))

@@ -53,7 +53,7 @@ def _category_matches_direction() -> Q:
     return matches
 
 
-@audit.track()
+@audit.track(restricted=True)  # a participant's books: read about them only by those who see the books
 class Debt(models.Model):
     """Money owed to the business (piutang: a sale on credit) or by it (hutang: a purchase on credit), with its
     due date. Settling it records the cash it moves as an entry (`Entry.settles`)."""
@@ -101,7 +101,7 @@ class Debt(models.Model):
         return self.settled_on is None and self.due_on is not None and self.due_on < today
 
 
-@audit.track()
+@audit.track(restricted=True)
 class Entry(models.Model):
     """One line of the cash book: money in or out on a day, what for (`Category`), with a note."""
 
@@ -151,7 +151,7 @@ class Entry(models.Model):
         return self.amount if self.direction == Direction.IN else -self.amount
 
 
-@audit.track(exclude=["month_number"])  # computed by PostgreSQL: the trail's copy could not be written
+@audit.track(exclude=["month_number"], restricted=True)  # month_number: PostgreSQL computes it
 class MonthlyRecord(models.Model):
     """One participant's report for one month: turnover, expenses, profit, assets and workers. Computed from the
     cash book when the month has entries (`source` books), else entered directly by the participant or a mentor on
@@ -221,6 +221,7 @@ class MonthlyRecord(models.Model):
         return self.source == Source.BOOKS
 
 
+@audit.track(restricted=True)
 class MonthEvent(models.Model):
     """A month closed or reopened: who, when and (for a reopening) why."""
 
@@ -243,6 +244,7 @@ class MonthEvent(models.Model):
         return f"{self.month:%Y-%m} {self.get_action_display()}"
 
 
+@audit.track(exclude=["rows", "errors"], restricted=True)  # the rows are the entries' own trail
 class ImportBatch(models.Model):
     """A file of transactions checked row by row. Its good rows wait here (`rows`, typed values as JSON) with
     the errors of the others (`errors`), until the person saves all (no errors), saves the good rows, or
@@ -274,7 +276,7 @@ class ImportBatch(models.Model):
         return self.file_name
 
 
-@audit.track(views=True)  # a mentor or staff opening the PDF is recorded too
+@audit.track(views=True, restricted=True)  # a mentor or staff opening the PDF is recorded too
 class Statement(models.Model):
     """Financial statements issued as a PDF for a period (SAK EMKM: position, income, notes). The figures and
     the identity printed are kept as issued, so the public page of `code` shows what the genuine PDF says."""
@@ -310,6 +312,7 @@ class Statement(models.Model):
         return self.code
 
 
+@audit.track(restricted=True)
 class ClassChange(models.Model):
     """The business moved to another PP 7/2021 class ("naik kelas" when up): from what its baseline or last
     class was, by the capital and yearly sales of its latest twelve months of reports."""

@@ -37,14 +37,20 @@ def check_month_decision(month: datetime.date, *, today: datetime.date | None = 
     return ALLOWED
 
 
-def can_record_month(user: AnyUser, participant: Participant, month: datetime.date) -> Decision:
-    """Recording a participant's figures of `month`: the participant themself, an active mentor of their
-    kecamatan, or agency staff (in the admin); for a month of the program that has come."""
-    if not isinstance(user, User) or not (
+def _of_the_book(user: AnyUser, participant: Participant) -> bool:
+    """Who reads a participant's figures and records them: the participant, an active mentor of their kecamatan,
+    agency staff (no query)."""
+    return isinstance(user, User) and (
         participant.user_id == user.pk
         or mentoring_permissions.is_active_mentor_of(user, participant.kecamatan_id)
         or account_permissions.is_program_wide(user)
-    ):
+    )
+
+
+def can_record_month(user: AnyUser, participant: Participant, month: datetime.date) -> Decision:
+    """Recording a participant's figures of `month`: the participant themself, an active mentor of their
+    kecamatan, or agency staff (in the admin); for a month of the program that has come."""
+    if not _of_the_book(user, participant):
         return deny("not_allowed", NOT_ALLOWED)
     return check_month_decision(month)
 
@@ -63,11 +69,7 @@ MONTH_NOT_OVER = _("A month closes once it is over.")
 def can_view_books(user: AnyUser, participant: Participant) -> Decision:
     """Reading a business's books, reports and statements: the participant, an active mentor of their
     kecamatan, agency staff."""
-    if not isinstance(user, User) or not (
-        participant.user_id == user.pk
-        or mentoring_permissions.is_active_mentor_of(user, participant.kecamatan_id)
-        or account_permissions.is_program_wide(user)
-    ):
+    if not _of_the_book(user, participant):
         return deny("not_allowed", BOOKS_NOT_YOURS)
     return ALLOWED
 

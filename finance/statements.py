@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import month_end
 from core.files import private_bytes_response
 from core.web import absolute_url
 from licensing import selectors as licensing_selectors
@@ -49,11 +50,6 @@ class Owed:
 
 
 # --- the snapshot -----------------------------------------------------------------------------------------------
-
-
-def last_day_of(month: datetime.date) -> datetime.date:
-    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - datetime.timedelta(days=1)
 
 
 def business_number(participant: Participant, *, today: datetime.date) -> str:
@@ -174,7 +170,7 @@ def statement_figures(
     return {
         **figures,
         "identity": _identity(participant, business, today=today),
-        "period": {"start": start.isoformat(), "end": end.isoformat(), "last_day": last_day_of(end).isoformat()},
+        "period": {"start": start.isoformat(), "end": end.isoformat(), "last_day": month_end(end).isoformat()},
         "workers": records[-1].workers,
         "months": [
             {

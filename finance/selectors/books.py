@@ -28,10 +28,6 @@ OPENING_MARKS = (OPENING_CASH, OPENING_CAPITAL, OPENING_EQUIPMENT)
 SETTLED_SHOWN = 30  # the latest settled debts on the money owed page
 
 
-def _month_after(month: datetime.date, months: int = 1) -> datetime.date:
-    return shift_month(month, months)
-
-
 @dataclass(frozen=True)
 class BookLine:
     entry: Entry
@@ -132,7 +128,7 @@ def book_page(participant: Participant, month: datetime.date, *, today: datetime
     month = first_of_month(month)
     current = first_of_month(today or timezone.localdate())
     balance = opening = ledger.cash_before(participant.pk, month)
-    entries = Entry.objects.filter(participant=participant, day__gte=month, day__lt=_month_after(month))
+    entries = Entry.objects.filter(participant=participant, day__gte=month, day__lt=shift_month(month, 1))
     lines, total_in, total_out = [], 0, 0
     for entry in entries.select_related("settles").order_by("day", "pk"):
         balance += entry.signed_amount
@@ -148,8 +144,8 @@ def book_page(participant: Participant, month: datetime.date, *, today: datetime
         total_in=total_in,
         total_out=total_out,
         latest_closed=latest_closed_month(participant),
-        previous=_month_after(month, -1) if month > EARLIEST_MONTH else None,
-        next=_month_after(month) if month < current else None,
+        previous=shift_month(month, -1) if month > EARLIEST_MONTH else None,
+        next=shift_month(month, 1) if month < current else None,
     )
 
 

@@ -7,13 +7,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Avg, Count, Exists, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Aggregate,
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from core.dates import first_of_month, month_end, month_number, month_of_number, shift_month
+from core.dates import first_of_month, month_end, month_number, months_between, shift_month
 from registration.choices import BusinessClass
 from registration.models import Business, Participant
 
@@ -116,8 +132,7 @@ def report_months(participant: Participant, *, today: datetime.date) -> list[Rep
     if flows or Entry.objects.filter(participant=participant, day__lt=first).exists():
         cash = ledger.cash_before(participant.pk, first)
     months = []
-    for number in range(month_number(first), month_number(end) + 1):
-        month = month_of_number(number)
+    for month in months_between(first, end):
         if cash is not None:
             cash += flows.get(month, 0)
         months.append(ReportMonth(month=month, record=records.get(month), cash_end=cash))
@@ -260,14 +275,9 @@ def program_period(year: int, *, today: datetime.date) -> tuple[datetime.date, d
     return datetime.date(year, 1, 1), datetime.date(year, 12, 1)
 
 
-def _class_moves(*, up: bool) -> Q:
-    """The class changes upwards (or downwards), in SQL, by `CLASS_RANK`."""
-    found = Q(pk__in=[])
-    for previous, previous_rank in CLASS_RANK.items():
-        for new, new_rank in CLASS_RANK.items():
-            if (new_rank > previous_rank) if up else (new_rank < previous_rank):
-                found |= Q(previous_class=previous, new_class=new)
-    return found
+def _rank(field: str) -> Case:
+    """A class's rank (`CLASS_RANK`) in SQL."""
+    return Case(*(When(**{field: name}, then=Value(rank)) for name, rank in CLASS_RANK.items()), default=None)
 
 
 def _aggregates() -> dict[str, Aggregate]:
@@ -313,7 +323,7 @@ def program_figures(*, year: int, today: datetime.date) -> ProgramFigures:
     """The program's before and after over the participants who reported in the year's twelve months
     (`program_period`): for turnover, workers and assets, the median and average at registration and now (a
     participant's now: their average reported month's turnover, their latest reported workers and assets), and
-    how many moved up or down a class in the period; for the whole program and by kecamatan. Two queries,
+    how many moved up or down a class over the period (net); for the whole program and by kecamatan. Two queries,
     aggregated in SQL."""
     start, end = program_period(year, today=today)
     reported = MonthlyRecord.objects.filter(participant=OuterRef("pk"), month__gte=start, month__lte=end)
@@ -321,14 +331,24 @@ def program_figures(*, year: int, today: datetime.date) -> ProgramFigures:
     moves = ClassChange.objects.filter(
         participant=OuterRef("pk"), changed_at__date__gte=start, changed_at__date__lte=month_end(end)
     )
-    participants = Participant.objects.filter(Exists(reported)).annotate(
-        now_turnover=Subquery(
-            reported.order_by().values("participant").annotate(average=Avg("turnover")).values("average")
-        ),
-        now_workers=Subquery(latest.values("workers")[:1]),
-        now_assets=Subquery(latest.values("assets")[:1]),
-        went_up=Exists(moves.filter(_class_moves(up=True))),
-        went_down=Exists(moves.filter(_class_moves(up=False))),
+    participants = (
+        Participant.objects.filter(Exists(reported))
+        .annotate(
+            now_turnover=Subquery(
+                reported.order_by().values("participant").annotate(average=Avg("turnover")).values("average")
+            ),
+            now_workers=Subquery(latest.values("workers")[:1]),
+            now_assets=Subquery(latest.values("assets")[:1]),
+            # the net move over the period: from the class before its first change to the class after its last, so a
+            # mistyped figure corrected within the period moves no one
+            class_before=Subquery(moves.order_by("changed_at", "pk").values("previous_class")[:1]),
+            class_after=Subquery(moves.order_by("-changed_at", "-pk").values("new_class")[:1]),
+        )
+        .annotate(rank_before=_rank("class_before"), rank_after=_rank("class_after"))
+    )
+    participants = participants.annotate(
+        went_up=ExpressionWrapper(Q(rank_after__gt=F("rank_before")), output_field=BooleanField()),
+        went_down=ExpressionWrapper(Q(rank_after__lt=F("rank_before")), output_field=BooleanField()),
     )
     total = participants.aggregate(**_aggregates())
     rows = participants.values("kecamatan_id", "kecamatan__name").annotate(**_aggregates()).order_by("kecamatan__name")

@@ -25,13 +25,12 @@ from core.dates import FIRST_PROGRAM_YEAR, first_of_month, is_program_year
 from core.decisions import ALLOWED, Decision, Refused, deny
 from core.money import MAX_RUPIAH, TOO_LARGE
 from registration.models import Participant
-from registration.selectors import is_verified
 
-from .. import permissions, selectors
 from ..choices import CATEGORY_RULES, SETTLEMENT_CATEGORY, Category, DebtKind, Direction, EntrySource
 from ..models import Debt, Entry
 from ..selectors.books import OPENING_CAPITAL, OPENING_CASH, OPENING_EQUIPMENT, OPENING_MARKS, OpeningBalance
 from . import records
+from .common import book_of, check_open
 
 NOTE_CHARS = Entry._meta.get_field("note").max_length or 200
 COUNTERPARTY_CHARS = Debt._meta.get_field("counterparty").max_length or 120
@@ -156,21 +155,6 @@ def check_debt(
 # --- what every write starts with -------------------------------------------------------------------------------
 
 
-def _lock_book(participant_id: int, user: User) -> Participant:
-    """The participant's row locked (the writes of one book run one at a time), once the user may keep it."""
-    participant: Participant = (
-        Participant.objects.select_for_update(of=("self",)).select_related("registration").get(pk=participant_id)
-    )
-    permissions.can_keep_books(user, participant, verified=is_verified(participant)).enforce()
-    return participant
-
-
-def _check_open(participant: Participant, *days: datetime.date) -> None:
-    latest_closed = selectors.latest_closed_month(participant)
-    for day in days:
-        permissions.month_open_decision(day, latest_closed=latest_closed).enforce()
-
-
 def _refresh(participant: Participant, *days: datetime.date, user: User) -> None:
     records.refresh_months(participant=participant, from_month=first_of_month(min(days)), acting_user=user)
 
@@ -221,9 +205,9 @@ def entry_add(
     acting_user: User,
 ) -> Entry:
     """Write one line of the cash book: money in or out on a day, what for, with a note."""
-    book = _lock_book(participant.pk, acting_user)
+    book = book_of(participant.pk, acting_user)
     check_entry(day=day, direction=direction, category=category, amount=amount, note=note)
-    _check_open(book, day)
+    check_open(book, day)
     entry = Entry.objects.create(
         participant=book,
         day=day,
@@ -252,11 +236,11 @@ def entry_update(
     acting_user: User,
 ) -> Entry:
     """Correct a line of the cash book (typed or imported); both its old day and its new one must be open."""
-    book = _lock_book(entry.participant_id, acting_user)
+    book = book_of(entry.participant_id, acting_user)
     current = _fresh_entry(entry)
     entry_change_decision(current).enforce()
     check_entry(day=day, direction=direction, category=category, amount=amount, note=note)
-    _check_open(book, current.day, day)
+    check_open(book, current.day, day)
     old_day = current.day
     current.day, current.direction, current.category = day, direction, category
     current.amount, current.note = amount, note.strip()
@@ -268,10 +252,10 @@ def entry_update(
 @transaction.atomic
 @audit.audited
 def entry_delete(*, entry: Entry, acting_user: User) -> None:
-    book = _lock_book(entry.participant_id, acting_user)
+    book = book_of(entry.participant_id, acting_user)
     current = _fresh_entry(entry)
     entry_change_decision(current).enforce()
-    _check_open(book, current.day)
+    check_open(book, current.day)
     current.delete()
     _refresh(book, current.day, user=acting_user)
 
@@ -293,9 +277,9 @@ def debt_add(
     acting_user: User,
 ) -> Debt:
     """Record money owed: a sale on credit (owed to the business) or a purchase on credit (owed by it)."""
-    book = _lock_book(participant.pk, acting_user)
+    book = book_of(participant.pk, acting_user)
     check_debt(kind=kind, counterparty=counterparty, amount=amount, incurred_on=incurred_on, due_on=due_on, note=note)
-    _check_open(book, incurred_on)
+    check_open(book, incurred_on)
     debt = Debt.objects.create(
         participant=book,
         kind=kind,
@@ -325,11 +309,11 @@ def debt_update(
     acting_user: User,
 ) -> Debt:
     """Correct money owed that is not settled yet."""
-    book = _lock_book(debt.participant_id, acting_user)
+    book = book_of(debt.participant_id, acting_user)
     current = _fresh_debt(debt)
     debt_change_decision(current).enforce()
     check_debt(kind=kind, counterparty=counterparty, amount=amount, incurred_on=incurred_on, due_on=due_on, note=note)
-    _check_open(book, current.incurred_on, incurred_on)
+    check_open(book, current.incurred_on, incurred_on)
     old_day = current.incurred_on
     current.kind, current.counterparty, current.amount = kind, counterparty.strip(), amount
     current.incurred_on, current.due_on, current.note = incurred_on, due_on, note.strip()
@@ -343,7 +327,7 @@ def debt_update(
 def debt_settle(*, debt: Debt, settled_on: datetime.date, acting_user: User) -> Entry:
     """The money owed is paid: it is settled on `settled_on`, and the cash it moves is written in the book
     (collected in, or paid out, in its settlement category). Returns that entry."""
-    book = _lock_book(debt.participant_id, acting_user)
+    book = book_of(debt.participant_id, acting_user)
     current = _fresh_debt(debt)
     if not current.is_open:
         raise Refused(ALREADY_SETTLED, code="already_settled")
@@ -351,7 +335,7 @@ def debt_settle(*, debt: Debt, settled_on: datetime.date, acting_user: User) -> 
     if not errors and settled_on < current.incurred_on:
         errors = [ValidationError(SETTLED_BEFORE_INCURRED, code="settled_before_incurred")]
     _raise({"settled_on": errors})
-    _check_open(book, settled_on)
+    check_open(book, settled_on)
     current.settled_on = settled_on
     current.save(update_fields=["settled_on"])
     category = SETTLEMENT_CATEGORY[DebtKind(current.kind)]
@@ -375,12 +359,12 @@ def debt_settle(*, debt: Debt, settled_on: datetime.date, acting_user: User) -> 
 @audit.audited
 def debt_unsettle(*, debt: Debt, acting_user: User) -> Debt:
     """Settled by mistake: open again, and the cash entry of its settling removed."""
-    book = _lock_book(debt.participant_id, acting_user)
+    book = book_of(debt.participant_id, acting_user)
     current = _fresh_debt(debt)
     if current.settled_on is None:
         raise Refused(NOT_SETTLED, code="not_settled")
     settled_on = current.settled_on
-    _check_open(book, settled_on)
+    check_open(book, settled_on)
     Entry.objects.filter(settles=current).delete()
     current.settled_on = None
     current.save(update_fields=["settled_on"])
@@ -392,10 +376,10 @@ def debt_unsettle(*, debt: Debt, acting_user: User) -> Debt:
 @audit.audited
 def debt_delete(*, debt: Debt, acting_user: User) -> None:
     """Remove money owed recorded by mistake (not settled: a settled one is marked not settled first)."""
-    book = _lock_book(debt.participant_id, acting_user)
+    book = book_of(debt.participant_id, acting_user)
     current = _fresh_debt(debt)
     debt_change_decision(current).enforce()
-    _check_open(book, current.incurred_on)
+    check_open(book, current.incurred_on)
     current.delete()
     _refresh(book, current.incurred_on, user=acting_user)
 
@@ -410,7 +394,7 @@ def opening_balance_set(
 ) -> OpeningBalance:
     """Start the book on `day` with the cash on hand and the equipment already owned (at what it cost), or
     change the start: one opening balance per book. Zero for both removes it."""
-    book = _lock_book(participant.pk, acting_user)
+    book = book_of(participant.pk, acting_user)
     _raise(
         {
             "day": day_errors(day),
@@ -422,7 +406,7 @@ def opening_balance_set(
         entry.entry_key: entry for entry in Entry.objects.filter(participant=book, entry_key__in=OPENING_MARKS)
     }
     touched = [day, *(entry.day for entry in existing.values())]
-    _check_open(book, *touched)
+    check_open(book, *touched)
     wanted = {
         OPENING_CASH: (Category.OWNER_CAPITAL, cash),
         OPENING_CAPITAL: (Category.OWNER_CAPITAL, equipment),

@@ -21,7 +21,6 @@ from core import audit
 from core.dates import first_of_month
 from core.decisions import Refused
 from registration.models import Participant
-from registration.selectors import is_verified
 
 from .. import importing, permissions
 from ..choices import EntrySource, ImportStatus
@@ -29,6 +28,7 @@ from ..models import Entry, ImportBatch
 from ..selectors.records import latest_closed_month
 from . import records
 from .books import check_entry
+from .common import book_of
 
 FILE_NAME_CHARS = ImportBatch._meta.get_field("file_name").max_length or 200
 
@@ -36,16 +36,6 @@ DECIDED = _("This import was saved or discarded already.")
 HAS_ERRORS = _("Some rows have errors: correct the file and send it again, or choose to save only the good rows.")
 NOTHING_GOOD = _("No row of this file can be saved.")
 REFUSED_ROW = _("Row %(row)s: %(reason)s Nothing was saved.")
-
-
-def _book_of(participant_id: int, user: User, *, lock: bool) -> Participant:
-    """The participant (locked for a write of their book), once the user may keep their book."""
-    participants = Participant.objects.select_related("registration")
-    if lock:
-        participants = participants.select_for_update(of=("self",))
-    participant: Participant = participants.get(pk=participant_id)
-    permissions.can_keep_books(user, participant, verified=is_verified(participant)).enforce()
-    return participant
 
 
 def _row_refusals(row: importing.ImportedRow, latest_closed: datetime.date | None) -> list[importing.RowError]:
@@ -101,7 +91,7 @@ def import_check(*, participant: Participant, file_name: str, content: bytes, ac
     """Read a CSV or XLSX file of transactions and keep, for the person to decide, its good rows (typed) and the
     errors of the others (by row and field, in the active language). Nothing is written to the book. A file
     that cannot be read as a whole is refused (errors on "file")."""
-    book = _book_of(participant.pk, acting_user, lock=False)
+    book = book_of(participant.pk, acting_user, lock=False)
     try:
         parsed = importing.parse(content)
     except ValidationError as exc:
@@ -131,7 +121,7 @@ def import_check(*, participant: Participant, file_name: str, content: bytes, ac
 
 def _open_batch(batch: ImportBatch, user: User) -> tuple[Participant, ImportBatch]:
     """The participant's book locked, and the batch as it is now (locked too), still waiting for a decision."""
-    book = _book_of(batch.participant_id, user, lock=True)
+    book = book_of(batch.participant_id, user, lock=True)
     current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if current.status != ImportStatus.CHECKED:
         raise Refused(DECIDED, code="decided")

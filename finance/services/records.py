@@ -19,17 +19,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core import audit
-from core.dates import first_of_month, month_number, month_of_number
+from core.dates import first_of_month, months_between
 from core.decisions import Refused, deny
 from core.money import MAX_RUPIAH
 from core.web import absolute_url
 from notifications.services import notify
 from registration.models import Business, Participant
 
-from .. import classes, ledger, permissions, selectors
+from .. import classes, ledger, permissions
 from ..choices import MonthAction
 from ..messages import CLASS_UP, MESSAGES
 from ..models import ClassChange, MonthEvent, MonthlyRecord, Source
+from .common import check_open, lock_participant
 
 # The largest figure the portal takes: beyond it a number is surely mistyped (and stays far below BIGINT).
 MAX_WORKERS = 100_000
@@ -61,15 +62,6 @@ def _check_figures(**figures: int | None) -> None:
             errors[name] = ValidationError(_("This number is too large; check it."), code="too_large")
     if errors:
         raise ValidationError(errors)
-
-
-def _check_open(participant: Participant, month: datetime.date) -> None:
-    permissions.month_open_decision(month, latest_closed=selectors.latest_closed_month(participant)).enforce()
-
-
-def _lock(participant: Participant) -> None:
-    """The participant's reports change one writer at a time (a second waits for the first): one query."""
-    Participant.objects.select_for_update().filter(pk=participant.pk).values_list("pk", flat=True).first()
 
 
 # --- the change of class ------------------------------------------------------------------------------------------
@@ -174,7 +166,7 @@ def monthly_record_check(
     month = check_month(month)
     permissions.can_record_month(user, participant, month).enforce()
     _check_figures(turnover=turnover, expenses=expenses, assets=assets, workers=workers)
-    _check_open(participant, month)
+    check_open(participant, month)
     record = MonthlyRecord.objects.filter(participant=participant, month=month).first()
     if record is not None and record.from_books:
         _refuse_book_figures(record, turnover=turnover, expenses=expenses, assets=assets)
@@ -201,7 +193,7 @@ def monthly_record_save(
     the books' is refused, "from_books"). A closed month, or one before a closed month, is refused. The source is
     the participant when they act themselves, else a mentor (or staff) on their behalf. The participant's lock
     settles two concurrent first saves."""
-    _lock(participant)
+    lock_participant(participant.pk)
     record, values = monthly_record_check(
         participant=participant,
         month=month,
@@ -226,15 +218,21 @@ def monthly_record_save(
     return record, created
 
 
+FROM_BOOKS_DELETE = _("This month's report comes from the cash book: it goes when its entries go.")
+
+
 @transaction.atomic
 @audit.audited
 def monthly_record_delete(*, record: MonthlyRecord, acting_user: User) -> None:
-    """Remove a mistaken record (administrators only, in the admin): never a closed month's."""
+    """Remove a mistaken record (administrators only, in the admin): never a closed month's, nor one the cash book
+    gives (it follows the book's entries: they are changed, not the report)."""
     if not acting_user.is_superuser:
         raise Refused(_("Only administrators delete a monthly record."), code="not_allowed")
+    if record.from_books:
+        raise Refused(FROM_BOOKS_DELETE, code="from_books")
     participant = record.participant
-    _lock(participant)
-    _check_open(participant, record.month)
+    lock_participant(participant.pk)
+    check_open(participant, record.month)
     record.delete()
     note_class_change(participant=participant)
 
@@ -265,7 +263,7 @@ def refresh_months(*, participant: Participant, from_month: datetime.date, actin
     end = first_of_month(timezone.localdate())
     if start > end:
         return
-    _lock(participant)
+    lock_participant(participant.pk)
     existing = {
         record.month: record
         for record in MonthlyRecord.objects.filter(participant=participant, month__gte=start, month__lte=end)
@@ -279,8 +277,7 @@ def refresh_months(*, participant: Participant, from_month: datetime.date, actin
     now = timezone.now()
     stale: list[int] = []
     changed = False
-    for number in range(month_number(start), month_number(end) + 1):
-        month = month_of_number(number)
+    for month in months_between(start, end):
         record, found = existing.get(month), figures.get(month)
         if found is None:
             if record is not None and record.from_books:
@@ -332,7 +329,7 @@ def month_close(*, participant: Participant, month: datetime.date, acting_user: 
     permissions.can_close_month(acting_user, participant).enforce()
     month = first_of_month(month)
     permissions.month_close_decision(month, today=timezone.localdate()).enforce()
-    _lock(participant)
+    lock_participant(participant.pk)
     records = list(
         MonthlyRecord.objects.select_for_update()
         .filter(participant=participant, month__lte=month, closed_at__isnull=True)
@@ -375,7 +372,7 @@ def month_reopen(
             }
         )
     month = first_of_month(month)
-    _lock(participant)
+    lock_participant(participant.pk)
     records = list(
         MonthlyRecord.objects.select_for_update()
         .filter(participant=participant, month__gte=month, closed_at__isnull=False)

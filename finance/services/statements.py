@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core import audit
-from core.dates import first_of_month
+from core.dates import first_of_month, months_between
 from core.decisions import Refused
 from registration.models import Business, Participant
 from registration.selectors import is_verified
@@ -38,18 +38,13 @@ NO_BUSINESS = _("The statements need a registered business.")
 UNKNOWN_LANGUAGE = _("Choose Bahasa Indonesia or English.")
 
 
-def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
-    return [datetime.date(index // 12, index % 12 + 1, 1) for index in range(first, last + 1)]
-
-
 def _check_period(start: datetime.date, end: datetime.date, today: datetime.date) -> list[datetime.date]:
     """The months of the period, once it is a period that may be issued; errors by field otherwise."""
     if end > first_of_month(today):
         raise ValidationError({"period_end": ValidationError(FUTURE_MONTH, code="future_month")})
     if start > end:
         raise ValidationError({"period_start": ValidationError(START_AFTER_END, code="start_after_end")})
-    months = _months(start, end)
+    months = months_between(start, end)
     if len(months) > MAX_MONTHS:
         raise ValidationError({"period_start": ValidationError(TOO_LONG % {"months": MAX_MONTHS}, code="too_long")})
     return months

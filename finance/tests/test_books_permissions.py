@@ -3,6 +3,8 @@ found (404); a role that keeps no book is turned away (403). Their book is read 
 kecamatan and agency staff; a mentor of another kecamatan, a peer and a partner do not find it (404); the
 kecamatan's secretariat, which opens the participant's page, may not read the books (403)."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -142,3 +144,33 @@ def test_a_mentor_who_left_reads_the_book_no_more(client: Client, siti: Particip
 def test_anonymous_reads_no_participants_book(client: Client, siti: Participant) -> None:
     response = client.get(reverse("finance:participant_books", args=[siti.pk]))
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_kecamatan_secretariat_does_not_read_the_book_through_the_participants_trail(
+    client: Client, siti: Participant, secretariat_tebet: User, agency_staff: User
+) -> None:
+    """The secretariat of the kecamatan reads the participant's registration trail, but not the book's events:
+    the books are the participant's, their mentor's and agency staff's (finance's models are tracked as
+    restricted). Agency staff read them there too."""
+    add(siti, note="Pinjaman dari rentenir Pak Joko", category="loan_received", amount=2_000_000)
+    owe(siti, counterparty="Koperasi Rahasia")
+    page = reverse("registration:participant", args=[siti.pk])
+    login(client, secretariat_tebet)
+    html = client.get(page).content.decode()
+    assert "Pak Joko" not in html and "Koperasi Rahasia" not in html
+    assert client.get(reverse("finance:participant_books", args=[siti.pk])).status_code == 403
+    login(client, agency_staff)
+    html = client.get(page).content.decode()
+    assert "Pak Joko" in html and "Koperasi Rahasia" in html
+
+
+def test_the_mentoring_page_shows_the_monthly_figures_only_to_those_who_see_the_books(
+    client: Client, siti: Participant, secretariat_tebet: User, mentor_tebet: User
+) -> None:
+    add(siti, day=datetime.date(2025, 3, 10), amount=7_654_321)
+    page = reverse("mentoring:participant", args=[siti.pk])
+    login(client, secretariat_tebet)
+    response = client.get(page)
+    assert response.status_code == 200 and "7.654.321" not in response.content.decode()
+    login(client, mentor_tebet)
+    assert "7.654.321" in client.get(page).content.decode()

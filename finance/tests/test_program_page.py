@@ -139,3 +139,14 @@ def test_the_page_is_four_queries_whatever_the_participants(
     assert response.context["figures"].total.participants == 30
     assert response.context["figures"].total.moved_up == 6
     assert len(response.context["figures"].kecamatan) == 3
+
+
+def test_a_class_change_undone_within_the_period_moves_no_one(program: dict[str, Participant]) -> None:
+    """A mistyped figure sends a business up and its correction back down: over the period it moved nowhere."""
+    cici = participant("Tebet", turnover=1_000_000, workers=1, assets=1_000_000)
+    MonthlyRecordFactory(participant=cici, month=months_ago(1))
+    earlier = timezone.now() - datetime.timedelta(days=3)
+    moved(cici, BusinessClass.MICRO, BusinessClass.MEDIUM, at=earlier)
+    moved(cici, BusinessClass.MEDIUM, BusinessClass.MICRO)
+    total = program_figures(year=timezone.localdate().year, today=timezone.localdate()).total
+    assert (total.participants, total.moved_up, total.moved_down) == (3, 1, 1)

@@ -397,3 +397,21 @@ def test_the_class_up_message_fits_an_sms_in_both_languages(settings: Any) -> No
         assert len(rendered.body) <= 320, (language, len(rendered.body), rendered.body)
         assert rendered.subject.startswith("JakPreneur: ")
         assert "https://jakpreneur.jakarta.go.id/keuangan/laporan/" in rendered.body
+
+
+def test_a_month_the_cash_book_gives_is_not_deleted_by_hand(admin_user: User) -> None:
+    siti = verified_participant("Tebet")
+    services.entry_add(
+        participant=siti,
+        day=months_ago(1),
+        direction="in",
+        category=Category.SALES,
+        amount=500_000,
+        note="",
+        acting_user=siti.user,
+    )
+    record = MonthlyRecord.objects.get(participant=siti, month=months_ago(1))
+    assert record.source == Source.BOOKS
+    with pytest.raises(ValidationError) as refused:
+        services.monthly_record_delete(record=record, acting_user=admin_user)
+    assert refused.value.code == "from_books" and MonthlyRecord.objects.filter(pk=record.pk).exists()

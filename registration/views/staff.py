@@ -135,7 +135,11 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Decision saved; the participant is told."))
             return redirect("registration:queue")
         messages.error(request, _("The decision was not saved; see below."))
-    history = audit.history_about(participant) if can_view_history(request.user, participant) else None
+    history = (
+        audit.history_about(participant, restricted=permissions.is_program_wide(request.user))
+        if can_view_history(request.user, participant)
+        else None
+    )
     return render(
         request,
         "registration/participant_detail.html",
