@@ -570,8 +570,9 @@ def consent_text_publish(*, purpose: str, text_id: str, text_en: str, acting_use
 def grant(
     *, participant: Participant, organisation: PartnerOrganisation, purpose: str, text: ConsentText, channel: str
 ) -> Consent:
-    """Record a consent the caller has checked may be given (one active per partner and purpose: granting again
-    what is granted changes nothing)."""
+    """Record a consent the caller has checked may be given (one active per partner and purpose). Granting again
+    what is granted on the same text changes nothing; on a newer text, the consent is renewed: the one given on
+    the older text ends now and a new one rests on the text the person was just shown."""
     permissions.can_ask_consent(
         organisation, purpose, covered=selectors.purposes_in_force(organisation, timezone.localdate())
     ).enforce()
@@ -579,8 +580,11 @@ def grant(
     existing = (
         Consent.objects.active().filter(participant=participant, organisation=organisation, purpose=purpose).first()
     )
-    if existing is not None:
+    if existing is not None and existing.text_id == text.pk:
         return existing
+    if existing is not None:  # renewed on the newer text (not a withdrawal: a JAKI link stays)
+        existing.withdrawn_at, existing.withdrawn_channel = timezone.now(), ConsentChannel(channel).value
+        existing.save(update_fields=["withdrawn_at", "withdrawn_channel"])
     return Consent.objects.create(
         participant=participant,
         organisation=organisation,

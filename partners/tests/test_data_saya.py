@@ -439,3 +439,20 @@ def test_only_a_participant_asks_for_a_link_code(
     assert b'id="register-first"' in client.post(url).content
     assert client.get(url).status_code == 405
     assert not JakiLinkCode.objects.exists()
+
+
+def test_granting_again_on_a_newer_text_renews_the_consent_on_it(
+    siti: Participant, unj: PartnerOrganisation, agency_staff: User
+) -> None:
+    """The consent rests on the text the person was shown last: the older one ends, a new one begins (the
+    history keeps both); granting again on the same text changes nothing."""
+    first = consent(siti, unj, Purpose.TRAINING)
+    assert consent(siti, unj, Purpose.TRAINING).pk == first.pk
+    services.consent_text_publish(
+        purpose=Purpose.TRAINING, text_id="Teks baru", text_en="New text", acting_user=agency_staff
+    )
+    renewed = consent(siti, unj, Purpose.TRAINING)
+    first.refresh_from_db()
+    assert renewed.pk != first.pk and renewed.text.version == first.text.version + 1
+    assert first.withdrawn_at is not None and renewed.withdrawn_at is None
+    assert Consent.objects.active().filter(participant=siti, organisation=unj).count() == 1
