@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.web import request_user
 from core.admin import RecordAdmin, ServiceAdmin, copy_saved
+from core.decisions import Decision, first_refusal
 from core.web import add_service_errors, error_text
 
 from . import permissions, services
@@ -80,15 +81,27 @@ class ReferralMoveInline(admin.TabularInline[ReferralMove, LoanReferral]):
         return False
 
 
-def staff_moves(request: HttpRequest, referral: LoanReferral) -> list[str]:
-    """The moves agency staff may make on the referral now: the program's send and the lender's moves (the
-    participant's withdrawal is theirs)."""
+def _staff_decisions(request: HttpRequest, referral: LoanReferral) -> dict[str, Decision]:
+    """Agency staff's answer for each move the referral could make from its status: the program's send and the
+    lender's moves (the participant's withdrawal is theirs)."""
     user = request_user(request)
-    return [
-        target
+    return {
+        target: permissions.can_move(user, referral, target)
         for target in MOVES[ReferralStatus(referral.status)]
-        if target != ReferralStatus.WITHDRAWN and permissions.can_move(user, referral, target)
-    ]
+        if target != ReferralStatus.WITHDRAWN
+    }
+
+
+def staff_moves(request: HttpRequest, referral: LoanReferral) -> list[str]:
+    """The moves agency staff may make on the referral now."""
+    return [target for target, decision in _staff_decisions(request, referral).items() if decision]
+
+
+def staff_refusal(request: HttpRequest, referral: LoanReferral) -> str:
+    """Why agency staff may make no move on the referral now: the predicate's reason (the consent withdrawn), or
+    that a closed referral makes none."""
+    refused = first_refusal(*_staff_decisions(request, referral).values())
+    return str(refused.reason) if not refused else gettext("This referral cannot be moved now.")
 
 
 @admin.register(LoanReferral)
@@ -131,6 +144,8 @@ class LoanReferralAdmin(RecordAdmin, ServiceAdmin):  # read-only rows, moved on 
         context = dict(extra_context or {})
         if obj is not None and staff_moves(request, obj):
             context["move_url"] = reverse("admin:capital_referral_move", args=[obj.pk])
+        elif obj is not None and obj.is_open:
+            context["move_refusal"] = staff_refusal(request, obj)
         return super().change_view(request, object_id, form_url, context)
 
     def move_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -143,7 +158,7 @@ class LoanReferralAdmin(RecordAdmin, ServiceAdmin):  # read-only rows, moved on 
         change_url = reverse("admin:capital_loanreferral_change", args=[referral.pk])
         targets = staff_moves(request, referral)
         if not targets:
-            self.message_user(request, gettext("This referral cannot be moved now."), messages.ERROR)
+            self.message_user(request, staff_refusal(request, referral), messages.ERROR)
             return redirect(change_url)
         form = LenderMoveForm(request.POST or None, targets=targets)
         if request.method == "POST" and form.is_valid():

@@ -1,23 +1,26 @@
 """The partner API of P7 capital: for a lender (a bank, fintech or cooperative whose agreement in force covers
 P7), the loan referrals the program sent it, and its moves on each: under review, approved or refused, disbursed.
 
-A key sees a referral only when its organisation is the referral's lender, once the program sent it (a status of
-`capital.choices.LENDER_STATUSES`), while the consent the referral rests on is still active and the key's
-agreement in force covers loan assessment (partners.scope); anything else, another lender's referral among them,
-is 404. The list carries what was asked and where it stands (the product, the amounts, the tenor, the use of the
-money, the moves' statuses and dates: never who of the program moved it nor the notes written for the
-participant); the detail adds the data the participant named in the referral's consent (`shared`), and only that:
-their identity, their business, their reports and latest statement. The identity carries the NIK whole: the one
-place a key sees it unmasked (partners.choices.PURPOSE_DATA says masked everywhere else), since the participant
-named it for this lender and this loan. A move calls the same service as the admin, acting as the organisation's
-API account, so MOVES and the capital predicates decide (a refusal is a 409 with its code, a service's invalid
-value a 400 by field); every read of a participant is logged."""
+A key sees a referral only when its organisation is the referral's lender and the program sent it (a move to sent:
+one still requested, or withdrawn before it was sent, never reached the lender), while the key's agreement in force
+covers loan assessment (partners.scope); anything else, another lender's referral among them, is 404. The list
+carries what was asked and where it stands (the product, the amounts, the tenor, the use of the money, the moves'
+statuses and dates: never who of the program moved it nor the notes written for the participant); the detail adds
+the data the participant named in the referral's consent (`shared`), and only that: their identity, their
+business, their reports and latest statement; and only while the referral is live for the lender (sent, under
+review, approved, disbursed: `capital.choices.LIVE_STATUSES`) and its consent stands
+(`LoanReferral.shown_to_lender`). Refused, withdrawn, or its consent withdrawn, a referral stays listed with its
+status and amounts, every part of the participant's data null. The identity carries the NIK whole: the one place a
+key sees it unmasked (partners.choices.PURPOSE_DATA shows a lender the name alone everywhere else), since the
+participant named it for this lender and this loan. A move calls the same service as the admin, acting as the
+organisation's API account, so MOVES and the capital predicates decide (a refusal is a 409 with its code, a
+service's invalid value a 400 by field); every read of a participant is logged."""
 
 from dataclasses import dataclass
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import routers, serializers
@@ -56,15 +59,13 @@ def serves_lending(key: PartnerKey) -> bool:
 
 
 def visible_referrals(key: PartnerKey) -> QuerySet[LoanReferral]:
-    """The referrals to the key's organisation that the program sent it, whose consent (to that organisation, for
-    loan assessment) is still active; none unless the key serves lending. A referral still requested is the
-    program's business; a withdrawn consent takes the referral away at the next call (the row stays)."""
+    """The referrals to the key's organisation that the program sent it (a move to sent), in whatever status they
+    are now; none unless the key serves lending. A referral never sent (still requested, or withdrawn before) is
+    the program's business. What of the participant each shows is the referral's (`shown_to_lender`)."""
     if not serves_lending(key):
         return LoanReferral.objects.none()
-    consents = scope.active_consents(key).filter(purpose=LOAN)
-    return LoanReferral.objects.filter(
-        lender_id=key.organisation_id, status__in=sorted(LENDER_STATUSES), consent__in=consents
-    )
+    sent = ReferralMove.objects.filter(referral=OuterRef("pk"), to_status=ReferralStatus.SENT)
+    return LoanReferral.objects.filter(Exists(sent), lender_id=key.organisation_id)
 
 
 # --- what a lender reads ----------------------------------------------------------------------------------------
@@ -182,7 +183,8 @@ class ReferralStatementsSerializer(serializers.Serializer[Participant]):
 
 class NamedPartField(serializers.Field[LoanReferral, Any, dict[str, Any] | None, LoanReferral]):
     """One part of the data the participant named for the lender in the referral's consent (`shared`), read from
-    the referral itself: null unless named."""
+    the referral itself: null unless named, and null once the referral is no longer live for the lender (refused,
+    withdrawn, or its consent withdrawn)."""
 
     part: str
 
@@ -190,7 +192,7 @@ class NamedPartField(serializers.Field[LoanReferral, Any, dict[str, Any] | None,
         super().__init__(source="*", required=False, allow_null=True, **kwargs)
 
     def to_representation(self, value: LoanReferral) -> dict[str, Any] | None:
-        return self.shown(value) if value.shares(self.part) else None
+        return self.shown(value) if value.shown_to_lender(self.part) else None
 
     def shown(self, referral: LoanReferral) -> dict[str, Any] | None:
         raise NotImplementedError
@@ -230,24 +232,38 @@ NAMED_PARTS = ("identity", "business", "statements")
 
 class ReferralSerializer(serializers.ModelSerializer[LoanReferral]):
     """A referral as its lender reads it: what was asked and where it stands. The detail, and the answer to a
-    move, add the data the participant named for you, each part null unless named; a list row leaves them out."""
+    move, add the data the participant named for you, each part null unless named, and every part null once the
+    referral is refused or withdrawn or its consent withdrawn; a list row leaves them out."""
 
     product = FinancingProductSerializer(read_only=True)
     status = serializers.ChoiceField(choices=SEEN_CHOICES, read_only=True)
     shared = serializers.ListField(
         child=serializers.ChoiceField(choices=SharedData.choices),
         read_only=True,
-        help_text="The data the participant named in the consent of this referral: the detail shows these alone.",
+        help_text=(
+            "The data the participant named in the consent of this referral: the detail shows these alone, while "
+            "the referral is sent, under review, approved or disbursed and its consent stands."
+        ),
     )
     lender_reference = OptionalTextField(help_text="Your own reference, once you set one; null before.")
     amount_requested = serializers.IntegerField(read_only=True, help_text="Rupiah.")
     amount_approved = serializers.IntegerField(read_only=True, allow_null=True, help_text="Rupiah, once approved.")
     amount_disbursed = serializers.IntegerField(read_only=True, allow_null=True, help_text="Rupiah, once disbursed.")
     moves = ReferralMoveSerializer(many=True, read_only=True, help_text="Every move, the oldest first.")
-    # the detail's alone (`required=False`: a list row has none); each null unless the participant named it
-    identity = IdentityField(help_text="The detail's: the participant's identity, the NIK whole.")
-    business = BusinessField(help_text="The detail's: the business (null also when the participant has none).")
-    statements = StatementsField(help_text="The detail's: the monthly reports and the latest statements.")
+    # the detail's alone (`required=False`: a list row has none); each null unless the participant named it, and
+    # null once the referral is no longer live for the lender
+    identity = IdentityField(
+        help_text="The detail's: the participant's identity, the NIK whole. Null unless named, and once the referral "
+        "is refused or withdrawn or its consent withdrawn."
+    )
+    business = BusinessField(
+        help_text="The detail's: the business. Null unless named, when the participant has none, and once the "
+        "referral is refused or withdrawn or its consent withdrawn."
+    )
+    statements = StatementsField(
+        help_text="The detail's: the monthly reports and the latest statements. Null unless named, and once the "
+        "referral is refused or withdrawn or its consent withdrawn."
+    )
 
     class Meta:
         model = LoanReferral
@@ -328,10 +344,12 @@ class ReferralFilter(django_filters.FilterSet):
     retrieve=extend_schema(responses={200: ReferralSerializer, **error_responses(404)}),
 )
 class ReferralViewSet(ScopedReadViewSet[LoanReferral]):
-    """Loan referrals the program sent to your organisation (while your agreement in force covers P7 and the
-    participant's consent for this loan stands), newest first, with their moves; the detail adds the data the
-    participant named for you. Move one as your review goes. A referral still being prepared, another lender's,
-    or one whose consent was withdrawn is not yours to see (404). Each read is logged for the participant to see."""
+    """Loan referrals the program sent to your organisation (while your agreement in force covers P7), newest first,
+    with their moves, in whatever status they are now; the detail adds the data the participant named for you while
+    the referral is sent, under review, approved or disbursed and the participant's consent for this loan stands
+    (refused, withdrawn or its consent withdrawn: each part null). Move one as your review goes; once the consent is
+    withdrawn, no move is left to you (409 consent_withdrawn). A referral never sent to you, or another lender's, is
+    not yours to see (404). Each read is logged for the participant to see."""
 
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
@@ -353,7 +371,7 @@ class ReferralViewSet(ScopedReadViewSet[LoanReferral]):
         )
         if self.action == "list":
             return referrals.select_related("product")
-        return referrals.select_related("product", "participant__business__kecamatan")
+        return referrals.select_related("product", "consent", "participant__business__kecamatan")
 
     @extend_schema(
         request=ReferralMoveInputSerializer,
@@ -361,11 +379,13 @@ class ReferralViewSet(ScopedReadViewSet[LoanReferral]):
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def moves(self, request: Request, pk: str | None = None) -> Response:
-        """Move a referral as your review goes: sent → under_review → approved (with `amount`, at most the
-        product's largest) or refused (with the reason in `note`); approved → disbursed (with `amount`, at most
-        the approved one, and `day`, not in the future). The same rules as the admin: a move the referral cannot
-        make now is 409 with its code (not_now); a missing or wrong value 400 by field. Nothing changes on any
-        error. The participant is told of each move; the answer is the referral's detail."""
+        """Move a referral as your review goes: sent → under_review → approved (with `amount`, from the product's
+        smallest to its largest) or refused (with the reason in `note`; it ends the participant's consent to you
+        unless another open referral rests on it); approved → disbursed (with `amount`, at most the approved one,
+        and `day`, not before the approval nor in the future). The same rules as the admin: a move the referral
+        cannot make now is 409 with its code (not_now; consent_withdrawn once the participant withdrew it); a
+        missing or wrong value 400 by field. Nothing changes on any error. The participant is told of each move;
+        the answer is the referral's detail."""
         referral = self.get_object()
         serializer = ReferralMoveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

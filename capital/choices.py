@@ -52,5 +52,10 @@ MOVES: dict[str, dict[str, str]] = {
 }
 
 OPEN_STATUSES = frozenset(status for status, moves in MOVES.items() if moves)
-# what a lender sees: the referrals the program sent it, from then on
+# the statuses a lender may see a referral in: the program sent it (a move to sent), whatever happened next
 LENDER_STATUSES = frozenset(ReferralStatus) - {ReferralStatus.REQUESTED}
+# the statuses in which the referral is live for its lender: it reads the data the participant named only in these
+# (and only while the consent stands); refused or withdrawn, it keeps the status and the amounts, nothing named
+LIVE_STATUSES = frozenset(
+    {ReferralStatus.SENT, ReferralStatus.UNDER_REVIEW, ReferralStatus.APPROVED, ReferralStatus.DISBURSED}
+)

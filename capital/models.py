@@ -17,7 +17,7 @@ from partners.models import Consent, PartnerOrganisation
 from registration.choices import BusinessClass, Track
 from registration.models import Participant
 
-from .choices import MOVES, OPEN_STATUSES, RateKind, ReferralStatus, SharedData
+from .choices import LIVE_STATUSES, MOVES, OPEN_STATUSES, RateKind, ReferralStatus, SharedData
 
 MAX_TENOR_MONTHS = 360
 
@@ -98,7 +98,7 @@ class FinancingProduct(models.Model):
         return self.name
 
 
-@audit.track()
+@audit.track(restricted=True)  # a participant's loans: read about them only by agency staff
 class LoanReferral(models.Model):
     """A participant asks the program to refer them to a lender for a product, consenting to share the data they
     name (`shared`) with that lender (`consent`, the partners issue's consent, purpose loan assessment)."""
@@ -166,10 +166,21 @@ class LoanReferral(models.Model):
     def shares(self, data: str) -> bool:
         return data in self.shared
 
+    @property
+    def is_live_for_lender(self) -> bool:
+        """The lender reads the data named in the referral only while it is live for it (sent, under review,
+        approved, disbursed: LIVE_STATUSES) and the consent it rests on stands (the consent loaded)."""
+        return self.status in LIVE_STATUSES and self.consent.is_active
+
+    def shown_to_lender(self, data: str) -> bool:
+        """The lender reads this part of the participant's data now: named, and the referral live for it."""
+        return self.shares(data) and self.is_live_for_lender
+
 
 SHARED_ALL = [choice.value for choice in SharedData]
 
 
+@audit.track()
 class ReferralMove(models.Model):
     """One move of a referral: from which status to which, who moved it, when and why."""
 

@@ -46,7 +46,8 @@ STATUS_CHANGED = _(
 )
 PRODUCT_CLOSED = _("%(product)s is not offered now.")
 CONSENT_WITHDRAWN = _(
-    "The participant withdrew their consent to share their data with %(lender)s: the referral cannot be sent."
+    "The participant withdrew their consent to share their data with %(lender)s: the referral cannot move on, "
+    "and only the participant may withdraw it."
 )
 LENDER_NOT_COVERED = _(
     "No agreement in force with %(lender)s covers loan referrals now, so the referral cannot be sent to it."
@@ -128,7 +129,8 @@ def _may_move(user: AnyUser, referral: LoanReferral, mover: str) -> Decision:
 def can_move(user: AnyUser, referral: LoanReferral, to_status: str) -> Decision:
     """Move a referral to `to_status`, along MOVES, by the mover of that status: withdrawn by the participant; sent
     by an active mentor of their kecamatan or agency staff; under review, approved, refused and disbursed by the
-    lender's API account or agency staff on its behalf. No query (the referral with its participant loaded)."""
+    lender's API account or agency staff on its behalf. Once the consent the referral rests on is withdrawn, only
+    the participant's withdrawal is left. No query (the referral with its participant and consent loaded)."""
     mover = MOVER_OF.get(to_status)
     if mover is None:
         label = ReferralStatus(to_status).label if to_status in ReferralStatus.values else to_status
@@ -141,6 +143,8 @@ def can_move(user: AnyUser, referral: LoanReferral, to_status: str) -> Decision:
             "not_now",
             STATUS_CHANGED % {"status": referral.get_status_display(), "target": ReferralStatus(to_status).label},
         )
+    if mover != Mover.PARTICIPANT and not referral.consent.is_active:
+        return deny("consent_withdrawn", CONSENT_WITHDRAWN % {"lender": referral.lender.name})
     return ALLOWED
 
 
@@ -155,12 +159,9 @@ def moves_offered(user: AnyUser, referral: LoanReferral) -> list[str]:
 
 
 def can_send(referral: LoanReferral, *, day: datetime.date | None = None) -> Decision:
-    """The state half of sending a referral to its lender: the participant's consent to it is still active, and an
-    agreement in force with the lender covers loan referrals (one query; the referral with its consent and lender
-    loaded)."""
+    """The lender's half of sending a referral to it (its consent is `can_move`'s): an agreement in force with the
+    lender covers loan referrals (one query; the referral with its lender loaded)."""
     lender = referral.lender
-    if not referral.consent.is_active:
-        return deny("consent_withdrawn", CONSENT_WITHDRAWN % {"lender": lender.name})
     covered = purposes_in_force(lender, day or timezone.localdate())
     if not can_ask_consent(lender, Purpose.LOAN_ASSESSMENT, covered=covered):
         return deny("lender_not_covered", LENDER_NOT_COVERED % {"lender": lender.name})

@@ -7,8 +7,9 @@ Products are agency staff's (the admin). A referral is the participant's: asked 
 or the active one reused, against the text they were shown), at most one open per product (the constraint
 capital_one_open_referral_per_product, whose violation is a refusal). It moves along choices.MOVES under a row lock
 (`referral_move`, the contract the lender's API calls too); every move, its creation included, is a ReferralMove
-row and a message to the participant. Withdrawing (`referral_withdraw`) also withdraws the consent once no other
-open referral rests on it, so the lender's key no longer sees the participant."""
+row and a message to the participant. Every write of a participant's referrals takes their row lock first, so they
+happen one at a time. A referral closed by its participant (`referral_withdraw`) or refused by its lender also ends
+the consent once no other open referral rests on it, so the lender no longer reads the participant's data."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from mentoring.selectors import current_mentor
 from notifications.services import notify
 from partners import services as partner_services
 from partners.choices import LENDER_KINDS, ConsentChannel, Purpose
-from partners.models import PartnerOrganisation
+from partners.models import Consent, PartnerOrganisation
 from registration.models import Participant
 
 from . import permissions, readiness
@@ -57,9 +58,9 @@ SHARED_UNKNOWN = _("Choose the data to share from the list.")
 IDENTITY_NEEDED = _(
     "A lender cannot assess a loan without knowing who asks for it: share your identity (you may leave out the rest)."
 )
-AMOUNT_APPROVED_NEEDED = _("Give the amount approved (at most %(max)s, the product's largest).")
+AMOUNT_APPROVED_NEEDED = _("Give the amount approved: from %(min)s to %(max)s, the product's range.")
 AMOUNT_DISBURSED_NEEDED = _("Give the amount disbursed (at most %(max)s, the amount approved).")
-DAY_NEEDED = _("Give the day of the disbursement: not in the future, and not before the referral (%(day)s).")
+DAY_NEEDED = _("Give the day of the disbursement: not in the future, and not before the approval (%(day)s).")
 REASON_NEEDED = _("Say why the loan is not approved: the participant reads it.")
 REFERENCE_TOO_LONG = _("A lender's reference has at most %(max)d characters.")
 NOTE_TOO_LONG = _("A note has at most %(max)d characters.")
@@ -251,12 +252,13 @@ def _checked_request(
     return _Asked(amount, tenor, use, [value for value in SharedData.values if value in chosen])
 
 
-def _lock_participant(participant: Participant) -> Participant:
-    """The participant's row locked: their referrals are made one at a time (a second waits for the first)."""
+def _lock_participant(pk: int) -> Participant:
+    """The participant's row locked, first in every write of their referrals: they are made, moved and withdrawn
+    one at a time (a second waits for the first), so two closing at once each see what the other did."""
     locked: Participant = (
         Participant.objects.select_for_update(of=("self",))
         .select_related("registration", "user", "business")
-        .get(pk=participant.pk)
+        .get(pk=pk)
     )
     return locked
 
@@ -280,7 +282,7 @@ def referral_create(
     identity. Their loan-assessment consent to the lender is granted (or the active one reused) against the text
     version they were shown, while an agreement in force with the lender covers it. One open referral per product.
     The participant and their current mentor are told."""
-    locked = _lock_participant(participant)
+    locked = _lock_participant(participant.pk)
     permissions.can_request(acting_user, locked).enforce()
     product = FinancingProduct.objects.select_related("lender").get(pk=product.pk)
     permissions.can_request_product(product).enforce()
@@ -292,9 +294,17 @@ def referral_create(
         product, amount=amount_requested, tenor=tenor_months, use_of_funds=use_of_funds, shared=shared
     )
     text = partner_services.shown_text(Purpose.LOAN_ASSESSMENT, text_version)
+    before = (
+        Consent.objects.active()
+        .filter(participant=locked, organisation=product.lender, purpose=Purpose.LOAN_ASSESSMENT)
+        .first()
+    )
     consent = partner_services.grant(
         participant=locked, organisation=product.lender, purpose=Purpose.LOAN_ASSESSMENT, text=text, channel=channel
     )
+    if before is not None and before.pk != consent.pk:
+        # renewed on a newer text: the open referrals to the lender rest on the renewed consent from now on
+        LoanReferral.objects.filter(consent=before, status__in=OPEN_STATUSES).update(consent=consent)
     now = timezone.now()
     referral = LoanReferral(
         participant=locked,
@@ -333,8 +343,11 @@ def referral_create(
 
 
 def _lock_referral(referral: LoanReferral) -> LoanReferral:
+    """The referral and its consent locked, after the participant's row (the order of every write here): a move
+    and the consent's withdrawal on "Data saya" (which locks the consent) wait for each other."""
+    _lock_participant(referral.participant_id)
     locked: LoanReferral = (
-        LoanReferral.objects.select_for_update(of=("self",))
+        LoanReferral.objects.select_for_update(of=("self", "consent"))
         .select_related("participant__user", "product", "lender", "consent")
         .get(pk=referral.pk)
     )
@@ -369,8 +382,8 @@ def _apply_lender_fields(
     day: datetime.date | None,
     lender_reference: str | None,
 ) -> None:
-    """What each move of the lender carries, checked: the approved amount (up to the product's largest), the
-    disbursed amount (up to the approved one) and day (not in the future, not before the referral), a refusal's
+    """What each move of the lender carries, checked: the approved amount (within the product's range), the
+    disbursed amount (up to the approved one) and day (not in the future, not before the approval), a refusal's
     reason (the note); the lender's reference on any of them."""
     if lender_reference is not None:
         reference = lender_reference.strip()
@@ -378,9 +391,13 @@ def _apply_lender_fields(
             raise _error("lender_reference", REFERENCE_TOO_LONG % {"max": REFERENCE_CHARS}, "too_long")
         locked.lender_reference = reference
     if to_status == ReferralStatus.APPROVED:
-        largest = locked.product.amount_max
-        if amount is None or not 0 < amount <= largest:
-            raise _error("amount", AMOUNT_APPROVED_NEEDED % {"max": format_rupiah(largest)}, "amount_approved")
+        product = locked.product
+        if amount is None or not product.amount_min <= amount <= product.amount_max:
+            message = AMOUNT_APPROVED_NEEDED % {
+                "min": format_rupiah(product.amount_min),
+                "max": format_rupiah(product.amount_max),
+            }
+            raise _error("amount", message, "amount_approved")
         locked.amount_approved = amount
     elif to_status == ReferralStatus.DISBURSED:
         approved = locked.amount_approved or 0
@@ -388,9 +405,9 @@ def _apply_lender_fields(
         if amount is None or not 0 < amount <= approved:
             message = AMOUNT_DISBURSED_NEEDED % {"max": format_rupiah(approved)}
             errors["amount"] = [ValidationError(message, code="amount_disbursed")]
-        asked_on = timezone.localdate(locked.created_at)
-        if day is None or not asked_on <= day <= timezone.localdate():
-            message = DAY_NEEDED % {"day": formats.date_format(asked_on, "d-m-Y")}
+        approved_on = timezone.localdate(locked.moved_at)  # approved is the referral's last move
+        if day is None or not approved_on <= day <= timezone.localdate():
+            message = DAY_NEEDED % {"day": formats.date_format(approved_on, "d-m-Y")}
             errors["day"] = [ValidationError(message, code="disbursed_on")]
         if errors:
             raise ValidationError(errors)
@@ -411,9 +428,11 @@ def referral_move(
     lender_reference: str | None = None,
     acting_user: User,
 ) -> LoanReferral:
-    """Move a referral (under a row lock) as `capital.choices.MOVES` allows the acting user
-    (`permissions.can_move`): a `ReferralMove` row, the participant notified through the outbox. Approving takes
-    the approved `amount`; disbursing takes the disbursed `amount` and `day`; the lender may set its reference."""
+    """Move a referral (under the participant's row lock, then its own) as `capital.choices.MOVES` allows the
+    acting user (`permissions.can_move`): a `ReferralMove` row, the participant notified through the outbox.
+    Approving takes the approved `amount`; disbursing takes the disbursed `amount` and `day`; the lender may set its
+    reference.
+    Refusing ends the consent once no other open referral rests on it, as withdrawing does."""
     if to_status not in ReferralStatus.values:
         raise _error("to_status", UNKNOWN_STATUS, "invalid")
     if to_status == ReferralStatus.WITHDRAWN:
@@ -425,6 +444,8 @@ def referral_move(
     note = _checked_note(note)
     _apply_lender_fields(locked, to_status, note=note, amount=amount, day=day, lender_reference=lender_reference)
     _move(locked, to_status, by=acting_user, note=note)
+    if to_status == ReferralStatus.REFUSED:  # the consent's end recorded as the portal's (no channel is the lender's)
+        _end_consent_unless_needed(locked, channel=ConsentChannel.PROGRAM)
     extra: dict[str, str] = {}
     if to_status == ReferralStatus.APPROVED:
         extra["amount"] = format_rupiah(locked.amount_approved or 0)
@@ -443,13 +464,20 @@ def referral_move(
 def referral_withdraw(
     *, referral: LoanReferral, acting_user: User, note: str = "", channel: str = ConsentChannel.WEB
 ) -> LoanReferral:
-    """The participant withdraws an open referral. Their loan-assessment consent to the lender is withdrawn too
-    once no other open referral rests on it: from then on the lender's key gets a 404 for them."""
+    """The participant withdraws an open referral (whether or not their consent still stands). Their loan-assessment
+    consent to the lender ends too once no other open referral rests on it, withdrawn through `channel`."""
     locked = _lock_referral(referral)
     permissions.can_move(acting_user, locked, ReferralStatus.WITHDRAWN).enforce()
     _move(locked, ReferralStatus.WITHDRAWN, by=acting_user, note=_checked_note(note))
-    others = LoanReferral.objects.filter(consent=locked.consent, status__in=OPEN_STATUSES).exclude(pk=locked.pk)
-    if locked.consent.is_active and not others.exists():
-        partner_services.consent_withdraw(consent=locked.consent, channel=channel, acting_user=acting_user)
+    _end_consent_unless_needed(locked, channel=channel)
     _notify_participant(locked, MOVE_MESSAGES[ReferralStatus.WITHDRAWN])
     return locked
+
+
+def _end_consent_unless_needed(locked: LoanReferral, *, channel: str) -> None:
+    """A referral (locked with its consent, after its participant) just closed: the consent it rests on ends unless
+    another open referral to the lender rests on it too. The one rule of withdrawing and refusing."""
+    consent = locked.consent
+    others = LoanReferral.objects.filter(consent=consent, status__in=OPEN_STATUSES).exclude(pk=locked.pk)
+    if consent.is_active and not others.exists():
+        partner_services.withdraw(consent, channel)

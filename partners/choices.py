@@ -71,6 +71,7 @@ class ConsentChannel(models.TextChoices):
     WEB = "web", _("Website")
     JAKI = "jaki", _("JAKI app")
     OFFICE = "office", _("Kecamatan office")
+    PROGRAM = "program", _("The program, as a loan referral closed")
 
 
 @dataclass(frozen=True)

@@ -630,11 +630,11 @@ def consent_withdraw(*, consent: Consent, channel: str, acting_user: User) -> Co
     link ends with the consent it rests on."""
     locked = Consent.objects.select_for_update().select_related("participant").get(pk=consent.pk)
     permissions.can_manage_consent(acting_user, locked.participant).enforce()
-    _withdraw(locked, channel)
+    withdraw(locked, channel)
     return locked
 
 
-def _withdraw(consent: Consent, channel: str) -> None:
+def withdraw(consent: Consent, channel: str) -> None:
     """Withdraw a locked consent (if still active); the JAKI link ends with the consent it rests on."""
     if consent.withdrawn_at is not None:
         return
@@ -842,6 +842,6 @@ def jaki_unlink(*, account: str, acting_user: User) -> bool:
         .first()
     )
     if consent is not None:
-        _withdraw(consent, ConsentChannel.JAKI)
+        withdraw(consent, ConsentChannel.JAKI)
     link.delete()
     return True

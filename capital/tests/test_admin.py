@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from capital.tests.factories import ProductFactory, referral_in
 from core import audit
 from mentoring.tests.factories import verified_participant
 from notifications.models import Message
+from partners import services as partner_services
 from partners.choices import OrganisationKind
 from partners.models import PartnerOrganisation
 from partners.tests.factories import PartnerOrganisationFactory
@@ -159,3 +161,20 @@ def test_a_closed_referral_offers_no_move(
     move_url = reverse("admin:capital_referral_move", args=[referral.pk])
     assert move_url not in change.content.decode()
     assert client.get(move_url).status_code == 302
+
+
+def test_a_referral_whose_consent_was_withdrawn_offers_staff_no_move_and_says_why(
+    client: Client, agency_staff: User, siti: Participant, product: FinancingProduct
+) -> None:
+    referral = referral_in(ReferralStatus.UNDER_REVIEW, participant=siti, product=product)
+    partner_services.consent_withdraw(consent=referral.consent, channel="web", acting_user=siti.user)
+    login(client, agency_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    change = client.get(reverse("admin:capital_loanreferral_change", args=[referral.pk]))
+    move_url = reverse("admin:capital_referral_move", args=[referral.pk])
+    html = change.content.decode()
+    assert move_url not in html and 'id="move-refusal"' in html and "withdrew their consent" in html
+    response = client.post(move_url, {"to_status": "approved", "amount": "5 juta"}, follow=True)
+    assert any("withdrew their consent" in str(m) for m in response.context["messages"])
+    assert LoanReferral.objects.get(pk=referral.pk).status == ReferralStatus.UNDER_REVIEW
+    assert not ReferralMove.objects.filter(referral=referral, to_status="approved").exists()

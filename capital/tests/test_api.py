@@ -1,7 +1,8 @@
 """The lender's API: the loan referrals the program sent to the key's organisation (a lender whose agreement in
-force covers P7), while the consent each rests on stands; the detail with the data the participant named, and
-only that (the NIK whole: the one exception to the mask); the lender's moves through the same service as the
-admin, as its API account; every read logged; anything out of scope 404."""
+force covers P7), in whatever status they are now; the detail with the data the participant named, and only that
+(the NIK whole: the one exception to the mask), and only while the referral is live for the lender and its consent
+stands; the lender's moves through the same service as the admin, as its API account; every read logged;
+anything out of scope 404."""
 
 import datetime
 from collections.abc import Callable
@@ -15,9 +16,17 @@ from pghistory.models import Events
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from capital.choices import ReferralStatus, SharedData
+from capital import services as capital_services
+from capital.choices import LIVE_STATUSES, ReferralStatus, SharedData
 from capital.models import LoanReferral, ReferralMove
-from capital.tests.api_support import APPROVED_AMOUNT, ASKED_AMOUNT, PROGRAM_NOTE, make_lender, make_referral
+from capital.tests.api_support import (
+    APPROVED_AMOUNT,
+    ASKED_AMOUNT,
+    PROGRAM_NOTE,
+    make_lender,
+    make_product,
+    make_referral,
+)
 from finance.choices import StatementLanguage
 from finance.models import Statement
 from finance.tests.factories import MonthlyRecordFactory
@@ -97,6 +106,21 @@ def statement(participant: Participant, *, issued_days_ago: int, code: str) -> S
         issued_by=participant.user,
         issued_at=timezone.now() - datetime.timedelta(days=issued_days_ago),
     )
+
+
+NAMED = ("identity", "business", "statements")
+
+
+def assert_nothing_named(response: Any, referral: LoanReferral) -> None:
+    """A detail answer that shows what was asked and where it stands, and nothing of the participant."""
+    assert response.status_code == 200, response.content
+    body, text = response.json(), response.content.decode()
+    assert body["status"] == referral.status and body["amount_requested"] == ASKED_AMOUNT
+    assert body["shared"] == ["identity", "business", "statements"]  # what was named, still said
+    assert all(body[part] is None for part in NAMED), body
+    participant = referral.participant
+    for personal in (participant.nik, participant.full_name, participant.email, participant.business.name):
+        assert personal not in text
 
 
 def unchanged(referral: LoanReferral) -> tuple[Any, ...]:
@@ -328,36 +352,73 @@ def test_a_referral_still_requested_is_the_programs_not_the_lenders(bank: Partne
     assert unchanged(requested) == before and not AccessLog.objects.exists()
 
 
-def test_a_withdrawn_consent_takes_the_referral_away_at_the_next_call(bank: Partner, refer: Refer) -> None:
-    referral = refer(bank)
-    assert bank.client.get(detail(referral)).status_code == 200
-    partner_services.consent_withdraw(consent=referral.consent, channel="web", acting_user=referral.participant.user)
+@pytest.mark.parametrize("status", sorted(LIVE_STATUSES))
+def test_a_referral_live_for_the_lender_shows_the_named_data(bank: Partner, refer: Refer, status: str) -> None:
+    referral = refer(bank, status)
+    body = bank.client.get(detail(referral)).json()
+    assert body["status"] == status and body["identity"]["nik"] == referral.participant.nik
+    assert body["business"]["name"] == referral.participant.business.name and body["statements"] is not None
+
+
+@pytest.mark.parametrize("status", [ReferralStatus.REFUSED, ReferralStatus.WITHDRAWN])
+def test_a_referral_refused_or_withdrawn_after_it_was_sent_stays_listed_with_nothing_named(
+    bank: Partner, refer: Refer, status: str
+) -> None:
+    referral = refer(bank, status)
+    assert not Consent.objects.get(pk=referral.consent_id).is_active  # it was the last open one: the consent ended
+    listed = bank.client.get(REFERRALS)
+    assert ids(listed) == [referral.pk] and listed.json()["results"][0]["status"] == status
+    assert_nothing_named(bank.client.get(detail(referral)), referral)
     before = unchanged(referral)
-    assert bank.client.get(detail(referral)).status_code == 404
-    assert ids(bank.client.get(REFERRALS)) == []
-    assert bank.client.post(moves_url(referral), {"status": "under_review"}, format="json").status_code == 404
-    assert bank.client.get(f"/api/v1/participants/{referral.participant_id}/").status_code == 404
-    # the referral stays, as the consent does
-    assert unchanged(referral) == before and Consent.objects.filter(pk=referral.consent_id).exists()
-    assert AccessLog.objects.count() == 1  # the read before the withdrawal
+    response = bank.client.post(moves_url(referral), {"status": "under_review"}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "not_now"
+    assert unchanged(referral) == before
 
 
-def test_a_referral_withdrawn_by_the_participant_is_gone_with_its_consent(bank: Partner, refer: Refer) -> None:
-    referral = refer(bank, ReferralStatus.WITHDRAWN)
-    assert referral.status == ReferralStatus.WITHDRAWN and not Consent.objects.get(pk=referral.consent_id).is_active
-    assert bank.client.get(detail(referral)).status_code == 404
-    assert ids(bank.client.get(REFERRALS)) == []
-
-
-def test_a_withdrawn_referral_still_sharing_under_an_open_ones_consent_is_shown_withdrawn(
+def test_a_withdrawn_consent_leaves_the_referral_listed_with_nothing_named_and_no_move(
     bank: Partner, refer: Refer
 ) -> None:
-    """Two referrals to one lender rest on one consent: withdrawing one leaves the consent to the other."""
+    referral = refer(bank)
+    assert bank.client.get(detail(referral)).json()["identity"]["nik"] == referral.participant.nik
+    partner_services.consent_withdraw(consent=referral.consent, channel="web", acting_user=referral.participant.user)
+    before = unchanged(referral)
+    assert ids(bank.client.get(REFERRALS)) == [referral.pk]
+    assert_nothing_named(bank.client.get(detail(referral)), referral)
+    response = bank.client.post(moves_url(referral), {"status": "under_review"}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "consent_withdrawn"
+    assert bank.client.get(f"/api/v1/participants/{referral.participant_id}/").status_code == 404
+    # the referral stays, as the consent does; it is still the participant's to withdraw
+    assert unchanged(referral) == before and Consent.objects.filter(pk=referral.consent_id).exists()
+
+
+def test_a_referral_withdrawn_before_it_was_sent_is_never_the_lenders_while_another_keeps_the_consent(
+    bank: Partner, refer: Refer, agency_staff: User
+) -> None:
+    """The program never sent it: however the consent stands for another referral, the lender does not see it."""
+    open_one = refer(bank)
+    never_sent = refer(
+        bank, ReferralStatus.REQUESTED, participant=open_one.participant, product=make_product(bank, agency_staff)
+    )
+    capital_services.referral_withdraw(referral=never_sent, acting_user=open_one.participant.user)
+    assert never_sent.consent_id == open_one.consent_id and Consent.objects.get(pk=open_one.consent_id).is_active
+    assert ids(bank.client.get(REFERRALS)) == [open_one.pk]
+    response = bank.client.get(detail(never_sent))
+    assert response.status_code == 404 and open_one.participant.nik not in response.content.decode()
+    assert bank.client.post(moves_url(never_sent), {"status": "under_review"}, format="json").status_code == 404
+    assert not AccessLog.objects.filter(endpoint=detail(never_sent)).exists()
+
+
+def test_a_referral_withdrawn_after_it_was_sent_names_nothing_while_an_open_one_keeps_the_consent(
+    bank: Partner, refer: Refer
+) -> None:
+    """Two referrals to one lender rest on one consent: withdrawing one leaves the consent to the other, and the
+    withdrawn one shows the lender its status alone."""
     open_one = refer(bank)
     withdrawn = refer(bank, ReferralStatus.WITHDRAWN, participant=open_one.participant)
-    assert withdrawn.consent_id == open_one.consent_id
+    assert withdrawn.consent_id == open_one.consent_id and Consent.objects.get(pk=open_one.consent_id).is_active
     assert ids(bank.client.get(REFERRALS)) == [withdrawn.pk, open_one.pk]
-    assert bank.client.get(detail(withdrawn)).json()["status"] == "withdrawn"
+    assert_nothing_named(bank.client.get(detail(withdrawn)), withdrawn)
+    assert bank.client.get(detail(open_one)).json()["identity"]["nik"] == open_one.participant.nik
     before = unchanged(withdrawn)
     response = bank.client.post(moves_url(withdrawn), {"status": "under_review"}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "not_now"
@@ -368,8 +429,9 @@ def test_a_new_consent_does_not_reopen_a_referral_resting_on_a_withdrawn_one(ban
     referral = refer(bank)
     partner_services.consent_withdraw(consent=referral.consent, channel="web", acting_user=referral.participant.user)
     consent(referral.participant, bank.organisation, Purpose.LOAN_ASSESSMENT)
-    assert bank.client.get(detail(referral)).status_code == 404
-    assert bank.client.get(f"/api/v1/participants/{referral.participant_id}/").status_code == 200
+    assert_nothing_named(bank.client.get(detail(referral)), referral)
+    response = bank.client.post(moves_url(referral), {"status": "under_review"}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "consent_withdrawn"
 
 
 def test_a_withdrawn_loan_consent_closes_the_referral_while_another_purposes_consent_stands(
@@ -379,7 +441,7 @@ def test_a_withdrawn_loan_consent_closes_the_referral_while_another_purposes_con
     person = consented_participant(both, Purpose.BOOKKEEPING, status=Status.APPROVED)
     referral = refer(both, participant=person)
     partner_services.consent_withdraw(consent=referral.consent, channel="web", acting_user=person.user)
-    assert both.client.get(detail(referral)).status_code == 404
+    assert_nothing_named(both.client.get(detail(referral)), referral)
     assert both.client.get(f"/api/v1/businesses/{person.business.pk}/").status_code == 200  # bookkeeping still
 
 
@@ -514,6 +576,7 @@ def test_a_move_the_referral_cannot_make_is_409_and_changes_nothing(
         (ReferralStatus.SENT, {"status": "withdrawn"}, "status", "invalid_choice"),  # the participant's
         (ReferralStatus.UNDER_REVIEW, {"status": "approved"}, "amount", "amount_approved"),
         (ReferralStatus.UNDER_REVIEW, {"status": "approved", "amount": 0}, "amount", "min_value"),
+        (ReferralStatus.UNDER_REVIEW, {"status": "approved", "amount": 999_999}, "amount", "amount_approved"),
         (ReferralStatus.UNDER_REVIEW, {"status": "approved", "amount": 50_000_001}, "amount", "amount_approved"),
         (ReferralStatus.UNDER_REVIEW, {"status": "approved", "amount": "banyak"}, "amount", "invalid"),
         (ReferralStatus.UNDER_REVIEW, {"status": "approved", "amount": 10**16}, "amount", "max_value"),
@@ -542,7 +605,7 @@ def test_bad_input_is_400_by_field_and_changes_nothing(
     ("amount", "days_from_today", "field"),
     [
         (APPROVED_AMOUNT, 1, "day"),  # in the future
-        (APPROVED_AMOUNT, -30, "day"),  # before the referral was asked
+        (APPROVED_AMOUNT, -30, "day"),  # before the referral was approved (and asked)
         (APPROVED_AMOUNT, None, "day"),
         (None, 0, "amount"),
         (APPROVED_AMOUNT + 1, 0, "amount"),  # more than approved

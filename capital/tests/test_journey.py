@@ -44,7 +44,8 @@ def test_the_step_follows_the_referrals(siti: Participant, entrepreneur: User, p
 
 
 def test_before_verification_and_without_a_registration_the_step_waits(entrepreneur: User) -> None:
-    assert p7(entrepreneur).summary == str(NOT_VERIFIED.summary)
+    with translation.override("en"):
+        assert p7(entrepreneur).summary == str(NOT_VERIFIED.summary)
     RegistrationFactory(participant=ParticipantFactory(user=entrepreneur))
     status = p7(entrepreneur)
     assert status.state == journey.State.NOT_STARTED and not status.url

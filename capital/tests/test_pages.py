@@ -3,6 +3,7 @@ kecamatan's mentor, their secretariat, agency staff, a partner's user and anonym
 gets 403; an object it may not see, 404. Bad input re-renders the form with what was typed (400, nothing saved);
 each action says what happened."""
 
+import datetime
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from capital.models import FinancingProduct, LoanReferral
 from capital.tests.factories import ProductFactory, referral_in
 from partners import services as partner_services
 from partners.choices import Purpose
-from partners.models import Consent, PartnerOrganisation
+from partners.models import Agreement, Consent, PartnerOrganisation
 from partners.selectors import current_text
 from registration.models import Participant
 from registration.tests.conftest import login
@@ -423,10 +424,47 @@ def test_sending_with_a_note_too_long_keeps_it_on_the_form(
 def test_a_refusal_of_the_service_shows_on_the_send_form(
     client: Client, request: pytest.FixtureRequest, requested: LoanReferral, siti: Participant
 ) -> None:
-    Consent.objects.filter(pk=requested.consent_id).update(withdrawn_at=timezone.now())
+    Agreement.objects.filter(organisation=requested.lender).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     as_user(client, request, "mentor_tebet")
-    response = client.post(reverse("capital:referral_send", args=[requested.pk]))
-    assert response.status_code == 400 and "withdrew their consent" in response.content.decode()
+    response = client.post(reverse("capital:referral_send", args=[requested.pk]), {"note": "Lengkap."})
+    html = response.content.decode()
+    assert response.status_code == 400 and "No agreement in force with" in html and "Lengkap." in html
+    assert LoanReferral.objects.get(pk=requested.pk).status == ReferralStatus.REQUESTED
+
+
+def test_a_withdrawn_consent_stops_the_program_and_the_page_says_so(
+    client: Client, request: pytest.FixtureRequest, requested: LoanReferral, siti: Participant
+) -> None:
+    """The participant withdrew the consent on "Data saya": the mentor is told why the referral cannot be sent, the
+    participant that the lender no longer sees their data and that withdrawing is left."""
+    partner_services.consent_withdraw(consent=requested.consent, channel="web", acting_user=siti.user)
+    page = reverse("capital:referral_detail", args=[requested.pk])
+    as_user(client, request, "mentor_tebet")
+    html = client.get(page).content.decode()
+    assert 'id="consent-withdrawn"' in html and "The participant withdrew their consent" in html
+    assert 'id="move-sent"' not in html
+    response = client.post(reverse("capital:referral_send", args=[requested.pk]), follow=True)
+    assert any("withdrew their consent" in m for m in messages_of(response))
+    assert LoanReferral.objects.get(pk=requested.pk).status == ReferralStatus.REQUESTED
+    as_user(client, request, "entrepreneur")
+    html = client.get(page).content.decode()
+    assert "You withdrew your consent" in html and "no longer sees your data" in html
+    assert 'id="move-withdrawn"' in html
+    response = client.post(reverse("capital:referral_withdraw", args=[requested.pk]), follow=True)
+    assert LoanReferral.objects.get(pk=requested.pk).status == ReferralStatus.WITHDRAWN
+    assert any("so is your consent" in m for m in messages_of(response))
+    html = response.content.decode()
+    assert 'id="consent-withdrawn"' in html and "no longer sees it" in html and 'id="move-withdrawn"' not in html
+
+
+def test_a_page_with_its_consent_standing_says_nothing_of_it(
+    client: Client, request: pytest.FixtureRequest, requested: LoanReferral
+) -> None:
+    as_user(client, request, "entrepreneur")
+    html = client.get(reverse("capital:referral_detail", args=[requested.pk])).content.decode()
+    assert 'id="consent-withdrawn"' not in html and 'id="move-withdrawn"' in html
 
 
 def test_the_staff_participant_page_shows_readiness_and_referrals(

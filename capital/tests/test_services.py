@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
-from capital import services
+from capital import permissions, services
 from capital.choices import ReferralStatus, SharedData
 from capital.models import FinancingProduct, LoanReferral, ReferralMove
-from capital.tests.factories import ProductFactory, ask, lender, product_data, referral_in
+from capital.tests.factories import PATHS, ProductFactory, ask, lender, product_data, referral_in
+from core import audit
 from finance.tests.factories import MonthlyRecordFactory
 from notifications.models import Channel, Message
 from partners import services as partner_services
@@ -130,6 +131,20 @@ def test_a_second_product_of_the_same_lender_reuses_the_active_consent(
     assert Consent.objects.filter(participant=siti).count() == 1
 
 
+def test_a_referral_on_a_newer_text_renews_the_consent_and_the_open_referrals_rest_on_it(
+    siti: Participant, product: FinancingProduct, agency_staff: User
+) -> None:
+    first = ask(siti, product)
+    partner_services.consent_text_publish(
+        purpose=Purpose.LOAN_ASSESSMENT, text_id="Teks baru.", text_en="New text.", acting_user=agency_staff
+    )
+    second = ask(siti, ProductFactory(lender=product.lender))
+    first.refresh_from_db()
+    assert second.consent.text.version == first.consent.text.version
+    assert first.consent == second.consent and second.consent.is_active
+    assert Consent.objects.filter(participant=siti, withdrawn_at__isnull=False).count() == 1  # the older one
+
+
 def test_the_consent_is_given_against_the_text_the_person_was_shown(
     siti: Participant, product: FinancingProduct, agency_staff: User
 ) -> None:
@@ -176,7 +191,7 @@ def test_a_participant_who_does_not_qualify_is_told_what_is_missing(
     siti: Participant, bank: PartnerOrganisation
 ) -> None:
     strict = ProductFactory(lender=bank, min_report_months=3, needs_nib=True)
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         ask(siti, strict)
     assert refused.value.code == "not_ready"
     text = " ".join(refused.value.messages)
@@ -407,11 +422,11 @@ def test_the_whole_way_to_a_disbursed_loan_tells_the_participant_each_time(
     assert body["amount"] == "Rp 7.500.000" and body["day"] == today.strftime("%d-%m-%Y")
 
 
-def test_approving_needs_an_amount_up_to_the_products_largest(
+def test_approving_needs_an_amount_within_the_products_range(
     siti: Participant, product: FinancingProduct, bank_api: User
 ) -> None:
     referral = referral_in(ReferralStatus.UNDER_REVIEW, participant=siti, product=product)
-    for amount in (None, 0, product.amount_max + 1):
+    for amount in (None, 0, product.amount_min - 1, product.amount_max + 1):
         with pytest.raises(ValidationError) as refused:
             services.referral_move(
                 referral=referral, to_status=ReferralStatus.APPROVED, amount=amount, acting_user=bank_api
@@ -446,6 +461,33 @@ def test_disbursing_needs_an_amount_up_to_the_approved_and_a_day_between_the_ref
         referral=referral, to_status=ReferralStatus.DISBURSED, amount=2_500_000, day=today, acting_user=bank_api
     )
     assert (done.amount_disbursed, done.disbursed_on) == (2_500_000, today)
+
+
+def test_disbursing_is_not_dated_before_the_approval(
+    siti: Participant, product: FinancingProduct, bank_api: User
+) -> None:
+    """Asked ten days ago, approved three days ago (its last move): a disbursement dated between is refused."""
+    now = timezone.now()
+    referral = referral_in(
+        ReferralStatus.APPROVED,
+        participant=siti,
+        product=product,
+        created_at=now - datetime.timedelta(days=10),
+        moved_at=now - datetime.timedelta(days=3),
+    )
+    approved_on = timezone.localdate(referral.moved_at)
+    for day in (timezone.localdate(referral.created_at), approved_on - datetime.timedelta(days=1)):
+        with translation.override("en"), pytest.raises(ValidationError) as refused:
+            services.referral_move(
+                referral=referral, to_status=ReferralStatus.DISBURSED, amount=1_000_000, day=day, acting_user=bank_api
+            )
+        assert codes(refused.value) == {"day": ["disbursed_on"]}, day
+        assert f"not before the approval ({approved_on:%d-%m-%Y})" in " ".join(refused.value.messages)
+    assert LoanReferral.objects.get(pk=referral.pk).status == ReferralStatus.APPROVED
+    done = services.referral_move(
+        referral=referral, to_status=ReferralStatus.DISBURSED, amount=1_000_000, day=approved_on, acting_user=bank_api
+    )
+    assert (done.status, done.disbursed_on) == (ReferralStatus.DISBURSED, approved_on)
 
 
 def test_refusing_needs_the_reason_the_participant_reads(
@@ -529,3 +571,102 @@ def test_a_closed_referral_keeps_nothing_open(siti: Participant, product: Financ
     assert open_one.consent == refused_one.consent
     services.referral_withdraw(referral=open_one, acting_user=siti.user)
     assert not Consent.objects.get(pk=open_one.consent_id).is_active
+
+
+# --- refusal ends the consent as withdrawal does ----------------------------------------------------------------
+
+
+def refuse(referral: LoanReferral, by: User) -> LoanReferral:
+    return services.referral_move(
+        referral=referral, to_status=ReferralStatus.REFUSED, note="Omzet belum cukup.", acting_user=by
+    )
+
+
+def test_refusing_the_last_open_referral_to_a_lender_ends_the_consent_as_the_lenders_act(
+    siti: Participant, product: FinancingProduct, bank_api: User
+) -> None:
+    first = referral_in(ReferralStatus.UNDER_REVIEW, participant=siti, product=product)
+    second = referral_in(ReferralStatus.UNDER_REVIEW, participant=siti, product=ProductFactory(lender=product.lender))
+    assert first.consent_id == second.consent_id
+    refuse(first, bank_api)
+    consent = Consent.objects.get(pk=first.consent_id)
+    assert consent.is_active  # the second referral still rests on it
+    refuse(second, bank_api)
+    consent.refresh_from_db()
+    assert not consent.is_active and consent.withdrawn_channel == ConsentChannel.PROGRAM
+    ended = audit.history_of(consent)[0]
+    assert ended.kind == "updated" and ended.actor == str(bank_api)  # the lender ended it, not the participant
+
+
+@pytest.mark.parametrize("first_closed", ["withdrawn", "refused"])
+def test_a_refusal_and_a_withdrawal_end_the_consent_by_one_rule(
+    first_closed: str, siti: Participant, product: FinancingProduct, agency_staff: User
+) -> None:
+    """Whichever closes first, the consent ends with the last open referral resting on it."""
+    first = referral_in(ReferralStatus.UNDER_REVIEW, participant=siti, product=product)
+    second = referral_in(ReferralStatus.UNDER_REVIEW, participant=siti, product=ProductFactory(lender=product.lender))
+    closes = {
+        "withdrawn": lambda r: services.referral_withdraw(referral=r, acting_user=siti.user),
+        "refused": lambda r: refuse(r, agency_staff),
+    }
+    last_closed = "refused" if first_closed == "withdrawn" else "withdrawn"
+    closes[first_closed](first)
+    assert Consent.objects.get(pk=first.consent_id).is_active
+    closes[last_closed](second)
+    assert not Consent.objects.get(pk=first.consent_id).is_active
+
+
+def test_a_refusal_leaves_a_consent_another_lenders_referral_does_not_share(
+    siti: Participant, product: FinancingProduct, agency_staff: User
+) -> None:
+    other_lender = lender(staff=agency_staff, kind=OrganisationKind.FINTECH)
+    refused = referral_in(ReferralStatus.UNDER_REVIEW, participant=siti, product=product)
+    elsewhere = referral_in(ReferralStatus.SENT, participant=siti, product=ProductFactory(lender=other_lender))
+    refuse(refused, agency_staff)
+    assert not Consent.objects.get(pk=refused.consent_id).is_active
+    assert Consent.objects.get(pk=elsewhere.consent_id).is_active
+
+
+# --- a withdrawn consent leaves the participant's withdrawal alone ----------------------------------------------
+
+
+@pytest.mark.parametrize("target", list(MOVERS))
+def test_once_the_consent_is_withdrawn_only_the_participants_withdrawal_is_left(
+    request: pytest.FixtureRequest, target: str, siti: Participant, product: FinancingProduct
+) -> None:
+    referral = referral_in(FROM[target], participant=siti, product=product)
+    partner_services.consent_withdraw(consent=referral.consent, channel=ConsentChannel.WEB, acting_user=siti.user)
+    for who in sorted(MOVERS[target]):
+        user = request.getfixturevalue(who)
+        with translation.override("en"), pytest.raises(ValidationError) as refused:
+            services.referral_move(referral=referral, to_status=target, acting_user=user, **CARRIED.get(target, {}))
+        assert refused.value.code == "consent_withdrawn", who
+        assert "withdrew their consent" in " ".join(refused.value.messages)
+        assert (
+            permissions.moves_offered(user, LoanReferral.objects.select_related("consent").get(pk=referral.pk)) == []
+        )
+    assert LoanReferral.objects.get(pk=referral.pk).status == FROM[target]
+    assert ReferralMove.objects.filter(referral=referral).count() == len(PATHS[FROM[target]])
+    page_referral = LoanReferral.objects.select_related("participant", "consent").get(pk=referral.pk)
+    assert permissions.moves_offered(siti.user, page_referral) == [ReferralStatus.WITHDRAWN]
+    assert services.referral_withdraw(referral=referral, acting_user=siti.user).status == ReferralStatus.WITHDRAWN
+
+
+# --- the audit trail --------------------------------------------------------------------------------------------
+
+
+def test_every_move_is_in_the_audit_trail_as_its_movers(
+    siti: Participant, product: FinancingProduct, mentor_tebet: User
+) -> None:
+    referral = ask(siti, product)
+    services.referral_move(referral=referral, to_status=ReferralStatus.SENT, acting_user=mentor_tebet)
+    services.referral_withdraw(referral=referral, acting_user=siti.user)
+    movers = {
+        move.to_status: [(entry.kind, entry.actor) for entry in audit.history_of(move)]
+        for move in ReferralMove.objects.filter(referral=referral)
+    }
+    assert movers == {
+        ReferralStatus.REQUESTED: [("created", str(siti.user))],
+        ReferralStatus.SENT: [("created", str(mentor_tebet))],
+        ReferralStatus.WITHDRAWN: [("created", str(siti.user))],
+    }
