@@ -399,6 +399,31 @@ def test_the_class_up_message_fits_an_sms_in_both_languages(settings: Any) -> No
         assert "https://jakpreneur.jakarta.go.id/keuangan/laporan/" in rendered.body
 
 
+@pytest.mark.parametrize(
+    ("business_class", "english", "indonesian"),
+    [
+        (BusinessClass.SMALL, "Small", "Kecil"),
+        (BusinessClass.MEDIUM, "Medium", "Menengah"),
+        (BusinessClass.LARGE, "Large", "Besar"),
+    ],
+)
+def test_the_class_up_message_names_the_new_class_in_the_readers_language(
+    business_class: str, english: str, indonesian: str
+) -> None:
+    siti = verified_participant("Tebet")
+    message = Message.objects.create(
+        recipient=siti.user,
+        channel=Channel.EMAIL,
+        address="siti@example.id",
+        template="finance_class_up",
+        language="en",
+        context={"full_name": "Siti", "business_class": business_class, "link": "https://x.id/"},
+    )
+    assert f"class: {english} (PP 7/2021)" in render_message(message).body
+    message.language = "id"
+    assert f"{indonesian} (PP 7/2021)" in render_message(message).body
+
+
 def test_a_month_the_cash_book_gives_is_not_deleted_by_hand(admin_user: User) -> None:
     siti = verified_participant("Tebet")
     services.entry_add(

@@ -18,6 +18,9 @@ CONTEXTS: dict[str, dict[str, Any]] = {
 
 
 SAMPLES: dict[type, Any] = {int: 3, bool: True}
+# keys a template shows by their label in the reader's language, not as given (a code): their own app's tests
+# check each label (finance: each business class in both languages)
+LABELLED: dict[str, set[str]] = {"finance_class_up": {"business_class"}}
 
 
 def sample_context(template: str) -> dict[str, Any]:
@@ -78,8 +81,8 @@ def test_every_template_renders_its_context_unescaped_and_short(template: str) -
 
     assert rendered.subject.startswith("JakPreneur: ")
     assert "\n" not in rendered.subject
-    for value in sample_context(template).values():
-        if isinstance(value, str):
+    for key, value in sample_context(template).items():
+        if isinstance(value, str) and key not in LABELLED.get(template, set()):
             assert value in rendered.subject + rendered.body
     assert "&#x27;" not in rendered.body and "&amp;" not in rendered.body
     assert "{" not in rendered.body and "%(" not in rendered.body
