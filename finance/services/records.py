@@ -13,23 +13,24 @@ from typing import Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core import audit
-from core.dates import first_of_month, months_between
+from core.dates import first_of_month, months_between, shift_month
 from core.decisions import Refused, deny
 from core.money import MAX_RUPIAH
 from core.web import absolute_url
 from notifications.services import notify
 from registration.models import Business, Participant
 
-from .. import classes, ledger, permissions
+from .. import classes, ledger, permissions, selectors
 from ..choices import MonthAction
 from ..messages import CLASS_UP, MESSAGES
-from ..models import ClassChange, MonthEvent, MonthlyRecord, Source
+from ..models import ClassChange, Debt, Entry, MonthEvent, MonthlyRecord, Source
 from .common import check_open, lock_participant
 
 # The largest figure the portal takes: beyond it a number is surely mistyped (and stays far below BIGINT).
@@ -251,27 +252,52 @@ def _latest_workers_before(participant: Participant, month: datetime.date) -> in
 
 @transaction.atomic
 @audit.audited
+def _book_month_before(participant: Participant, month: datetime.date) -> datetime.date | None:
+    """The last month before `month` with entries or money owed made in it: two queries."""
+    days = [
+        Entry.objects.filter(participant=participant, day__lt=month).aggregate(last=Max("day"))["last"],
+        Debt.objects.filter(participant=participant, incurred_on__lt=month).aggregate(last=Max("incurred_on"))["last"],
+    ]
+    found = [day for day in days if day is not None]
+    return first_of_month(max(found)) if found else None
+
+
 def refresh_months(*, participant: Participant, from_month: datetime.date, acting_user: User) -> None:
     """Recompute, from the cash book, the report of every month from `from_month` to the current one that has
     entries or money owed made in it (its turnover, expenses, profit and assets at the month's end; its workers
-    kept, else the latest earlier month's, else the registration's), remove a computed report whose month has
-    nothing left, and note a change of class. Called by the book services in their transaction after every change
-    of an entry or a debt (they refuse a change into a closed month; here a closed month in the range is refused
-    too, so it never changes). Reads: a fixed number, whatever the months (every month's position at its end is two
-    queries together); one write per month changed."""
+    kept, else the latest earlier month's, else the registration's), and of every quiet month between two such
+    months (nothing happened: zero turnover and expenses, the assets it carried), remove a computed report whose
+    month has nothing left, and note a change of class. Called by the book services in their transaction after
+    every change of an entry or a debt (they refuse a change into a closed month; here a closed month in the range
+    is refused too, so it never changes). The range reaches back to the book's last month before `from_month`, so
+    the quiet months a change opens or closes are recomputed with it (never a closed one). Reads: a fixed number,
+    whatever the months (every month's position at its end is two queries together); one write per month
+    changed."""
     start = first_of_month(from_month)
     end = first_of_month(timezone.localdate())
     if start > end:
         return
     lock_participant(participant.pk)
+    latest_closed = selectors.latest_closed_month(participant)
+    permissions.month_open_decision(start, latest_closed=latest_closed).enforce()
+    before = _book_month_before(participant, start)
+    if before is not None:  # the quiet months since the book's last month before the change, none of them closed
+        start = shift_month(before, 1)
+        if latest_closed is not None:
+            start = max(start, shift_month(latest_closed, 1))
     existing = {
         record.month: record
         for record in MonthlyRecord.objects.filter(participant=participant, month__gte=start, month__lte=end)
     }
-    closed = [month for month, record in existing.items() if record.is_closed]
-    permissions.month_open_decision(start, latest_closed=max(closed, default=None)).enforce()
     figures = ledger.figures_by_month(participant.pk, start, end)
-    positions = ledger.positions_at_month_ends(participant.pk, list(figures))
+    first_book = before if before is not None else min(figures, default=None)
+    last_book = max(figures, default=None)
+    quiet = [
+        month
+        for month in months_between(start, end)
+        if month not in figures and first_book is not None and last_book is not None and first_book < month < last_book
+    ]
+    positions = ledger.positions_at_month_ends(participant.pk, [*figures, *quiet])
     earlier = _latest_workers_before(participant, start)
     workers = earlier if earlier is not None else getattr(_business_of(participant), "workers", 0)
     now = timezone.now()
@@ -279,16 +305,16 @@ def refresh_months(*, participant: Participant, from_month: datetime.date, actin
     changed = False
     for month in months_between(start, end):
         record, found = existing.get(month), figures.get(month)
-        if found is None:
+        if found is None and (month not in quiet or (record is not None and not record.from_books)):
             if record is not None and record.from_books:
                 stale.append(record.pk)
             elif record is not None:
                 workers = record.workers
             continue
         values = {
-            "turnover": found.turnover,
-            "expenses": found.expenses,
-            "profit": found.profit,
+            "turnover": found.turnover if found else 0,
+            "expenses": found.expenses if found else 0,
+            "profit": found.profit if found else 0,
             "assets": positions[month].reported_assets,
             "source": Source.BOOKS,
         }

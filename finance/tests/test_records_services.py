@@ -13,6 +13,7 @@ from finance import services
 from finance.choices import CATEGORY_RULES, Category, DebtKind, MonthAction
 from finance.classes import class_now
 from finance.models import ClassChange, Entry, MonthEvent, MonthlyRecord, Source
+from finance.selectors import report_streak
 from finance.tests.factories import EntryFactory, MonthlyRecordFactory, months_ago
 from mentoring.tests.factories import verified_participant
 from notifications.models import Channel, Message
@@ -440,3 +441,39 @@ def test_a_month_the_cash_book_gives_is_not_deleted_by_hand(admin_user: User) ->
     with pytest.raises(ValidationError) as refused:
         services.monthly_record_delete(record=record, acting_user=admin_user)
     assert refused.value.code == "from_books" and MonthlyRecord.objects.filter(pk=record.pk).exists()
+
+
+def _sale(participant: Participant, month: datetime.date, amount: int = 400_000) -> Any:
+    return services.entry_add(
+        participant=participant,
+        day=month.replace(day=5),
+        direction="in",
+        category=Category.SALES,
+        amount=amount,
+        acting_user=participant.user,
+    )
+
+
+def test_a_quiet_month_between_two_months_of_the_book_is_reported_as_nothing_happened() -> None:
+    """A book kept in March and May says April was quiet: April is reported from the book with nothing in it (so
+    the streak and the statements run through it), and stops being so when May's entries go."""
+    siti = verified_participant("Tebet")
+    _sale(siti, months_ago(3))
+    may = _sale(siti, months_ago(1), 900_000)
+    april = MonthlyRecord.objects.get(participant=siti, month=months_ago(2))
+    assert (april.source, april.turnover, april.expenses, april.profit) == (Source.BOOKS, 0, 0, 0)
+    assert april.assets == 400_000  # the cash March left
+    assert report_streak(siti, up_to=timezone.localdate()) == 3
+    services.entry_delete(entry=may, acting_user=siti.user)
+    assert not MonthlyRecord.objects.filter(participant=siti, month=months_ago(2)).exists()
+
+
+def test_a_month_entered_by_hand_between_two_months_of_the_book_stays_as_entered(mentor_tebet: User) -> None:
+    siti = verified_participant("Tebet")
+    _sale(siti, months_ago(3))
+    services.monthly_record_save(
+        participant=siti, month=months_ago(2), workers=3, turnover=700_000, assets=1, acting_user=mentor_tebet
+    )
+    _sale(siti, months_ago(1))
+    april = MonthlyRecord.objects.get(participant=siti, month=months_ago(2))
+    assert (april.source, april.turnover) == (Source.MENTOR, 700_000)
