@@ -411,9 +411,13 @@ def jaki_organisation_consented(participant: Participant) -> Consent | None:
     )
 
 
-def has_active_consent(participant: Participant, organisation: PartnerOrganisation, purpose: str) -> bool:
+def has_current_consent(participant: Participant, organisation: PartnerOrganisation, purpose: str) -> bool:
+    """An active consent given on the purpose's current text (one on an older text may be renewed): one query."""
+    latest = ConsentText.objects.filter(purpose=purpose).order_by("-version").values("pk")[:1]
     return (
-        Consent.objects.active().filter(participant=participant, organisation=organisation, purpose=purpose).exists()
+        Consent.objects.active()
+        .filter(participant=participant, organisation=organisation, purpose=purpose, text_id=Subquery(latest))
+        .exists()
     )
 
 

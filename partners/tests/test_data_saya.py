@@ -456,3 +456,20 @@ def test_granting_again_on_a_newer_text_renews_the_consent_on_it(
     assert renewed.pk != first.pk and renewed.text.version == first.text.version + 1
     assert first.withdrawn_at is not None and renewed.withdrawn_at is None
     assert Consent.objects.active().filter(participant=siti, organisation=unj).count() == 1
+
+
+def test_a_consent_on_an_older_text_is_renewed_on_the_grant_page(
+    siti_client: Client, siti: Participant, unj: PartnerOrganisation, agency_staff: User
+) -> None:
+    first = consent(siti, unj, Purpose.TRAINING)
+    services.consent_text_publish(
+        purpose=Purpose.TRAINING, text_id="Teks baru", text_en="New text", acting_user=agency_staff
+    )
+    page = siti_client.get(grant_url(unj, Purpose.TRAINING))
+    assert page.status_code == 200  # not "already given": the text changed
+    current = selectors.current_text(Purpose.TRAINING).version
+    response = siti_client.post(grant_url(unj, Purpose.TRAINING), {"text_version": current, "agree": "on"})
+    assert response.status_code == 302
+    renewed = Consent.objects.active().get(participant=siti, organisation=unj, purpose=Purpose.TRAINING)
+    assert renewed.pk != first.pk and renewed.text.version == current
+    assert siti_client.get(grant_url(unj, Purpose.TRAINING)).status_code == 302  # now it is given on this text

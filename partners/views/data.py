@@ -115,14 +115,15 @@ def _grant_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_grant(request: HttpRequest, partner: int, purpose: str) -> HttpResponse:
-    """Give consent to a partner for a purpose, against the text shown (its version travels with the form)."""
+    """Give consent to a partner for a purpose, against the text shown (its version travels with the form); or
+    renew a consent given on an older text on the current one."""
     participant = _own_participant(request)
     if participant is None:
         return _register_first(request)
     organisation = get_object_or_404(PartnerOrganisation, pk=partner, active=True)
     if purpose not in purposes_in_force(organisation, timezone.localdate()):
         raise Http404
-    if selectors.has_active_consent(participant, organisation, purpose):
+    if selectors.has_current_consent(participant, organisation, purpose):
         messages.info(request, _("You already consent to this. You can withdraw it on this page."))
         return redirect("partners:data")
     try:
