@@ -188,9 +188,12 @@ class LoanReferralAdmin(RecordAdmin, ServiceAdmin):  # read-only rows, moved on 
             "opts": self.opts,
             "original": referral,
             "title": gettext("Move %(referral)s") % {"referral": referral},
+            "intro": gettext(
+                "Record what the lender decided, as it told the program. The participant is told of every move."
+            ),
+            "submit": gettext("Move the referral"),
+            "form_id": "move-form",
             "form": form,
             "cancel_url": change_url,
         }
-        return TemplateResponse(
-            request, "admin/capital/loanreferral/move_form.html", context, status=400 if form.is_bound else 200
-        )
+        return TemplateResponse(request, "admin/step_form.html", context, status=400 if form.is_bound else 200)

@@ -584,7 +584,7 @@ class AgreementAdmin(ProgramAdmin):
             "form": form,
             "cancel_url": reverse("admin:partners_agreement_change", args=[agreement.pk]),
         }
-        return TemplateResponse(request, "admin/partners/agreement/step_form.html", context, status=status)
+        return TemplateResponse(request, "admin/step_form.html", context, status=status)
 
     def _refuse(self, request: HttpRequest, agreement: Agreement, exc: ValidationError) -> HttpResponseRedirect:
         self.message_user(request, error_text(exc), messages.ERROR)
