@@ -250,8 +250,6 @@ def _latest_workers_before(participant: Participant, month: datetime.date) -> in
     )
 
 
-@transaction.atomic
-@audit.audited
 def _book_month_before(participant: Participant, month: datetime.date) -> datetime.date | None:
     """The last month before `month` with entries or money owed made in it: two queries."""
     days = [
@@ -262,6 +260,8 @@ def _book_month_before(participant: Participant, month: datetime.date) -> dateti
     return first_of_month(max(found)) if found else None
 
 
+@transaction.atomic
+@audit.audited
 def refresh_months(*, participant: Participant, from_month: datetime.date, acting_user: User) -> None:
     """Recompute, from the cash book, the report of every month from `from_month` to the current one that has
     entries or money owed made in it (its turnover, expenses, profit and assets at the month's end; its workers
