@@ -16,6 +16,7 @@ participant named it for this lender and this loan. A move calls the same servic
 organisation's API account, so MOVES and the capital predicates decide (a refusal is a 409 with its code, a
 service's invalid value a 400 by field); every read of a participant is logged."""
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,7 +182,7 @@ class ReferralStatementsSerializer(serializers.Serializer[Participant]):
         }
 
 
-class NamedPartField(serializers.Field[LoanReferral, Any, dict[str, Any] | None, LoanReferral]):
+class NamedPartField(serializers.Field[LoanReferral, Any, dict[str, Any] | None, LoanReferral], ABC):
     """One part of the data the participant named for the lender in the referral's consent (`shared`), read from
     the referral itself: null unless named, and null once the referral is no longer live for the lender (refused,
     withdrawn, or its consent withdrawn)."""
@@ -194,8 +195,9 @@ class NamedPartField(serializers.Field[LoanReferral, Any, dict[str, Any] | None,
     def to_representation(self, value: LoanReferral) -> dict[str, Any] | None:
         return self.shown(value) if value.shown_to_lender(self.part) else None
 
+    @abstractmethod
     def shown(self, referral: LoanReferral) -> dict[str, Any] | None:
-        raise NotImplementedError
+        """The part's fields, for a referral that names it (each part's field says which)."""
 
 
 @extend_schema_field(ReferralIdentitySerializer(allow_null=True))
