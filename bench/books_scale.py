@@ -32,6 +32,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.support import verified_people  # noqa: E402  (the project root is on the path first)
+
 BENCH_DB = "jakpreneur_bench_books"
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
 SEED = 20261201
@@ -147,14 +149,11 @@ def fill(others: int, months: int, per_month: int) -> None:
     from django.utils import timezone
 
     from accounts.models import Role, User
-    from core.crypto import keyed_hash
     from finance.choices import SETTLEMENT_CATEGORY, EntrySource
     from finance.models import Debt, Entry
     from finance.services import records
     from geography import data as geography_data
     from geography.models import Kecamatan, Wilayah
-    from registration.models import Business, Participant, Registration
-    from registration.nik import make_nik
 
     rng = random.Random(SEED)
     geography_data.load(Wilayah, Kecamatan)
@@ -177,59 +176,8 @@ def fill(others: int, months: int, per_month: int) -> None:
             ],
             batch_size=BATCH,
         )
-        people = []
-        for i, user in enumerate(users):
-            place = kecamatan[0] if i == 0 else kecamatan[i % len(kecamatan)]
-            nik = make_nik(
-                district=place.nik_prefix, birth_date=datetime.date(1980, 1, 1), sex="F", serial=1 + i // 44
-            )
-            people.append(
-                Participant(
-                    user=user,
-                    full_name=user.full_name,
-                    nik=nik,
-                    nik_hash=keyed_hash(nik),
-                    birth_date=datetime.date(1980, 1, 1),
-                    sex="F",
-                    address=f"Jl. Buku {i}",
-                    kecamatan=place,
-                    jakarta_ktp=True,
-                    track="naik_kelas",
-                )
-            )
-        people = Participant.objects.bulk_create(people, batch_size=BATCH)
-        Business.objects.bulk_create(
-            [
-                Business(
-                    participant=p,
-                    name=f"Warung {i}",
-                    sector="culinary",
-                    address=f"Jl. Warung {i}",
-                    kecamatan=p.kecamatan,
-                    workers=2,
-                    assets=10_000_000,
-                    monthly_turnover=5_000_000,
-                )
-                for i, p in enumerate(people)
-            ],
-            batch_size=BATCH,
-        )
-        Registration.objects.bulk_create(
-            [
-                Registration(
-                    participant=p,
-                    reference=f"JP-B{i:08d}",
-                    channel="web",
-                    registered_by=p.user,
-                    status="approved",
-                    kecamatan=p.kecamatan,
-                    submitted_at=now,
-                    decided_at=now,
-                )
-                for i, p in enumerate(people)
-            ],
-            batch_size=BATCH,
-        )
+        # the busy participant (the first) in the mentor's kecamatan, the others across the 44
+        people, _firms = verified_people(users, kecamatan, label="Buku", reference_prefix="JP-B", batch_size=BATCH)
         entries: list[Any] = []
         debts: list[Any] = []
         for index, person in enumerate(people):

@@ -34,6 +34,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.support import verified_people  # noqa: E402  (the project root is on the path first)
+
 BENCH_DB = "jakpreneur_bench_catalogue"
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
 SEED = 20261201
@@ -305,12 +307,9 @@ def fill(products: int, businesses: int) -> None:
     from django.utils import timezone
 
     from accounts.models import Role, User
-    from core.crypto import keyed_hash
     from geography import data as geography_data
     from geography.models import Kecamatan, Wilayah
     from marketing.models import Listing, OnlineStore, Product, ProductPhoto
-    from registration.models import Business, Participant, Registration
-    from registration.nik import make_nik
 
     rng = random.Random(SEED)
     geography_data.load(Wilayah, Kecamatan)
@@ -343,60 +342,8 @@ def fill(products: int, businesses: int) -> None:
             ],
             batch_size=BATCH,
         )
-        people = []
-        for i, user in enumerate(users):
-            place = kecamatan[i % len(kecamatan)]
-            nik = make_nik(
-                district=place.nik_prefix, birth_date=datetime.date(1980, 1, 1), sex="F", serial=1 + i // 44
-            )
-            people.append(
-                Participant(
-                    user=user,
-                    full_name=user.full_name,
-                    nik=nik,
-                    nik_hash=keyed_hash(nik),
-                    birth_date=datetime.date(1980, 1, 1),
-                    sex="F",
-                    phone=f"+62813{i:08d}",
-                    email=user.email or "",
-                    address=f"Jl. Rahasia {i}",
-                    kecamatan=place,
-                    jakarta_ktp=True,
-                    track="naik_kelas",
-                )
-            )
-        people = Participant.objects.bulk_create(people, batch_size=BATCH)
-        firms = Business.objects.bulk_create(
-            [
-                Business(
-                    participant=p,
-                    name=f"Usaha Rahasia {i}",
-                    sector="culinary",
-                    address=f"Jl. Usaha Rahasia {i}",
-                    kecamatan=p.kecamatan,
-                    workers=2,
-                    assets=10_000_000,
-                    monthly_turnover=5_000_000,
-                )
-                for i, p in enumerate(people)
-            ],
-            batch_size=BATCH,
-        )
-        Registration.objects.bulk_create(
-            [
-                Registration(
-                    participant=p,
-                    reference=f"JP-C{i:08d}",
-                    channel="web",
-                    registered_by=p.user,
-                    status="approved",
-                    kecamatan=p.kecamatan,
-                    submitted_at=now,
-                    decided_at=now,
-                )
-                for i, p in enumerate(people)
-            ],
-            batch_size=BATCH,
+        _people, firms = verified_people(
+            users, kecamatan, label="Rahasia", reference_prefix="JP-C", batch_size=BATCH, contacts=True
         )
         print(f"  people and businesses: {businesses:,} in {time.monotonic() - t:.1f} s")
         t = time.monotonic()
