@@ -172,7 +172,8 @@ def test_a_product_passes_curation_and_is_found_in_the_public_catalogue(
     expect(visitor.locator("#business-link")).to_be_visible()
     photo = visitor.locator("#photos img").first
     expect(photo).to_be_visible()
-    assert visitor.evaluate("(img) => img.complete && img.naturalWidth > 0", photo.element_handle())
+    # Visible is the box; the picture itself arrives a moment later on a busy machine.
+    visitor.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
     expect(visitor.locator("#business-tel")).to_have_attribute("href", "tel:+6281298765432")
     body = visitor.content()
     for value in private:
