@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("marketing.urls")),
     path("", include("finance.urls")),
     path("", include("capital.urls")),
+    path("", include("feedback.urls")),
+    path("", include("targets.urls")),
     path("", include("partners.urls")),
     path("api/", include("jakpreneur.api")),
 ]

@@ -55,8 +55,10 @@ INSTALLED_APPS = [
     "mentoring",
     "licensing",
     "marketing",
+    "feedback",
     "finance",
     "capital",
+    "targets",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
     "licensing-expiry-reminders": {
         "task": "licensing.tasks.send_expiry_reminders",
         "schedule": crontab(hour=7, minute=15),  # Asia/Jakarta: each licence type's reminder days before expiry
+    },
+    "targets-rebuild-summaries": {
+        "task": "targets.tasks.rebuild_summaries",
+        "schedule": crontab(hour=1, minute=30),  # Asia/Jakarta: the summary tables from scratch, nightly
     },
 }
 

@@ -15,7 +15,18 @@ from core import navigation
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(__file__).resolve().parents[1]
-STAGE_APPS = {"registration", "training", "mentoring", "licensing", "marketing", "finance", "capital", "partners"}
+STAGE_APPS = {
+    "registration",
+    "training",
+    "mentoring",
+    "licensing",
+    "marketing",
+    "finance",
+    "capital",
+    "partners",
+    "feedback",
+    "targets",
+}
 
 
 def nav_of(client: Client, user: User) -> list[str]:

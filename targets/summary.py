@@ -1,0 +1,191 @@
+"""The summary tables, kept current: after each change (`participants_changed`, a listener of
+`registration.measures`, queues `refresh` after the commit) and rebuilt from scratch nightly (`rebuild`).
+
+Both paths compute a participant's row with the same expressions (`registration.measures.reached_on`) and
+recount the cells they touch from `Progress` with the same queries (`_recount`), so a rebuild gives exactly the
+incremental numbers. Writers serialise per kecamatan (a transaction-scoped advisory lock), and compute the
+participants' rows only once they hold it, so two refreshes never count from each other's half-written rows."""
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from celery import current_app
+from django.db import connection, transaction
+from django.db.models import Count, DateField, F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncMonth
+
+from registration.measures import FUNNEL, Measure, mentor_of, reached_on
+
+from .models import GapCount, MeasureCount, Progress
+
+REFRESH_TASK = "targets.tasks.refresh_participants"
+CHUNK = 2000
+_KECAMATAN_LOCK = 7311  # the advisory lock's first key: "targets, kecamatan"
+
+DATE_FIELDS = {measure: f"{measure.value}_on" for measure in Measure}
+# Each funnel step after the first, with the step before it (the gap is counted from that one).
+GAPS: tuple[tuple[Measure, Measure], ...] = tuple(zip(FUNNEL[1:], FUNNEL[:-1], strict=True))
+
+
+def participants_changed(participant_ids: set[int]) -> None:
+    """Queue the refresh of these participants (the listener `targets.apps` registers; runs after the commit)."""
+    ids = sorted(participant_ids)
+    for start in range(0, len(ids), CHUNK):
+        current_app.tasks[REFRESH_TASK].delay(ids[start : start + CHUNK])
+
+
+def _participants() -> QuerySet[Any]:
+    return Progress._meta.get_field("participant").related_model._default_manager.all()  # type: ignore[union-attr]
+
+
+def _computed(participant_ids: Iterable[int] | None = None, *, kecamatan_id: int | None = None) -> list[Progress]:
+    """The participants' rows as the step apps tell them now (unsaved)."""
+    queryset = _participants()
+    if participant_ids is not None:
+        queryset = queryset.filter(pk__in=list(participant_ids))
+    if kecamatan_id is not None:
+        queryset = queryset.filter(kecamatan_id=kecamatan_id)
+    registered = Coalesce(reached_on(Measure.REGISTERED), TruncDate("created_at"), output_field=DateField())
+    annotations = {DATE_FIELDS[measure]: reached_on(measure) for measure in Measure if measure != Measure.REGISTERED}
+    rows = queryset.annotate(
+        progress_registered_on=registered,
+        progress_mentor_id=mentor_of(),
+        **{f"progress_{name}": expression for name, expression in annotations.items()},
+    ).values(
+        "pk", "kecamatan_id", "progress_registered_on", "progress_mentor_id", *(f"progress_{n}" for n in annotations)
+    )
+    return [
+        Progress(
+            participant_id=row["pk"],
+            kecamatan_id=row["kecamatan_id"],
+            mentor_id=row["progress_mentor_id"],
+            cohort=row["progress_registered_on"].year,
+            registered_on=row["progress_registered_on"],
+            **{name: row[f"progress_{name}"] for name in annotations},
+        )
+        for row in rows
+    ]
+
+
+FIELDS = ["kecamatan_id", "mentor_id", "cohort", *DATE_FIELDS.values()]
+
+
+def _same(a: Progress, b: Progress) -> bool:
+    return all(getattr(a, name) == getattr(b, name) for name in FIELDS)
+
+
+def _lock_kecamatans(kecamatan_ids: Iterable[int]) -> None:
+    with connection.cursor() as cursor:
+        for kecamatan_id in sorted(set(kecamatan_ids)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_KECAMATAN_LOCK, kecamatan_id])
+
+
+@transaction.atomic
+def refresh(participant_ids: Iterable[int]) -> None:
+    """Recompute these participants' rows and recount the cells (kecamatan and mentor) they were or are in."""
+    ids = sorted(set(participant_ids))
+    if not ids:
+        return
+    current_kecamatans = set(_participants().filter(pk__in=ids).values_list("kecamatan_id", flat=True))
+    old_kecamatans = set(Progress.objects.filter(pk__in=ids).values_list("kecamatan_id", flat=True))
+    locked = current_kecamatans | old_kecamatans
+    _lock_kecamatans(locked)
+    new = {row.participant_id: row for row in _computed(ids)}
+    _lock_kecamatans({row.kecamatan_id for row in new.values()} - locked)  # a move since the first read
+    old = {row.participant_id: row for row in Progress.objects.filter(pk__in=ids)}
+    touched = {(row.kecamatan_id, row.mentor_id) for row in old.values()} | {
+        (row.kecamatan_id, row.mentor_id) for row in new.values()
+    }
+    gone = old.keys() - new.keys()
+    if gone:
+        Progress.objects.filter(pk__in=gone).delete()
+    changed = [row for pk, row in new.items() if pk not in old or not _same(row, old[pk])]
+    if changed:
+        Progress.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["participant"],
+            update_fields=[name.removesuffix("_id") if name.endswith("_id") else name for name in FIELDS],
+        )
+    if changed or gone:
+        _recount(_cells_filter(touched))
+
+
+def rebuild() -> None:
+    """Rebuild every row and every count from scratch, one kecamatan at a time (each its own transaction)."""
+    kecamatans = set(_participants().values_list("kecamatan_id", flat=True).distinct())
+    kecamatans |= set(Progress.objects.values_list("kecamatan_id", flat=True).distinct())
+    kecamatans |= set(MeasureCount.objects.values_list("kecamatan_id", flat=True).distinct())
+    for kecamatan_id in sorted(kecamatans):
+        _rebuild_kecamatan(kecamatan_id)
+
+
+@transaction.atomic
+def _rebuild_kecamatan(kecamatan_id: int) -> None:
+    _lock_kecamatans([kecamatan_id])
+    rows = _computed(kecamatan_id=kecamatan_id)
+    keep = {row.participant_id for row in rows}
+    # rows of participants who left the kecamatan or are gone; one who moved here is written below
+    Progress.objects.filter(kecamatan_id=kecamatan_id).exclude(pk__in=keep).delete()
+    for chunk in _chunks(rows, CHUNK):
+        Progress.objects.bulk_create(
+            chunk,
+            update_conflicts=True,
+            unique_fields=["participant"],
+            update_fields=[name.removesuffix("_id") if name.endswith("_id") else name for name in FIELDS],
+        )
+    _recount(Q(kecamatan_id=kecamatan_id))
+
+
+def _chunks(rows: list[Progress], size: int) -> Iterator[list[Progress]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _cells_filter(cells: set[tuple[int, int | None]]) -> Q:
+    where = Q(pk__in=[])
+    for kecamatan_id, mentor_id in cells:
+        where |= (
+            Q(kecamatan_id=kecamatan_id, mentor_id=mentor_id)
+            if mentor_id is not None
+            else Q(kecamatan_id=kecamatan_id, mentor__isnull=True)
+        )
+    return where
+
+
+def _days_between(later: str, earlier: str) -> Func:
+    """Whole days from `earlier` to `later` (PostgreSQL's date minus date), never below 0."""
+    days = Func(F(later), F(earlier), template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField())
+    return Greatest(days, Value(0), output_field=IntegerField())
+
+
+def _recount(where: Q) -> None:
+    """Replace the counts of the (kecamatan, mentor) cells `where` selects, from Progress."""
+    MeasureCount.objects.filter(where).delete()
+    GapCount.objects.filter(where).delete()
+    progress = Progress.objects.filter(where)
+    counts: list[MeasureCount] = []
+    for measure, field in DATE_FIELDS.items():
+        counts.extend(
+            MeasureCount(measure=measure, n=row.pop("n"), **row)
+            for row in progress.filter(**{f"{field}__isnull": False})
+            .values("kecamatan_id", "mentor_id", "cohort", month=TruncMonth(field, output_field=DateField()))
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    gaps: list[GapCount] = []
+    for measure, before in GAPS:
+        gaps.extend(
+            GapCount(measure=measure, n=row.pop("n"), **row)
+            for row in progress.filter(
+                **{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False}
+            )
+            .annotate(days=_days_between(DATE_FIELDS[measure], DATE_FIELDS[before]))
+            .values("kecamatan_id", "mentor_id", "cohort", "days")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    MeasureCount.objects.bulk_create(counts, batch_size=CHUNK)
+    GapCount.objects.bulk_create(gaps, batch_size=CHUNK)

@@ -1,0 +1,28 @@
+"""Celery tasks of the targets: the summary tables' refresh after a change and their nightly rebuild."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from core.tasks import AuditedTask
+
+from . import summary
+
+
+@shared_task(
+    base=AuditedTask,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def refresh_participants(participant_ids: list[int]) -> None:
+    """Recount what these participants changed (queued after the commit that changed them). A deadlock between
+    two refreshes of one kecamatan (PostgreSQL aborts one) is retried."""
+    summary.refresh(participant_ids)
+
+
+@shared_task(base=AuditedTask, acks_late=True, ignore_result=True)
+def rebuild_summaries() -> None:
+    """Rebuild the summary tables from scratch (beat: nightly 01:30 Asia/Jakarta)."""
+    summary.rebuild()
