@@ -9,9 +9,11 @@ class RegistrationConfig(AppConfig):
     def ready(self) -> None:
         from notifications.rendering import register_message
 
-        from . import journey
+        from . import journey, measures
 
         journey.register(journey.RegistrationStep())
+        measures.register(measures.Measure.REGISTERED, measures.registered_on)
+        measures.register(measures.Measure.VERIFIED, measures.verified_on)
         for key in ("registration_received", "registration_approved"):
             register_message(key, context={"full_name", "reference"})
         for key in ("registration_needs_fix", "registration_rejected"):

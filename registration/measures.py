@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import DateField, Expression, IntegerField, TextChoices, Value
-from django.db.models.functions import Cast
+from django.db.models import Case, DateField, Expression, IntegerField, TextChoices, Value, When
+from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext_lazy as _
+
+from .choices import Status
 
 
 class Measure(TextChoices):
@@ -116,3 +118,16 @@ def _flush() -> None:
 def _tell(ids: set[int]) -> None:
     for listener in _listeners:
         listener(set(ids))
+
+
+# --- P1's own measures (registered in RegistrationConfig.ready) -------------------------------------------------
+
+
+def registered_on() -> Expression:
+    """Registered: the day the participant's record was created (a resubmission does not move it)."""
+    return TruncDate("created_at")
+
+
+def verified_on() -> Expression:
+    """Verified: the day the kecamatan secretariat approved the registration."""
+    return Case(When(registration__status=Status.APPROVED, then=TruncDate("registration__decided_at")))

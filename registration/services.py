@@ -21,7 +21,7 @@ from accounts.services import account_claim_notify
 from core import audit
 from notifications.services import notify
 
-from . import eligibility, permissions, validators
+from . import eligibility, measures, permissions, validators
 from .choices import Channel, Decision, Status
 from .documents import validate_document
 from .models import Business, Document, Draft, Participant, Registration, RegistrationDecision
@@ -227,6 +227,7 @@ def _create_registration(
         kecamatan=participant.kecamatan,
         submitted_at=timezone.now(),
     )
+    measures.changed(participant.pk)
     notify(
         template="registration_received",
         context={"full_name": participant.full_name, "reference": registration.reference},
@@ -415,6 +416,7 @@ def registration_decide(*, registration: Registration, decision: str, reason: st
         context={"full_name": participant.full_name, "reference": locked.reference, "reason": reason},
         user=participant.user,
     )
+    measures.changed(locked.participant_id)
     return locked
 
 
@@ -462,6 +464,7 @@ def registration_resubmit(
         context={"full_name": participant.full_name, "reference": locked.reference},
         user=participant.user,
     )
+    measures.changed(locked.participant_id)
     return locked
 
 
@@ -503,4 +506,5 @@ def participant_delete(*, participant: Participant, acting_user: User) -> None:
     permissions.can_delete_participant(acting_user, participant).enforce()
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     _documents_delete(Document.objects.select_for_update().filter(participant=locked))
+    measures.changed(locked.pk)
     locked.delete()

@@ -80,8 +80,14 @@ class Target(models.Model):
 class Progress(models.Model):
     """When one participant reached each measure (NULL: not yet). Derived data, rewritten by targets.summary."""
 
+    # No cascade: a deleted participant's row stays until the refresh that follows (or the nightly rebuild)
+    # removes it and recounts the cells it was in.
     participant = models.OneToOneField(
-        "registration.Participant", on_delete=models.CASCADE, primary_key=True, related_name="progress"
+        "registration.Participant",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="progress",
     )
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
     mentor = models.ForeignKey(

@@ -6,10 +6,12 @@ recount the cells they touch from `Progress` with the same queries (`_recount`),
 incremental numbers. Writers serialise per kecamatan (a transaction-scoped advisory lock), and compute the
 participants' rows only once they hold it, so two refreshes never count from each other's half-written rows."""
 
+import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+import kombu.exceptions
 from celery import current_app
 from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Func, IntegerField, Q, QuerySet, Value
@@ -21,6 +23,7 @@ from .models import GapCount, MeasureCount, Progress
 
 REFRESH_TASK = "targets.tasks.refresh_participants"
 CHUNK = 2000
+logger = logging.getLogger(__name__)
 _KECAMATAN_LOCK = 7311  # the advisory lock's first key: "targets, kecamatan"
 
 DATE_FIELDS = {measure: f"{measure.value}_on" for measure in Measure}
@@ -32,11 +35,15 @@ def participants_changed(participant_ids: set[int]) -> None:
     """Queue the refresh of these participants (the listener `targets.apps` registers; runs after the commit)."""
     ids = sorted(participant_ids)
     for start in range(0, len(ids), CHUNK):
-        current_app.tasks[REFRESH_TASK].delay(ids[start : start + CHUNK])
+        try:
+            current_app.tasks[REFRESH_TASK].delay(ids[start : start + CHUNK])
+        except kombu.exceptions.OperationalError:  # the broker is down: the change itself is committed
+            logger.warning("Summary refresh not queued for %s participants; the nightly rebuild counts them", len(ids))
+            return
 
 
 def _participants() -> QuerySet[Any]:
-    return Progress._meta.get_field("participant").related_model._default_manager.all()  # type: ignore[union-attr]
+    return Progress._meta.get_field("participant").related_model._default_manager.all()
 
 
 def _computed(participant_ids: Iterable[int] | None = None, *, kecamatan_id: int | None = None) -> list[Progress]:
@@ -169,7 +176,7 @@ def _recount(where: Q) -> None:
     counts: list[MeasureCount] = []
     for measure, field in DATE_FIELDS.items():
         counts.extend(
-            MeasureCount(measure=measure, n=row.pop("n"), **row)
+            MeasureCount(measure=measure, **row)
             for row in progress.filter(**{f"{field}__isnull": False})
             .values("kecamatan_id", "mentor_id", "cohort", month=TruncMonth(field, output_field=DateField()))
             .annotate(n=Count("pk"))
@@ -178,7 +185,7 @@ def _recount(where: Q) -> None:
     gaps: list[GapCount] = []
     for measure, before in GAPS:
         gaps.extend(
-            GapCount(measure=measure, n=row.pop("n"), **row)
+            GapCount(measure=measure, **row)
             for row in progress.filter(
                 **{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False}
             )
