@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("finance.urls")),
     path("", include("capital.urls")),
     path("", include("feedback.urls")),
+    path("", include("exports.urls")),
     path("", include("targets.urls")),
     path("", include("partners.urls")),
     path("api/", include("jakpreneur.api")),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "geography",
     "notifications",
     "registration",
+    "exports",
     "partners",
     "training",
     "mentoring",

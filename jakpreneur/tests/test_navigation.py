@@ -26,6 +26,7 @@ STAGE_APPS = {
     "partners",
     "feedback",
     "targets",
+    "exports",
 }
 
 
