@@ -152,30 +152,24 @@ class MeasureCount(models.Model):
 
 
 class GapCount(models.Model):
-    """How many participants of `cohort` (in `kecamatan`, with `mentor`) reached funnel step `measure` `days`
-    days after the step before it (never negative: a step done before the previous one counts as 0 days)."""
+    """How many participants of `cohort` in `kecamatan` reached funnel step `measure` `days` days after the step
+    before it (never negative: a step done before the previous one counts as 0 days). By kecamatan only: the
+    median of a wilayah or the program comes from it exactly; a mentor's (a few hundred participants) is asked
+    of Progress directly."""
 
     measure = models.CharField(max_length=MEASURE_LENGTH, choices=Measure.choices)
     cohort = models.PositiveSmallIntegerField()
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
-    mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     days = models.PositiveIntegerField()
     n = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["measure", "cohort", "kecamatan", "mentor", "days"],
-                nulls_distinct=False,
-                name="one_gap_count_per_cell",
-            ),
+            models.UniqueConstraint(fields=["measure", "cohort", "kecamatan", "days"], name="one_gap_count_per_cell"),
         ]
         indexes = [
-            models.Index(fields=["cohort", "measure"], name="gapcount_cohort"),
+            models.Index(fields=["cohort", "measure", "days"], name="gapcount_cohort"),
             models.Index(fields=["kecamatan", "cohort"], name="gapcount_kec_cohort"),
-            models.Index(fields=["mentor", "cohort"], name="gapcount_mentor_cohort"),
         ]
 
     def __str__(self) -> str:

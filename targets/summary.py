@@ -116,7 +116,7 @@ def refresh(participant_ids: Iterable[int]) -> None:
             update_fields=[name.removesuffix("_id") if name.endswith("_id") else name for name in FIELDS],
         )
     if changed or gone:
-        _recount(_cells_filter(touched))
+        _recount(_cells_filter(touched), {kecamatan_id for kecamatan_id, _mentor in touched})
 
 
 def rebuild() -> None:
@@ -142,7 +142,7 @@ def _rebuild_kecamatan(kecamatan_id: int) -> None:
             unique_fields=["participant"],
             update_fields=[name.removesuffix("_id") if name.endswith("_id") else name for name in FIELDS],
         )
-    _recount(Q(kecamatan_id=kecamatan_id))
+    _recount(Q(kecamatan_id=kecamatan_id), {kecamatan_id})
 
 
 def _chunks(rows: list[Progress], size: int) -> Iterator[list[Progress]]:
@@ -168,10 +168,10 @@ def _days_between(later: str, earlier: str) -> Func:
     return Greatest(days, Value(0), output_field=IntegerField())
 
 
-def _recount(where: Q) -> None:
-    """Replace the counts of the (kecamatan, mentor) cells `where` selects, from Progress."""
+def _recount(where: Q, kecamatan_ids: set[int]) -> None:
+    """Replace the measure counts of the (kecamatan, mentor) cells `where` selects, and the gap counts of
+    `kecamatan_ids` (the kecamatans of those cells), from Progress."""
     MeasureCount.objects.filter(where).delete()
-    GapCount.objects.filter(where).delete()
     progress = Progress.objects.filter(where)
     counts: list[MeasureCount] = []
     for measure, field in DATE_FIELDS.items():
@@ -182,6 +182,13 @@ def _recount(where: Q) -> None:
             .annotate(n=Count("pk"))
             .order_by()
         )
+    MeasureCount.objects.bulk_create(counts, batch_size=CHUNK)
+    _recount_gaps(kecamatan_ids)
+
+
+def _recount_gaps(kecamatan_ids: set[int]) -> None:
+    GapCount.objects.filter(kecamatan_id__in=kecamatan_ids).delete()
+    progress = Progress.objects.filter(kecamatan_id__in=kecamatan_ids)
     gaps: list[GapCount] = []
     for measure, before in GAPS:
         gaps.extend(
@@ -190,9 +197,8 @@ def _recount(where: Q) -> None:
                 **{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False}
             )
             .annotate(days=_days_between(DATE_FIELDS[measure], DATE_FIELDS[before]))
-            .values("kecamatan_id", "mentor_id", "cohort", "days")
+            .values("kecamatan_id", "cohort", "days")
             .annotate(n=Count("pk"))
             .order_by()
         )
-    MeasureCount.objects.bulk_create(counts, batch_size=CHUNK)
     GapCount.objects.bulk_create(gaps, batch_size=CHUNK)
