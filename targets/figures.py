@@ -1,0 +1,328 @@
+"""The dashboard's and the reports' figures, read from the summary tables (never by counting the program):
+progress against target, the P1 -> P7 funnel with its conversions and median times, the monthly trend, the
+breakdown by wilayah, kecamatan or mentor, and the participants behind a number.
+
+What is counted is an `Area`: the program, a wilayah, a kecamatan, a mentor's participants, or a given set of
+participants (a partner's consenting ones). The first four read MeasureCount and GapCount, a fixed number of
+queries whatever the program's size; a mentor's medians and a set of participants are counted on Progress, which
+their index keeps to that mentor's or that set's rows. Who may see which area is the caller's question
+(`targets.permissions`)."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Aggregate, Count, IntegerField, Q, QuerySet, Sum
+
+from geography.models import Kecamatan
+from registration.measures import FUNNEL, Measure
+
+from .choices import Level
+from .models import GapCount, MeasureCount, Progress, Target
+from .summary import DATE_FIELDS, GAPS, days_between
+
+
+@dataclass(frozen=True)
+class Area:
+    """What to count. `level` and the ids say which target applies; `kecamatan_ids` (None: all) and `mentor_id`
+    narrow the counts; `participants` (a queryset of participant ids) counts only those, on Progress."""
+
+    level: Level = Level.PROGRAM
+    wilayah_id: int | None = None
+    kecamatan_id: int | None = None
+    mentor_id: int | None = None
+    kecamatan_ids: frozenset[int] | None = None
+    participants: QuerySet[Any] | None = field(default=None, compare=False)
+
+    @classmethod
+    def program(cls) -> "Area":
+        return cls()
+
+    @classmethod
+    def of_wilayah(cls, wilayah_id: int) -> "Area":
+        kecamatans = frozenset(Kecamatan.objects.filter(wilayah_id=wilayah_id).values_list("pk", flat=True))
+        return cls(level=Level.WILAYAH, wilayah_id=wilayah_id, kecamatan_ids=kecamatans)
+
+    @classmethod
+    def of_kecamatan(cls, kecamatan_id: int) -> "Area":
+        return cls(level=Level.KECAMATAN, kecamatan_id=kecamatan_id, kecamatan_ids=frozenset({kecamatan_id}))
+
+    @classmethod
+    def of_mentor(cls, mentor_id: int) -> "Area":
+        return cls(level=Level.MENTOR, mentor_id=mentor_id)
+
+    @classmethod
+    def of_participants(cls, participant_ids: QuerySet[Any]) -> "Area":
+        """A set of participants (no target applies): `participant_ids` is a values("pk")-style queryset."""
+        return cls(participants=participant_ids)
+
+    @property
+    def on_progress(self) -> bool:
+        return self.participants is not None
+
+    def cells(self) -> Q:
+        """The filter on MeasureCount, GapCount or Progress rows of this area (kecamatan and mentor)."""
+        where = Q()
+        if self.kecamatan_ids is not None:
+            where &= Q(kecamatan_id__in=self.kecamatan_ids)
+        if self.mentor_id is not None:
+            where &= Q(mentor_id=self.mentor_id)
+        return where
+
+    def progress(self) -> QuerySet[Progress]:
+        rows = Progress.objects.filter(self.cells())
+        if self.participants is not None:
+            rows = rows.filter(participant_id__in=self.participants)
+        return rows
+
+    def target_filter(self) -> Q:
+        return Q(
+            level=self.level, wilayah_id=self.wilayah_id, kecamatan_id=self.kecamatan_id, mentor_id=self.mentor_id
+        )
+
+
+def year_months(year: int) -> Q:
+    return Q(month__gte=datetime.date(year, 1, 1), month__lte=datetime.date(year, 12, 1))
+
+
+def _in_year(measure: Measure, year: int) -> Q:
+    name = DATE_FIELDS[measure]
+    return Q(**{f"{name}__gte": datetime.date(year, 1, 1), f"{name}__lte": datetime.date(year, 12, 31)})
+
+
+# --- progress against target --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    measure: Measure
+    achieved: int
+    target: int | None
+
+    @property
+    def percent(self) -> int | None:
+        return None if not self.target else round(100 * self.achieved / self.target)
+
+
+def achieved(area: Area, year: int) -> dict[Measure, int]:
+    """How many of the area reached each measure in `year` (one query)."""
+    if area.on_progress:
+        counts = area.progress().aggregate(**{m.value: Count("pk", filter=_in_year(m, year)) for m in Measure})
+        return {m: counts[m.value] for m in Measure}
+    rows = (
+        MeasureCount.objects.filter(area.cells(), year_months(year))
+        .values("measure")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    totals = {row["measure"]: row["total"] for row in rows}
+    return {m: totals.get(m.value, 0) for m in Measure}
+
+
+def targets(area: Area, year: int) -> dict[Measure, int]:
+    """The area's own targets for `year`, by measure (one query; none for a set of participants)."""
+    if area.on_progress:
+        return {}
+    rows = Target.objects.filter(area.target_filter(), year=year).values_list("measure", "value")
+    return {Measure(measure): value for measure, value in rows}
+
+
+def progress(area: Area, year: int) -> list[ProgressRow]:
+    """Every measure's achievement in `year` against the area's target (two queries)."""
+    done, wanted = achieved(area, year), targets(area, year)
+    return [ProgressRow(measure, done[measure], wanted.get(measure)) for measure in Measure]
+
+
+# --- the funnel -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    measure: Measure
+    reached: int
+    previous: int | None  # reached the step before (None for the first)
+    median_days: int | None  # from the step before, for those who reached both
+
+    @property
+    def conversion(self) -> int | None:
+        """Percent of those who reached the step before who reached this one."""
+        return None if not self.previous else round(100 * self.reached / self.previous)
+
+
+class _PercentileDisc(Aggregate):
+    """PostgreSQL's percentile_disc(0.5): the smallest value with half the rows at or below it (the median as
+    GapCount's cumulative counts give it)."""
+
+    function = "percentile_disc"
+    template = "percentile_disc(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = IntegerField()
+
+
+def median_from_counts(counts: Iterable[tuple[int, int]]) -> int | None:
+    """The median (percentile_disc 0.5) of values given as (value, how many), in ascending value order."""
+    pairs = list(counts)
+    total = sum(n for _value, n in pairs)
+    running = 0
+    for value, n in pairs:
+        running += n
+        if 2 * running >= total:
+            return value
+    return None
+
+
+def _medians(area: Area, cohort: int) -> dict[Measure, int | None]:
+    """Median days from each funnel step to the next, for the cohort (one query)."""
+    if area.on_progress or area.mentor_id is not None:
+        progress_rows = area.progress().filter(cohort=cohort)
+        values = progress_rows.aggregate(
+            **{
+                measure.value: _PercentileDisc(
+                    days_between(DATE_FIELDS[measure], DATE_FIELDS[before]),
+                    filter=Q(**{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False}),
+                )
+                for measure, before in GAPS
+            }
+        )
+        return {measure: values[measure.value] for measure, _before in GAPS}
+    rows = (
+        GapCount.objects.filter(area.cells(), cohort=cohort)
+        .values_list("measure", "days")
+        .annotate(total=Sum("n"))
+        .order_by("measure", "days")
+    )
+    by_measure: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for measure, days, total in rows:
+        by_measure[measure].append((days, total))
+    return {measure: median_from_counts(by_measure.get(measure.value, [])) for measure, _before in GAPS}
+
+
+def funnel(area: Area, cohort: int) -> list[FunnelRow]:
+    """P1 -> P7 for those who registered in `cohort`: how many reached each step (at any time), the conversion
+    from the step before and the median days from it (two queries)."""
+    if area.on_progress:
+        counts = (
+            area.progress()
+            .filter(cohort=cohort)
+            .aggregate(**{m.value: Count("pk", filter=Q(**{f"{DATE_FIELDS[m]}__isnull": False})) for m in FUNNEL})
+        )
+        reached = {m: counts[m.value] for m in FUNNEL}
+    else:
+        rows = (
+            MeasureCount.objects.filter(area.cells(), cohort=cohort, measure__in=FUNNEL)
+            .values("measure")
+            .annotate(total=Sum("n"))
+            .order_by()
+        )
+        totals = {row["measure"]: row["total"] for row in rows}
+        reached = {m: totals.get(m.value, 0) for m in FUNNEL}
+    medians = _medians(area, cohort)
+    result: list[FunnelRow] = []
+    for index, measure in enumerate(FUNNEL):
+        previous = reached[FUNNEL[index - 1]] if index else None
+        result.append(FunnelRow(measure, reached[measure], previous, medians.get(measure)))
+    return result
+
+
+# --- the trend by month ---------------------------------------------------------------------------------------------
+
+
+def trend(area: Area, year: int) -> list[tuple[datetime.date, dict[Measure, int]]]:
+    """Each month of `year` with how many reached each measure in it (one query)."""
+    months = [datetime.date(year, month, 1) for month in range(1, 13)]
+    table: dict[datetime.date, dict[Measure, int]] = {month: dict.fromkeys(Measure, 0) for month in months}
+    if area.on_progress:
+        rows: Iterable[tuple[str, datetime.date, int]] = _progress_trend(area, year)
+    else:
+        rows = (
+            MeasureCount.objects.filter(area.cells(), year_months(year))
+            .values_list("measure", "month")
+            .annotate(total=Sum("n"))
+            .order_by()
+        )
+    for measure, month, total in rows:
+        table[month][Measure(measure)] += total
+    return [(month, table[month]) for month in months]
+
+
+def _progress_trend(area: Area, year: int) -> list[tuple[str, datetime.date, int]]:
+    """The trend of a set of participants: every (measure, month) count in one aggregate query."""
+    rows: list[tuple[str, datetime.date, int]] = []
+    aggregates = {
+        f"{measure.value}__{month}": Count(
+            "pk", filter=_in_year(measure, year) & Q(**{f"{DATE_FIELDS[measure]}__month": month})
+        )
+        for measure in Measure
+        for month in range(1, 13)
+    }
+    counts = area.progress().aggregate(**aggregates)
+    for key, total in counts.items():
+        measure, month = key.split("__")
+        if total:
+            rows.append((measure, datetime.date(year, int(month), 1), total))
+    return rows
+
+
+# --- breakdown by wilayah, kecamatan or mentor ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: int | None  # the wilayah's, kecamatan's or mentor's id (None: participants with no mentor)
+    achieved: dict[Measure, int]
+    targets: dict[Measure, int]
+
+    def percent(self, measure: Measure) -> int | None:
+        target = self.targets.get(measure)
+        return None if not target else round(100 * self.achieved.get(measure, 0) / target)
+
+
+def breakdown(area: Area, year: int, by: Level) -> list[BreakdownRow]:
+    """The area's achievement in `year` split by wilayah, kecamatan or mentor, each with its own targets (three
+    queries at most: the counts, the kecamatans' wilayah, the targets)."""
+    if area.on_progress:
+        raise ValueError("A set of participants has no breakdown")
+    group = {Level.WILAYAH: "kecamatan_id", Level.KECAMATAN: "kecamatan_id", Level.MENTOR: "mentor_id"}[by]
+    rows = (
+        MeasureCount.objects.filter(area.cells(), year_months(year))
+        .values_list(group, "measure")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    done: dict[int | None, dict[Measure, int]] = defaultdict(lambda: dict.fromkeys(Measure, 0))
+    if by == Level.WILAYAH:
+        wilayah_of = dict(Kecamatan.objects.values_list("pk", "wilayah_id"))
+        for kecamatan_id, measure, total in rows:
+            done[wilayah_of[kecamatan_id]][Measure(measure)] += total
+    else:
+        for key, measure, total in rows:
+            done[key][Measure(measure)] += total
+    target_key = {Level.WILAYAH: "wilayah_id", Level.KECAMATAN: "kecamatan_id", Level.MENTOR: "mentor_id"}[by]
+    wanted: dict[int | None, dict[Measure, int]] = defaultdict(dict)
+    target_rows = Target.objects.filter(level=by, year=year)
+    if by == Level.KECAMATAN and area.kecamatan_ids is not None:
+        target_rows = target_rows.filter(kecamatan_id__in=area.kecamatan_ids)
+    if by == Level.MENTOR:
+        target_rows = target_rows.filter(mentor_id__in=[key for key in done if key is not None])
+    for key, measure, value in target_rows.values_list(target_key, "measure", "value"):
+        wanted[key][Measure(measure)] = value
+    keys = set(done) | set(wanted)
+    return [BreakdownRow(key, done[key], wanted.get(key, {})) for key in keys]
+
+
+# --- the participants behind a number ------------------------------------------------------------------------------
+
+
+def participants(
+    area: Area, measure: Measure, *, year: int | None = None, cohort: int | None = None
+) -> QuerySet[Progress]:
+    """The area's participants who reached `measure` in `year` (progress, trend, breakdown) or, of `cohort`,
+    at any time (the funnel), newest first; the caller pages it."""
+    name = DATE_FIELDS[measure]
+    rows = area.progress().filter(**{f"{name}__isnull": False})
+    if year is not None:
+        rows = rows.filter(_in_year(measure, year))
+    if cohort is not None:
+        rows = rows.filter(cohort=cohort)
+    return rows.select_related("participant", "kecamatan", "mentor").order_by(f"-{name}", "-participant_id")
