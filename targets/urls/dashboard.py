@@ -1,5 +1,3 @@
 from django.urls import URLPattern
 
-app_name = "targets"
-
 urlpatterns: list[URLPattern] = []
