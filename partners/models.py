@@ -119,9 +119,15 @@ class PartnerMember(models.Model):
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def in_force(self, day: datetime.date) -> "AgreementQuerySet":
-        """Agreements that grant something on `day`: signed, started, not past their end, not ended early (the SQL
-        of `Agreement.state(day) == ACTIVE`)."""
-        return self.filter(signed_on__isnull=False, starts_on__lte=day, ends_on__gte=day, ended_on__isnull=True)
+        """Agreements that grant something on `day`: signed, started, not past their end, not ended early by then
+        (an early end dated later still leaves it in force until that day): the SQL of
+        `Agreement.state(day) == ACTIVE`."""
+        return self.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day),
+            signed_on__isnull=False,
+            starts_on__lte=day,
+            ends_on__gte=day,
+        )
 
 
 @audit.track()

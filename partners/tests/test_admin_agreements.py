@@ -448,3 +448,18 @@ def test_consents_reads_and_links_are_read_only(
         assert row is not None
         assert staff_client.post(reverse(f"admin:partners_{name}_change", args=[row.pk]), {}).status_code == 403
     assert ConsentText.objects.exists()
+
+
+def test_in_force_is_the_sql_of_state_on_every_day_around_an_early_end(agency_staff: User) -> None:
+    """An early end dated later (allowed: any day up to the end date) leaves the agreement in force until that
+    day; the SQL used to drop it at once while `state` said active."""
+    today = timezone.localdate()
+    agreement = agreement_in_force(PartnerOrganisationFactory(), steps=[Step.P2], staff=agency_staff)
+    Agreement.objects.filter(pk=agreement.pk).update(ended_on=today + datetime.timedelta(days=5), end_reason="Tutup")
+    agreement.refresh_from_db()
+    for offset in (-1, 0, 4, 5, 6):
+        day = today + datetime.timedelta(days=offset)
+        in_sql = Agreement.objects.in_force(day).filter(pk=agreement.pk).exists()
+        assert in_sql == agreement.is_in_force(day), (offset, agreement.state(day))
+    assert agreement.is_in_force(today + datetime.timedelta(days=4))
+    assert not agreement.is_in_force(today + datetime.timedelta(days=5))
