@@ -1,0 +1,102 @@
+"""What the program dashboard reads of the forum: the themes by kecamatan and category (shown posts only, in one
+query) and the posts behind a theme."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from feedback.choices import Status
+from feedback.models import Post
+from feedback.selectors import Theme, posts_for, themes
+from feedback.tests.factories import PostFactory, SupportFactory, hidden_post
+from geography.models import Kecamatan
+from mentoring.tests.factories import verified_participant
+from registration.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+
+def kec(name: str) -> int:
+    return Kecamatan.objects.get(name=name).pk
+
+
+@pytest.fixture
+def forum(siti: Participant, budi: Participant, agency_staff: User) -> dict[str, Any]:
+    """Tebet: three licensing posts (two open, one answered), one capital post; Gambir: one licensing post and one
+    hidden (with supporters, who count nowhere); and a Tebet licensing post of last year. People: Budi supports
+    two of Tebet's licensing posts (counted once), two others support one each."""
+    this_year = timezone.localdate().year
+    last_year = timezone.make_aware(datetime.datetime(this_year - 1, 12, 31, 23, 0))
+    first_of_year = timezone.make_aware(datetime.datetime(this_year, 1, 1, 0, 30))
+    people = [verified_participant("Tebet", nik=f"31740157089000{n:02d}").user for n in range(2)]
+    posts = {
+        "lic_open_1": PostFactory(author=siti, created_at=first_of_year),
+        "lic_open_2": PostFactory(author=siti),
+        "lic_answered": PostFactory(author=siti, status=Status.ANSWERED, answered_at=timezone.now()),
+        "capital": PostFactory(author=siti, category="capital"),
+        "gambir_lic": PostFactory(author=budi),
+        "gambir_hidden": hidden_post(agency_staff, author=budi),
+        "last_year": PostFactory(author=siti, created_at=last_year),
+    }
+    for post in ("lic_open_1", "lic_answered"):
+        SupportFactory(post=posts[post], user=budi.user)
+    SupportFactory(post=posts["lic_open_2"], user=people[0])
+    SupportFactory(post=posts["lic_open_1"], user=people[1])
+    for person in people:
+        SupportFactory(post=posts["gambir_hidden"], user=person)
+    SupportFactory(post=posts["last_year"], user=people[0])
+    return posts
+
+
+def test_the_themes_of_the_program_in_one_query(forum: dict[str, Post], django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        found = themes(kecamatan_ids=None)
+    tebet, gambir = kec("Tebet"), kec("Gambir")
+    assert sorted(found, key=lambda t: (t.kecamatan_id, t.category)) == found
+    assert set(found) == {
+        # four licensing posts ever (last year's too), three open; Budi and two others
+        Theme(kecamatan_id=tebet, category="licensing", posts=4, open=3, supporters=3),
+        Theme(kecamatan_id=tebet, category="capital", posts=1, open=1, supporters=0),
+        Theme(kecamatan_id=gambir, category="licensing", posts=1, open=1, supporters=0),  # the hidden one left out
+    }
+
+
+def test_the_themes_of_a_year_and_of_a_scope(forum: dict[str, Post], django_assert_num_queries: Any) -> None:
+    tebet = kec("Tebet")
+    year = timezone.localdate().year
+    with django_assert_num_queries(1):
+        found = themes(kecamatan_ids={tebet}, year=year)
+    assert found == [
+        Theme(kecamatan_id=tebet, category="capital", posts=1, open=1, supporters=0),
+        Theme(kecamatan_id=tebet, category="licensing", posts=3, open=2, supporters=3),
+    ]
+    assert themes(kecamatan_ids={tebet}, year=year - 1) == [
+        Theme(kecamatan_id=tebet, category="licensing", posts=1, open=1, supporters=1)
+    ]
+    assert themes(kecamatan_ids={kec("Menteng")}) == []
+    with django_assert_num_queries(0):
+        assert themes(kecamatan_ids=set()) == []  # a scope of nothing
+
+
+def test_the_posts_behind_a_theme(forum: dict[str, Post], django_assert_num_queries: Any) -> None:
+    tebet = kec("Tebet")
+    posts = posts_for(kecamatan_ids={tebet}, category="licensing", year=timezone.localdate().year)
+    with django_assert_num_queries(1):
+        shown = [(post.pk, post.author_name, post.kecamatan.name) for post in posts]
+    expected = [forum[name] for name in ("lic_answered", "lic_open_2", "lic_open_1")]
+    assert shown == [(post.pk, "Siti", "Tebet") for post in expected]
+    assert [p.pk for p in posts_for(kecamatan_ids={tebet}, category="licensing")][-1] == forum["last_year"].pk
+    assert list(posts_for(kecamatan_ids={kec("Gambir")}, category="licensing")) == [forum["gambir_lic"]]
+    assert list(posts_for(kecamatan_ids=set(), category="licensing")) == []
+    everywhere = {p.pk for p in posts_for(kecamatan_ids=None, category="licensing")}
+    assert forum["gambir_hidden"].pk not in everywhere and forum["gambir_lic"].pk in everywhere
+
+
+def test_a_theme_counts_its_posts_as_the_list_behind_it_does(forum: dict[str, Post]) -> None:
+    for theme in themes(kecamatan_ids=None):
+        behind = posts_for(kecamatan_ids={theme.kecamatan_id}, category=theme.category)
+        assert behind.count() == theme.posts
+        assert behind.filter(status=Status.OPEN).count() == theme.open
