@@ -21,33 +21,24 @@ import csv
 import datetime
 import hashlib
 import io
-import re
-import unicodedata
-import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import filetype
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from core import spreadsheets
 from core.languages import active_language
-from core.money import INVALID, SEN, parse_rupiah
+from core.spreadsheets import REQUIRED_VALUE, filled, refuse
 from core.text import strip_bidi
 
 from .choices import Category, Direction, categories_of
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2_000
-# an XLSX is a zip: what it may unpack to, so that a small file cannot fill the memory once opened
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024
-# this many empty rows in a row end the data (Excel may keep a million formatted, empty rows after it)
-BLANK_RUN_ENDS = 1_000
 
 # the fields of a row, named as `services.books.check_entry` names them (its errors land on the same cells)
 FIELDS = ("day", "direction", "amount", "category", "note")
@@ -81,32 +72,14 @@ DIRECTION_TEMPLATE_WORDS = {
     "en": {Direction.IN: "in", Direction.OUT: "out"},
 }
 
-TOO_BIG = _("The file is %(size)s; the most we take is %(limit)s.")
-NOT_A_SPREADSHEET = _(
-    "This file is not a spreadsheet we can read, whatever its name: send a CSV file (UTF-8) or an Excel .xlsx file."
-)
-OLD_EXCEL = _(
-    "This is an old Excel file (.xls): in Excel, choose Save As and then Excel Workbook (.xlsx) or CSV UTF-8."
-)
-NOT_UTF8 = _("This CSV file is not in UTF-8: in Excel, choose Save As and then CSV UTF-8 (comma delimited).")
-BROKEN = _("This Excel file is damaged or cannot be opened. Save it again and send it once more.")
-EMPTY = _("The file has no rows.")
 TOO_MANY_ROWS = _("The file has more than %(limit)s rows. Split it into smaller files, a month each.")
 NO_ROWS = _("The file has column names but no transactions under them.")
 MISSING_COLUMNS = _(
     "The first row must name the columns: %(columns)s (and catatan for a note, if you like). Missing: %(missing)s."
 )
 
-REQUIRED_VALUE = _("This is empty.")
-BAD_DATE = _("Write the date as DD/MM/YYYY, for example 25/03/2025.")
-NO_SUCH_DATE = _("There is no such date.")
 BAD_DIRECTION = _("Write masuk (money in) or keluar (money out).")
 UNKNOWN_CATEGORY = _("Unknown category. Use one of: %(choices)s.")
-
-_DATE_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_TIME_SUFFIX = re.compile(r"\s+0{1,2}:00(?::00)?$")  # "25/03/2025 00:00", as a date cell is sometimes exported
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -137,129 +110,28 @@ class ParsedFile:
     file_hash: str
 
 
-# --- the file: its type from its content, its size, its rows of cells -------------------------------------------
-
-
-def _refuse(message: Any, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
+# --- the file and its cells ----------------------------------------------------------------------------------------
 
 
 def check_size(size: int) -> None:
     """Refuse an empty file or one above MAX_FILE_BYTES (before reading it whole)."""
-    if size == 0:
-        raise _refuse(EMPTY, "empty")
-    if size > MAX_FILE_BYTES:
-        message = TOO_BIG % {"size": filesizeformat(size), "limit": filesizeformat(MAX_FILE_BYTES)}
-        raise _refuse(message, "too_large")
-
-
-def _xlsx_cells(content: bytes) -> Iterator[Sequence[Any]]:
-    # Imported here: openpyxl is heavy to load, and only an import of an .xlsx needs it.
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise _refuse(NOT_A_SPREADSHEET, "file_type") from exc
-    if "xl/workbook.xml" not in names:
-        raise _refuse(NOT_A_SPREADSHEET, "file_type")  # a zip, a .docx, an .ods: not a workbook
-    if unpacked > MAX_UNPACKED_BYTES:
-        message = TOO_BIG % {"size": filesizeformat(unpacked), "limit": filesizeformat(MAX_UNPACKED_BYTES)}
-        raise _refuse(message, "too_large")
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet: Any = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some programs write a wrong size: read every row there is
-        rows = list(_bounded(sheet.iter_rows(values_only=True)))
-        workbook.close()
-    except ValidationError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, TypeError...) on a bad file
-        raise _refuse(BROKEN, "broken") from exc
-    yield from rows
-
-
-def _bounded(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    """The rows up to BLANK_RUN_ENDS empty ones in a row, refusing a file with more than MAX_ROWS filled rows
-    under its header."""
-    filled = blank_run = 0
-    for row in rows:
-        if any(_filled(value) for value in row):
-            filled += 1
-            blank_run = 0
-            if filled > MAX_ROWS + 1:  # the header is one of them
-                raise _refuse(TOO_MANY_ROWS % {"limit": number_format(MAX_ROWS, force_grouping=True)}, "too_many_rows")
-        else:
-            blank_run += 1
-            if blank_run >= BLANK_RUN_ENDS:
-                return
-        yield row
-
-
-def _delimiter(text: str) -> str:
-    """The separator of a CSV file, read from its first filled line: Indonesian Excel writes semicolons."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    outside_quotes = re.sub(r'"[^"]*"', "", first)
-    counts = {sep: outside_quotes.count(sep) for sep in (";", ",", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
-
-
-def _csv_cells(content: bytes) -> Iterator[Sequence[Any]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _refuse(NOT_UTF8, "not_utf8") from exc
-    if "\x00" in text:
-        raise _refuse(NOT_A_SPREADSHEET, "file_type")
-    try:
-        yield from _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
-    except csv.Error as exc:
-        raise _refuse(NOT_A_SPREADSHEET, "file_type") from exc
+    spreadsheets.check_size(size, limit=MAX_FILE_BYTES)
 
 
 def spreadsheet_rows(content: bytes) -> Iterator[Sequence[Any]]:
-    """The rows of cells of a CSV or XLSX file, told apart by their content; other files are refused."""
-    check_size(len(content))
-    if content.startswith(b"PK\x03\x04"):
-        return _xlsx_cells(content)
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _refuse(OLD_EXCEL, "old_excel")
-    if filetype.guess(content[:8192]) is not None:
-        raise _refuse(NOT_A_SPREADSHEET, "file_type")  # a PDF, a photo, an archive...
-    return _csv_cells(content)
-
-
-# --- cells to values ---------------------------------------------------------------------------------------------
-
-
-def _filled(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def _words(value: Any) -> str:
-    """A cell compared without case, accents' forms or repeated spaces."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value)).casefold()).strip()
-
-
-def _header_key(value: Any) -> str:
-    return re.sub(r"[^0-9a-z]", "", re.sub(r"\(.*?\)", "", _words(value)))
+    """The rows of cells of a CSV or XLSX file (`core.spreadsheets`), within this import's limits."""
+    return spreadsheets.spreadsheet_rows(
+        content, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS, too_many_rows=TOO_MANY_ROWS
+    )
 
 
 def _columns(header: Sequence[Any]) -> dict[str, int]:
     """Which column holds each field (the first one named so)."""
-    found: dict[str, int] = {}
-    for index, name in enumerate(header):
-        key = _header_key(name) if _filled(name) else ""
-        for field, names in HEADER_NAMES.items():
-            if key in names and field not in found:
-                found[field] = index
+    found = spreadsheets.find_columns(header, HEADER_NAMES)
     missing = [field for field in REQUIRED if field not in found]
     if missing:
         headers = dict(zip(FIELDS, TEMPLATE_HEADERS["id"], strict=True))
-        raise _refuse(
+        raise refuse(
             MISSING_COLUMNS
             % {
                 "columns": ", ".join(headers[field] for field in REQUIRED),
@@ -270,26 +142,6 @@ def _columns(header: Sequence[Any]) -> dict[str, int]:
     return found
 
 
-def parse_day(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if not isinstance(value, str):
-        raise _refuse(BAD_DATE, "bad_date")  # a number, a time: not a date cell
-    text = _TIME_SUFFIX.sub("", value.strip())
-    if match := _DATE_DAY_FIRST.fullmatch(text):
-        day, month, year = (int(part) for part in match.groups())
-    elif match := _DATE_ISO.fullmatch(text):
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        raise _refuse(BAD_DATE, "bad_date")
-    try:
-        return datetime.date(year, month, day)
-    except ValueError as exc:
-        raise _refuse(NO_SUCH_DATE, "no_such_date") from exc
-
-
 def direction_names() -> dict[str, str]:
     """Every way a direction may be written (masuk, keluar, in, out, its labels) to the direction."""
     names: dict[str, str] = {}
@@ -297,28 +149,15 @@ def direction_names() -> dict[str, str]:
         names.update(dict.fromkeys(words, str(direction)))
         for language in TEMPLATE_HEADERS:
             with translation.override(language):
-                names[_words(Direction(direction).label)] = str(direction)
+                names[spreadsheets.words(Direction(direction).label)] = str(direction)
     return names
 
 
 def parse_direction(value: Any, names: dict[str, str]) -> str:
-    direction = names.get(_words(value))
+    direction = names.get(spreadsheets.words(value))
     if direction is None:
-        raise _refuse(BAD_DIRECTION, "bad_direction")
+        raise refuse(BAD_DIRECTION, "bad_direction")
     return direction
-
-
-def parse_amount(value: Any) -> int:
-    """Whole rupiah from a number cell or as typed (whether the amount may be written is the book's rule)."""
-    if isinstance(value, bool):
-        raise _refuse(INVALID, "invalid")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise _refuse(SEN, "sen")
-        return int(value)
-    if isinstance(value, int):
-        return value
-    return parse_rupiah(str(value))
 
 
 def category_names() -> dict[str, str]:
@@ -327,38 +166,27 @@ def category_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for direction in Direction.values:
         for category in categories_of(direction):
-            names[_words(category)] = category
+            names[spreadsheets.words(category)] = category
             for language in TEMPLATE_HEADERS:
                 with translation.override(language):
-                    names[_words(Category(category).label)] = category
+                    names[spreadsheets.words(Category(category).label)] = category
     return names
 
 
 def parse_category(value: Any, direction: str | None, names: dict[str, str]) -> str:
     """The category a cell names (whether it goes with the row's direction is the book's rule); an unknown one
     is refused with the list of those of `direction` (None: unreadable, so all of them)."""
-    category = names.get(_words(value))
+    category = names.get(spreadsheets.words(value))
     if category is None:
         choices = [c for d in ([direction] if direction else Direction.values) for c in categories_of(d)]
-        raise _refuse(
+        raise refuse(
             UNKNOWN_CATEGORY % {"choices": ", ".join(str(Category(c).label) for c in choices)}, "unknown_category"
         )
     return category
 
 
 def parse_note(value: Any) -> str:
-    return strip_bidi(str(value)).strip() if _filled(value) else ""
-
-
-def _cell(row: Sequence[Any], index: int | None) -> Any:
-    if index is None or index >= len(row):
-        return None
-    value = row[index]
-    return value.strip() if isinstance(value, str) else value
-
-
-def _message(exc: ValidationError) -> str:
-    return " ".join(str(message) for message in exc.messages)
+    return strip_bidi(str(value)).strip() if filled(value) else ""
 
 
 @dataclass(frozen=True)
@@ -375,20 +203,20 @@ def _parse_row(
     values: dict[str, Any] = {}
     errors: list[RowError] = []
     parsers: dict[str, Callable[[Any], Any]] = {
-        "day": parse_day,
+        "day": spreadsheets.parse_date,
         "direction": lambda cell: parse_direction(cell, words.directions),
-        "amount": parse_amount,
+        "amount": spreadsheets.parse_whole_rupiah,
         "category": lambda cell: parse_category(cell, values.get("direction"), words.categories),
     }
     for field, parser in parsers.items():
-        cell = _cell(row, columns[field])
+        cell = spreadsheets.cell(row, columns[field])
         try:
-            if not _filled(cell):
-                raise _refuse(REQUIRED_VALUE, "required")
+            if not filled(cell):
+                raise refuse(REQUIRED_VALUE, "required")
             values[field] = parser(cell)
         except ValidationError as exc:
-            errors.append(RowError(number, field, _message(exc)))
-    values["note"] = parse_note(_cell(row, columns.get("note")))
+            errors.append(RowError(number, field, spreadsheets.message_of(exc)))
+    values["note"] = parse_note(spreadsheets.cell(row, columns.get("note")))
     if errors:
         return errors
     return ImportedRow(
@@ -411,7 +239,7 @@ def parse(content: bytes) -> ParsedFile:
     good: list[ImportedRow] = []
     errors: list[RowError] = []
     for number, row in enumerate(rows, start=1):
-        if not any(_filled(value) for value in row):
+        if not any(filled(value) for value in row):
             continue
         if columns is None:
             columns = _columns(row)
@@ -422,9 +250,9 @@ def parse(content: bytes) -> ParsedFile:
         else:
             errors.extend(parsed)
     if columns is None:
-        raise _refuse(EMPTY, "empty")
+        raise refuse(spreadsheets.EMPTY, "empty")
     if not good and not errors:
-        raise _refuse(NO_ROWS, "no_rows")
+        raise refuse(NO_ROWS, "no_rows")
     return ParsedFile(rows=good, errors=errors, file_hash=file_hash)
 
 
@@ -432,7 +260,8 @@ def parse(content: bytes) -> ParsedFile:
 
 
 def _row_identity(participant_id: int, row: ImportedRow) -> tuple[str, ...]:
-    return (str(participant_id), row.day.isoformat(), row.direction, str(row.amount), row.category, _words(row.note))
+    note = spreadsheets.words(row.note)
+    return (str(participant_id), row.day.isoformat(), row.direction, str(row.amount), row.category, note)
 
 
 def entry_keys(participant_id: int, rows: Sequence[ImportedRow]) -> list[str]:

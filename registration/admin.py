@@ -24,7 +24,7 @@ from core.web import error_text
 
 from . import permissions, selectors, services, validators
 from .choices import Track
-from .models import Business, Document, Participant, Registration, RegistrationDecision
+from .models import Business, Document, Participant, ParticipantImport, Registration, RegistrationDecision
 from .nik import compact
 from .values import BusinessData, ContactData
 
@@ -348,3 +348,33 @@ class RegistrationAdmin(RecordAdmin, NoNikInUrlAdmin):
     raw_id_fields = ["participant", "registered_by"]
     readonly_fields = ["reference", "status", "submitted_at", "decided_at", "last_reason"]
     inlines = [DecisionInline]
+
+
+@admin.register(ParticipantImport)
+class ParticipantImportAdmin(RecordAdmin):
+    """Read-only: an office's spreadsheet of participants is checked, saved and discarded on the office's pages
+    (the import services); the rows waiting are encrypted and never shown here."""
+
+    list_display = ["file_name", "office", "created_by", "status", "rows_total", "good_count", "created_at"]
+    list_filter = ["status", "office"]
+    list_select_related = ["office", "created_by"]
+    ordering = ["-created_at", "-pk"]
+    fields = readonly_fields = (
+        "file_name",
+        "office",
+        "created_by",
+        "language",
+        "status",
+        "rows_total",
+        "rows_done",
+        "good_count",
+        "errors",
+        "duplicates",
+        "saved",
+        "only_good_rows",
+        "decided_by",
+        "failure",
+        "created_at",
+        "checked_at",
+        "finished_at",
+    )

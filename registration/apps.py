@@ -9,7 +9,7 @@ class RegistrationConfig(AppConfig):
     def ready(self) -> None:
         from notifications.rendering import register_message
 
-        from . import journey, measures
+        from . import journey, measures, tasks  # noqa: F401 (tasks: the import's tasks are queued by name)
 
         journey.register(journey.RegistrationStep())
         measures.register(measures.Measure.REGISTERED, measures.registered_on)

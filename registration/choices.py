@@ -18,6 +18,7 @@ class Channel(models.TextChoices):
     WEB = "web", _("Website")
     JAKI = "jaki", _("JAKI app")
     OFFICE = "office", _("Kecamatan office")
+    IMPORT = "import", _("Kecamatan office spreadsheet")
 
 
 class NonJakartaBasis(models.TextChoices):
@@ -62,3 +63,14 @@ class BusinessClass(models.TextChoices):
     SMALL = "small", _("Small")
     MEDIUM = "medium", _("Medium")
     LARGE = "large", _("Large")
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import of participants from a spreadsheet stands (`ParticipantImport`)."""
+
+    CHECKING = "checking", _("Being checked")
+    CHECKED = "checked", _("Checked, waiting for a decision")
+    SAVING = "saving", _("Being saved")
+    SAVED = "saved", _("Saved")
+    DISCARDED = "discarded", _("Discarded")
+    FAILED = "failed", _("Failed: nothing saved")

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.forms import PhoneField
+from core import spreadsheets
 from core.forms import CONFIRM_FIGURES, MonthField, RupiahField, ask_figure_confirmation, check_figures
 from core.money import capital_warning, format_rupiah, monthly_sales_warning
 from geography.models import Kecamatan, Kelurahan
 
-from . import eligibility, validators
+from . import eligibility, importing, validators
 from .choices import Decision, DocumentKind, NonJakartaBasis, Sex, Track
 from .documents import validate_document
 from .models import Business, Participant
@@ -458,3 +459,39 @@ class DecisionForm(forms.Form):
 
 # A service's field-less refusal shown on a form field: the NIK taken meanwhile belongs to the NIK.
 NIK_ERRORS = {"already_registered": "nik"}
+
+
+# --- the import of participants from an office's spreadsheet -------------------------------------------------
+
+SAVE_ALL = "save_all"
+SAVE_GOOD = "save_good"
+DISCARD = "discard"
+
+
+class ParticipantImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet of participants"),
+        help_text=_("A CSV file (UTF-8) or an Excel .xlsx file, at most 2 MB and 2,000 rows."),
+        widget=forms.FileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        """Refuse a file too big before it is read (whether it is a spreadsheet is read from its content)."""
+        upload = self.cleaned_data["file"]
+        try:
+            spreadsheets.check_size(upload.size or 0, limit=importing.MAX_FILE_BYTES)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, code=exc.code) from exc
+        return upload
+
+
+class ImportDecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            (SAVE_ALL, _("Register all rows")),
+            (SAVE_GOOD, _("Register the good rows only")),
+            (DISCARD, _("Discard the file")),
+        ]
+    )

@@ -17,7 +17,19 @@ from core import audit
 from core.crypto import EncryptedTextField, keyed_hash
 from geography.models import Kecamatan, Kelurahan
 
-from .choices import BusinessClass, Channel, Decision, DocumentKind, NonJakartaBasis, Sector, Sex, Status, Track
+from . import eligibility
+from .choices import (
+    BusinessClass,
+    Channel,
+    Decision,
+    DocumentKind,
+    ImportStatus,
+    NonJakartaBasis,
+    Sector,
+    Sex,
+    Status,
+    Track,
+)
 from .nik import mask_nik
 
 # The usual waiting time for a verification decision: what a participant is told to expect, and past which staff
@@ -114,6 +126,18 @@ class Participant(models.Model):
     def masked_nik(self) -> str:
         return mask_nik(self.nik)
 
+    @property
+    def required_documents(self) -> list[str]:
+        """The document kinds the participant's answers call for (`eligibility.required_documents`)."""
+        return eligibility.required_documents(
+            track=self.track, jakarta_ktp=self.jakarta_ktp, basis=self.non_jakarta_basis
+        )
+
+    def missing_documents(self, present: Iterable[str]) -> list[str]:
+        """The required document kinds not among `present` (the kinds uploaded), in the order they are asked."""
+        have = set(present)
+        return [kind for kind in self.required_documents if kind not in have]
+
 
 @audit.track()
 class Business(models.Model):
@@ -186,6 +210,14 @@ class Registration(models.Model):
     submitted_at = models.DateTimeField(_("submitted"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     last_reason = models.TextField(_("reason given"), blank=True)
+    documents_to_follow = models.BooleanField(
+        _("documents still to bring"),
+        default=False,
+        help_text=_(
+            "Registered from an office's spreadsheet without its documents: it cannot be approved until the "
+            "documents its answers call for are uploaded."
+        ),
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -211,6 +243,11 @@ class Registration(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == Status.APPROVED
+
+    @property
+    def awaits_documents(self) -> bool:
+        """Waiting (for a decision or a fix) with documents still to bring: not approvable until they are in."""
+        return self.documents_to_follow and self.status in (Status.SUBMITTED, Status.NEEDS_FIX)
 
     def waited(self, now: datetime.datetime) -> datetime.timedelta:
         """How long it has waited since it was submitted (or sent again after a fix)."""
@@ -347,3 +384,79 @@ class NikProbe(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+@audit.track(exclude=["rows"])  # the rows are personal data (NIKs, names), encrypted: never in the trail
+class ParticipantImport(models.Model):
+    """A kecamatan office's spreadsheet of participants, checked row by row through the walk-in's rules before
+    anything is registered. Its good rows wait here as typed values (`rows`: JSON, encrypted whole as the
+    wizard's draft is), with the errors of the others by row and field (`errors`) and the rows not registered
+    because their NIK is (`duplicates`: registered already, or on an earlier row of the file), until a member of
+    the office saves all (no errors), saves the good rows, or discards it. Messages are in `language`, the one
+    of the person who sent the file. The check and the save run as tasks; `rows_total` and `rows_done` count
+    the check's progress."""
+
+    office = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="+", verbose_name=_("kecamatan office")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    file_hash = models.CharField(max_length=64, editable=False)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows = EncryptedTextField(_("rows"), default="[]")
+    good_count = models.PositiveIntegerField(_("good rows"), default=0)
+    errors = models.JSONField(_("errors"), default=list)
+    duplicates = models.JSONField(_("duplicates by NIK"), default=list)
+    saved = models.JSONField(_("registered"), default=list)
+    only_good_rows = models.BooleanField(_("good rows only"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    failure = models.TextField(_("why it failed"), blank=True)
+    created_at = models.DateTimeField(_("sent"))
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("participant import")
+        verbose_name_plural = _("participant imports")
+        indexes = [models.Index(fields=["office", "-created_at", "-id"], name="participant_import_office")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        """A task is checking or saving it: the page shows the progress."""
+        return self.status in (ImportStatus.CHECKING, ImportStatus.SAVING)
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Checked: waiting for "save all", "save the good rows" or "discard"."""
+        return self.status == ImportStatus.CHECKED
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def error_rows(self) -> int:
+        """How many rows have at least one error."""
+        return len({error["row"] for error in self.errors})
+
+    @property
+    def progress_key(self) -> str:
+        """The cache key of the save's progress (the save is one transaction: its rows are seen only at the end);
+        its time makes it this batch's alone, whichever database shares the cache."""
+        return f"registration:participant-import:{self.pk}:{self.created_at.timestamp()}:saved"

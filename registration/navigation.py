@@ -27,6 +27,12 @@ navigation.link(
 navigation.link(
     label=_("Register a walk-in"), url_name="registration:assisted", when=permissions.can_register_walk_ins, order=80
 )
+navigation.link(
+    label=_("Import participants"),
+    url_name="registration:import_upload",
+    when=permissions.can_register_walk_ins,
+    order=85,
+)
 navigation.link(label=_("Participants"), url_name="registration:participants", when=sees_participants, order=90)
 
 navigation.panel(

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions
 from accounts.models import Role
 from accounts.permissions import AnyUser
-from core.decisions import ALLOWED, Decision, deny
+from core.decisions import ALLOWED, Decision, deny, first_refusal
 
-from .models import Document, Participant, Registration
+from .models import Document, Participant, ParticipantImport, Registration
 from .selectors import IDENTITY_DOCUMENTS
 
 # the refusal of a state that changed under a person's eyes (someone acted first): the services' message of old
@@ -65,6 +65,37 @@ def can_decide(user: AnyUser, registration: Registration) -> Decision:
         return deny("other_office", OTHER_OFFICE)
     if not registration.awaits_decision:
         return deny("not_submitted", STATUS_CHANGED)
+    return ALLOWED
+
+
+DOCUMENTS_TO_FOLLOW = _(
+    "Documents are still to bring: approve once they are uploaded. You may send the registration back or reject it "
+    "now."
+)
+
+
+def can_approve(user: AnyUser, registration: Registration) -> Decision:
+    """Deciding, and the registration has every document its answers call for: one registered from an office's
+    spreadsheet (`documents_to_follow`) waits for them (the one rule; `registration_decide` enforces it)."""
+    decision = can_decide(user, registration)
+    if decision and registration.awaits_documents:
+        return deny("documents_to_follow", DOCUMENTS_TO_FOLLOW)
+    return decision
+
+
+NOT_DOCUMENT_BRINGER = _("Only the staff of the participant's kecamatan office upload the documents still to bring.")
+NO_DOCUMENTS_TO_FOLLOW = _("This registration has no documents still to bring.")
+
+
+def can_add_documents(user: AnyUser, registration: Registration) -> Decision:
+    """The staff of the participant's kecamatan office (those who register walk-ins there) and agency staff
+    upload the documents still to bring of a registration waiting for a decision or a fix."""
+    if not (permissions.is_program_wide(user) or permissions.can_register_walk_ins(user)):
+        return deny("not_office_staff", NOT_DOCUMENT_BRINGER)
+    if not _in_scope(user, registration.kecamatan_id):
+        return deny("other_office", OTHER_OFFICE)
+    if not registration.awaits_documents:
+        return deny("no_documents_to_follow", NO_DOCUMENTS_TO_FOLLOW)
     return ALLOWED
 
 
@@ -136,3 +167,34 @@ def can_register_from_app(user: AnyUser) -> Decision:
     if not (user.is_authenticated and user.is_active and user.role == Role.PARTNER):
         return deny("not_app", NOT_APP)
     return ALLOWED
+
+
+# --- imports of participants from an office's spreadsheet -----------------------------------------------------
+
+NOT_IMPORTER = _("Only mentors and secretariat members, at their kecamatan office, import participants.")
+OTHER_OFFICE_IMPORT = _("This file belongs to another kecamatan office.")
+IMPORT_DECIDED = _("This file is being saved, or was saved or discarded already.")
+
+
+def can_import_participants(user: AnyUser) -> Decision:
+    """Those who register walk-ins (a mentor or secretariat member at their office) import a spreadsheet of
+    participants of their own kecamatan."""
+    if not permissions.can_register_walk_ins(user):
+        return deny("not_office_staff", NOT_IMPORTER)
+    return ALLOWED
+
+
+def can_see_import(user: AnyUser, batch: ParticipantImport) -> Decision:
+    """The office staff of the batch's kecamatan (no query)."""
+    return first_refusal(
+        can_import_participants(user),
+        ALLOWED if permissions.works_in(user, batch.office_id) else deny("other_office", OTHER_OFFICE_IMPORT),
+    )
+
+
+def can_decide_import(user: AnyUser, batch: ParticipantImport) -> Decision:
+    """Save all, save the good rows or discard: the office's staff, while the checked file waits."""
+    decision = can_see_import(user, batch)
+    if decision and not batch.awaits_decision:
+        return deny("decided", IMPORT_DECIDED)
+    return decision

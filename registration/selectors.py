@@ -3,14 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from redis.exceptions import RedisError
 
 from accounts import permissions
 from accounts.permissions import AnyUser
 from core.crypto import keyed_hash
 
-from .choices import Channel, DocumentKind, Status
-from .models import Document, Participant, Registration
+from .choices import Channel, DocumentKind, ImportStatus, Status
+from .models import Document, Participant, ParticipantImport, Registration
 from .nik import compact
 
 REFERENCE_PREFIX = "JP-"
@@ -172,3 +174,47 @@ def is_verified(participant: Participant | None) -> bool:
     """Whether the participant's registration is approved (no query when loaded by participant_of)."""
     registration = getattr(participant, "registration", None) if participant is not None else None
     return registration is not None and registration.is_approved
+
+
+# --- imports of participants from an office's spreadsheet -----------------------------------------------------
+
+
+def participant_imports_for(user: AnyUser) -> QuerySet[ParticipantImport]:
+    """The imports a user may see: those of their own kecamatan office, for its mentors and secretariat (who may
+    import); nobody else (a 404)."""
+    if not permissions.can_register_walk_ins(user):
+        return ParticipantImport.objects.none()
+    return ParticipantImport.objects.filter(office_id=user.office_id).select_related(  # type: ignore[union-attr]
+        "created_by", "decided_by", "office"
+    )
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """Where a running import stands: `done` of `total` rows checked (checking) or registered (saving)."""
+
+    status: str
+    done: int
+    total: int
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.SAVING)
+
+
+def import_progress(batch: ParticipantImport) -> ImportProgress:
+    """The check's progress is in the batch (a transaction a chunk); the save's, one transaction, in the cache
+    (nothing shown while the cache is down)."""
+    if batch.status == ImportStatus.SAVING:
+        try:
+            saved = cache.get(batch.progress_key)
+        except RedisError:
+            saved = None
+        return ImportProgress(status=batch.status, done=int(saved or 0), total=batch.good_count)
+    return ImportProgress(status=batch.status, done=batch.rows_done, total=batch.rows_total)
+
+
+def imported_participants(user: AnyUser, batch: ParticipantImport) -> dict[int, Participant]:
+    """The participants a saved import registered that the user may see, by id (one query)."""
+    ids = [int(entry["participant"]) for entry in batch.saved]
+    return {p.pk: p for p in participants_for(user).filter(pk__in=ids).select_related("registration")}

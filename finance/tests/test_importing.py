@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import User
+from core import spreadsheets
 from finance import importing, services
 from finance.choices import Category, Direction, EntrySource
 from finance.models import Entry
@@ -300,13 +301,13 @@ def test_rows_after_a_long_run_of_empty_rows_are_not_read() -> None:
     sheet: Any = workbook.active
     sheet.append(["tanggal", "jenis", "jumlah", "kategori"])
     sheet.append([MARCH_10, "masuk", 1000, "sales"])
-    for number, amount in ((2 + importing.BLANK_RUN_ENDS, 2000), (3 + 2 * importing.BLANK_RUN_ENDS, 3000)):
+    for number, amount in ((2 + spreadsheets.BLANK_RUN_ENDS, 2000), (3 + 2 * spreadsheets.BLANK_RUN_ENDS, 3000)):
         for column, value in enumerate([MARCH_10, "masuk", amount, "sales"], start=1):
             sheet.cell(row=number, column=column, value=value)
     buffer = io.BytesIO()
     workbook.save(buffer)
     parsed = importing.parse(buffer.getvalue())
-    assert [(row.number, row.amount) for row in parsed.rows] == [(2, 1000), (2 + importing.BLANK_RUN_ENDS, 2000)]
+    assert [(row.number, row.amount) for row in parsed.rows] == [(2, 1000), (2 + spreadsheets.BLANK_RUN_ENDS, 2000)]
 
 
 def test_an_xlsx_with_too_many_rows_is_refused() -> None:

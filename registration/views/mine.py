@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from accounts import permissions
 from accounts.web import request_user
 
+from ..choices import DocumentKind
 from ..journey import waiting_time_text
 from ..models import Participant
 
@@ -25,15 +26,19 @@ def my_registration(request: HttpRequest) -> HttpResponse:
     )
     if participant is None:
         raise Http404
-    documents = participant.documents.order_by("kind")
+    documents = list(participant.documents.order_by("kind"))
+    registration = participant.registration
+    labels = dict(DocumentKind.choices)
+    to_follow = participant.missing_documents(d.kind for d in documents) if registration.awaits_documents else []
     return render(
         request,
         "registration/mine.html",
         {
             "participant": participant,
-            "registration": participant.registration,
+            "registration": registration,
             "business": getattr(participant, "business", None),
-            "documents": list(documents),
+            "documents": documents,
+            "documents_to_follow": [labels[kind] for kind in to_follow],
             "waiting_time": waiting_time_text(),
         },
     )

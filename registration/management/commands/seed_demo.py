@@ -23,6 +23,9 @@ from registration.models import Business, Participant, Registration, Registratio
 from registration.nik import make_nik
 from registration.services import document_attach
 
+# Where the demo's registrations come from (not a spreadsheet import: its documents would still be to follow).
+DEMO_CHANNELS = [Channel.WEB, Channel.JAKI, Channel.OFFICE]
+
 DEMO_PASSWORD = "jakpreneur-demo"  # noqa: S105 - a published demo password, for the embedded default only
 DEMO_DOMAIN = "demo.jakpreneur.id"
 
@@ -187,7 +190,7 @@ class Command(BaseCommand):
             monthly_turnover=0 if starting else rng.randint(1, 30) * 1_000_000,
         )
         submitted = timezone.now() - datetime.timedelta(days=rng.randint(0, 120))
-        channel = rng.choice(list(Channel))
+        channel = rng.choice(DEMO_CHANNELS)
         reason = "" if status in (Status.SUBMITTED, Status.APPROVED) else "Foto KTP kurang jelas."
         registration = Registration.objects.create(
             participant=participant,
