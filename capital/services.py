@@ -32,6 +32,7 @@ from notifications.services import notify
 from partners import services as partner_services
 from partners.choices import LENDER_KINDS, ConsentChannel, Purpose
 from partners.models import Consent, PartnerOrganisation
+from registration import measures
 from registration.models import Participant
 
 from . import permissions, readiness
@@ -363,6 +364,7 @@ def _move(locked: LoanReferral, to_status: str, *, by: User, note: str) -> Refer
     locked.status = to_status
     locked.moved_at = now
     locked.save()
+    measures.changed(locked.participant_id)
     return move
 
 

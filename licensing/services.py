@@ -30,6 +30,7 @@ from core.web import absolute_url
 from mentoring.models import MentorAssignment
 from mentoring.selectors import active_mentor_filter
 from notifications.services import notify
+from registration import measures
 from registration.documents import validate_document
 from registration.models import Participant
 
@@ -376,6 +377,7 @@ def _save_licence(licence: Licence, scan: UploadedFile[Any] | None) -> Licence:
             message = NUMBER_TAKEN % {"type": licence.licence_type.name}
             raise ValidationError({"number": ValidationError(message, code="number_taken")}) from exc
         raise
+    measures.changed(licence.participant_id)
     return licence
 
 
@@ -516,11 +518,14 @@ def licence_type_save(*, licence_type: LicenceType, data: LicenceTypeData, actin
     permissions.can_manage_types(acting_user).enforce()
     if licence_type.pk is not None:
         licence_type = LicenceType.objects.select_for_update().get(pk=licence_type.pk)
+    was_business_number = licence_type.pk is not None and licence_type.is_business_number
     licence_type_check(licence_type=licence_type, data=data)
     data.apply_to(licence_type)
     licence_type.full_clean(exclude=["prerequisites"], validate_constraints=False)
     licence_type.save()
     licence_type.prerequisites.set(data.prerequisites)
+    if licence_type.is_business_number != was_business_number:  # who is formal changes with it
+        measures.changed(Licence.objects.filter(licence_type=licence_type).values_list("participant_id", flat=True))
     return licence_type
 
 

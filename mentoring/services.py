@@ -19,6 +19,7 @@ from accounts.registry import Position
 from core import audit
 from core.web import absolute_url
 from notifications.services import notify
+from registration import measures
 from registration.models import Participant, Registration
 
 from . import permissions, selectors, validators
@@ -90,6 +91,7 @@ def assignment_auto_assign(*, participant: Participant, acting_user: User) -> Me
     if mentor is None:
         return None
     assignment = MentorAssignment.objects.create(participant=locked, mentor=mentor, assigned_by=acting_user)
+    measures.changed(locked.pk)
     _notify_assigned(assignment)
     return assignment
 
@@ -131,6 +133,7 @@ def assignment_change(
         participant=locked, mentor=mentor, stage=stage, assigned_by=acting_user, reason=reason.strip()
     )
     HelpRequest.objects.filter(participant=locked, status=HelpStatus.OPEN).update(mentor=mentor)
+    measures.changed(locked.pk)
     _notify_assigned(assignment)
     return assignment
 
@@ -146,7 +149,10 @@ def assignments_end_for_departed_mentor(*, mentor: User, acting_user: User | Non
     office_id = mentor.office_id
     if office_id is not None and permissions.is_active_mentor_of(mentor, office_id):
         assignments = assignments.exclude(participant__kecamatan_id=office_id)
-    return assignments.update(active=False, ended_at=timezone.now(), end_reason=EndReason.MENTOR_LEFT)
+    participant_ids = list(assignments.values_list("participant_id", flat=True))
+    ended = assignments.update(active=False, ended_at=timezone.now(), end_reason=EndReason.MENTOR_LEFT)
+    measures.changed(participant_ids)
+    return ended
 
 
 def on_position_changed(user: User, before: Position, after: Position, changed_by: User | None) -> None:
@@ -233,6 +239,7 @@ def visit_log(
         if stored:
             visit.photo.storage.delete(stored)  # nothing was saved: leave no file behind
         raise
+    measures.changed(participant.pk)
     return visit
 
 
@@ -465,6 +472,7 @@ def visit_update(
     stored.notes, stored.shared = notes.strip(), shared
     stored.full_clean(exclude=["photo", "mentor", "participant"])
     stored.save(update_fields=["date", "kind", "steps", "notes", "shared"])
+    measures.changed(stored.participant_id)
     return stored
 
 
@@ -475,7 +483,9 @@ def visit_delete(*, visit: Visit, acting_user: User) -> None:
     _require_superuser(acting_user)
     name = visit.photo.name if visit.photo else ""
     storage = visit.photo.storage
+    participant_id = visit.participant_id
     visit.delete()
+    measures.changed(participant_id)
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 

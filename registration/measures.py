@@ -88,31 +88,53 @@ def listen(listener: Callable[[set[int]], None]) -> None:
 def changed(participant_ids: int | Iterable[int]) -> None:
     """The measures of these participants may have changed: tell the listeners once, after the commit.
 
-    The ids gather per transaction (keyed by its outermost atomic block), and every call asks for a flush on
-    commit: the first flush hands over the whole set and the others find it empty, so a savepoint rolled back
-    (which drops its own callbacks) loses nothing. Outside a transaction the listeners hear at once."""
+    The ids gather per transaction in a batch kept on the (per-thread) connection, handed over by the batch itself
+    queued with `on_commit`. It is queued again whenever no queued copy would survive where this call stands (one
+    queued inside a savepoint is dropped when that savepoint rolls back), so a savepoint rolled back loses none of
+    the ids gathered outside it; the first copy to run hands over the whole set, the others nothing. A batch of
+    which no copy is queued any more (its transaction rolled back) is dropped, never told with the next
+    transaction's. A listener's failure is logged, never raised into the committed service (`robust`). Outside a
+    transaction the listeners hear at once."""
     ids = {participant_ids} if isinstance(participant_ids, int) else set(participant_ids)
     if not ids or not _listeners:
         return
     if not connection.in_atomic_block:
         _tell(ids)
         return
-    outermost = connection.atomic_blocks[0]
-    marker, pending = getattr(connection, _PENDING, (None, set()))
-    if marker is not outermost:
-        pending = set()
-    setattr(connection, _PENDING, (outermost, pending | ids))
-    transaction.on_commit(_flush)
+    batch: _Batch | None = getattr(connection, _BATCH, None)
+    queued = (
+        [
+            entry[0] for entry in connection.run_on_commit if entry[1] is batch.flush
+        ]  # (savepoint ids, callback, robust)
+        if batch is not None and not batch.told
+        else []
+    )
+    if batch is None or not queued:
+        batch = _Batch()
+        setattr(connection, _BATCH, batch)
+    batch.ids |= ids
+    open_savepoints = set(connection.savepoint_ids)
+    if not any(savepoints <= open_savepoints for savepoints in queued):
+        transaction.on_commit(batch.flush, robust=True)
 
 
-_PENDING = "jakpreneur_measures_pending"  # kept on the (per-thread) connection, with its transaction's marker
+_BATCH = "jakpreneur_measures_batch"  # the batch of the connection's transaction (connections are per thread)
 
 
-def _flush() -> None:
-    _marker, pending = getattr(connection, _PENDING, (None, set()))
-    setattr(connection, _PENDING, (None, set()))
-    if pending:
-        _tell(pending)
+class _Batch:
+    """The ids changed in one transaction; `flush` (one bound method, queued after the commit) tells them once,
+    however often it was queued."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.told = False
+        self.flush = self._flush
+
+    def _flush(self) -> None:
+        if self.told:
+            return
+        self.told = True
+        _tell(self.ids)
 
 
 def _tell(ids: set[int]) -> None:

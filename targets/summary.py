@@ -13,7 +13,7 @@ from typing import Any
 
 import kombu.exceptions
 from celery import current_app
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, DateField, F, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncMonth
 
@@ -90,17 +90,27 @@ def _lock_kecamatans(kecamatan_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def refresh(participant_ids: Iterable[int]) -> None:
-    """Recompute these participants' rows and recount the cells (kecamatan and mentor) they were or are in."""
+    """Recompute these participants' rows and recount the cells (kecamatan and mentor) they were or are in.
+
+    The kecamatans locked are those the participants are in and those their rows are in, read again once the
+    locks are held: a participant moved meanwhile adds its kecamatan, and the rows are computed again, so every row
+    is computed, and every cell recounted, under the lock of its kecamatan. A lock taken in a second round may
+    wait out of order: PostgreSQL then aborts one of two refreshes waiting for each other (a deadlock), and the
+    task retries it."""
     ids = sorted(set(participant_ids))
     if not ids:
         return
-    current_kecamatans = set(_participants().filter(pk__in=ids).values_list("kecamatan_id", flat=True))
-    old_kecamatans = set(Progress.objects.filter(pk__in=ids).values_list("kecamatan_id", flat=True))
-    locked = current_kecamatans | old_kecamatans
-    _lock_kecamatans(locked)
-    new = {row.participant_id: row for row in _computed(ids)}
-    _lock_kecamatans({row.kecamatan_id for row in new.values()} - locked)  # a move since the first read
-    old = {row.participant_id: row for row in Progress.objects.filter(pk__in=ids)}
+    wanted = set(_participants().filter(pk__in=ids).values_list("kecamatan_id", flat=True))
+    wanted |= set(Progress.objects.filter(pk__in=ids).values_list("kecamatan_id", flat=True))
+    locked: set[int] = set()
+    while True:
+        _lock_kecamatans(wanted - locked)
+        locked |= wanted
+        new = {row.participant_id: row for row in _computed(ids)}
+        old = {row.participant_id: row for row in Progress.objects.filter(pk__in=ids)}
+        wanted = {row.kecamatan_id for row in new.values()} | {row.kecamatan_id for row in old.values()}
+        if wanted <= locked:
+            break
     touched = {(row.kecamatan_id, row.mentor_id) for row in old.values()} | {
         (row.kecamatan_id, row.mentor_id) for row in new.values()
     }
@@ -108,33 +118,72 @@ def refresh(participant_ids: Iterable[int]) -> None:
     if gone:
         Progress.objects.filter(pk__in=gone).delete()
     changed = [row for pk, row in new.items() if pk not in old or not _same(row, old[pk])]
-    if changed:
-        Progress.objects.bulk_create(
-            changed,
-            update_conflicts=True,
-            unique_fields=["participant"],
-            update_fields=[name.removesuffix("_id") if name.endswith("_id") else name for name in FIELDS],
-        )
+    _save(changed)
     if changed or gone:
         _recount(_cells_filter(touched), {kecamatan_id for kecamatan_id, _mentor in touched})
 
 
-def rebuild() -> None:
-    """Rebuild every row and every count from scratch, one kecamatan at a time (each its own transaction)."""
+REBUILD_ATTEMPTS = 3
+
+
+def rebuild() -> dict[str, int]:
+    """Rebuild every row and every count from scratch, one kecamatan at a time (each its own transaction, tried
+    again when PostgreSQL aborts it in a deadlock with a refresh). Returns how many rows each table holds then."""
     kecamatans = set(_participants().values_list("kecamatan_id", flat=True).distinct())
-    kecamatans |= set(Progress.objects.values_list("kecamatan_id", flat=True).distinct())
-    kecamatans |= set(MeasureCount.objects.values_list("kecamatan_id", flat=True).distinct())
+    for table in (Progress, MeasureCount, GapCount):
+        kecamatans |= set(table.objects.values_list("kecamatan_id", flat=True).distinct())
     for kecamatan_id in sorted(kecamatans):
-        _rebuild_kecamatan(kecamatan_id)
+        for attempt in range(1, REBUILD_ATTEMPTS + 1):
+            try:
+                _rebuild_kecamatan(kecamatan_id)
+            except OperationalError as exc:
+                if attempt == REBUILD_ATTEMPTS or not _is_deadlock(exc):
+                    raise
+                logger.warning("The rebuild of kecamatan %s met a deadlock: trying again", kecamatan_id)
+            else:
+                break
+    return {
+        "progress": Progress.objects.count(),
+        "measure_counts": MeasureCount.objects.count(),
+        "gap_counts": GapCount.objects.count(),
+    }
+
+
+def _is_deadlock(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    return DEADLOCK_DETECTED in {getattr(cause, "pgcode", None), getattr(cause, "sqlstate", None)}
+
+
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 
 
 @transaction.atomic
 def _rebuild_kecamatan(kecamatan_id: int) -> None:
+    """Every row of the kecamatan's participants computed under its lock. A participant whose row is still in
+    another kecamatan (moved there, its refresh not run yet) takes the row away from there: that kecamatan is
+    locked too, and the cells the row leaves are recounted with this kecamatan's."""
     _lock_kecamatans([kecamatan_id])
-    rows = _computed(kecamatan_id=kecamatan_id)
+    locked = {kecamatan_id}
+    while True:
+        rows = _computed(kecamatan_id=kecamatan_id)
+        moving = list(
+            Progress.objects.filter(participant__kecamatan_id=kecamatan_id).exclude(kecamatan_id=kecamatan_id)
+        )
+        elsewhere = {row.kecamatan_id for row in moving}
+        if elsewhere <= locked:
+            break
+        _lock_kecamatans(elsewhere - locked)
+        locked |= elsewhere
     keep = {row.participant_id for row in rows}
     # rows of participants who left the kecamatan or are gone; one who moved here is written below
     Progress.objects.filter(kecamatan_id=kecamatan_id).exclude(pk__in=keep).delete()
+    _save(rows)
+    left = {(row.kecamatan_id, row.mentor_id) for row in moving}
+    _recount(Q(kecamatan_id=kecamatan_id) | _cells_filter(left), {kecamatan_id} | elsewhere)
+
+
+def _save(rows: list[Progress]) -> None:
+    """Insert or update these rows."""
     for chunk in _chunks(rows, CHUNK):
         Progress.objects.bulk_create(
             chunk,
@@ -142,7 +191,6 @@ def _rebuild_kecamatan(kecamatan_id: int) -> None:
             unique_fields=["participant"],
             update_fields=[name.removesuffix("_id") if name.endswith("_id") else name for name in FIELDS],
         )
-    _recount(Q(kecamatan_id=kecamatan_id), {kecamatan_id})
 
 
 @transaction.atomic
@@ -182,35 +230,26 @@ def days_between(later: str, earlier: str) -> Func:
 
 def _recount(where: Q, kecamatan_ids: set[int]) -> None:
     """Replace the measure counts of the (kecamatan, mentor) cells `where` selects, and the gap counts of
-    `kecamatan_ids` (the kecamatans of those cells), from Progress."""
+    `kecamatan_ids` (the kecamatans of those cells), from Progress. Each table is counted in one query (the
+    measures, and the funnel's steps, joined by UNION ALL) and written in one insert per CHUNK rows."""
     MeasureCount.objects.filter(where).delete()
-    progress = Progress.objects.filter(where)
-    counts: list[MeasureCount] = []
-    for measure, field in DATE_FIELDS.items():
-        counts.extend(
-            MeasureCount(measure=measure, **row)
-            for row in progress.filter(**{f"{field}__isnull": False})
-            .values("kecamatan_id", "mentor_id", "cohort", month=TruncMonth(field, output_field=DateField()))
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    MeasureCount.objects.bulk_create(counts, batch_size=CHUNK)
-    _recount_gaps(kecamatan_ids)
-
-
-def _recount_gaps(kecamatan_ids: set[int]) -> None:
     GapCount.objects.filter(kecamatan_id__in=kecamatan_ids).delete()
-    progress = Progress.objects.filter(kecamatan_id__in=kecamatan_ids)
-    gaps: list[GapCount] = []
-    for measure, before in GAPS:
-        gaps.extend(
-            GapCount(measure=measure, **row)
-            for row in progress.filter(
-                **{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False}
-            )
-            .annotate(days=days_between(DATE_FIELDS[measure], DATE_FIELDS[before]))
-            .values("kecamatan_id", "cohort", "days")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    GapCount.objects.bulk_create(gaps, batch_size=CHUNK)
+    progress = Progress.objects.filter(where).order_by()
+    reached = [
+        progress.filter(**{f"{field}__isnull": False})
+        .values("kecamatan_id", "mentor_id", "cohort", month=TruncMonth(field, output_field=DateField()))
+        .annotate(measure=Value(measure.value), n=Count("pk"))
+        for measure, field in DATE_FIELDS.items()
+    ]
+    counts = reached[0].union(*reached[1:], all=True)
+    MeasureCount.objects.bulk_create((MeasureCount(**row) for row in counts), batch_size=CHUNK)
+    in_kecamatans = Progress.objects.filter(kecamatan_id__in=kecamatan_ids).order_by()
+    steps = [
+        in_kecamatans.filter(**{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False})
+        .annotate(days=days_between(DATE_FIELDS[measure], DATE_FIELDS[before]))
+        .values("kecamatan_id", "cohort", "days")
+        .annotate(measure=Value(measure.value), n=Count("pk"))
+        for measure, before in GAPS
+    ]
+    gaps = steps[0].union(*steps[1:], all=True)
+    GapCount.objects.bulk_create((GapCount(**row) for row in gaps), batch_size=CHUNK)

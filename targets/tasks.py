@@ -26,3 +26,27 @@ def refresh_participants(participant_ids: list[int]) -> None:
 def rebuild_summaries() -> None:
     """Rebuild the summary tables from scratch (beat: nightly 01:30 Asia/Jakarta)."""
     summary.rebuild()
+
+
+# --- the weekly target report (beat: Mondays 06:00 Asia/Jakarta) ---------------------------------------------------
+
+
+@shared_task(
+    base=AuditedTask,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def build_weekly_report() -> None:
+    """Build the report of the week that ended yesterday (run on Monday) and tell agency staff it is ready, once
+    (a retried or repeated run rebuilds the files and tells nobody again)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from . import services
+
+    last_week = services.week_of(timezone.localdate()) - datetime.timedelta(days=7)
+    services.report_build(week_start=last_week, acting_user=None, announce=True)

@@ -24,6 +24,7 @@ from core.web import absolute_url
 from geography.models import Wilayah
 from notifications.services import notify
 from partners.models import PartnerOrganisation
+from registration import measures
 from registration.models import Participant
 
 from . import permissions
@@ -471,6 +472,7 @@ def _complete(enrolment: Enrolment, *, now: datetime.datetime) -> Certificate:
     enrolment.completed_at = now
     enrolment.queued_at = now
     enrolment.save(update_fields=["status", "completed_at", "queued_at"])
+    measures.changed(enrolment.participant_id)
     participant = enrolment.participant
     certificate = Certificate.objects.create(
         enrolment=enrolment,
@@ -507,6 +509,7 @@ def _withdraw_completions(enrolments: list[Enrolment], *, now: datetime.datetime
         enrolment.completed_at = None
         enrolment.queued_at = now
     Enrolment.objects.bulk_update(enrolments, ["status", "completed_at", "queued_at"])
+    measures.changed(enrolment.participant_id for enrolment in enrolments)
     logger.info(
         "Completion of enrolments %s withdrawn (certificates deleted): attendance recorded by user %s.",
         ", ".join(str(e.pk) for e in enrolments),

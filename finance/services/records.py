@@ -25,6 +25,7 @@ from core.decisions import Refused, deny
 from core.money import MAX_RUPIAH
 from core.web import absolute_url
 from notifications.services import notify
+from registration import measures
 from registration.models import Business, Participant
 
 from .. import classes, ledger, permissions, selectors
@@ -208,6 +209,7 @@ def monthly_record_save(
     if record is not None and record.from_books:
         record.workers, record.recorded_by, record.recorded_at = workers, acting_user, now
         record.save(update_fields=["workers", "recorded_by", "recorded_at"])
+        measures.changed(participant.pk)
         return record, False
     source = Source.PARTICIPANT if participant.user_id == acting_user.pk else Source.MENTOR
     record, created = MonthlyRecord.objects.update_or_create(
@@ -216,6 +218,7 @@ def monthly_record_save(
         defaults={**values, "workers": workers, "source": source, "recorded_by": acting_user, "recorded_at": now},
     )
     note_class_change(participant=participant)
+    measures.changed(participant.pk)
     return record, created
 
 
@@ -236,6 +239,7 @@ def monthly_record_delete(*, record: MonthlyRecord, acting_user: User) -> None:
     check_open(participant, record.month)
     record.delete()
     note_class_change(participant=participant)
+    measures.changed(participant.pk)
 
 
 # --- the months computed from the books ---------------------------------------------------------------------------
@@ -341,6 +345,7 @@ def refresh_months(*, participant: Participant, from_month: datetime.date, actin
         changed = True
     if changed:
         note_class_change(participant=participant)
+        measures.changed(participant.pk)
 
 
 # --- closing and reopening ----------------------------------------------------------------------------------------

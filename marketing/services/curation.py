@@ -21,6 +21,7 @@ from accounts.models import User
 from core import audit
 from core.web import absolute_url
 from notifications.services import notify
+from registration import measures
 
 from .. import permissions
 from ..choices import Category, Criterion, Grade, SubmissionStatus
@@ -291,5 +292,6 @@ def submission_grade(*, submission: Submission, data: GradeData, acting_user: Us
     product.grade = data.grade
     product.graded_at = now
     product.save(update_fields=["grade", "graded_at", "updated_at"])
+    measures.changed(locked.product.business.participant_id)
     _notify(locked, "marketing_submission_graded", grade=data.grade)
     return locked

@@ -26,6 +26,7 @@ from core.phone import normalize_phone
 from core.web import absolute_url
 from mentoring.validators import validate_photo
 from notifications.services import notify
+from registration import measures
 from registration.models import Business
 
 from .. import permissions, search
@@ -338,6 +339,7 @@ def store_delete(*, store: OnlineStore, acting_user: User) -> None:
     )
     permissions.can_edit_business(acting_user, locked.business).enforce()
     locked.delete()
+    measures.changed(locked.business.participant_id)
 
 
 @transaction.atomic
@@ -356,6 +358,7 @@ def store_check(*, store: OnlineStore, acting_user: User) -> OnlineStore:
     locked.checked_at = timezone.now()
     locked.save(update_fields=["checked_by", "checked_at"])
     participant = locked.business.participant
+    measures.changed(participant.pk)
     context = {
         "full_name": message_name(participant),
         "platform": str(locked.get_platform_display()),

@@ -28,6 +28,7 @@ from core.dates import FIRST_PROGRAM_YEAR, LAST_PROGRAM_YEAR, is_program_year
 from core.web import absolute_url
 from geography.models import Wilayah
 from notifications.services import notify
+from registration import measures
 from registration.models import Business
 
 from .. import permissions
@@ -326,6 +327,7 @@ def allocation_create(
     save_refusing(allocation, constraint="no_double_booking", code="booth_taken")
     _decide(locked, ApplicationStatus.ACCEPTED, acting_user)
     participant = locked.business.participant
+    measures.changed(participant.pk)
     notify(
         template="marketing_space_accepted",
         context={
@@ -389,6 +391,7 @@ def allocation_cancel(*, allocation: BoothAllocation, acting_user: User) -> Boot
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["cancelled_at"])
     participant = locked.business.participant
+    measures.changed(participant.pk)
     notify(
         template="marketing_booth_cancelled",
         context={

@@ -109,7 +109,7 @@ def test_the_end_is_one_update_in_the_transaction_of_the_change(
     AssignmentFactory.create_batch(3, mentor=mentor_tebet)
     before = registry.Position.of(mentor_tebet)
     mentor_tebet.is_active = False
-    with django_assert_num_queries(2):  # the user's UPDATE and the assignments' UPDATE
+    with django_assert_num_queries(3):  # the user's UPDATE, the assignments' participant ids, their one UPDATE
         mentor_tebet.save(update_fields=["is_active"])
         registry.position_changed(mentor_tebet, before, registry.Position.of(mentor_tebet), agency_staff)
     assert not MentorAssignment.objects.filter(active=True).exists()
