@@ -1,5 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "exports"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("ekspor/", views.mine, name="list"),
+    path("ekspor/mulai/", views.start, name="start"),
+    path("ekspor/<int:pk>/unduh/", views.download, name="download"),
+]

@@ -11,12 +11,17 @@ class LicensingConfig(AppConfig):
         from notifications.rendering import register_message
         from registration import journey as registration_journey
         from registration import links as participant_links
+        from registration import measures as registration_measures
 
+        from . import exports  # noqa: F401  # its lists offered for export (exports.registry)
         from .journey import LicensingStep
         from .links import licences_link, licences_section
+        from .measures import formal_on, licensed_on
         from .messages import MESSAGES
 
         registration_journey.register(LicensingStep())
+        registration_measures.register(registration_measures.Measure.LICENSED, licensed_on)
+        registration_measures.register(registration_measures.Measure.FORMAL, formal_on)
         for key, context in MESSAGES.items():
             register_message(key, context=context)
         participant_links.register(licences_link)

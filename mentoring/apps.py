@@ -9,15 +9,19 @@ class MentoringConfig(AppConfig):
     def ready(self) -> None:
         from accounts import registry as accounts_registry
         from notifications.rendering import register_message
-        from registration import journey
+        from registration import journey, measures
         from registration import links as participant_links
         from registration.signals import registration_approved
 
+        from . import exports  # noqa: F401  # its lists offered for export (exports.registry)
         from .journey import MentoringStep, mentoring_link
+        from .measures import mentor_of, mentored_on
         from .messages import MESSAGES
         from .services import on_position_changed, on_registration_approved
 
         journey.register(MentoringStep())
+        measures.register(measures.Measure.MENTORED, mentored_on)
+        measures.register_mentor(mentor_of)
         participant_links.register(mentoring_link)
         registration_approved.connect(on_registration_approved, dispatch_uid="mentoring_assign_on_approval")
         # explicit: accounts' services (and the User admin) call position_changed when a role, office or active

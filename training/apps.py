@@ -9,10 +9,14 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from notifications.rendering import register_message
         from registration import journey as registration_journey
+        from registration import measures as registration_measures
 
+        from . import exports  # noqa: F401  # its lists offered for export (exports.registry)
         from .journey import TrainingStep
+        from .measures import trained_on
         from .messages import MESSAGES
 
         registration_journey.register(TrainingStep())
+        registration_measures.register(registration_measures.Measure.TRAINED, trained_on)
         for key, context in MESSAGES.items():
             register_message(key, context=context)

@@ -1,10 +1,12 @@
 """P1 pages of staff: the verification queue, the participant list and file, and documents."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ChoiceField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
+from accounts.permissions import AnyUser
 from accounts.web import request_user
 from core import audit
 from core.files import private_file_response
@@ -20,19 +23,21 @@ from core.pagination import paginate
 from core.web import error_text
 
 from .. import selectors, services
-from ..choices import Status
+from ..choices import Decision, Status
 from ..documents import ALLOWED_TYPES
 from ..filters import NIK_IN_URL, NO_PARTICIPANT_WITH_NIK, NikSearchForm, ParticipantFilter
 from ..forms import DecisionForm
 from ..links import participant_links
-from ..models import USUAL_WAITING_DAYS, Document, Registration
+from ..models import USUAL_WAITING_DAYS, Document, Participant, Registration
 from ..permissions import (
+    can_add_documents,
     can_decide,
     can_view_document,
     can_view_full_nik,
     can_view_history,
     owns_document,
 )
+from .to_follow import documents_to_follow_form
 
 QUEUE_TABS = [Status.SUBMITTED, Status.NEEDS_FIX, Status.APPROVED, Status.REJECTED]
 
@@ -115,6 +120,12 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     registration: Registration = participant.registration
     decision = can_decide(request.user, registration)
     form = DecisionForm(request.POST or None) if decision else None
+    to_follow = to_follow_context(request.user, participant)
+    if form is not None and to_follow["documents_to_follow"]:
+        # not approvable until the documents are in (services.registration_decide refuses it too)
+        field = form.fields["decision"]
+        assert isinstance(field, ChoiceField)
+        field.choices = [c for c in Decision.choices if c[0] != Decision.APPROVE]
     if request.method == "POST":
         if form is None:
             if decision.code in ("not_verifier", "other_office"):
@@ -152,9 +163,24 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_form": form,
             "history": history,
             "links": participant_links(request.user, participant),
+            **to_follow,
         },
         status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
     )
+
+
+def to_follow_context(user: AnyUser, participant: Participant) -> dict[str, Any]:
+    """The documents still to bring of a registration made without them (one query, only then), and the form
+    to upload them for the office's staff."""
+    registration = participant.registration
+    if not registration.awaits_documents:
+        return {"documents_to_follow": [], "to_follow_form": None}
+    form = documents_to_follow_form(participant)
+    labels = [field.label for field in form.fields.values()]
+    return {
+        "documents_to_follow": labels,
+        "to_follow_form": form if can_add_documents(user, registration) else None,
+    }
 
 
 @login_required

@@ -1,0 +1,76 @@
+"""The staff participant list (`registration:participants`) as an export, registered here because registration
+sits below exports (the step apps register theirs in their own `exports.py`): the page's own selector and filter
+(`registration.selectors.participant_list`, `registration.filters.ParticipantFilter`), so an export holds exactly
+the rows the page would list for the same filter, and the page's columns. The NIK is whole only where
+`can_view_full_nik` allows (the participant's kecamatan secretariat and agency staff; a mentor gets it masked)."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import permissions
+from accounts.models import User
+from registration import selectors
+from registration.filters import ParticipantFilter
+from registration.models import Participant
+
+from .registry import BadFilter, Column, NikColumn, Params, allowed_if, queryset_export, register
+
+NOT_STAFF = _("Only kecamatan office staff and agency staff export the participant list.")
+
+
+def sees_the_list(user: User) -> bool:
+    """The page's own rule: office staff (their kecamatan) and agency staff (the program)."""
+    return permissions.is_office_staff(user) or permissions.is_program_wide(user)
+
+
+def participants(user: User, params: Params) -> QuerySet[Participant]:
+    filters = ParticipantFilter(params or None, queryset=selectors.participant_list(user), user=user)
+    if filters.rejected:
+        raise BadFilter(" ".join(filters.rejected), code="bad_filter")
+    found: QuerySet[Participant] = filters.qs
+    return found
+
+
+def _reference(participant: Participant) -> str:
+    registration = getattr(participant, "registration", None)
+    return registration.reference if registration is not None else ""
+
+
+def _channel(participant: Participant) -> str:
+    registration = getattr(participant, "registration", None)
+    return registration.get_channel_display() if registration is not None else ""
+
+
+def _status(participant: Participant) -> str:
+    registration = getattr(participant, "registration", None)
+    return registration.get_status_display() if registration is not None else ""
+
+
+def _business(participant: Participant) -> str:
+    business = getattr(participant, "business", None)
+    return business.name if business is not None else ""
+
+
+PARTICIPANTS = queryset_export(
+    name="registration.participants",
+    title=_("Participants"),
+    columns=[
+        Column(_("Name"), lambda p: p.full_name),
+        Column(_("Reference"), _reference),
+        NikColumn(_("NIK"), lambda p: p),
+        Column(_("Business"), _business),
+        Column(_("Kecamatan"), lambda p: p.kecamatan.name),
+        Column(_("Wilayah"), lambda p: p.kecamatan.wilayah.name),
+        Column(_("Track"), lambda p: p.get_track_display()),
+        Column(_("Channel"), _channel),
+        Column(_("Registered"), lambda p: timezone.localdate(p.created_at)),
+        Column(_("Status"), _status),
+    ],
+    queryset=participants,
+    permission=allowed_if(sees_the_list, NOT_STAFF),
+)
+
+
+def register_exports() -> None:
+    register(PARTICIPANTS)
