@@ -3,16 +3,19 @@ of rows: a list is one query (joined), with the moves of its referrals one more;
 grouped query."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as account_permissions
 from accounts.permissions import AnyUser
 from core.dates import FIRST_PROGRAM_YEAR
 from mentoring.selectors import year_bounds
+from partners.performance import Figure, Period, StepActivity, count_by_period
 from registration.models import Participant
 from registration.selectors import participants_for
 
@@ -193,3 +196,45 @@ def figures(user: AnyUser, *, year: int, by: str) -> Figures:
             for row in rows
         ],
     )
+
+
+# --- partner performance (targets.partners) ---------------------------------------------------------------------
+
+
+def partner_activity(periods: Mapping[int, Period]) -> dict[int, StepActivity]:
+    """P7 as each lender worked in each period (by the caller's key): the referrals the program sent it then (to
+    its financing products: how many products they were for), those it approved and disbursed then, with the
+    amount disbursed; served: the participants of the referrals it received. ONE query whatever the number of
+    periods; the participants are a subquery."""
+    moves = ReferralMove.objects.filter(
+        to_status__in=[ReferralStatus.SENT, ReferralStatus.APPROVED, ReferralStatus.DISBURSED]
+    )
+    partner, moment = "referral__lender_id", "moved_at"
+    sent, disbursed = Q(to_status=ReferralStatus.SENT), Q(to_status=ReferralStatus.DISBURSED)
+    figures = count_by_period(
+        moves,
+        periods,
+        partner=partner,
+        moment=moment,
+        counters={
+            "received": lambda within: Count("pk", filter=within & sent),
+            "products": lambda within: Count("referral__product_id", filter=within & sent, distinct=True),
+            "approved": lambda within: Count("pk", filter=within & Q(to_status=ReferralStatus.APPROVED)),
+            "disbursed": lambda within: Count("pk", filter=within & disbursed),
+            "amount": lambda within: Sum("referral__amount_disbursed", filter=within & disbursed),
+        },
+    )
+    return {
+        key: StepActivity(
+            activities=figures[key]["received"],
+            label=_("Referrals received"),
+            participants=moves.filter(sent, period.of(partner, moment)).order_by().values("referral__participant_id"),
+            details=(
+                Figure(_("Financing products"), figures[key]["products"]),
+                Figure(_("Approved"), figures[key]["approved"]),
+                Figure(_("Disbursed"), figures[key]["disbursed"]),
+                Figure(_("Amount disbursed"), figures[key]["amount"], money=True),
+            ),
+        )
+        for key, period in periods.items()
+    }

@@ -3,6 +3,7 @@ number of rows: a list is one query (joined); a participant's wallet (licences, 
 one, and so is a page of participants with theirs (`with_wallet`: JSON arrays in the participant rows)."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,12 +13,14 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as account_permissions
 from accounts.models import User
 from accounts.permissions import AnyUser
 from mentoring.models import MentorAssignment
 from mentoring.permissions import is_mentor
+from partners.performance import Figure, Period, StepActivity, count_by_period
 from registration.choices import Status
 from registration.models import Participant
 from registration.selectors import is_verified, participants_for
@@ -395,3 +398,38 @@ def open_types_for(participant: Participant, *, today: datetime.date | None = No
         .annotate(lacking=ArraySubquery(lacking.values("name")))
         .prefetch_related(Prefetch("prerequisites", queryset=LicenceType.objects.order_by("position", "name")))
     )
+
+
+# --- partner performance (targets.partners) ---------------------------------------------------------------------
+
+
+def partner_activity(periods: Mapping[int, Period]) -> dict[int, StepActivity]:
+    """P4 as each licensing office worked in each period (by the caller's key): the requests it decided then,
+    issued or refused (`permissions.OFFICE_MOVES`, each a move its API account made: licensing.api); served:
+    the participants of those requests. ONE query whatever the number of periods; the participants are a
+    subquery."""
+    decisions = RequestMove.objects.filter(to_status__in=permissions.OFFICE_MOVES)
+    partner, moment = "moved_by__api_organisation", "moved_at"
+    figures = count_by_period(
+        decisions,
+        periods,
+        partner=partner,
+        moment=moment,
+        counters={
+            "decided": lambda within: Count("pk", filter=within),
+            "issued": lambda within: Count("pk", filter=within & Q(to_status=RequestStatus.ISSUED)),
+            "refused": lambda within: Count("pk", filter=within & Q(to_status=RequestStatus.REFUSED)),
+        },
+    )
+    return {
+        key: StepActivity(
+            activities=figures[key]["decided"],
+            label=_("Requests decided"),
+            participants=decisions.filter(period.of(partner, moment)).order_by().values("request__participant_id"),
+            details=(
+                Figure(_("Issued"), figures[key]["issued"]),
+                Figure(_("Refused"), figures[key]["refused"]),
+            ),
+        )
+        for key, period in periods.items()
+    }

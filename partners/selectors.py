@@ -27,6 +27,7 @@ from .models import (
     AccessLog,
     Agreement,
     Consent,
+    ConsentQuerySet,
     ConsentText,
     JakiLink,
     JakiLinkCode,
@@ -103,15 +104,19 @@ def matching_participants(agreement: Agreement) -> QuerySet[Participant]:
     return Participant.objects.filter(criteria_filter(agreement))
 
 
+def agreement_consents(agreement: Agreement) -> ConsentQuerySet:
+    """The active consents to the agreement's partner for a purpose of the steps it covers: who consented under
+    it (the match count's "consented", and the participants it serves in `targets.partners`). The steps' purposes
+    include the city app's: a partner is never given one of those (can_ask_consent), so the answer is the same
+    without reading the organisation."""
+    return Consent.objects.active().filter(
+        organisation_id=agreement.organisation_id, purpose__in=purposes_of_steps(list(agreement.steps))
+    )
+
+
 def agreement_match(agreement: Agreement) -> Match:
     """The match counts shown before and after signing, in one query whatever the number of participants."""
-    consents = Consent.objects.active().filter(
-        # the steps' purposes, the city app's included: a partner is never given one of those (can_ask_consent), so
-        # the count is the same without reading the organisation
-        participant=OuterRef("pk"),
-        organisation_id=agreement.organisation_id,
-        purpose__in=purposes_of_steps(list(agreement.steps)),
-    )
+    consents = agreement_consents(agreement).filter(participant=OuterRef("pk"))
     counts = matching_participants(agreement).aggregate(
         matching=Count("pk"), consented=Count("pk", filter=Q(Exists(consents)))
     )

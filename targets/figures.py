@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Aggregate, Count, IntegerField, Q, QuerySet, Sum
 
+from core.dates import month_end
 from geography.models import Kecamatan
 from registration.measures import FUNNEL, Measure
 
@@ -303,7 +304,7 @@ def breakdown(area: Area, year: int, by: Level) -> list[BreakdownRow]:
     target_rows = Target.objects.filter(level=by, year=year)
     if by == Level.KECAMATAN and area.kecamatan_ids is not None:
         target_rows = target_rows.filter(kecamatan_id__in=area.kecamatan_ids)
-    if by == Level.MENTOR:
+    if by == Level.MENTOR and area.cells():  # the program's: every mentor's target, reached or not
         target_rows = target_rows.filter(mentor_id__in=[key for key in done if key is not None])
     for key, measure, value in target_rows.values_list(target_key, "measure", "value"):
         wanted[key][Measure(measure)] = value
@@ -315,14 +316,76 @@ def breakdown(area: Area, year: int, by: Level) -> list[BreakdownRow]:
 
 
 def participants(
-    area: Area, measure: Measure, *, year: int | None = None, cohort: int | None = None
+    area: Area, measure: Measure, *, year: int | None = None, cohort: int | None = None, month: int | None = None
 ) -> QuerySet[Progress]:
-    """The area's participants who reached `measure` in `year` (progress, trend, breakdown) or, of `cohort`,
-    at any time (the funnel), newest first; the caller pages it."""
+    """The area's participants who reached `measure` in `year` (progress, breakdown), in `month` (1-12) of
+    `year` (the trend) or, of `cohort`, at any time (the funnel), newest first; the caller pages it."""
     name = DATE_FIELDS[measure]
     rows = area.progress().filter(**{f"{name}__isnull": False})
     if year is not None:
         rows = rows.filter(_in_year(measure, year))
+        if month is not None:
+            first = datetime.date(year, month, 1)
+            rows = rows.filter(**{f"{name}__gte": first, f"{name}__lte": month_end(first)})
     if cohort is not None:
         rows = rows.filter(cohort=cohort)
     return rows.select_related("participant", "kecamatan", "mentor").order_by(f"-{name}", "-participant_id")
+
+
+# --- what was reached between two days (the weekly report's new counts) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class NewCounts:
+    """How many of an area reached each measure between two days, by (kecamatan, mentor) cell, to be summed to any
+    level (`total`, `by`)."""
+
+    cells: dict[tuple[int, int | None], dict[Measure, int]]
+    wilayah_of: dict[int, int]  # kecamatan id -> its wilayah's
+
+    def total(self) -> dict[Measure, int]:
+        counts = dict.fromkeys(Measure, 0)
+        for cell in self.cells.values():
+            for measure, n in cell.items():
+                counts[measure] += n
+        return counts
+
+    def by(self, level: Level) -> dict[int | None, dict[Measure, int]]:
+        """The counts by wilayah, kecamatan or mentor (None: participants with no mentor); keys with nothing new
+        are left out."""
+        result: dict[int | None, dict[Measure, int]] = defaultdict(lambda: dict.fromkeys(Measure, 0))
+        for (kecamatan_id, mentor_id), cell in self.cells.items():
+            key = {
+                Level.WILAYAH: self.wilayah_of.get(kecamatan_id),
+                Level.KECAMATAN: kecamatan_id,
+                Level.MENTOR: mentor_id,
+            }[level]
+            for measure, n in cell.items():
+                result[key][measure] += n
+        return dict(result)
+
+
+def _between(measure: Measure, start: datetime.date, end: datetime.date) -> Q:
+    name = DATE_FIELDS[measure]
+    return Q(**{f"{name}__gte": start, f"{name}__lte": end})
+
+
+def reached_between(area: Area, start: datetime.date, end: datetime.date) -> NewCounts:
+    """How many of the area reached each measure from `start` to `end` (both included), by kecamatan and mentor:
+    days finer than MeasureCount's months, so counted on Progress, only the rows with a day in the range (two
+    queries: the counts, the kecamatans' wilayah)."""
+    any_in_range = Q(pk__in=[])
+    for measure in Measure:
+        any_in_range |= _between(measure, start, end)
+    rows = (
+        area.progress()
+        .filter(any_in_range)
+        .values_list("kecamatan_id", "mentor_id")
+        .annotate(**{m.value: Count("pk", filter=_between(m, start, end)) for m in Measure})
+        .order_by()
+    )
+    cells: dict[tuple[int, int | None], dict[Measure, int]] = {}
+    for kecamatan_id, mentor_id, *counts in rows:
+        cells[(kecamatan_id, mentor_id)] = dict(zip(Measure, counts, strict=True))
+    wilayah_of = dict(Kecamatan.objects.values_list("pk", "wilayah_id"))
+    return NewCounts(cells, wilayah_of)

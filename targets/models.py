@@ -10,10 +10,14 @@
 The three summaries are written only by `targets.summary` (after each change and rebuilt nightly); a page
 never counts the program itself."""
 
+import datetime
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
@@ -174,3 +178,90 @@ class GapCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} cohort {self.cohort} after {self.days} days: {self.n}"
+
+
+# --- the targets' spreadsheet upload and the weekly reports (targets.services, targets.reports) --------------------
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", _("Checked, waiting for a decision")
+    SAVED = "saved", _("Saved")
+    DISCARDED = "discarded", _("Discarded")
+
+
+@audit.track(exclude=["rows", "errors"])  # the rows saved are the targets' own trail
+class TargetImport(models.Model):
+    """A spreadsheet of targets checked row by row. Its good rows wait here (`rows`, typed values as JSON) with the
+    errors of the others (`errors`, by row and field, in the language of the person who sent it), until they save
+    all (no errors), save the good rows, or discard it."""
+
+    file_name = models.CharField(_("file"), max_length=200)
+    file_hash = models.CharField(max_length=64)
+    rows = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED)
+    saved_count = models.PositiveIntegerField(_("targets saved"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("checked"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("target import")
+        verbose_name_plural = _("target imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+def report_path(instance: "Report", filename: str) -> str:
+    """A server-made name in private storage: the week and a random part, the extension of the kind."""
+    extension = filename.rsplit(".", 1)[-1]
+    return f"reports/{instance.week_start:%Y}/{instance.week_start:%Y-%m-%d}-{uuid.uuid4().hex}.{extension}"
+
+
+@audit.track(views=True)  # each download is recorded
+class Report(models.Model):
+    """The weekly target report of the week starting `week_start` (a Monday): an XLSX workbook and a PDF summary in
+    private storage, built from the summary tables on `built_at` (by `built_by`, or by the scheduler when empty).
+    One a week: building it again replaces its files."""
+
+    week_start = models.DateField(_("week from"), unique=True)
+    counted_to = models.DateField(_("counted to"), help_text=_("The week's last day counted: today, for this week."))
+    year = models.PositiveSmallIntegerField(_("year"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    xlsx = models.FileField(_("workbook"), upload_to=report_path, max_length=200)
+    pdf = models.FileField(_("PDF"), upload_to=report_path, max_length=200)
+    built_at = models.DateTimeField(_("built"))
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("built by"),
+        help_text=_("Empty: built by the weekly schedule."),
+    )
+    announced_at = models.DateTimeField(_("staff told"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+        verbose_name = _("weekly report")
+        verbose_name_plural = _("weekly reports")
+        constraints = [
+            models.CheckConstraint(name="report_week_starts_on_monday", condition=Q(week_start__iso_week_day=1)),
+            models.CheckConstraint(
+                name="report_counts_within_its_week",
+                condition=Q(counted_to__gte=models.F("week_start"))
+                & Q(counted_to__lte=models.F("week_start") + datetime.timedelta(days=6)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Week of %(day)s") % {"day": date_format(self.week_start, "j M Y")})
+
+    @property
+    def week_end(self) -> datetime.date:
+        return self.week_start + datetime.timedelta(days=6)

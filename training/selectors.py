@@ -2,6 +2,7 @@
 organisers see the courses of their scope (agency staff all, a partner its own organisation's)."""
 
 import datetime
+from collections.abc import Mapping
 
 from django.db.models import (
     Avg,
@@ -18,9 +19,11 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from accounts.permissions import AnyUser
+from partners.performance import Figure, Period, StepActivity, count_by_period
 from registration.models import Participant
 
 from .choices import ATTENDING_STATUSES, EnrolmentStatus, SessionStatus
@@ -195,3 +198,46 @@ def attendance_sheet(session: Session, day: datetime.date) -> QuerySet[Enrolment
 
 def course_rating_summary(course: Course) -> dict[str, float | int | None]:
     return Rating.objects.filter(enrolment__session__course=course).aggregate(average=Avg("score"), count=Count("pk"))
+
+
+# --- partner performance (targets.partners) ---------------------------------------------------------------------
+
+
+def partner_activity(periods: Mapping[int, Period]) -> dict[int, StepActivity]:
+    """P2 as each partner ran it in each period (by the caller's key): the sessions of its own courses held then
+    (announced, starting in the period), with their enrolments holding a seat and those completed; served: who
+    took part (completed, or marked present on a day). ONE query whatever the number of periods; the participants
+    are a subquery."""
+    held = Session.objects.filter(status=SessionStatus.ANNOUNCED)
+    seat, completed = Q(enrolments__status__in=ATTENDING_STATUSES), Q(enrolments__status=EnrolmentStatus.COMPLETED)
+    figures = count_by_period(
+        held,
+        periods,
+        partner="course__organiser_partner_id",
+        moment="starts_at",
+        counters={
+            "sessions": lambda within: Count("pk", filter=within, distinct=True),
+            "enrolled": lambda within: Count("enrolments", filter=within & seat),
+            "completed": lambda within: Count("enrolments", filter=within & completed),
+        },
+    )
+    present = Attendance.objects.filter(enrolment=OuterRef("pk"), present=True)
+    took_part = Q(status=EnrolmentStatus.COMPLETED) | (Q(status__in=ATTENDING_STATUSES) & Q(Exists(present)))
+    return {
+        key: StepActivity(
+            activities=figures[key]["sessions"],
+            label=_("Sessions held"),
+            participants=Enrolment.objects.filter(
+                took_part,
+                period.of("session__course__organiser_partner_id", "session__starts_at"),
+                session__status=SessionStatus.ANNOUNCED,
+            )
+            .order_by()
+            .values("participant_id"),
+            details=(
+                Figure(_("Enrolled"), figures[key]["enrolled"]),
+                Figure(_("Completed"), figures[key]["completed"]),
+            ),
+        )
+        for key, period in periods.items()
+    }

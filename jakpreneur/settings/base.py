@@ -248,7 +248,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "targets.tasks.rebuild_summaries",
         "schedule": crontab(hour=1, minute=30),  # Asia/Jakarta: the summary tables from scratch, nightly
     },
+    "exports-expire-files": {
+        "task": "exports.tasks.expire_exports",
+        "schedule": crontab(hour=2, minute=15),  # Asia/Jakarta: exports' files older than their keeping time
+    },
+    "targets-weekly-report": {
+        "task": "targets.tasks.build_weekly_report",
+        "schedule": crontab(hour=6, minute=0, day_of_week=1),  # Asia/Jakarta, Mondays: last week's target report
+    },
 }
+# Exports (exports/): a list of at most this many rows downloads in the answer; a bigger one is written by a task
+# and its owner told when the file is ready.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
 
 # The audit trail (django-pghistory): every request's changes carry its user and channel, reads included (a
 # page that records a document view writes on GET). Triggers record the rows; the context says who and how.

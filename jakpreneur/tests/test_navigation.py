@@ -49,6 +49,7 @@ def nav_of(client: Client, user: User) -> list[str]:
                 "marketing:spaces",
                 "finance:book",
                 "capital:readiness",
+                "feedback:list",
                 "partners:data",
                 "marketing:catalogue",
             ],
@@ -56,12 +57,15 @@ def nav_of(client: Client, user: User) -> list[str]:
         (
             "mentor_tebet",
             [
+                "targets:dashboard",
                 "mentoring:caseload",
                 "licensing:participants",
                 "marketing:check_queue",
                 "mentoring:help_list",
                 "capital:queue",
                 "registration:assisted",
+                "registration:import_upload",
+                "feedback:list",
                 "registration:participants",
                 "marketing:catalogue",
             ],
@@ -69,10 +73,13 @@ def nav_of(client: Client, user: User) -> list[str]:
         (
             "secretariat_tebet",
             [
+                "targets:dashboard",
                 "marketing:validation_queue",
                 "registration:queue",
                 "licensing:queue",
                 "registration:assisted",
+                "registration:import_upload",
+                "feedback:list",
                 "registration:participants",
                 "mentoring:mentors",
                 "marketing:catalogue",
@@ -81,12 +88,14 @@ def nav_of(client: Client, user: User) -> list[str]:
         (
             "agency_staff",
             [
+                "targets:dashboard",
                 "training:organiser",
                 "marketing:validation_queue",
                 "registration:queue",
                 "marketing:grading_queue",
                 "licensing:queue",
                 "capital:queue",
+                "feedback:list",
                 "registration:participants",
                 "mentoring:mentors",
                 "marketing:staff_calls",
@@ -100,7 +109,13 @@ def nav_of(client: Client, user: User) -> list[str]:
         ),
         (
             "partner_user",
-            ["partners:partner_home", "training:organiser", "marketing:grading_queue", "marketing:catalogue"],
+            [
+                "partners:partner_home",
+                "targets:dashboard",
+                "training:organiser",
+                "marketing:grading_queue",
+                "marketing:catalogue",
+            ],
         ),
     ],
 )

@@ -3,17 +3,19 @@ submission with its comments, and the calls with their counts per status for sta
 queries, whatever the number of rows."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as account_permissions
 from accounts.permissions import AnyUser
+from partners.performance import Figure, Period, StepActivity, count_by_period
 from registration.models import Business
 
 from .. import permissions
-from ..choices import OPEN_SUBMISSION_STATUSES, SubmissionStatus
+from ..choices import OPEN_SUBMISSION_STATUSES, PUBLIC_GRADES, SubmissionStatus
 from ..models import Product, ProductCall, Submission
 from .products import mentored_by
 
@@ -140,3 +142,37 @@ def call_submissions(call: ProductCall) -> QuerySet[Submission]:
     return Submission.objects.filter(call=call).select_related(
         "product__business__participant", "product__business__listing", "graded_by"
     )
+
+
+# --- partner performance (targets.partners) ---------------------------------------------------------------------
+
+
+def partner_activity(periods: Mapping[int, Period]) -> dict[int, StepActivity]:
+    """P5 as each partner curated in each period (by the caller's key): the submissions its users graded then (as
+    curators named on a call), and of those the ones graded ready to sell (A or B, what the catalogue shows);
+    served: the participants whose products they graded. A marketplace's reading of the public catalogue is
+    nobody's data (marketing.api) and counts nothing here. ONE query whatever the number of periods; the
+    participants are a subquery."""
+    graded = Submission.objects.filter(status=SubmissionStatus.GRADED)
+    partner, moment = "graded_by__partner_membership__organisation_id", "graded_at"
+    figures = count_by_period(
+        graded,
+        periods,
+        partner=partner,
+        moment=moment,
+        counters={
+            "graded": lambda within: Count("pk", filter=within),
+            "ready": lambda within: Count("pk", filter=within & Q(grade__in=PUBLIC_GRADES)),
+        },
+    )
+    return {
+        key: StepActivity(
+            activities=figures[key]["graded"],
+            label=_("Submissions graded"),
+            participants=graded.filter(period.of(partner, moment))
+            .order_by()
+            .values("product__business__participant_id"),
+            details=(Figure(_("Graded ready to sell"), figures[key]["ready"]),),
+        )
+        for key, period in periods.items()
+    }

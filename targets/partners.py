@@ -1,0 +1,305 @@
+"""Partner performance (the paper's third recommendation): per partner and agreement, side by side, the activities
+run in each step the agreement covers, the participants served and their outcomes in those steps, with the
+agreement's end date, so staff see which collaborations to renew.
+
+- The agreements listed: in force today, or ended (expired, or ended early) within the last year
+  (`LOOKBACK_DAYS`); where each stands is the partners' rule (`partners.selectors.agreements_in_state`, the SQL of
+  `Agreement.state`). Agency staff see every partner's; a partner's user only their own organisation's.
+- An agreement's period: from its start to its end, the day before it ended early, or today, whichever comes first.
+- Activities: each step app tells what a partner did in its step over a period (`<app>.selectors
+  .partner_activity`, one query per step for every agreement: `partners.performance`): P2 the sessions of its
+  courses held, P4 the licence requests its office decided, P5 the submissions its curators graded, P7 the loan
+  referrals it received. P1, P3 and P6 have no partner's work the portal records (mentors are the program's own
+  staff; a partner neither registers nor keeps the books): the agreement serves them through consent alone.
+- Served: the distinct participants who took part in those activities, and those with an active consent to the
+  partner under one of the agreement's purposes (`partners.selectors.agreement_consents`, the same rule as the
+  match count's "consented").
+- Outcomes: of those served, how many reached each covered step's measure (`STEP_MEASURES`) for the first time
+  within the agreement's period, counted on the summary table (`targets.figures.Area.of_participants`, Progress):
+  one query for all the agreements listed (a UNION ALL of one aggregate per agreement, each over its served set).
+
+A page costs a fixed number of queries whatever the data: the agreements, one per step covered, the outcomes."""
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any, cast
+
+from django.db.models import Count, IntegerField, Q, QuerySet, TextChoices, Value
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import AnyUser, is_program_wide
+from capital import selectors as capital_selectors
+from core.decisions import Decision, deny
+from core.pagination import MAX_PAGE, Page
+from licensing import selectors as licensing_selectors
+from marketing.selectors import curation as marketing_selectors
+from partners.choices import AgreementState, Step
+from partners.models import Agreement, PartnerOrganisation
+from partners.performance import Period, StepActivity
+from partners.selectors import agreement_consents, agreements_in_state, organisation_of
+from registration.measures import Measure
+from training import selectors as training_selectors
+
+from .figures import Area
+from .permissions import NO_ORGANISATION, can_view_partner_performance
+from .summary import DATE_FIELDS
+
+PER_PAGE = 20
+LOOKBACK_DAYS = 365  # an agreement that ended within the last year is still listed
+RENEWAL_DAYS = 90  # an agreement in force ending within these days is marked: time to talk about renewing it
+
+# The measure of each step's outcome: what a participant served reached in that step.
+STEP_MEASURES: dict[str, Measure] = {
+    Step.P1: Measure.VERIFIED,
+    Step.P2: Measure.TRAINED,
+    Step.P3: Measure.MENTORED,
+    Step.P4: Measure.LICENSED,
+    Step.P5: Measure.MARKETED,
+    Step.P6: Measure.REPORTING,
+    Step.P7: Measure.CAPITALISED,
+}
+
+# The steps in which the portal records a partner's own work, each told by the app that owns the step.
+StepActivities = Callable[[Mapping[int, Period]], dict[int, StepActivity]]
+STEP_ACTIVITIES: dict[str, StepActivities] = {
+    Step.P2: training_selectors.partner_activity,
+    Step.P4: licensing_selectors.partner_activity,
+    Step.P5: marketing_selectors.partner_activity,
+    Step.P7: capital_selectors.partner_activity,
+}
+
+# The states an agreement is listed in.
+LISTED_STATES = (AgreementState.ACTIVE, AgreementState.EXPIRED, AgreementState.ENDED)
+
+
+class Sort(TextChoices):
+    ENDS = "ends", _("End date, soonest first")
+    ENDS_LATEST = "-ends", _("End date, latest first")
+    MOST_SERVED = "-served", _("Participants served, most first")
+    FEWEST_SERVED = "served", _("Participants served, fewest first")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the URL asks for (each value checked by the page's form): the partner's kind, the agreement's state
+    today, a step it covers ("" for any), and the order."""
+
+    kind: str = ""
+    state: str = ""
+    step: str = ""
+    sort: str = Sort.ENDS
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks: agency staff (every partner: `organisation` None) or a partner's user (their organisation)."""
+
+    organisation: PartnerOrganisation | None = None
+
+
+def viewer_of(user: AnyUser) -> Viewer | Decision:
+    """The viewer, or the refusal (`targets.permissions.can_view_partner_performance`; for a partner's user, one
+    query: their organisation, refused when their account belongs to no active one)."""
+    decision = can_view_partner_performance(user)
+    if not decision:
+        return decision
+    if is_program_wide(user):
+        return Viewer()
+    organisation = organisation_of(user)
+    if organisation is None:
+        return deny("no_organisation", NO_ORGANISATION)
+    return Viewer(organisation=organisation)
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One covered step of an agreement: the partner's activity in it (None: none the portal records), its
+    measure and how many of those served reached it in the agreement's period."""
+
+    step: Step
+    activity: StepActivity | None
+    measure: Measure
+    reached: int
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    agreement: Agreement
+    state: AgreementState
+    period: Period
+    ends_on: datetime.date  # its end date, or the day it ended early
+    days_left: int | None  # to its end date, while in force
+    served: int
+    steps: list[StepRow]
+
+    @property
+    def renewal_due(self) -> bool:
+        """In force and ending within RENEWAL_DAYS."""
+        return self.days_left is not None and self.days_left <= RENEWAL_DAYS
+
+    def step(self, code: str) -> StepRow | None:
+        return next((row for row in self.steps if row.step == code), None)
+
+
+def listed_agreements(viewer: Viewer, filters: Filters, today: datetime.date) -> QuerySet[Agreement]:
+    """The agreements the viewer sees with the filters: in force, or ended within the last year, with their partner
+    (one query when read)."""
+    agreements = Agreement.objects.select_related("organisation")
+    if viewer.organisation is not None:
+        agreements = agreements.filter(organisation=viewer.organisation)
+    if filters.kind:
+        agreements = agreements.filter(organisation__kind=filters.kind)
+    if filters.step:
+        agreements = agreements.filter(steps__contains=[filters.step])
+    cutoff = today - datetime.timedelta(days=LOOKBACK_DAYS)
+    in_state = {
+        AgreementState.ACTIVE: agreements_in_state(agreements, AgreementState.ACTIVE, today),
+        AgreementState.EXPIRED: agreements_in_state(agreements, AgreementState.EXPIRED, today).filter(
+            ends_on__gte=cutoff
+        ),
+        AgreementState.ENDED: agreements_in_state(agreements, AgreementState.ENDED, today).filter(
+            ended_on__gte=cutoff
+        ),
+    }
+    chosen = [in_state[AgreementState(filters.state)]] if filters.state else list(in_state.values())
+    return reduce(or_, chosen)
+
+
+def period_of(agreement: Agreement, today: datetime.date) -> Period:
+    """The days the agreement's figures count: from its start to its end, the day before it ended early, or today,
+    whichever comes first (listed agreements are signed: they have both dates)."""
+    assert agreement.starts_on is not None and agreement.ends_on is not None
+    ends = [agreement.ends_on, today]
+    if agreement.ended_on is not None:
+        ends.append(agreement.ended_on - datetime.timedelta(days=1))
+    return Period(organisation_id=agreement.organisation_id, start=agreement.starts_on, end=min(ends))
+
+
+def end_of(agreement: Agreement) -> datetime.date:
+    """Its end date, or the day it ended early."""
+    assert agreement.ends_on is not None  # listed agreements are signed
+    return min(agreement.ends_on, agreement.ended_on) if agreement.ended_on else agreement.ends_on
+
+
+def _activities(agreements: list[Agreement], periods: dict[int, Period]) -> dict[str, dict[int, StepActivity]]:
+    """Each step's activities for the agreements covering it: one query per step any of them covers."""
+    found: dict[str, dict[int, StepActivity]] = {}
+    for step, activities in STEP_ACTIVITIES.items():
+        covering = {agreement.pk: periods[agreement.pk] for agreement in agreements if step in agreement.steps}
+        if covering:
+            found[step] = activities(covering)
+    return found
+
+
+def _served(agreement: Agreement, activities: Iterable[StepActivity]) -> QuerySet[Any]:
+    """The ids of the participants the agreement serves (a subquery): who took part in its steps' activities, and
+    who consented to the partner under it."""
+    consented = agreement_consents(agreement).order_by().values("participant_id")
+    taking_part = [activity.participants for activity in activities]
+    return consented.union(*taking_part) if taking_part else consented
+
+
+def _outcomes(served: Mapping[int, tuple[QuerySet[Any], Period]]) -> dict[int, dict[str, int]]:
+    """For each agreement (by id), how many it served (`served`) and how many of them reached each step's measure
+    within its period (by the measure's value): ONE query for them all (none for none)."""
+    parts = []
+    for pk, (participants, period) in served.items():
+        reached = {
+            measure.value: Count(
+                "pk",
+                filter=Q(**{f"{DATE_FIELDS[measure]}__gte": period.start, f"{DATE_FIELDS[measure]}__lte": period.end}),
+            )
+            for measure in STEP_MEASURES.values()
+        }
+        parts.append(
+            Area.of_participants(participants)
+            .progress()
+            .annotate(agreement=Value(pk, output_field=IntegerField()))
+            .values("agreement")
+            .annotate(served=Count("pk"), **reached)
+            .order_by()
+        )
+    if not parts:
+        return {}
+    first, *rest = parts
+    rows = cast(Iterable[dict[str, int]], first.union(*rest, all=True) if rest else first)  # every value a count
+    return {row["agreement"]: row for row in rows}
+
+
+def rows_for(agreements: list[Agreement], today: datetime.date) -> list[AgreementRow]:
+    """The performance rows of these agreements, in their order: one query per step covered, one for the
+    outcomes."""
+    periods = {agreement.pk: period_of(agreement, today) for agreement in agreements}
+    by_step = _activities(agreements, periods)
+    activities_of = {
+        agreement.pk: {step: by_step[step][agreement.pk] for step in agreement.steps if step in by_step}
+        for agreement in agreements
+    }
+    outcomes = _outcomes(
+        {
+            agreement.pk: (_served(agreement, activities_of[agreement.pk].values()), periods[agreement.pk])
+            for agreement in agreements
+        }
+    )
+    rows = []
+    for agreement in agreements:
+        state = AgreementState(agreement.state(today))
+        counts = outcomes[agreement.pk]
+        steps = [
+            StepRow(
+                step=Step(step),
+                activity=activities_of[agreement.pk].get(step),
+                measure=STEP_MEASURES[step],
+                reached=counts[STEP_MEASURES[step].value],
+            )
+            for step in Step.values
+            if step in agreement.steps
+        ]
+        rows.append(
+            AgreementRow(
+                agreement=agreement,
+                state=state,
+                period=periods[agreement.pk],
+                ends_on=end_of(agreement),
+                days_left=(end_of(agreement) - today).days if state == AgreementState.ACTIVE else None,
+                served=counts["served"],
+                steps=steps,
+            )
+        )
+    return rows
+
+
+def _end_key(agreement: Agreement) -> tuple[datetime.date, str, int]:
+    return end_of(agreement), agreement.organisation.name.lower(), agreement.pk
+
+
+def page_number(raw: str | None) -> int:
+    """The page asked for; anything but a whole number from 1 to MAX_PAGE is the first (or the last allowed)."""
+    try:
+        return min(max(1, int(raw or 1)), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def performance_page(
+    viewer: Viewer, filters: Filters, raw_page: str | None, today: datetime.date
+) -> tuple[Page[Agreement], list[AgreementRow]]:
+    """One page of PER_PAGE rows, in the order asked for, and the page's agreements (for its links): a fixed
+    number of queries (the agreements, one per step covered, the outcomes). By end date, only the page's figures
+    are counted; by participants served, every listed agreement's are, to order them."""
+    agreements = sorted(listed_agreements(viewer, filters, today), key=_end_key)
+    if filters.sort == Sort.ENDS_LATEST:
+        agreements.reverse()
+    number = page_number(raw_page)
+    start = (number - 1) * PER_PAGE
+    if filters.sort in (Sort.MOST_SERVED, Sort.FEWEST_SERVED):
+        every = rows_for(agreements, today)  # stable: equal counts keep the end date's order
+        every.sort(key=lambda row: row.served, reverse=filters.sort == Sort.MOST_SERVED)
+        rows = every[start : start + PER_PAGE]
+    else:
+        rows = rows_for(agreements[start : start + PER_PAGE], today)
+    page = Page(items=[row.agreement for row in rows], number=number, has_next=len(agreements) > start + PER_PAGE)
+    return page, rows
