@@ -6,6 +6,7 @@ here; whether the viewer may see it is `targets.permissions.place_for`'s questio
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,6 +124,15 @@ class DashboardForm(AreaForm):
         required=False,
         error_messages={"invalid_choice": _("There is no measure “%(value)s” to rank by.")},
     )
+
+    def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
+        # What is counted when the URL names no year or ranking is what the form shows, so pressing the filter
+        # button after changing one field keeps the other (an empty select would show its first measure).
+        if data is not None and not (data.get("rank") and data.get("year")):
+            data = data.copy()
+            data["rank"] = data.get("rank") or DEFAULT_RANK.value
+            data["year"] = data.get("year") or str(timezone.localdate().year)
+        super().__init__(data, **kwargs)
 
     def clean_year(self) -> int:
         year: int | None = self.cleaned_data.get("year")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -233,8 +234,8 @@ def test_a_marketplace_s_curators_grades(world: World) -> None:
 
 
 def test_the_page_shows_the_rows_side_by_side(client: Client, agency_staff: User, world: World) -> None:
-    with translation.override("en"):
-        response = login(client, agency_staff).get(URL, {"sort": Sort.MOST_SERVED})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = login(client, agency_staff).get(URL, {"sort": Sort.MOST_SERVED})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Universitas Mitra" in html and "Bank DKI" in html and "DPMPTSP" in html and "Shopee" in html
@@ -393,8 +394,8 @@ def test_the_page_answers_get_only(client: Client, agency_staff: User) -> None:
 )
 def test_bad_filters_are_400_and_count_nothing(client: Client, agency_staff: User, query: dict[str, Any]) -> None:
     signed(PartnerOrganisationFactory(), starts=-30, ends=60)
-    with translation.override("en"):
-        response = login(client, agency_staff).get(URL, query)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = login(client, agency_staff).get(URL, query)
     assert response.status_code == 400
     assert "table" not in response.context and "Nothing was counted" in response.content.decode()
 

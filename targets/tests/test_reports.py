@@ -241,13 +241,15 @@ def test_the_build_costs_the_same_queries_whatever_the_data(
 
 
 def test_a_week_is_a_monday_that_has_come(agency_staff: User) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         build(agency_staff, week=WEEK + datetime.timedelta(days=1))
-    assert refused.value.message_dict["week_start"] == ["A weekly report starts on a Monday."]
+    with translation.override("en"):
+        assert refused.value.message_dict["week_start"] == ["A weekly report starts on a Monday."]
     next_week = services.week_of(timezone.localdate()) + datetime.timedelta(days=7)
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         build(agency_staff, week=next_week)
-    assert refused.value.message_dict["week_start"] == ["This week has not started yet."]
+    with translation.override("en"):
+        assert refused.value.message_dict["week_start"] == ["This week has not started yet."]
     assert not Report.objects.exists()
 
 
