@@ -1,7 +1,8 @@
 """Reading a spreadsheet a person sends: a CSV file (UTF-8, with or without the BOM Excel writes; comma or
 semicolon, as Indonesian Excel writes) or an XLSX workbook (its first sheet), into rows of cells, and the cell
-readers every import shares (headers compared without case, spaces or punctuation; dates; whole rupiah). Each
-import (`finance.importing`, `registration.importing`) names its own columns and limits and types its own rows.
+readers and the row loop every import shares (headers compared without case, spaces or punctuation; dates; whole
+rupiah). Each import (`finance.importing`, `registration.importing`, `targets.importing`) names its own columns and
+limits and types its own rows.
 
 The type of a file is read from its content, never from its name. Row numbers are those the person sees in the
 spreadsheet (the header is row 1 when it is the first row). Every refusal is a ValidationError with a code and a
@@ -13,8 +14,9 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import filetype
 from django.core.exceptions import ValidationError
@@ -158,6 +160,52 @@ def spreadsheet_rows(
     if filetype.guess(content[:8192]) is not None:
         raise refuse(NOT_A_SPREADSHEET, "file_type")  # a PDF, a photo, an archive...
     return _csv_cells(content, bounded)
+
+
+Good = TypeVar("Good")
+Error = TypeVar("Error")
+
+
+@dataclass(frozen=True)
+class ReadRows(Generic[Good, Error]):
+    """What the rows under a header gave: the good rows, every row's errors, and how many rows held anything."""
+
+    good: list[Good]
+    errors: list[Error]
+    data_rows: int
+
+
+def read_rows(
+    rows: Iterable[Sequence[Any]],
+    *,
+    header: Callable[[Sequence[Any]], Callable[[int, Sequence[Any]], Good | list[Error]]],
+    no_rows: StrOrPromise,
+) -> ReadRows[Good, Error]:
+    """The one loop of every import: blank rows skipped; the first filled row is the header, which `header`
+    reads into the reader of the rows under it (refusing a missing column itself); each row after it is read
+    into a good row or its list of errors, with its number as the person sees it. A file with no filled row, or
+    nothing under its header (`no_rows` says so), is refused."""
+    reader: Callable[[int, Sequence[Any]], Good | list[Error]] | None = None
+    good: list[Good] = []
+    errors: list[Error] = []
+    data_rows = 0
+    for number, cells in enumerate(rows, start=1):
+        if not any(filled(value) for value in cells):
+            continue
+        if reader is None:
+            reader = header(cells)
+            continue
+        data_rows += 1
+        parsed = reader(number, cells)
+        if isinstance(parsed, list):
+            errors.extend(parsed)
+        else:
+            good.append(parsed)
+    if reader is None:
+        raise refuse(EMPTY, "empty")
+    if not data_rows:
+        raise refuse(no_rows, "no_rows")
+    return ReadRows(good, errors, data_rows)
 
 
 # --- cells ------------------------------------------------------------------------------------------------------

@@ -234,26 +234,14 @@ def parse(content: bytes) -> ParsedFile:
     (too big, not a spreadsheet, no header, too many rows) raises ValidationError with a code."""
     rows = spreadsheet_rows(content)
     file_hash = hashlib.sha256(content).hexdigest()
-    columns: dict[str, int] | None = None
     words = _Words(directions=direction_names(), categories=category_names())
-    good: list[ImportedRow] = []
-    errors: list[RowError] = []
-    for number, row in enumerate(rows, start=1):
-        if not any(filled(value) for value in row):
-            continue
-        if columns is None:
-            columns = _columns(row)
-            continue
-        parsed = _parse_row(number, row, columns, words)
-        if isinstance(parsed, ImportedRow):
-            good.append(parsed)
-        else:
-            errors.extend(parsed)
-    if columns is None:
-        raise refuse(spreadsheets.EMPTY, "empty")
-    if not good and not errors:
-        raise refuse(NO_ROWS, "no_rows")
-    return ParsedFile(rows=good, errors=errors, file_hash=file_hash)
+
+    def header(cells: Sequence[Any]) -> Callable[[int, Sequence[Any]], ImportedRow | list[RowError]]:
+        columns = _columns(cells)
+        return lambda number, row: _parse_row(number, row, columns, words)
+
+    read: spreadsheets.ReadRows[ImportedRow, RowError] = spreadsheets.read_rows(rows, header=header, no_rows=NO_ROWS)
+    return ParsedFile(rows=read.good, errors=read.errors, file_hash=file_hash)
 
 
 # --- the import key: the same row of the same file is imported once ---------------------------------------------

@@ -266,7 +266,6 @@ TEMPLATE_WORDS: dict[str, dict[str, dict[Any, str]]] = {
     },
 }
 
-TOO_MANY_ROWS = _("The file has more than %(limit)s rows. Split it into smaller files.")
 NO_ROWS = _("The file has column names but no participants under them.")
 MISSING_COLUMNS = _("The first row must name the columns: %(columns)s. Missing: %(missing)s.")
 NO_CONTACT_COLUMN = _("The first row must name a column for the mobile number (no_hp) or the email (email).")
@@ -608,31 +607,12 @@ def parse(content: bytes, *, office: Kecamatan, places: Places | None = None) ->
     """The typed rows and the errors of a file, in the active language (`office`: the kecamatan a row without
     one is of); a file that cannot be read as a whole (too big, not a spreadsheet, no header, a required column
     missing, too many rows) raises ValidationError with a code."""
-    rows = spreadsheets.spreadsheet_rows(
-        content, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS, too_many_rows=TOO_MANY_ROWS
-    )
+    rows = spreadsheets.spreadsheet_rows(content, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS)
     file_hash = hashlib.sha256(content).hexdigest()
-    reader: _Reader | None = None
-    good: list[ImportedRow] = []
-    errors: list[RowError] = []
-    data_rows = 0
-    for number, cells in enumerate(rows, start=1):
-        if not any(filled(value) for value in cells):
-            continue
-        if reader is None:
-            reader = _Reader(_columns(cells), places or Places.load(), office)
-            continue
-        data_rows += 1
-        parsed = reader.row(number, cells)
-        if isinstance(parsed, ImportedRow):
-            good.append(parsed)
-        else:
-            errors.extend(parsed)
-    if reader is None:
-        raise refuse(spreadsheets.EMPTY, "empty")
-    if not data_rows:
-        raise refuse(NO_ROWS, "no_rows")
-    return ParsedFile(rows=good, errors=errors, file_hash=file_hash, data_rows=data_rows)
+    read: spreadsheets.ReadRows[ImportedRow, RowError] = spreadsheets.read_rows(
+        rows, header=lambda cells: _Reader(_columns(cells), places or Places.load(), office).row, no_rows=NO_ROWS
+    )
+    return ParsedFile(rows=read.good, errors=read.errors, file_hash=file_hash, data_rows=read.data_rows)
 
 
 # --- typed rows kept as JSON (the batch keeps them encrypted) --------------------------------------------------------

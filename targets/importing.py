@@ -20,7 +20,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +72,6 @@ TEMPLATE_HEADERS = {
 # other words for a level, beside its code and its names
 LEVEL_WORDS = {Level.MENTOR: {"pendamping"}, Level.PROGRAM: {"program"}}
 
-TOO_MANY_ROWS = _("The file has more than %(limit)s rows. Split it into smaller files.")
 NO_ROWS = _("The file has column names but no targets under them.")
 MISSING_COLUMNS = _(
     "The first row must name the columns: %(columns)s (and wilayah, kecamatan or email pendamping for the "
@@ -318,30 +317,16 @@ def _parse_row(number: int, row: Sequence[Any], columns: dict[str, int], words: 
 def parse(content: bytes, *, places: Places) -> ParsedFile:
     """The readable rows and the errors of a file, in the active language; a file that cannot be read as a whole
     (too big, not a spreadsheet, no header, too many rows) raises ValidationError with a code."""
-    rows = spreadsheets.spreadsheet_rows(
-        content, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS, too_many_rows=TOO_MANY_ROWS
-    )
+    rows = spreadsheets.spreadsheet_rows(content, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS)
     file_hash = hashlib.sha256(content).hexdigest()
-    columns: dict[str, int] | None = None
     words = _Words(measures=measure_names(), levels=level_names(), places=places)
-    good: list[ParsedRow] = []
-    errors: list[RowError] = []
-    for number, row in enumerate(rows, start=1):
-        if not any(filled(value) for value in row):
-            continue
-        if columns is None:
-            columns = _columns(row)
-            continue
-        parsed = _parse_row(number, row, columns, words)
-        if isinstance(parsed, ParsedRow):
-            good.append(parsed)
-        else:
-            errors.extend(parsed)
-    if columns is None:
-        raise refuse(spreadsheets.EMPTY, "empty")
-    if not good and not errors:
-        raise refuse(NO_ROWS, "no_rows")
-    return ParsedFile(rows=good, errors=errors, file_hash=file_hash)
+
+    def header(cells: Sequence[Any]) -> Callable[[int, Sequence[Any]], ParsedRow | list[RowError]]:
+        columns = _columns(cells)
+        return lambda number, row: _parse_row(number, row, columns, words)
+
+    read: spreadsheets.ReadRows[ParsedRow, RowError] = spreadsheets.read_rows(rows, header=header, no_rows=NO_ROWS)
+    return ParsedFile(rows=read.good, errors=read.errors, file_hash=file_hash)
 
 
 # --- the template file, in the person's language ----------------------------------------------------------------
