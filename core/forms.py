@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import spreadsheets
 from core.dates import BAD_MONTH, parse_month
 from core.money import MAX_RUPIAH, group, parse_rupiah
 
@@ -120,3 +121,53 @@ def figure_warnings(values: Mapping[str, int | None], warnings: Warnings) -> lis
 RUPIAH_ADMIN_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.BigIntegerField: {"form_class": RupiahField}
 }
+
+
+# --- an import of a spreadsheet: the file sent, and the decision on the checked file ----------------------------
+
+SAVE_ALL = "save_all"
+SAVE_GOOD = "save_good"
+DISCARD = "discard"
+SPREADSHEET_TYPES = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """The file of an import (a subclass names it, its help and its size limit): a file too big is refused before
+    it is read; whether it is a spreadsheet is read from its content, by the import."""
+
+    file_label: Any = _("Spreadsheet")
+    file_help: Any = _("A CSV file (UTF-8) or an Excel .xlsx file, at most 2 MB and 2,000 rows.")
+    max_bytes = 2 * 1024 * 1024
+
+    file = forms.FileField(widget=forms.FileInput(attrs={"accept": SPREADSHEET_TYPES}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label, self.fields["file"].help_text = self.file_label, self.file_help
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            spreadsheets.check_size(upload.size or 0, limit=self.max_bytes)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, code=exc.code) from exc
+        return upload
+
+
+class ImportDecisionForm(forms.Form):
+    """Save every row (only when none has an error: the service says), the good rows only, or nothing; a subclass
+    names the first two in its own words (`labels`)."""
+
+    labels: Mapping[str, Any] = {SAVE_ALL: _("Save all rows"), SAVE_GOOD: _("Save the good rows only")}
+
+    action = forms.ChoiceField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [
+            (SAVE_ALL, self.labels[SAVE_ALL]),
+            (SAVE_GOOD, self.labels[SAVE_GOOD]),
+            (DISCARD, _("Discard the file")),
+        ]

@@ -23,6 +23,8 @@ from accounts.models import Role, User
 from accounts.web import request_user
 from core.admin import ServiceAdmin, copy_saved
 from core.files import private_bytes_response
+from core.forms import DISCARD, SAVE_ALL, SAVE_GOOD, SpreadsheetUploadForm
+from core.forms import ImportDecisionForm as BaseImportDecisionForm
 from core.web import add_service_errors, error_text
 from geography.models import Kecamatan, Wilayah
 from registration.measures import Measure
@@ -32,7 +34,6 @@ from .choices import Level
 from .models import ImportStatus, Target, TargetImport
 from .permissions import can_set_targets
 
-SAVE_ALL, SAVE_GOOD, DISCARD = "save_all", "save_good", "discard"
 TEMPLATE_TYPES = {
     "csv": ("text/csv; charset=utf-8", importing.template_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", importing.template_xlsx),
@@ -60,18 +61,8 @@ class TargetAdminForm(forms.ModelForm[Target]):
         """The level and area rule and the one target per year, measure and area are the service's to say."""
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet"),
-        help_text=_("A CSV file (UTF-8) or an Excel .xlsx file of at most 2 MB, with the template's columns."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
-
-
-class DecisionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[(SAVE_ALL, _("Save all rows")), (SAVE_GOOD, _("Save the good rows only")), (DISCARD, _("Discard"))]
-    )
+class UploadForm(SpreadsheetUploadForm):
+    file_help = _("A CSV file (UTF-8) or an Excel .xlsx file of at most 2 MB, with the template's columns.")
 
 
 @admin.register(Target)
@@ -192,7 +183,7 @@ class TargetAdmin(ServiceAdmin):
         """The report of a checked file, row by row, and the decision on it."""
         self._may_upload(request)
         batch = get_object_or_404(TargetImport.objects.select_related("created_by"), pk=pk)
-        form = DecisionForm(request.POST or None)
+        form = BaseImportDecisionForm(request.POST or None)
         status = 200
         if request.method == "POST":
             status = 400

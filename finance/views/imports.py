@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.web import request_user
 from core.files import private_bytes_response
+from core.forms import DISCARD, SAVE_ALL, SAVE_GOOD
 from core.web import add_service_errors, error_text
 
 from .. import importing, services
 from ..choices import Category, Direction, ImportStatus
 from ..forms import ImportDecisionForm, ImportUploadForm
-from ..forms.imports import DISCARD, SAVE_ALL, SAVE_GOOD
 from ..models import ImportBatch
 from ..selectors import imports as import_selectors
 from .books import keeper_of

@@ -17,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.web import request_user
 from core.files import private_bytes_response
+from core.forms import DISCARD, SAVE_ALL, SAVE_GOOD
 from core.pagination import paginate
 from core.web import add_service_errors, error_text
 
 from .. import importing, selectors, services
 from ..choices import ImportStatus, Track
-from ..forms import DISCARD, SAVE_ALL, SAVE_GOOD, ImportDecisionForm, ParticipantImportForm
+from ..forms import ImportDecisionForm, ParticipantImportForm
 from ..models import ParticipantImport
 from ..nik import mask_nik
 from ..permissions import can_decide_import, can_import_participants
