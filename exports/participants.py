@@ -8,20 +8,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import permissions
 from accounts.models import User
 from registration import selectors
 from registration.filters import ParticipantFilter
 from registration.models import Participant
+from registration.permissions import can_see_participant_list
 
-from .registry import BadFilter, Column, NikColumn, Params, allowed_if, queryset_export, register
-
-NOT_STAFF = _("Only kecamatan office staff and agency staff export the participant list.")
-
-
-def sees_the_list(user: User) -> bool:
-    """The page's own rule: office staff (their kecamatan) and agency staff (the program)."""
-    return permissions.is_office_staff(user) or permissions.is_program_wide(user)
+from .registry import BadFilter, Column, NikColumn, Params, queryset_export, register
 
 
 def participants(user: User, params: Params) -> QuerySet[Participant]:
@@ -68,7 +61,7 @@ PARTICIPANTS = queryset_export(
         Column(_("Status"), _status),
     ],
     queryset=participants,
-    permission=allowed_if(sees_the_list, NOT_STAFF),
+    permission=can_see_participant_list,  # the page's own rule
 )
 
 

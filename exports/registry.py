@@ -20,9 +20,9 @@ participant's kecamatan and account ids only, so it costs no query per row when 
 participant (every selector here joins it)."""
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -102,6 +102,63 @@ class ListExport(Generic[T]):
         columns = self.columns
         for row in self.rows(user, params):
             yield [column.cell(row, user) for column in columns]
+
+
+class ReadParams(QueryDict):
+    """The filter handed to a list, remembering the parameters the list read (`honoured`): a list reads only what
+    it applies for the user (a filter form without the field of a kecamatan for office staff, a parameter it
+    does not know), so what it read is the filter it applied. Reading everything at once (iterating, copying)
+    counts as reading everything."""
+
+    def __init__(self, params: Params) -> None:
+        super().__init__(mutable=True)
+        for key, values in params.lists():
+            self.setlist(key, values)
+        self._mutable = False
+        self._read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self._read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._read.add(str(key))
+        return super().__contains__(key)
+
+    def getlist(self, key: str, default: Any = None) -> Any:
+        self._read.add(key)
+        return super().getlist(key, default)
+
+    def lists(self) -> Iterable[tuple[str, list[str]]]:
+        self._read.update(self.keys())
+        return super().lists()
+
+    def items(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        self._read.update(self.keys())
+        return super().items()
+
+    def __iter__(self) -> Iterator[str]:
+        self._read.update(self.keys())
+        return super().__iter__()
+
+    def copy(self) -> Self:
+        return self.__copy__()
+
+    def __copy__(self) -> Self:
+        self._read.update(self.keys())
+        return type(self)(self)
+
+    def __deepcopy__(self, memo: MutableMapping[int, Any]) -> Self:
+        return self.__copy__()
+
+    def honoured(self) -> Params:
+        """The parameters the list read: the filter it applied."""
+        kept = QueryDict(mutable=True)
+        for key, values in super().lists():
+            if key in self._read:
+                kept.setlist(key, values)
+        kept._mutable = False
+        return kept
 
 
 _lists: dict[str, ListExport[Any]] = {}

@@ -116,14 +116,16 @@ def write_file(entry: ListExport[Any], *, fmt: str, out: IO[bytes], user: User, 
 def export_start(
     *, list_name: str, params: Mapping[str, Sequence[str]] | QueryDict, fmt: str, acting_user: User
 ) -> Export:
-    """Record an export of a list with its filter and row count. At most EXPORT_SYNC_MAX_ROWS rows: DIRECT (the
-    caller streams it now); more: RUNNING, and the task that writes its file is queued after the commit."""
+    """Record an export of a list with the filter it applied (the parameters it read, `ReadParams`) and its row
+    count. At most EXPORT_SYNC_MAX_ROWS rows: DIRECT (the caller streams it now); more: RUNNING, and the task
+    that writes its file is queued after the commit."""
     entry = list_of(list_name)
     if fmt not in Format.values:
         raise ValidationError(BAD_FORMAT, code="bad_format")
     entry.permission(acting_user).enforce()
-    query = clean_params(params)
-    row_count = entry.count(acting_user, query)
+    given = registry.ReadParams(clean_params(params))
+    row_count = entry.count(acting_user, given)
+    query = given.honoured()  # what the list applied for this user: a parameter it ignores is no filter
     direct = row_count <= settings.EXPORT_SYNC_MAX_ROWS
     if not direct:
         # under the person's row lock: two requests at once cannot both pass the limit

@@ -21,26 +21,29 @@ MOVED_UP = reduce(
 )
 
 
-def _recorded_at(offset: int) -> Subquery:
-    """When the same participant's record `offset` months after the outer record was reported (NULL: none)."""
+def _first_recorded_at(offset: int) -> Subquery:
+    """When the same participant's record `offset` months after the outer record was first reported (NULL:
+    none)."""
     later = MonthlyRecord.objects.filter(
         participant=OuterRef("participant"), month_number=OuterRef("month_number") + offset
     )
-    return Subquery(later.order_by().values("recorded_at")[:1], output_field=DateTimeField())
+    return Subquery(later.order_by().values("first_recorded_at")[:1], output_field=DateTimeField())
 
 
 def reporting_on() -> Subquery:
     """For every run of three consecutive months reported (a month n with n+1 and n+2: the rule of
     `ReportingStep.done_filter`), the day its last record was reported (the third of the three, in the order they
-    were reported); the earliest such day over all runs. NULL exactly when P6 is not done. A record edited later
-    carries the time of its last report (`recorded_at`)."""
+    were first reported); the earliest such day over all runs. NULL exactly when P6 is not done. A record's first
+    report (`first_recorded_at`) is kept through its edits, so correcting an old month never moves the day."""
     runs = (
         MonthlyRecord.objects.filter(participant=OuterRef("pk"))
-        .annotate(second_at=_recorded_at(1), third_at=_recorded_at(2))
+        .annotate(second_at=_first_recorded_at(1), third_at=_first_recorded_at(2))
         .filter(second_at__isnull=False, third_at__isnull=False)
     )
     first = (
-        runs.annotate(day=TruncDate(Greatest("recorded_at", "second_at", "third_at", output_field=DateTimeField())))
+        runs.annotate(
+            day=TruncDate(Greatest("first_recorded_at", "second_at", "third_at", output_field=DateTimeField()))
+        )
         .order_by("day")
         .values("day")
     )

@@ -176,7 +176,10 @@ class MonthlyRecord(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
-    recorded_at = models.DateTimeField(_("recorded"))
+    recorded_at = models.DateTimeField(_("recorded"))  # the last report of the month: every edit sets it
+    # the month's first report, set when the record is created and never by an edit: the day P6 was reached
+    # (`finance.measures.reporting_on`) stays put when an old month is corrected
+    first_recorded_at = models.DateTimeField(_("first recorded"), editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

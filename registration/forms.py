@@ -15,8 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.forms import PhoneField
-from core import spreadsheets
-from core.forms import CONFIRM_FIGURES, MonthField, RupiahField, ask_figure_confirmation, check_figures
+from core.forms import (
+    CONFIRM_FIGURES,
+    SAVE_ALL,
+    SAVE_GOOD,
+    MonthField,
+    RupiahField,
+    SpreadsheetUploadForm,
+    ask_figure_confirmation,
+    check_figures,
+)
+from core.forms import ImportDecisionForm as BaseImportDecisionForm
 from core.money import capital_warning, format_rupiah, monthly_sales_warning
 from geography.models import Kecamatan, Kelurahan
 
@@ -343,10 +352,17 @@ class BusinessForm(forms.ModelForm[Business]):
         widgets = {"started_on": DATE_INPUT}
         help_texts = {"started_on": _("The day the business started; the first of the month if you do not know.")}
 
+    def clean_workers(self) -> int | None:
+        """The service's bound on the step itself, so the person fixes it here and not after sending."""
+        workers: int | None = self.cleaned_data.get("workers")
+        if workers is not None and workers > validators.MAX_WORKERS:
+            raise validators.too_many_workers()
+        return workers
+
     def __init__(self, *args: Any, track: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.track = track
-        self.fields["workers"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+        self.fields["workers"].widget.attrs.update({"min": 0, "max": validators.MAX_WORKERS, "inputmode": "numeric"})
         if track == Track.PEMULA:
             for name in RUNNING_FIELDS:
                 del self.fields[name]
@@ -463,35 +479,11 @@ NIK_ERRORS = {"already_registered": "nik"}
 
 # --- the import of participants from an office's spreadsheet -------------------------------------------------
 
-SAVE_ALL = "save_all"
-SAVE_GOOD = "save_good"
-DISCARD = "discard"
+
+class ParticipantImportForm(SpreadsheetUploadForm):
+    file_label = _("Spreadsheet of participants")
+    max_bytes = importing.MAX_FILE_BYTES
 
 
-class ParticipantImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet of participants"),
-        help_text=_("A CSV file (UTF-8) or an Excel .xlsx file, at most 2 MB and 2,000 rows."),
-        widget=forms.FileInput(
-            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
-
-    def clean_file(self) -> Any:
-        """Refuse a file too big before it is read (whether it is a spreadsheet is read from its content)."""
-        upload = self.cleaned_data["file"]
-        try:
-            spreadsheets.check_size(upload.size or 0, limit=importing.MAX_FILE_BYTES)
-        except ValidationError as exc:
-            raise ValidationError(exc.messages, code=exc.code) from exc
-        return upload
-
-
-class ImportDecisionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[
-            (SAVE_ALL, _("Register all rows")),
-            (SAVE_GOOD, _("Register the good rows only")),
-            (DISCARD, _("Discard the file")),
-        ]
-    )
+class ImportDecisionForm(BaseImportDecisionForm):
+    labels = {SAVE_ALL: _("Register all rows"), SAVE_GOOD: _("Register the good rows only")}

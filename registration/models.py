@@ -451,11 +451,6 @@ class ParticipantImport(models.Model):
         return bool(self.errors)
 
     @property
-    def error_rows(self) -> int:
-        """How many rows have at least one error."""
-        return len({error["row"] for error in self.errors})
-
-    @property
     def progress_key(self) -> str:
         """The cache key of the save's progress (the save is one transaction: its rows are seen only at the end);
         its time makes it this batch's alone, whichever database shares the cache."""

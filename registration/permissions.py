@@ -45,6 +45,17 @@ def owns_document(user: AnyUser, document: Document) -> bool:
     return document.draft is not None and document.draft.user_id == user.pk
 
 
+NOT_LIST_STAFF = _("Only kecamatan office staff and agency staff see and export the participant list.")
+
+
+def can_see_participant_list(user: AnyUser) -> Decision:
+    """The staff participant list (and its export): office staff see their kecamatan's participants, agency
+    staff the program's (`selectors.participant_list` scopes the rows)."""
+    if not (permissions.is_office_staff(user) or permissions.is_program_wide(user)):
+        return deny("not_staff", NOT_LIST_STAFF)
+    return ALLOWED
+
+
 def can_register_online(user: AnyUser) -> Decision:
     if not permissions.is_entrepreneur(user):
         return deny("not_entrepreneur", NOT_ENTREPRENEUR)

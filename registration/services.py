@@ -645,9 +645,10 @@ def participant_import_check_rows(
     """Check the next `limit` rows of a file being checked as a walk-in is checked (`_checked_on_behalf`: the
     NIK, eligibility, the business, no account with the contact yet; the kecamatan is the office's; the
     documents follow), in the file's language, and count them done. A row whose NIK is registered already, or
-    is on an earlier row of the file, is a duplicate (not registered, reported); a contact on an earlier row is
-    an error. Once every row is checked, only the good rows are kept and the file waits for a decision. Run by
-    the check task until done; a batch no longer being checked is returned as it is."""
+    is on an earlier good row of the file, is a duplicate (not registered, reported); a contact on an earlier
+    good row is an error (a refused row is no row's reference). Once every row is checked, only the good rows
+    are kept and the file waits for a decision. Run by the check task until done; a batch no longer being checked
+    is returned as it is."""
     current = ParticipantImport.objects.select_for_update().get(pk=batch.pk)
     if current.status != ImportStatus.CHECKING:
         return current
@@ -656,7 +657,8 @@ def participant_import_check_rows(
     start = current.rows_done - (current.rows_total - len(rows))
     errors, duplicates = list(current.errors), list(current.duplicates)
     with translation.override(current.language):
-        first_of_nik, first_of_contact = _first_rows(rows[:start])
+        refused = {int(entry["row"]) for entry in (*errors, *duplicates)}
+        first_of_nik, first_of_contact = _first_rows(row for row in rows[:start] if row.number not in refused)
         for row in rows[start : start + limit]:
             refusal = _row_refusal(row, current.office_id, first_of_nik, first_of_contact)
             if refusal is None:
@@ -689,14 +691,18 @@ def _contacts(person: PersonData) -> dict[str, str]:
 
 
 def _first_rows(rows: Iterable[importing.ImportedRow]) -> tuple[dict[str, int], dict[str, int]]:
-    """The first row of each NIK and of each contact among rows already checked."""
+    """The first row of each NIK and of each contact among good rows already checked."""
     first_of_nik: dict[str, int] = {}
     first_of_contact: dict[str, int] = {}
     for row in rows:
-        first_of_nik.setdefault(validators.compact_nik(row.person.nik), row.number)
-        for contact in _contacts(row.person).values():
-            first_of_contact.setdefault(contact, row.number)
+        _note_first(row, first_of_nik, first_of_contact)
     return first_of_nik, first_of_contact
+
+
+def _note_first(row: importing.ImportedRow, first_of_nik: dict[str, int], first_of_contact: dict[str, int]) -> None:
+    first_of_nik.setdefault(validators.compact_nik(row.person.nik), row.number)
+    for contact in _contacts(row.person).values():
+        first_of_contact.setdefault(contact, row.number)
 
 
 def _row_refusal(
@@ -706,14 +712,15 @@ def _row_refusal(
     first_of_contact: dict[str, int],
 ) -> tuple[str, list[dict[str, Any]]] | None:
     """Why a row is not registered: ("duplicate", [...]) or ("errors", [...] by field); None for a good row.
-    Notes the row's NIK and contacts as seen (for the rows after it)."""
-    earlier = first_of_nik.setdefault(validators.compact_nik(row.person.nik), row.number)
+    A good row's NIK and contacts are noted as seen (for the rows after it): a later row is the duplicate of a
+    row that is registered, never of one refused."""
+    earlier = first_of_nik.get(validators.compact_nik(row.person.nik))
     errors = _office_errors(row.person, office_id, OTHER_OFFICE_IMPORT)
     for field, contact in _contacts(row.person).items():
-        first = first_of_contact.setdefault(contact, row.number)
-        if first != row.number:
+        first = first_of_contact.get(contact)
+        if first is not None:
             errors[field] = [ValidationError(CONTACT_IN_FILE % {"row": first}, code="contact_in_file")]
-    if earlier != row.number:
+    if earlier is not None:
         message = DUPLICATE_IN_FILE % {"row": earlier}
         return "duplicate", [{"row": row.number, "kind": "in_file", "first_row": earlier, "message": str(message)}]
     try:
@@ -728,6 +735,7 @@ def _row_refusal(
             _error_entry(row.number, field, " ".join(str(m) for e in found for m in e.messages), _first_code(found))
             for field, found in exc.error_dict.items()
         ]
+    _note_first(row, first_of_nik, first_of_contact)
     return None
 
 

@@ -86,7 +86,8 @@ def test_who_does_not_see_the_list_cannot_export_it(
     login(client, request.getfixturevalue(who))
     response = ask(client, LIST)
     assert response.status_code == 403
-    assert "Only kecamatan office staff and agency staff export the participant list." in response.content.decode()
+    refusal = "Only kecamatan office staff and agency staff see and export the participant list."
+    assert refusal in response.content.decode()
     assert tebet.participant.full_name not in response.content.decode()
     assert not Export.objects.exists()
 
@@ -208,3 +209,26 @@ def test_a_direct_export_runs_a_fixed_number_of_queries(
     RegistrationFactory.create_batch(40)
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(table(content(ask(client, LIST, fmt, query="status=submitted")), fmt)) == 44
+
+
+def test_an_export_records_only_the_filter_the_list_applied_for_the_user(
+    client: Client, secretariat_tebet: User, agency_staff: User, tebet: Registration, gambir: Registration
+) -> None:
+    """Office staff's list has no wilayah or kecamatan filter (theirs already), and no list reads a parameter it
+    does not know: neither is recorded as the export's filter. Agency staff's kecamatan is."""
+    Registration.objects.filter(pk=gambir.pk).update(status=RegistrationStatus.APPROVED)
+    kecamatan = gambir.participant.kecamatan
+    query = f"status=approved&kecamatan={kecamatan.pk}&wilayah={kecamatan.wilayah_id}&colour=red"
+    login(client, secretariat_tebet)
+    rows = table(content(ask(client, LIST, query=query)))
+    assert column(rows, "Name") == ["Siti Tebet"]
+    login(client, agency_staff)
+    rows = table(content(ask(client, LIST, query=query)))
+    assert column(rows, "Name") == ["Budi Gambir"]
+    office_export, program_export = Export.objects.order_by("pk")
+    assert office_export.params == {"status": "approved"}
+    assert program_export.params == {
+        "status": "approved",
+        "kecamatan": str(kecamatan.pk),
+        "wilayah": str(kecamatan.wilayah_id),
+    }

@@ -2,6 +2,8 @@
 `records` (the monthly report, closing, class), `books` (the cash book and money owed), `imports` (a file of
 transactions), `statements` (the PDF statements and their verification code)."""
 
+from registration.validators import MAX_WORKERS
+
 from .books import (
     check_debt,
     check_entry,
@@ -21,7 +23,6 @@ from .books import (
 from .imports import import_check, import_discard, import_save
 from .records import (
     MAX_REASON_CHARS,
-    MAX_WORKERS,
     check_month,
     month_close,
     month_reopen,

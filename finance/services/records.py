@@ -27,6 +27,7 @@ from core.web import absolute_url
 from notifications.services import notify
 from registration import measures
 from registration.models import Business, Participant
+from registration.validators import MAX_WORKERS
 
 from .. import classes, ledger, permissions, selectors
 from ..choices import MonthAction
@@ -34,8 +35,6 @@ from ..messages import CLASS_UP, MESSAGES
 from ..models import ClassChange, Debt, Entry, MonthEvent, MonthlyRecord, Source
 from .common import check_open, lock_participant
 
-# The largest figure the portal takes: beyond it a number is surely mistyped (and stays far below BIGINT).
-MAX_WORKERS = 100_000
 MAX_REASON_CHARS: Final = 300  # MonthEvent.reason
 MESSAGE_PERSON_CHARS: Final = 30
 
@@ -216,6 +215,14 @@ def monthly_record_save(
         participant=participant,
         month=first_of_month(month),
         defaults={**values, "workers": workers, "source": source, "recorded_by": acting_user, "recorded_at": now},
+        create_defaults={
+            **values,
+            "workers": workers,
+            "source": source,
+            "recorded_by": acting_user,
+            "recorded_at": now,
+            "first_recorded_at": now,
+        },
     )
     note_class_change(participant=participant)
     measures.changed(participant.pk)
@@ -329,6 +336,7 @@ def refresh_months(*, participant: Participant, from_month: datetime.date, actin
                 workers=workers,
                 recorded_by=acting_user,
                 recorded_at=now,
+                first_recorded_at=now,
                 **values,
             )
             changed = True

@@ -77,6 +77,7 @@ def close(participant: Participant, month: datetime.date) -> MonthlyRecord:
             "source": Source.PARTICIPANT,
             "recorded_by": participant.user,
             "recorded_at": timezone.now(),
+            "first_recorded_at": timezone.now(),
             "closed_at": timezone.now(),
             "closed_by": participant.user,
         },

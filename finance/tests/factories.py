@@ -26,6 +26,7 @@ class MonthlyRecordFactory(factory.django.DjangoModelFactory[MonthlyRecord]):
     source = Source.MENTOR
     recorded_by = factory.SelfAttribute("participant.user")
     recorded_at = factory.LazyFunction(timezone.now)
+    first_recorded_at = factory.SelfAttribute("recorded_at")
 
 
 class EntryFactory(factory.django.DjangoModelFactory[Entry]):

@@ -8,6 +8,8 @@ import pytest
 from django.db.models import Exists, OuterRef
 
 from finance.models import CLASS_RANK, ClassChange, MonthlyRecord
+from finance.services import monthly_record_save
+from finance.tests.books_support import add
 from finance.tests.factories import MonthlyRecordFactory
 from mentoring.tests.factories import verified_participant
 from registration import journey
@@ -121,3 +123,51 @@ def test_moved_up_is_the_first_change_upwards_and_null_exactly_when_none_is() ->
     ups = [change.pk for change in ClassChange.objects.all() if change.moved_up]
     moved_up = Participant.objects.filter(Exists(ClassChange.objects.filter(pk__in=ups, participant=OuterRef("pk"))))
     assert {pk for pk, day in days.items() if day is not None} == set(moved_up.values_list("pk", flat=True))
+
+
+def test_correcting_an_old_month_keeps_the_day_reporting_was_reached() -> None:
+    """Every edit sets `recorded_at`; the day the run stood is of the months' first reports, which edits keep."""
+    person = verified_participant()
+    months(
+        person,
+        (D(2025, 1, 1), at(2025, 2, 2, 3)),
+        (D(2025, 2, 1), at(2025, 3, 3, 3)),
+        (D(2025, 3, 1), at(2025, 4, 3, 3)),
+    )
+    assert reached(Measure.REPORTING)[person.pk] == D(2025, 4, 3)
+    assert person.user is not None
+    record, created = monthly_record_save(
+        participant=person,
+        month=D(2025, 1, 1),
+        workers=3,
+        turnover=1_000_000,
+        assets=5_000_000,
+        acting_user=person.user,
+    )
+    assert not created and record.recorded_at > at(2025, 4, 3, 3)  # the edit is the record's latest report
+    record.refresh_from_db()
+    assert record.first_recorded_at == at(2025, 2, 2, 3)
+    assert reached(Measure.REPORTING)[person.pk] == D(2025, 4, 3)
+    assert set(Participant.objects.filter(journey.done_filter("P6")).values_list("pk", flat=True)) == {person.pk}
+
+
+def test_a_month_first_reported_by_a_service_keeps_its_first_time_through_edits() -> None:
+    """monthly_record_save and the months the cash book computes (`refresh_months`) set the first report once."""
+    typed, booked = verified_participant(), verified_participant()
+    assert typed.user is not None and booked.user is not None
+    first, created = monthly_record_save(
+        participant=typed, month=D(2025, 1, 1), workers=1, turnover=1, assets=1, acting_user=typed.user
+    )
+    assert created and first.first_recorded_at == first.recorded_at
+    again, _created = monthly_record_save(
+        participant=typed, month=D(2025, 1, 1), workers=2, turnover=2, assets=2, acting_user=typed.user
+    )
+    again.refresh_from_db()
+    assert again.recorded_at > first.recorded_at and again.first_recorded_at == first.first_recorded_at
+    add(booked, day=D(2025, 3, 10))
+    computed = MonthlyRecord.objects.get(participant=booked, month=D(2025, 3, 1))
+    assert computed.first_recorded_at == computed.recorded_at
+    add(booked, day=D(2025, 3, 11))  # a second entry recomputes the month
+    recomputed = MonthlyRecord.objects.get(pk=computed.pk)
+    assert recomputed.recorded_at > computed.recorded_at
+    assert recomputed.first_recorded_at == computed.first_recorded_at

@@ -263,6 +263,7 @@ def test_twenty_four_months_reported_are_one_statement(siti: Participant) -> Non
             source=Source.PARTICIPANT,
             recorded_by=siti.user,
             recorded_at=timezone.now(),
+            first_recorded_at=timezone.now(),
         )
         for month in months
     )

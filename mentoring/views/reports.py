@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions as account_permissions
 from core.dates import program_year_or_current
 from core.pagination import paginate
+from exports.writers import neutralise
 from geography.models import Kecamatan
 
 from .. import permissions, selectors
@@ -122,13 +123,6 @@ def incentive_report(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_cell(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _report_table(rows: list[selectors.IncentiveRow]) -> tuple[list[str], list[list[Any]]]:
     header = [
         _("Mentor"),
@@ -178,7 +172,10 @@ def incentive_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     filename = f"insentif-mentor-{start:%Y-%m}_{end:%Y-%m}.{fmt}"
     if fmt == "csv":
         writer = csv.writer(_Echo())
-        lines = (writer.writerow([_safe_cell(value) for value in line]) for line in [header, *body])
+        lines = (
+            writer.writerow([neutralise(value) if isinstance(value, str) else value for value in line])
+            for line in [header, *body]
+        )
         response: HttpResponseBase = StreamingHttpResponse(
             itertools.chain(["\ufeff"], lines),  # the byte-order mark tells spreadsheets it is UTF-8
             content_type="text/csv; charset=utf-8",

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.web import request_user
 from core.pagination import paginate
 from core.web import add_service_errors, error_text
+from exports.writers import neutralise
 
 from .. import permissions, services
 from ..forms import DATETIME_FORMAT, KeyIssueForm, ReadsFilterForm
@@ -188,11 +189,6 @@ def reads(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/staff/reads.html", context, status=status)
 
 
-def _cell(value: str) -> str:
-    """A text cell a spreadsheet would run as a formula is kept as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -223,12 +219,12 @@ def reads_csv(request: HttpRequest) -> HttpResponseBase:
             yield writer.writerow(
                 [
                     timezone.localtime(read.at).isoformat(timespec="seconds"),
-                    _cell(read.key.name),
+                    neutralise(read.key.name),
                     read.key.prefix,
-                    _cell(read.organisation.name),
-                    _cell(read.participant.full_name),
+                    neutralise(read.organisation.name),
+                    neutralise(read.participant.full_name),
                     read.participant.masked_nik,
-                    _cell(read.endpoint),
+                    neutralise(read.endpoint),
                 ]
             )
 

@@ -339,3 +339,50 @@ def test_the_rows_waiting_are_re_encrypted_when_the_keys_rotate(
     _fernet.cache_clear()
     assert nik(1) in ParticipantImport.objects.get(pk=batch.pk).rows
     _fernet.cache_clear()
+
+
+def test_workers_beyond_any_business_are_the_rows_error_at_check_time(
+    mentor_tebet: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    content = csv_bytes([running_row(1), running_row(2, workers="99999999999")])
+    with translation.override("en"):
+        batch = checked(mentor_tebet, content, django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.CHECKED
+    assert errors_by_row(batch) == {3: {"workers"}}
+    assert messages_of(batch, 3, "workers") == ["Enter at most 100,000 workers; check the number."]
+    assert batch.good_count == 1
+    batch = saved(batch, mentor_tebet, django_capture_on_commit_callbacks, only_good_rows=True)
+    assert batch.status == ImportStatus.SAVED
+    assert [entry["row"] for entry in batch.saved] == [2]
+
+
+def test_a_good_row_is_no_duplicate_of_an_earlier_row_with_errors(
+    mentor_tebet: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A refused row is nobody's reference: the next row of its NIK (or contact) is checked on its own and
+    registered; a row after a good one of the same NIK is still its duplicate."""
+    bad = person_row(1, birth_date="18/08/1990")  # the NIK and the birth date disagree
+    good = person_row(2, nik=nik(1))
+    again = person_row(3, nik=nik(1))
+    bad_contact = person_row(4, birth_date="18/08/1990", phone="0813-5555-0004")
+    good_contact = person_row(5, phone="0813-5555-0004")
+    content = csv_bytes([bad, good, again, bad_contact, good_contact])
+    batch = checked(mentor_tebet, content, django_capture_on_commit_callbacks)
+    assert set(errors_by_row(batch)) == {2, 5}
+    assert [(d["row"], d["kind"], d["first_row"]) for d in batch.duplicates] == [(4, "in_file", 3)]
+    assert batch.good_count == 2
+    batch = saved(batch, mentor_tebet, django_capture_on_commit_callbacks, only_good_rows=True)
+    assert [entry["row"] for entry in batch.saved] == [3, 6]
+
+
+def test_a_row_with_errors_in_an_earlier_chunk_is_no_rows_reference(
+    mentor_tebet: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The same, checked a row per transaction: the rows of earlier chunks that were refused are left out too."""
+    content = csv_bytes([person_row(1, birth_date="18/08/1990"), person_row(2, nik=nik(1))])
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = services.participant_import_check(file_name="peserta.csv", content=content, acting_user=mentor_tebet)
+    for _row in range(2):
+        batch = services.participant_import_check_rows(batch=batch, acting_user=mentor_tebet, limit=1)
+    assert batch.status == ImportStatus.CHECKED
+    assert (set(errors_by_row(batch)), batch.duplicates, batch.good_count) == ({2}, [], 1)

@@ -1,10 +1,14 @@
 """The P1 predicates, asked directly: role AND state, each refusal with its code and reason."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from core.decisions import Refused
+from exports import registry
 from geography.models import Kecamatan
 from registration import permissions, selectors
 from registration.choices import Decision, Status
@@ -149,3 +153,31 @@ def test_can_view_document_agrees_with_the_documents_selector(request: pytest.Fi
         assert bool(permissions.can_view_document(user, document)) == (document.pk in allowed), (fixture, document)
     refused = [permissions.can_view_document(user, d) for d in Document.objects.all() if d.pk not in allowed]
     assert all(d.code in ("not_allowed", "identity_document") for d in refused)
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("agency_staff", True),
+        ("secretariat_tebet", True),
+        ("mentor_tebet", True),
+        ("entrepreneur", False),
+        ("partner_user", False),
+    ],
+)
+def test_the_participant_list_and_its_export_ask_one_rule(
+    client: Client, request: pytest.FixtureRequest, who: str, sees: bool
+) -> None:
+    user: User = request.getfixturevalue(who)
+    decision = permissions.can_see_participant_list(user)
+    assert bool(decision) is sees
+    export = registry.get("registration.participants")
+    assert export is not None and bool(export.permission(user)) is sees
+    client.force_login(user)
+    assert client.get(reverse("registration:participants")).status_code == (200 if sees else 403)
+    if not sees:
+        with translation.override("en"):
+            assert (
+                str(decision.reason)
+                == "Only kecamatan office staff and agency staff see and export the participant list."
+            )

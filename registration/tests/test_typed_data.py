@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from geography.models import Kelurahan
@@ -280,3 +280,28 @@ def test_the_documents_step_links_the_statement_letter_and_says_what_proves_owne
     assert found is not None
     text = open(found, encoding="utf-8").read()  # noqa: SIM115
     assert 'lang="id"' in text and "<script" not in text
+
+
+def test_the_service_refuses_more_workers_than_any_business_has() -> None:
+    """The bound sits far below the integer column: a mistyped count is the field's error, never a failed save."""
+    kept = validators.clean_business(
+        business_values(workers=validators.MAX_WORKERS, started_on=datetime.date(2020, 1, 1)), track="naik_kelas"
+    )
+    assert kept.workers == validators.MAX_WORKERS
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        validators.clean_business(
+            business_values(workers=99_999_999_999, started_on=datetime.date(2020, 1, 1)), track="naik_kelas"
+        )
+    (error,) = exc.value.error_dict["workers"]
+    assert error.code == "too_large"
+    with translation.override("en"):
+        assert exc.value.message_dict["workers"] == ["Enter at most 100,000 workers; check the number."]
+
+
+def test_the_wizards_business_step_holds_the_same_bound_on_workers() -> None:
+    """The person fixes a mistyped count on the step itself, not after sending the whole registration."""
+    with translation.override("en"):
+        form = BusinessForm(business_data(started_on="2020-05-01", workers="100001"), track="naik_kelas")
+        assert form.errors["workers"] == ["Enter at most 100,000 workers; check the number."]
+    assert BusinessForm(business_data(started_on="2020-05-01", workers="100000"), track="naik_kelas").is_valid()
+    assert 'max="100000"' in str(BusinessForm(track="naik_kelas")["workers"])

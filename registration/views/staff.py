@@ -31,7 +31,9 @@ from ..links import participant_links
 from ..models import USUAL_WAITING_DAYS, Document, Participant, Registration
 from ..permissions import (
     can_add_documents,
+    can_approve,
     can_decide,
+    can_see_participant_list,
     can_view_document,
     can_view_full_nik,
     can_view_history,
@@ -91,7 +93,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def participant_list(request: HttpRequest) -> HttpResponse:
     """Participants of the user's kecamatan (office staff) or of the whole program (agency staff): search by name
     or reference and filters in the URL; an exact NIK only by POST ("Find by NIK"), never in a URL."""
-    if not (permissions.is_office_staff(request.user) or permissions.is_program_wide(request.user)):
+    if not can_see_participant_list(request.user):
         raise PermissionDenied
     nik_form = NikSearchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and nik_form.is_valid():
@@ -121,8 +123,8 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = can_decide(request.user, registration)
     form = DecisionForm(request.POST or None) if decision else None
     to_follow = to_follow_context(request.user, participant)
-    if form is not None and to_follow["documents_to_follow"]:
-        # not approvable until the documents are in (services.registration_decide refuses it too)
+    if form is not None and not can_approve(request.user, registration):
+        # not approvable until the documents are in (the one rule; services.registration_decide enforces it)
         field = form.fields["decision"]
         assert isinstance(field, ChoiceField)
         field.choices = [c for c in Decision.choices if c[0] != Decision.APPROVE]
