@@ -241,7 +241,9 @@ def run(runs: int) -> None:
     ]
     areas = {
         "program": Area.program(),
-        f"wilayah {kecamatan.wilayah.name}": Area.of_wilayah(kecamatan.wilayah_id),
+        f"wilayah {kecamatan.wilayah.name}": Area.of_wilayah(
+            kecamatan.wilayah_id, Kecamatan.objects.filter(wilayah=kecamatan.wilayah_id).values_list("pk", flat=True)
+        ),
         f"kecamatan {kecamatan.name}": Area.of_kecamatan(kecamatan.pk),
         "a mentor": Area.of_mentor(mentor_id),
     }

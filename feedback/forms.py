@@ -12,6 +12,8 @@ from .choices import ANSWER_STATUS_CHOICES, Category, Sort, Status
 from .models import ANSWER_MAX, BODY_MAX, BODY_MIN, REASON_MAX, TITLE_MAX, TITLE_MIN
 from .selectors import PostFilters, kecamatan_choices
 
+YEAR_MIN, YEAR_MAX = 2020, 2100
+
 HIDDEN_POSTS = "hidden"
 
 
@@ -60,6 +62,7 @@ class PostFilterForm(forms.Form):
     )
     kecamatan = forms.TypedChoiceField(label=_("Kecamatan"), coerce=int, empty_value=None, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *Status.choices], required=False)
+    year = forms.IntegerField(label=_("Year posted"), min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
     sort = forms.ChoiceField(label=_("Order"), choices=Sort.choices, required=False)
     shown = forms.ChoiceField(
         label=_("Posts"),
@@ -86,6 +89,7 @@ class PostFilterForm(forms.Form):
             category=data.get("category", ""),
             kecamatan_id=data.get("kecamatan"),
             status=data.get("status", ""),
+            year=data.get("year"),
             sort=data.get("sort") or Sort.NEWEST,
             hidden=data.get("shown") == HIDDEN_POSTS,
             mine=bool(data.get("mine")),

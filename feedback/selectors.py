@@ -5,7 +5,7 @@ what it loads. Lists are one query each, whatever the number of posts."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
@@ -53,13 +53,15 @@ class PostFilters:
     category: str = ""
     kecamatan_id: int | None = None
     status: str = ""
+    year: int | None = None  # posted in that year (Jakarta time), as the dashboard's themes count them
     sort: str = Sort.NEWEST
     hidden: bool = False  # a moderator's list of the hidden posts instead of the shown ones
     mine: bool = False  # an author's own posts, the hidden ones among them
 
     @property
     def used(self) -> int:
-        return sum(bool(value) for value in (self.category, self.kecamatan_id, self.status, self.hidden, self.mine))
+        values = (self.category, self.kecamatan_id, self.status, self.year, self.hidden, self.mine)
+        return sum(bool(value) for value in values)
 
 
 def post_list(user: AnyUser, filters: PostFilters) -> PostQuerySet:
@@ -74,6 +76,9 @@ def post_list(user: AnyUser, filters: PostFilters) -> PostQuerySet:
         posts = posts.filter(kecamatan_id=filters.kecamatan_id)
     if filters.status:
         posts = posts.filter(status=filters.status)
+    if filters.year is not None:
+        start, end = _year_bounds(filters.year)
+        posts = posts.filter(created_at__gte=start, created_at__lt=end)
     order = ["-supporters", "-created_at", "-pk"] if filters.sort == Sort.SUPPORTED else ["-created_at", "-pk"]
     return _for_display(posts, user).order_by(*order)
 
@@ -164,10 +169,3 @@ def themes(*, kecamatan_ids: set[int] | None, year: int | None = None) -> list[T
         )
         for row in rows
     ]
-
-
-def posts_for(*, kecamatan_ids: set[int] | None, category: str, year: int | None = None) -> QuerySet[Post]:
-    """The shown posts behind a theme (or behind several kecamatan's: a wilayah's, the viewer's scope), newest
-    first, each with its author's first name and its kecamatan. The same arguments as `themes`."""
-    posts = _shown_posts(kecamatan_ids, year).filter(category=category)
-    return posts.with_author_name().select_related("kecamatan").order_by("-created_at", "-pk")

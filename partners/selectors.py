@@ -6,6 +6,7 @@ every partner read of their data). Each read is a fixed number of queries whatev
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ from .models import (
     PartnerMember,
     PartnerOrganisation,
 )
+from .performance import Period
 
 
 def organisation_of(user: AnyUser) -> PartnerOrganisation | None:
@@ -104,14 +106,19 @@ def matching_participants(agreement: Agreement) -> QuerySet[Participant]:
     return Participant.objects.filter(criteria_filter(agreement))
 
 
-def agreement_consents(agreement: Agreement) -> ConsentQuerySet:
-    """The active consents to the agreement's partner for a purpose of the steps it covers: who consented under
-    it (the match count's "consented", and the participants it serves in `targets.partners`). The steps' purposes
-    include the city app's: a partner is never given one of those (can_ask_consent), so the answer is the same
-    without reading the organisation."""
-    return Consent.objects.active().filter(
+def agreement_consents(agreement: Agreement, period: Period | None = None) -> ConsentQuerySet:
+    """The consents to the agreement's partner for a purpose of the steps it covers: who consented under it. With
+    no `period`, those active now (the match count's "consented"); with one (the agreement's, for the participants
+    it serves in `targets.partners`), those in effect at some time of it: granted before its end and not withdrawn
+    before its start. The steps' purposes include the city app's: a partner is never given one of those
+    (can_ask_consent), so the answer is the same without reading the organisation."""
+    consents = Consent.objects.filter(
         organisation_id=agreement.organisation_id, purpose__in=purposes_of_steps(list(agreement.steps))
     )
+    if period is None:
+        return consents.active()
+    start, after = period.bounds()
+    return consents.filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=start), granted_at__lt=after)
 
 
 def agreement_match(agreement: Agreement) -> Match:
@@ -265,6 +272,17 @@ def consenting_participants(organisation: PartnerOrganisation, *, purpose: str =
             consented_since=Subquery(active.order_by("granted_at").values("granted_at")[:1]),
         )
         .order_by("full_name", "pk")
+    )
+
+
+def consenting_ids(organisation: PartnerOrganisation, purposes: list[str]) -> QuerySet[Any]:
+    """The ids of the participants with an active consent to the partner for one of `purposes` (a subquery, as
+    `participant_id` values; none for no purpose)."""
+    return (
+        Consent.objects.active()
+        .filter(organisation=organisation, purpose__in=purposes)
+        .order_by()
+        .values("participant_id")
     )
 
 

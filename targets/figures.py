@@ -3,14 +3,14 @@ progress against target, the P1 -> P7 funnel with its conversions and median tim
 breakdown by wilayah, kecamatan or mentor, and the participants behind a number.
 
 What is counted is an `Area`: the program, a wilayah, a kecamatan, a mentor's participants, or a given set of
-participants (a partner's consenting ones). The first four read MeasureCount and GapCount, a fixed number of
-queries whatever the program's size; a mentor's medians and a set of participants are counted on Progress, which
-their index keeps to that mentor's or that set's rows. Who may see which area is the caller's question
-(`targets.permissions`)."""
+participants (a partner's consenting ones, each counted only for the measures their consents cover). The first
+four read MeasureCount and GapCount, a fixed number of queries whatever the program's size; a mentor's medians and
+a set of participants are counted on Progress, which their index keeps to that mentor's or that set's rows. Who
+may see which area is the caller's question (`targets.permissions`)."""
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,8 @@ from .summary import DATE_FIELDS, GAPS, days_between
 @dataclass(frozen=True)
 class Area:
     """What to count. `level` and the ids say which target applies; `kecamatan_ids` (None: all) and `mentor_id`
-    narrow the counts; `participants` (a queryset of participant ids) counts only those, on Progress."""
+    narrow the counts; `participants` (a queryset of participant ids) counts only those, on Progress, and
+    `by_measure` narrows some measures to a part of them (`counts`)."""
 
     level: Level = Level.PROGRAM
     wilayah_id: int | None = None
@@ -36,15 +37,16 @@ class Area:
     mentor_id: int | None = None
     kecamatan_ids: frozenset[int] | None = None
     participants: QuerySet[Any] | None = field(default=None, compare=False)
+    by_measure: Mapping[Measure, QuerySet[Any]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def program(cls) -> "Area":
         return cls()
 
     @classmethod
-    def of_wilayah(cls, wilayah_id: int) -> "Area":
-        kecamatans = frozenset(Kecamatan.objects.filter(wilayah_id=wilayah_id).values_list("pk", flat=True))
-        return cls(level=Level.WILAYAH, wilayah_id=wilayah_id, kecamatan_ids=kecamatans)
+    def of_wilayah(cls, wilayah_id: int, kecamatan_ids: Iterable[int]) -> "Area":
+        """A wilayah, counted over its kecamatan (`kecamatan_ids`: the caller has them, no query here)."""
+        return cls(level=Level.WILAYAH, wilayah_id=wilayah_id, kecamatan_ids=frozenset(kecamatan_ids))
 
     @classmethod
     def of_kecamatan(cls, kecamatan_id: int) -> "Area":
@@ -55,9 +57,13 @@ class Area:
         return cls(level=Level.MENTOR, mentor_id=mentor_id)
 
     @classmethod
-    def of_participants(cls, participant_ids: QuerySet[Any]) -> "Area":
-        """A set of participants (no target applies): `participant_ids` is a values("pk")-style queryset."""
-        return cls(participants=participant_ids)
+    def of_participants(
+        cls, participant_ids: QuerySet[Any], by_measure: Mapping[Measure, QuerySet[Any]] | None = None
+    ) -> "Area":
+        """A set of participants (no target applies): `participant_ids` is a values("pk")-style queryset;
+        `by_measure` (the same kind of queryset, by measure) counts only those of the set for that measure (a
+        partner's: who consented for the measure's step); a measure it leaves out counts the whole set."""
+        return cls(participants=participant_ids, by_measure=dict(by_measure or {}))
 
     @property
     def on_progress(self) -> bool:
@@ -71,6 +77,11 @@ class Area:
         if self.mentor_id is not None:
             where &= Q(mentor_id=self.mentor_id)
         return where
+
+    def counts(self, measure: Measure) -> Q:
+        """The filter on this area's Progress rows of those who count for `measure` (Q(): all of them)."""
+        ids = self.by_measure.get(measure)
+        return Q() if ids is None else Q(participant_id__in=ids)
 
     def progress(self) -> QuerySet[Progress]:
         rows = Progress.objects.filter(self.cells())
@@ -110,7 +121,9 @@ class ProgressRow:
 def achieved(area: Area, year: int) -> dict[Measure, int]:
     """How many of the area reached each measure in `year` (one query)."""
     if area.on_progress:
-        counts = area.progress().aggregate(**{m.value: Count("pk", filter=_in_year(m, year)) for m in Measure})
+        counts = area.progress().aggregate(
+            **{m.value: Count("pk", filter=_in_year(m, year) & area.counts(m)) for m in Measure}
+        )
         return {m: counts[m.value] for m in Measure}
     rows = (
         MeasureCount.objects.filter(area.cells(), year_months(year))
@@ -145,11 +158,13 @@ class FunnelRow:
     reached: int
     previous: int | None  # reached the step before (None for the first)
     median_days: int | None  # from the step before, for those who reached both
+    both: int | None  # reached this step and the step before (None for the first)
 
     @property
     def conversion(self) -> int | None:
-        """Percent of those who reached the step before who reached this one."""
-        return None if not self.previous else round(100 * self.reached / self.previous)
+        """Percent of those who reached the step before who reached this one too (never above 100: those who
+        skipped the step before are not counted)."""
+        return None if not self.previous else round(100 * (self.both or 0) / self.previous)
 
 
 class _PercentileDisc(Aggregate):
@@ -173,20 +188,36 @@ def median_from_counts(counts: Iterable[tuple[int, int]]) -> int | None:
     return None
 
 
-def _medians(area: Area, cohort: int) -> dict[Measure, int | None]:
-    """Median days from each funnel step to the next, for the cohort (one query)."""
+@dataclass(frozen=True)
+class _Gap:
+    median_days: int | None
+    both: int  # how many reached the step and the one before it
+
+
+def _gaps(area: Area, cohort: int) -> dict[Measure, _Gap]:
+    """For each funnel step after the first, of the cohort who reached it and the step before: how many, and the
+    median days between the two (one query)."""
     if area.on_progress or area.mentor_id is not None:
+        both = {
+            measure: Q(**{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False})
+            & area.counts(measure)
+            & area.counts(before)
+            for measure, before in GAPS
+        }
         progress_rows = area.progress().filter(cohort=cohort)
         values = progress_rows.aggregate(
             **{
-                measure.value: _PercentileDisc(
-                    days_between(DATE_FIELDS[measure], DATE_FIELDS[before]),
-                    filter=Q(**{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False}),
+                f"{measure.value}__median": _PercentileDisc(
+                    days_between(DATE_FIELDS[measure], DATE_FIELDS[before]), filter=both[measure]
                 )
                 for measure, before in GAPS
-            }
+            },
+            **{f"{measure.value}__both": Count("pk", filter=both[measure]) for measure, _before in GAPS},
         )
-        return {measure: values[measure.value] for measure, _before in GAPS}
+        return {
+            measure: _Gap(values[f"{measure.value}__median"], values[f"{measure.value}__both"])
+            for measure, _before in GAPS
+        }
     rows = (
         GapCount.objects.filter(area.cells(), cohort=cohort)
         .values_list("measure", "days")
@@ -196,17 +227,29 @@ def _medians(area: Area, cohort: int) -> dict[Measure, int | None]:
     by_measure: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for measure, days, total in rows:
         by_measure[measure].append((days, total))
-    return {measure: median_from_counts(by_measure.get(measure.value, [])) for measure, _before in GAPS}
+    return {
+        measure: _Gap(
+            median_from_counts(by_measure.get(measure.value, [])),
+            sum(total for _days, total in by_measure.get(measure.value, [])),
+        )
+        for measure, _before in GAPS
+    }
 
 
 def funnel(area: Area, cohort: int) -> list[FunnelRow]:
     """P1 -> P7 for those who registered in `cohort`: how many reached each step (at any time), the conversion
-    from the step before and the median days from it (two queries)."""
+    from the step before (of those who reached it, the share who reached this step too) and the median days from
+    it (two queries)."""
     if area.on_progress:
         counts = (
             area.progress()
             .filter(cohort=cohort)
-            .aggregate(**{m.value: Count("pk", filter=Q(**{f"{DATE_FIELDS[m]}__isnull": False})) for m in FUNNEL})
+            .aggregate(
+                **{
+                    m.value: Count("pk", filter=Q(**{f"{DATE_FIELDS[m]}__isnull": False}) & area.counts(m))
+                    for m in FUNNEL
+                }
+            )
         )
         reached = {m: counts[m.value] for m in FUNNEL}
     else:
@@ -218,11 +261,13 @@ def funnel(area: Area, cohort: int) -> list[FunnelRow]:
         )
         totals = {row["measure"]: row["total"] for row in rows}
         reached = {m: totals.get(m.value, 0) for m in FUNNEL}
-    medians = _medians(area, cohort)
+    gaps = _gaps(area, cohort)
     result: list[FunnelRow] = []
     for index, measure in enumerate(FUNNEL):
         previous = reached[FUNNEL[index - 1]] if index else None
-        result.append(FunnelRow(measure, reached[measure], previous, medians.get(measure)))
+        gap = gaps.get(measure)
+        median, both = (gap.median_days, gap.both) if gap is not None else (None, None)
+        result.append(FunnelRow(measure, reached[measure], previous, median, both))
     return result
 
 
@@ -252,7 +297,8 @@ def _progress_trend(area: Area, year: int) -> list[tuple[str, datetime.date, int
     rows: list[tuple[str, datetime.date, int]] = []
     aggregates = {
         f"{measure.value}__{month}": Count(
-            "pk", filter=_in_year(measure, year) & Q(**{f"{DATE_FIELDS[measure]}__month": month})
+            "pk",
+            filter=_in_year(measure, year) & Q(**{f"{DATE_FIELDS[measure]}__month": month}) & area.counts(measure),
         )
         for measure in Measure
         for month in range(1, 13)
@@ -304,8 +350,10 @@ def breakdown(area: Area, year: int, by: Level) -> list[BreakdownRow]:
     target_rows = Target.objects.filter(level=by, year=year)
     if by == Level.KECAMATAN and area.kecamatan_ids is not None:
         target_rows = target_rows.filter(kecamatan_id__in=area.kecamatan_ids)
-    if by == Level.MENTOR and area.cells():  # the program's: every mentor's target, reached or not
-        target_rows = target_rows.filter(mentor_id__in=[key for key in done if key is not None])
+    if by == Level.MENTOR and area.kecamatan_ids is not None:  # the area's mentors, whether they reached any or not
+        target_rows = target_rows.filter(mentor__office_id__in=area.kecamatan_ids)
+    if by == Level.MENTOR and area.mentor_id is not None:
+        target_rows = target_rows.filter(mentor_id=area.mentor_id)
     for key, measure, value in target_rows.values_list(target_key, "measure", "value"):
         wanted[key][Measure(measure)] = value
     keys = set(done) | set(wanted)
@@ -321,7 +369,7 @@ def participants(
     """The area's participants who reached `measure` in `year` (progress, breakdown), in `month` (1-12) of
     `year` (the trend) or, of `cohort`, at any time (the funnel), newest first; the caller pages it."""
     name = DATE_FIELDS[measure]
-    rows = area.progress().filter(**{f"{name}__isnull": False})
+    rows = area.progress().filter(area.counts(measure), **{f"{name}__isnull": False})
     if year is not None:
         rows = rows.filter(_in_year(measure, year))
         if month is not None:
@@ -381,7 +429,7 @@ def reached_between(area: Area, start: datetime.date, end: datetime.date) -> New
         area.progress()
         .filter(any_in_range)
         .values_list("kecamatan_id", "mentor_id")
-        .annotate(**{m.value: Count("pk", filter=_between(m, start, end)) for m in Measure})
+        .annotate(**{m.value: Count("pk", filter=_between(m, start, end) & area.counts(m)) for m in Measure})
         .order_by()
     )
     cells: dict[tuple[int, int | None], dict[Measure, int]] = {}

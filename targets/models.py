@@ -4,8 +4,9 @@
 - `Progress`: one row per participant, the day each measure was reached (from the step apps' expressions,
   `registration.measures`), their kecamatan, current mentor and cohort (the year they registered).
 - `MeasureCount`: how many reached a measure in a month, by cohort, kecamatan and mentor.
-- `GapCount`: how many took a given number of days from one funnel step to the next, by cohort, kecamatan
-  and mentor (the median time between steps comes from it, exactly).
+- `GapCount`: how many took a given number of days from one funnel step to the next, by cohort and kecamatan
+  (the median time between steps of the program, a wilayah or a kecamatan comes from it, exactly; a mentor's is
+  asked of Progress).
 
 The three summaries are written only by `targets.summary` (after each change and rebuilt nightly); a page
 never counts the program itself."""

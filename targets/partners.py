@@ -11,12 +11,15 @@ agreement's end date, so staff see which collaborations to renew.
   courses held, P4 the licence requests its office decided, P5 the submissions its curators graded, P7 the loan
   referrals it received. P1, P3 and P6 have no partner's work the portal records (mentors are the program's own
   staff; a partner neither registers nor keeps the books): the agreement serves them through consent alone.
-- Served: the distinct participants who took part in those activities, and those with an active consent to the
-  partner under one of the agreement's purposes (`partners.selectors.agreement_consents`, the same rule as the
-  match count's "consented").
+- Served: the distinct participants with a consent to the partner under one of the agreement's purposes in
+  effect at some time of its period (`partners.selectors.agreement_consents`) and, for agency staff, those who
+  took part in its activities too. A partner's user learns of its consenting participants alone: anyone else who
+  came to its sessions is in its activity counts, not in the people it is told about.
 - Outcomes: of those served, how many reached each covered step's measure (`STEP_MEASURES`) for the first time
   within the agreement's period, counted on the summary table (`targets.figures.Area.of_participants`, Progress):
   one query for all the agreements listed (a UNION ALL of one aggregate per agreement, each over its served set).
+  For a partner's user, a step's outcome counts only those whose consent is for a purpose of that step (as its
+  dashboard does: `targets.permissions.MEASURE_STEPS`); P1's (verified), any of them.
 
 A page costs a fixed number of queries whatever the data: the agreements, one per step covered, the outcomes."""
 
@@ -25,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import Any, cast
+from typing import cast
 
 from django.db.models import Count, IntegerField, Q, QuerySet, TextChoices, Value
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +39,7 @@ from core.decisions import Decision, deny
 from core.pagination import MAX_PAGE, Page
 from licensing import selectors as licensing_selectors
 from marketing.selectors import curation as marketing_selectors
-from partners.choices import AgreementState, Step
+from partners.choices import AgreementState, Step, purposes_of_steps
 from partners.models import Agreement, PartnerOrganisation
 from partners.performance import Period, StepActivity
 from partners.selectors import agreement_consents, agreements_in_state, organisation_of
@@ -194,29 +197,38 @@ def _activities(agreements: list[Agreement], periods: dict[int, Period]) -> dict
     return found
 
 
-def _served(agreement: Agreement, activities: Iterable[StepActivity]) -> QuerySet[Any]:
-    """The ids of the participants the agreement serves (a subquery): who took part in its steps' activities, and
-    who consented to the partner under it."""
-    consented = agreement_consents(agreement).order_by().values("participant_id")
+def _served(viewer: Viewer, agreement: Agreement, period: Period, activities: Iterable[StepActivity]) -> Area:
+    """The participants the agreement serves in its period (subqueries): who consented to the partner under it
+    then and, for agency staff, who took part in its steps' activities. For a partner's user, each step's outcome
+    counts only those whose consent was for a purpose of that step."""
+    consents = agreement_consents(agreement, period).order_by()
+    consented = consents.values("participant_id")
+    if viewer.organisation is not None:
+        by_measure = {
+            STEP_MEASURES[step]: consents.filter(purpose__in=purposes_of_steps([step])).values("participant_id")
+            for step in agreement.steps
+            if step != Step.P1  # verified: any consent
+        }
+        return Area.of_participants(consented, by_measure)
     taking_part = [activity.participants for activity in activities]
-    return consented.union(*taking_part) if taking_part else consented
+    return Area.of_participants(consented.union(*taking_part) if taking_part else consented)
 
 
-def _outcomes(served: Mapping[int, tuple[QuerySet[Any], Period]]) -> dict[int, dict[str, int]]:
+def _outcomes(served: Mapping[int, tuple[Area, Period]]) -> dict[int, dict[str, int]]:
     """For each agreement (by id), how many it served (`served`) and how many of them reached each step's measure
     within its period (by the measure's value): ONE query for them all (none for none)."""
     parts = []
-    for pk, (participants, period) in served.items():
+    for pk, (area, period) in served.items():
         reached = {
             measure.value: Count(
                 "pk",
-                filter=Q(**{f"{DATE_FIELDS[measure]}__gte": period.start, f"{DATE_FIELDS[measure]}__lte": period.end}),
+                filter=Q(**{f"{DATE_FIELDS[measure]}__gte": period.start, f"{DATE_FIELDS[measure]}__lte": period.end})
+                & area.counts(measure),
             )
             for measure in STEP_MEASURES.values()
         }
         parts.append(
-            Area.of_participants(participants)
-            .progress()
+            area.progress()
             .annotate(agreement=Value(pk, output_field=IntegerField()))
             .values("agreement")
             .annotate(served=Count("pk"), **reached)
@@ -229,9 +241,9 @@ def _outcomes(served: Mapping[int, tuple[QuerySet[Any], Period]]) -> dict[int, d
     return {row["agreement"]: row for row in rows}
 
 
-def rows_for(agreements: list[Agreement], today: datetime.date) -> list[AgreementRow]:
-    """The performance rows of these agreements, in their order: one query per step covered, one for the
-    outcomes."""
+def rows_for(viewer: Viewer, agreements: list[Agreement], today: datetime.date) -> list[AgreementRow]:
+    """The performance rows of these agreements as the viewer sees them, in their order: one query per step
+    covered, one for the outcomes."""
     periods = {agreement.pk: period_of(agreement, today) for agreement in agreements}
     by_step = _activities(agreements, periods)
     activities_of = {
@@ -240,7 +252,10 @@ def rows_for(agreements: list[Agreement], today: datetime.date) -> list[Agreemen
     }
     outcomes = _outcomes(
         {
-            agreement.pk: (_served(agreement, activities_of[agreement.pk].values()), periods[agreement.pk])
+            agreement.pk: (
+                _served(viewer, agreement, periods[agreement.pk], activities_of[agreement.pk].values()),
+                periods[agreement.pk],
+            )
             for agreement in agreements
         }
     )
@@ -296,10 +311,10 @@ def performance_page(
     number = page_number(raw_page)
     start = (number - 1) * PER_PAGE
     if filters.sort in (Sort.MOST_SERVED, Sort.FEWEST_SERVED):
-        every = rows_for(agreements, today)  # stable: equal counts keep the end date's order
+        every = rows_for(viewer, agreements, today)  # stable: equal counts keep the end date's order
         every.sort(key=lambda row: row.served, reverse=filters.sort == Sort.MOST_SERVED)
         rows = every[start : start + PER_PAGE]
     else:
-        rows = rows_for(agreements[start : start + PER_PAGE], today)
+        rows = rows_for(viewer, agreements[start : start + PER_PAGE], today)
     page = Page(items=[row.agreement for row in rows], number=number, has_next=len(agreements) > start + PER_PAGE)
     return page, rows

@@ -4,9 +4,12 @@
   kecamatan or mentor.
 - A kecamatan's secretariat: its kecamatan and the mentors who work from it.
 - A mentor: themself (their own participants).
-- A partner organisation's user: the participants with an active consent to their organisation under one of its
-  agreements in force (`partners.selectors.consenting_participants`, the partners' own rule), as one set: no
-  wilayah, kecamatan or mentor of the program.
+- A partner organisation's user: the participants with an active consent to their organisation for a purpose one
+  of its agreements in force covers (the partners' own rule, as `partners.selectors.consenting_participants` and
+  the API's scope apply it), as one set: no wilayah, kecamatan or mentor of the program. Each is counted for a
+  measure only when one of those consents is for a purpose of the measure's step (`MEASURE_STEPS`): who consented
+  to training only is counted as registered, verified and trained, never behind a licence or a loan
+  (`partner_participants`).
 - Anyone else: refused.
 
 The page's URL names a wilayah, kecamatan or mentor (`targets.forms.DashboardForm` checks that they exist);
@@ -20,14 +23,17 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.permissions import AnyUser, is_office_staff, is_program_wide, is_secretariat, serves
 from core.decisions import ALLOWED, Decision, deny
 from geography.models import Kecamatan, Wilayah
+from partners.choices import PURPOSE_DATA, Step, listed_purposes
 from partners.models import PartnerOrganisation
-from partners.selectors import consenting_participants, organisation_of
+from partners.selectors import consenting_ids, organisation_of, purposes_in_force
+from registration.measures import Measure
 
 from .choices import Level
 from .figures import Area
@@ -209,7 +215,7 @@ def place_for(
         return deny("mentor_elsewhere", MENTOR_ELSEWHERE)
     if scope.reach == Reach.PARTNER:
         assert scope.organisation is not None
-        return Place(area=Area.of_participants(_consenting(scope.organisation)))
+        return Place(area=partner_area(scope.organisation))
     if scope.reach == Reach.MENTOR:
         mentor = scope.user
     wilayah = kecamatan.wilayah if kecamatan is not None else choice.wilayah
@@ -222,14 +228,45 @@ def place_for(
     if kecamatan is not None:
         return Place(area=Area.of_kecamatan(kecamatan.pk), wilayah=wilayah, kecamatan=kecamatan)
     if wilayah is not None:
-        members = wilayah_members[wilayah.pk]
-        return Place(area=Area(level=Level.WILAYAH, wilayah_id=wilayah.pk, kecamatan_ids=members), wilayah=wilayah)
+        return Place(area=Area.of_wilayah(wilayah.pk, wilayah_members[wilayah.pk]), wilayah=wilayah)
     return Place(area=Area.program())
 
 
-def _consenting(organisation: PartnerOrganisation) -> QuerySet[Any]:
-    """The ids of the partner's consenting participants, as the partners app decides them (a subquery)."""
-    return consenting_participants(organisation).values("pk")
+# The step of each measure, whose purposes a partner's participant must have consented to for the partner to see
+# them counted for it (None: any consent the partner holds, registration and verification being every
+# participant's).
+MEASURE_STEPS: dict[Measure, str | None] = {
+    Measure.REGISTERED: None,
+    Measure.VERIFIED: None,
+    Measure.TRAINED: Step.P2,
+    Measure.MENTORED: Step.P3,
+    Measure.LICENSED: Step.P4,
+    Measure.FORMAL: Step.P4,
+    Measure.MARKETED: Step.P5,
+    Measure.REPORTING: Step.P6,
+    Measure.MOVED_UP: Step.P6,
+    Measure.CAPITALISED: Step.P7,
+}
+
+
+def partner_participants(organisation: PartnerOrganisation) -> tuple[QuerySet[Any], dict[Measure, QuerySet[Any]]]:
+    """The ids of the partner's consenting participants (an active consent for a purpose its agreements in force
+    cover, one the generic pages may list), and by measure those of them whose consent is for a purpose of the
+    measure's step: subqueries, after one query (the purposes in force)."""
+    covered = listed_purposes(purposes_in_force(organisation, timezone.localdate()))
+    by_measure = {
+        measure: consenting_ids(organisation, [purpose for purpose in covered if PURPOSE_DATA[purpose].step == step])
+        for measure, step in MEASURE_STEPS.items()
+        if step is not None
+    }
+    return consenting_ids(organisation, covered), by_measure
+
+
+def partner_area(organisation: PartnerOrganisation) -> Area:
+    """What the partner's user sees counted: its consenting participants, each for the measures their consents
+    cover (one query)."""
+    every, by_measure = partner_participants(organisation)
+    return Area.of_participants(every, by_measure)
 
 
 # --- targets and the weekly reports -----------------------------------------------------------------------------

@@ -112,8 +112,7 @@ def collect(
     funnels = [(_("Program"), figures.funnel(program, year))]
     for wilayah in wilayah_list:
         kecamatans = frozenset(k.pk for k in kecamatan_list if k.wilayah_id == wilayah.pk)
-        area = Area(level=Level.WILAYAH, wilayah_id=wilayah.pk, kecamatan_ids=kecamatans)
-        funnels.append((wilayah.name, figures.funnel(area, year)))
+        funnels.append((wilayah.name, figures.funnel(Area.of_wilayah(wilayah.pk, kecamatans), year)))
     return ReportFigures(
         week_start=week_start,
         counted_to=counted_to,

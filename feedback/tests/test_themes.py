@@ -1,5 +1,5 @@
 """What the program dashboard reads of the forum: the themes by kecamatan and category (shown posts only, in one
-query) and the posts behind a theme."""
+query) and the posts behind a theme (the forum's list with the theme's category, kecamatan and year)."""
 
 import datetime
 from typing import Any
@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from feedback.choices import Status
 from feedback.models import Post
-from feedback.selectors import Theme, posts_for, themes
+from feedback.selectors import PostFilters, Theme, post_list, themes
 from feedback.tests.factories import PostFactory, SupportFactory, hidden_post
 from geography.models import Kecamatan
 from mentoring.tests.factories import verified_participant
@@ -81,22 +81,29 @@ def test_the_themes_of_a_year_and_of_a_scope(forum: dict[str, Post], django_asse
         assert themes(kecamatan_ids=set()) == []  # a scope of nothing
 
 
-def test_the_posts_behind_a_theme(forum: dict[str, Post], django_assert_num_queries: Any) -> None:
+def test_the_posts_behind_a_theme(forum: dict[str, Post], agency_staff: User, django_assert_num_queries: Any) -> None:
+    """The forum's list with the theme's filters (what the dashboard links to): the same posts, newest first, each
+    with its author's first name and kecamatan, in one query."""
     tebet = kec("Tebet")
-    posts = posts_for(kecamatan_ids={tebet}, category="licensing", year=timezone.localdate().year)
+    this_year = timezone.localdate().year
+    posts = post_list(agency_staff, PostFilters(category="licensing", kecamatan_id=tebet, year=this_year))
     with django_assert_num_queries(1):
         shown = [(post.pk, post.author_name, post.kecamatan.name) for post in posts]
     expected = [forum[name] for name in ("lic_answered", "lic_open_2", "lic_open_1")]
     assert shown == [(post.pk, "Siti", "Tebet") for post in expected]
-    assert [p.pk for p in posts_for(kecamatan_ids={tebet}, category="licensing")][-1] == forum["last_year"].pk
-    assert list(posts_for(kecamatan_ids={kec("Gambir")}, category="licensing")) == [forum["gambir_lic"]]
-    assert list(posts_for(kecamatan_ids=set(), category="licensing")) == []
-    everywhere = {p.pk for p in posts_for(kecamatan_ids=None, category="licensing")}
-    assert forum["gambir_hidden"].pk not in everywhere and forum["gambir_lic"].pk in everywhere
+    ever = post_list(agency_staff, PostFilters(category="licensing", kecamatan_id=tebet))
+    assert [p.pk for p in ever][-1] == forum["last_year"].pk
+    last_year = post_list(agency_staff, PostFilters(category="licensing", kecamatan_id=tebet, year=this_year - 1))
+    assert list(last_year) == [forum["last_year"]]
+    gambir = post_list(agency_staff, PostFilters(category="licensing", kecamatan_id=kec("Gambir")))
+    assert list(gambir) == [forum["gambir_lic"]]  # the hidden one is not listed
 
 
-def test_a_theme_counts_its_posts_as_the_list_behind_it_does(forum: dict[str, Post]) -> None:
-    for theme in themes(kecamatan_ids=None):
-        behind = posts_for(kecamatan_ids={theme.kecamatan_id}, category=theme.category)
-        assert behind.count() == theme.posts
-        assert behind.filter(status=Status.OPEN).count() == theme.open
+def test_a_theme_counts_its_posts_as_the_list_behind_it_does(forum: dict[str, Post], agency_staff: User) -> None:
+    year = timezone.localdate().year
+    for theme_year in (None, year, year - 1):
+        for theme in themes(kecamatan_ids=None, year=theme_year):
+            filters = PostFilters(category=theme.category, kecamatan_id=theme.kecamatan_id, year=theme_year)
+            behind = post_list(agency_staff, filters)
+            assert behind.count() == theme.posts
+            assert behind.filter(status=Status.OPEN).count() == theme.open

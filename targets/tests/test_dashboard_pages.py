@@ -3,6 +3,7 @@ participants behind it, the filters round-trip in the URL, bad input is told (40
 their table and data with no inline script, the print stylesheet is linked, the forum's themes are shown to
 staff, and the navigation and the admin index link to it."""
 
+import datetime
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -297,8 +298,50 @@ def test_staff_see_the_forums_themes_by_kecamatan_and_category(
     response = client.get(reverse("targets:dashboard"), {"year": YEAR})
     assert {t.kecamatan for t in response.context["themes"]} == {"Tebet"}
     theme = response.context["themes"][0]
-    assert query(theme.url) == {"category": "licensing", "kecamatan": str(world.tebet.pk)}
+    assert query(theme.url) == {"category": "licensing", "kecamatan": str(world.tebet.pk), "year": str(YEAR)}
     assert 'id="table-themes"' in response.content.decode()
+
+
+def test_a_themes_link_lists_the_posts_it_counts(client: Client, agency_staff: User, world: World) -> None:
+    """A theme counts the year's posts: the forum's list it links to is of that year too (an older post of the
+    kecamatan and category is in neither)."""
+    this_year = PostFactory(author=world.ani, category=Category.LICENSING)
+    PostFactory(
+        author=world.ani, category=Category.LICENSING, created_at=this_year.created_at - datetime.timedelta(days=400)
+    )
+    client.force_login(agency_staff)
+    dashboard = client.get(reverse("targets:dashboard"), {"year": YEAR})
+    (theme,) = [t for t in dashboard.context["themes"] if query(t.url)["category"] == Category.LICENSING]
+    assert theme.posts == 1
+    listed = client.get(theme.url)
+    assert listed.status_code == 200
+    assert [post.pk for post in listed.context["page"].items] == [this_year.pk]
+
+
+# --- the rankings -------------------------------------------------------------------------------------------------
+
+
+def test_a_kecamatans_mentor_ranking_keeps_the_target_of_a_mentor_who_achieved_nothing(
+    client: Client, secretariat_tebet: User, agency_staff: User, world: World
+) -> None:
+    """Mentor Tebet Dua has a target and no participant: her row shows it, at 0%, in Tebet's ranking as in the
+    program's breakdown; Mentor Gambir's target is not Tebet's."""
+    for mentor in (world.mentor_tebet, world.other_mentor_tebet, world.mentor_gambir):
+        Target.objects.create(
+            year=YEAR, measure=Measure.VERIFIED, level=Level.MENTOR, mentor=mentor, value=10, updated_by=agency_staff
+        )
+    tebet = {row.key: row for row in figures.breakdown(Area.of_kecamatan(world.tebet.pk), YEAR, Level.MENTOR)}
+    assert tebet[world.mentor_tebet.pk].targets == {Measure.VERIFIED: 10}
+    assert tebet[world.other_mentor_tebet.pk].targets == {Measure.VERIFIED: 10}
+    assert world.mentor_gambir.pk not in tebet
+    program = {row.key: row for row in figures.breakdown(Area.program(), YEAR, Level.MENTOR)}
+    assert program[world.other_mentor_tebet.pk].targets == {Measure.VERIFIED: 10}
+    client.force_login(secretariat_tebet)
+    response = client.get(reverse("targets:dashboard"), {"year": YEAR})
+    (ranking,) = response.context["rankings"]
+    shown = {row.name: (row.target, row.percent) for row in ranking.rows}
+    assert shown["Mentor Tebet Dua"] == (10, 0)
+    assert shown[world.mentor_tebet.full_name] == (10, 30)
 
 
 # --- where it is linked from ------------------------------------------------------------------------------------

@@ -156,7 +156,9 @@ def test_a_partner_sees_only_its_consenting_participants(
     consent(world.eko, partner, Purpose.TRAINING)
     response = dashboard(client, partner_user)
     assert response.status_code == 200
-    assert achieved(response)[Measure.VERIFIED] == 2 and achieved(response)[Measure.LICENSED] == 1
+    # Eko's licence is not the training partner's to know
+    assert achieved(response)[Measure.VERIFIED] == 2 and achieved(response)[Measure.LICENSED] == 0
+    assert achieved(response)[Measure.TRAINED] == 2
     assert {card.target for card in response.context["cards"]} == {None} and not response.context["targets_apply"]
     assert response.context["rankings"] == [] and response.context["themes"] is None
     listed = people(client, partner_user, measure=Measure.VERIFIED)
@@ -165,6 +167,35 @@ def test_a_partner_sees_only_its_consenting_participants(
     assert reverse("registration:participant", args=[world.ani.pk]) not in html
     assert all(person.url is None and person.kecamatan == "" for person in listed.context["people"])
     assert "Tebet</td>" not in html  # the name alone: no kecamatan, mentor or day
+
+
+def test_a_partner_counts_and_names_a_participant_only_for_the_steps_of_their_consents(
+    client: Client, partner_user: User, partner: PartnerOrganisation, world: World, agency_staff: User
+) -> None:
+    """Eko consented to training only: he is behind Verified and Trained, never behind Licensed, Capitalised or
+    the funnel's later steps; once he consents to licensing help under an agreement covering P4, his licence is
+    counted and named. Ani's licensing consent to another partner counts nothing here."""
+    consent(world.eko, partner, Purpose.TRAINING)
+    other = PartnerOrganisationFactory()
+    agreement_in_force(other, steps=[Step.P4], staff=agency_staff)
+    consent(world.ani, other, Purpose.LICENSING)  # another partner's: nothing here
+    response = dashboard(client, partner_user)
+    counted = achieved(response)
+    assert (counted[Measure.VERIFIED], counted[Measure.TRAINED]) == (1, 1)
+    assert counted[Measure.LICENSED] == counted[Measure.CAPITALISED] == counted[Measure.FORMAL] == 0
+    funnel = {step.label: step for step in response.context["funnel"]}
+    assert funnel[str(Measure.LICENSED.label)].reached == 0
+    assert all((step.conversion or 0) <= 100 for step in response.context["funnel"])
+    trend = response.context["trend"]
+    assert sum(month.cells[list(Measure).index(Measure.LICENSED)].n for month in trend) == 0
+    assert names(people(client, partner_user, measure=Measure.TRAINED)) == {"Eko Gambir"}
+    for measure in (Measure.LICENSED, Measure.CAPITALISED, Measure.MOVED_UP):
+        assert names(people(client, partner_user, measure=measure)) == set()
+    assert names(people(client, partner_user, measure=Measure.LICENSED, cohort=YEAR, year="")) == set()
+    agreement_in_force(partner, steps=[Step.P4], staff=agency_staff)
+    consent(world.eko, partner, Purpose.LICENSING)
+    assert achieved(dashboard(client, partner_user))[Measure.LICENSED] == 1
+    assert names(people(client, partner_user, measure=Measure.LICENSED)) == {"Eko Gambir"}
 
 
 def test_a_partner_sees_nothing_once_the_consent_is_withdrawn(

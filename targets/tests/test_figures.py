@@ -72,11 +72,45 @@ def test_the_funnel_of_a_cohort_with_conversions_and_medians(world: dict[str, An
     assert rows[Measure.REGISTERED].reached == 5 and rows[Measure.REGISTERED].conversion is None
     assert (rows[Measure.VERIFIED].reached, rows[Measure.VERIFIED].conversion) == (4, 80)
     assert (rows[Measure.TRAINED].reached, rows[Measure.TRAINED].conversion) == (3, 75)
+    assert (rows[Measure.MENTORED].reached, rows[Measure.MENTORED].conversion) == (1, 33)
+    # licensed without a mentor: of the one mentored, none went on to a licence
+    licensed = rows[Measure.LICENSED]
+    assert (licensed.reached, licensed.previous, licensed.both, licensed.conversion) == (1, 1, 0, 0)
     # registration to verification: 2, 4, 10, 31 days: percentile_disc(0.5) is 4
     assert rows[Measure.VERIFIED].median_days == 4
     # verification to training: 5, 7 and 0 (trained before verified): 5
     assert rows[Measure.TRAINED].median_days == 5
     assert rows[Measure.CAPITALISED].reached == 0 and rows[Measure.CAPITALISED].median_days is None
+
+
+def test_a_conversion_counts_only_those_who_reached_the_step_before(world: dict[str, Any]) -> None:
+    """Two of three licensed in Tebet were never mentored: the licence's conversion from mentoring is of those who
+    reached both (1 of the 2 mentored: 50%), never 150%, alike from the histogram (wilayah, kecamatan) and from
+    Progress (a mentor, a set of participants); the median is of that one."""
+    tebet, ani = world["tebet"], world["ani"]
+    base = {"verified": D(YEAR, 1, 12), "trained": D(YEAR, 1, 20)}
+    Progress.objects.bulk_create(
+        [
+            _row(11, tebet, ani, **base, mentored=D(YEAR, 2, 1), licensed=D(YEAR, 2, 10)),
+            _row(12, tebet, ani, **base, licensed=D(YEAR, 2, 11)),
+            _row(13, tebet, ani, **base, licensed=D(YEAR, 2, 12)),
+        ]
+    )
+    summary.recount()
+    chosen = Progress.objects.filter(participant_id__in=[2, 11, 12, 13]).values("participant_id")
+    areas = [
+        Area.of_kecamatan(tebet.pk),
+        Area.of_wilayah(tebet.wilayah_id, [tebet.pk]),
+        Area.of_mentor(ani.pk),
+        Area.of_participants(chosen),
+    ]
+    for area in areas:
+        licensed = {row.measure: row for row in figures.funnel(area, YEAR)}[Measure.LICENSED]
+        # Tebet's mentored: Bela (2, not licensed) and 11
+        assert (licensed.previous, licensed.reached, licensed.both) == (2, 3, 1), area
+        assert licensed.conversion == 50 and licensed.median_days == 9
+    program = {row.measure: row for row in figures.funnel(Area.program(), YEAR)}
+    assert all(row.conversion is None or row.conversion <= 100 for row in program.values())
 
 
 def test_a_mentors_medians_from_progress_agree_with_the_kecamatans_histogram(world: dict[str, Any]) -> None:
@@ -96,6 +130,33 @@ def test_a_set_of_participants_is_counted_on_progress(world: dict[str, Any]) -> 
     assert funnel[Measure.VERIFIED].reached == 2 and funnel[Measure.VERIFIED].median_days == 2
     trend = dict(figures.trend(area, YEAR))
     assert trend[D(YEAR, 2, 1)][Measure.TRAINED] == 1 and trend[D(YEAR, 1, 1)][Measure.TRAINED] == 1
+
+
+def test_a_set_counts_some_measures_over_a_part_of_it(world: dict[str, Any]) -> None:
+    """`by_measure` (a partner's participants by the step of their consents): 1 and 5 are counted, but only 1
+    for training and only 5 for a licence, in every figure and list."""
+    chosen = Progress.objects.filter(participant_id__in=[1, 5]).values("participant_id")
+    only = {
+        Measure.TRAINED: Progress.objects.filter(participant_id=1).values("participant_id"),
+        Measure.LICENSED: Progress.objects.filter(participant_id=5).values("participant_id"),
+        Measure.MENTORED: Progress.objects.none().values("participant_id"),
+    }
+    area = Area.of_participants(chosen, only)
+    done = figures.achieved(area, YEAR)
+    assert (done[Measure.VERIFIED], done[Measure.TRAINED], done[Measure.LICENSED]) == (2, 1, 1)
+    assert done[Measure.MENTORED] == 0
+    funnel = {row.measure: row for row in figures.funnel(area, YEAR)}
+    assert (funnel[Measure.TRAINED].reached, funnel[Measure.TRAINED].both) == (1, 1)
+    assert funnel[Measure.TRAINED].conversion == 50 and funnel[Measure.TRAINED].median_days == 5
+    # 5 is licensed, yet not mentored as this set counts: no conversion from nobody
+    assert (funnel[Measure.LICENSED].reached, funnel[Measure.LICENSED].conversion) == (1, None)
+    trend = dict(figures.trend(area, YEAR))
+    assert trend[D(YEAR, 2, 1)][Measure.TRAINED] == 0 and trend[D(YEAR, 1, 1)][Measure.TRAINED] == 1
+    trained = figures.participants(area, Measure.TRAINED, year=YEAR).values_list("participant_id", flat=True)
+    assert list(trained) == [1]
+    assert list(figures.participants(area, Measure.MENTORED, cohort=YEAR)) == []
+    new = figures.reached_between(area, D(YEAR, 1, 1), D(YEAR, 12, 31)).total()
+    assert (new[Measure.VERIFIED], new[Measure.TRAINED], new[Measure.LICENSED]) == (2, 1, 1)
 
 
 def test_the_trend_by_month(world: dict[str, Any]) -> None:

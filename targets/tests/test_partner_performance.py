@@ -24,7 +24,7 @@ from capital.tests.factories import ProductFactory as FinancingProductFactory
 from capital.tests.factories import lender, referral_in
 from licensing import services as licensing_services
 from licensing.choices import RequestStatus
-from licensing.tests.factories import reached_office
+from licensing.tests.factories import LicenceFactory, reached_office
 from marketing.choices import SubmissionStatus
 from marketing.tests.factories import SubmissionFactory, graded_product, open_call
 from partners.choices import AgreementKind, ConsentChannel, OrganisationKind, Purpose, Step
@@ -315,6 +315,67 @@ def test_outcomes_are_counted_within_the_agreement_s_period(agency_staff: User) 
     (row,) = all_rows()
     assert row.agreement == ended and row.served == 3 and row.steps[0].reached == 1
     assert row.steps[0].activity is not None and row.steps[0].activity.activities == 0
+
+
+def _consented(
+    person: Participant, org: PartnerOrganisation, *, granted: int, withdrawn: int | None = None
+) -> Consent:
+    """A training consent given `granted` days from today (negative: ago), withdrawn `withdrawn` days from it."""
+    return Consent.objects.create(
+        participant=person,
+        organisation=org,
+        purpose=Purpose.TRAINING,
+        text=current_text(Purpose.TRAINING),
+        granted_at=timezone.now() + granted * DAY,
+        granted_channel=ConsentChannel.WEB,
+        withdrawn_at=None if withdrawn is None else timezone.now() + withdrawn * DAY,
+        withdrawn_channel="" if withdrawn is None else ConsentChannel.WEB,
+    )
+
+
+def test_an_agreement_serves_the_consents_in_effect_during_its_period(agency_staff: User) -> None:
+    """An agreement that expired 100 days ago serves who consented while it ran, not who consented after it ended
+    (the one in force does) nor who withdrew before it started; a consent withdrawn while it ran was in effect."""
+    org = PartnerOrganisationFactory()
+    old = signed(org, starts=-300, ends=-100)
+    new = signed(org, starts=-20, ends=200)
+    late, early_gone, left_during, still = participant(), participant(), participant(), participant()
+    _consented(late, org, granted=-5)
+    _consented(early_gone, org, granted=-400, withdrawn=-350)
+    _consented(left_during, org, granted=-250, withdrawn=-150)
+    _consented(still, org, granted=-250)
+    summary.rebuild()
+    rows = all_rows()
+    assert row_of(rows, old).served == 2  # left_during and still
+    assert row_of(rows, new).served == 2  # late and still
+
+
+def test_a_partner_s_user_learns_of_its_consenting_participants_alone(client: Client, agency_staff: User) -> None:
+    """Ani took the university's course and got a licence without ever consenting to it: agency staff count her
+    served and licensed; the university's user sees its session held, not her. Eko consented to training only:
+    the university is told he is served, not about his licence; Lia consented to licensing help: her licence is
+    the university's P4 outcome."""
+    university = PartnerOrganisationFactory(name="Universitas Mitra")
+    member = PartnerMemberFactory(organisation=university).user
+    agreement = agreement_in_force(university, steps=[Step.P2, Step.P4], staff=agency_staff)
+    ani, eko, lia = participant(), participant(), participant()
+    completed(held(PartnerCourseFactory(organiser_partner=university), 10), ani, 9)
+    consent(eko, university, Purpose.TRAINING)
+    consent(lia, university, Purpose.LICENSING)
+    for person in (ani, eko, lia):
+        LicenceFactory(participant=person, issued_on=today() - 2 * DAY)
+    summary.rebuild()
+    assert not Consent.objects.filter(participant=ani).exists()
+    staff_row = row_of(all_rows(), agreement)
+    assert staff_row.served == 3 and staff_row.step(Step.P4).reached == 3  # type: ignore[union-attr]
+    assert staff_row.step(Step.P2).reached == 1  # type: ignore[union-attr]
+    response = login(client, member).get(URL)
+    assert response.status_code == 200
+    ((row, _cells),) = response.context["table"]
+    p2, p4 = row.step(Step.P2), row.step(Step.P4)
+    assert row.served == 2 and p4.reached == 1 and p2.reached == 0
+    assert p2.activity.activities == 1  # its session, with Ani in it: the activity counts are kept
+    assert details(p2.activity) == details(staff_row.step(Step.P2).activity)  # type: ignore[union-attr]
 
 
 def test_two_agreements_of_one_partner_count_each_its_own_period(agency_staff: User) -> None:

@@ -326,7 +326,7 @@ def _themes(scope: Scope, place: Place, geography: Geography, year: int) -> list
                 posts=theme.posts,
                 open=theme.open,
                 supporters=theme.supporters,
-                url=_url("feedback:list", {"category": theme.category, "kecamatan": theme.kecamatan_id}),
+                url=_url("feedback:list", {"category": theme.category, "kecamatan": theme.kecamatan_id, "year": year}),
             )
         )
     return rows
