@@ -219,6 +219,7 @@ def timed(label: str, call: Callable[[], Any], runs: int) -> None:
 def run(runs: int) -> None:
     from django.conf import settings
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
@@ -233,9 +234,15 @@ def run(runs: int) -> None:
     settings.DEBUG = False
     connection.force_debug_cursor = True  # count queries with DEBUG off
     year = timezone.localdate().year
-    first = Progress.objects.values_list("kecamatan_id", "mentor_id").order_by("kecamatan_id").first()
-    assert first is not None, "no progress rows"
-    kecamatan = Kecamatan.objects.get(pk=first[0])  # every kecamatan holds as many
+    assert Progress.objects.exists(), "no progress rows"
+    # every kecamatan holds as many: take one of the wilayah with the most kecamatan (the largest wilayah)
+    kecamatan = (
+        Kecamatan.objects.select_related("wilayah")
+        .annotate(siblings=Count("wilayah__kecamatan"))
+        .order_by("-siblings", "code")
+        .first()
+    )
+    assert kecamatan is not None
     mentor_id = Progress.objects.filter(kecamatan=kecamatan, mentor__isnull=False).values_list("mentor_id", flat=True)[
         0
     ]
