@@ -162,6 +162,17 @@ def spreadsheet_rows(
     return _csv_cells(content, bounded)
 
 
+@dataclass(frozen=True)
+class RowError:
+    """Why one cell of a row is refused: the row's number as the person sees it, the field (or a word for the row
+    as a whole), the sentence in the checker's language, and its code when the check gave one."""
+
+    number: int
+    field: str
+    message: str
+    code: str = ""
+
+
 Good = TypeVar("Good")
 Error = TypeVar("Error")
 

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import spreadsheets
 from core.languages import active_language
-from core.spreadsheets import REQUIRED_VALUE, filled, refuse
+from core.spreadsheets import REQUIRED_VALUE, RowError, filled, refuse
 from core.text import strip_bidi
 
 from .choices import Category, Direction, categories_of
@@ -92,15 +92,6 @@ class ImportedRow:
     amount: int
     category: str
     note: str
-
-
-@dataclass(frozen=True)
-class RowError:
-    """Why one cell of a row is refused."""
-
-    number: int
-    field: str
-    message: str
 
 
 @dataclass(frozen=True)

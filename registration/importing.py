@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from core import spreadsheets
 from core.dates import first_of_month
 from core.languages import active_language
-from core.spreadsheets import REQUIRED_VALUE, filled, refuse
+from core.spreadsheets import REQUIRED_VALUE, RowError, filled, refuse
 from core.text import strip_bidi
 from geography.models import Kecamatan, Kelurahan
 
@@ -294,16 +294,6 @@ class ImportedRow:
     number: int
     person: PersonData
     business: BusinessData
-
-
-@dataclass(frozen=True)
-class RowError:
-    """Why one cell of a row is refused (`field`: one of FIELDS, or ROW for the row as a whole)."""
-
-    number: int
-    field: str
-    message: str
-    code: str = ""
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.logins import normalize_email
 from core import spreadsheets
 from core.languages import active_language
-from core.spreadsheets import REQUIRED_VALUE, filled, refuse
+from core.spreadsheets import REQUIRED_VALUE, RowError, filled, refuse
 from geography.models import Kecamatan, Wilayah
 from registration.measures import Measure
 
@@ -102,15 +102,6 @@ class ParsedRow:
     kecamatan_id: int | None
     mentor_email: str | None
     value: int
-
-
-@dataclass(frozen=True)
-class RowError:
-    """Why one cell of a row is refused."""
-
-    number: int
-    field: str
-    message: str
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from core import audit
 from core.dates import LAST_PROGRAM_YEAR, is_program_year
 from core.decisions import Refused
 from core.languages import active_language
+from core.spreadsheets import RowError
 from core.web import absolute_url
 from geography.models import Kecamatan, Wilayah
 from notifications.services import notify
@@ -177,9 +178,9 @@ class _Row:
         return _key(self.year, self.measure, self.level, self.wilayah_id, self.kecamatan_id, self.mentor_id)
 
 
-def _errors_of(number: int, exc: ValidationError) -> list[importing.RowError]:
+def _errors_of(number: int, exc: ValidationError) -> list[RowError]:
     return [
-        importing.RowError(number, field, " ".join(str(m) for e in errors for m in e.messages))
+        RowError(number, field, " ".join(str(m) for e in errors for m in e.messages))
         for field, errors in exc.error_dict.items()
     ]
 
@@ -200,7 +201,7 @@ class _Areas:
             User.objects.in_bulk({row.mentor_id for row in rows if row.mentor_id}),
         )
 
-    def refusals(self, row: _Row) -> list[importing.RowError]:
+    def refusals(self, row: _Row) -> list[RowError]:
         try:
             check_target(
                 year=row.year,
@@ -216,16 +217,16 @@ class _Areas:
         return []
 
 
-def _with_mentors(parsed: list[importing.ParsedRow]) -> tuple[list[_Row], list[importing.RowError]]:
+def _with_mentors(parsed: list[importing.ParsedRow]) -> tuple[list[_Row], list[RowError]]:
     """The rows with their mentor's id (one query for every email of the file); an unknown email is an error."""
     emails = {row.mentor_email for row in parsed if row.mentor_email}
     by_email = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
     rows: list[_Row] = []
-    errors: list[importing.RowError] = []
+    errors: list[RowError] = []
     for row in parsed:
         mentor_id = by_email.get(row.mentor_email) if row.mentor_email else None
         if row.mentor_email and mentor_id is None:
-            errors.append(importing.RowError(row.number, "mentor", str(UNKNOWN_MENTOR)))
+            errors.append(RowError(row.number, "mentor", str(UNKNOWN_MENTOR)))
             continue
         rows.append(
             _Row(
@@ -242,16 +243,16 @@ def _with_mentors(parsed: list[importing.ParsedRow]) -> tuple[list[_Row], list[i
     return rows, errors
 
 
-def _duplicates(rows: list[_Row]) -> list[importing.RowError]:
+def _duplicates(rows: list[_Row]) -> list[RowError]:
     """Every row of a target the file sets more than once (which value was meant is the person's call)."""
     numbers: dict[tuple[Any, ...], list[int]] = {}
     for row in rows:
         numbers.setdefault(row.key, []).append(row.number)
-    errors: list[importing.RowError] = []
+    errors: list[RowError] = []
     for same in numbers.values():
         if len(same) > 1:
             message = str(DUPLICATE_ROWS % {"rows": ", ".join(str(number) for number in same)})
-            errors.extend(importing.RowError(number, "key", message) for number in same)
+            errors.extend(RowError(number, "key", message) for number in same)
     return errors
 
 
@@ -293,7 +294,7 @@ def _typed_row(stored: dict[str, Any]) -> _Row:
     )
 
 
-def _error_order(error: importing.RowError) -> tuple[int, int]:
+def _error_order(error: RowError) -> tuple[int, int]:
     return error.number, importing.FIELDS.index(error.field)
 
 

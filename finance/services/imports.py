@@ -20,6 +20,7 @@ from accounts.models import User
 from core import audit
 from core.dates import first_of_month
 from core.decisions import Refused
+from core.spreadsheets import RowError
 from registration.models import Participant
 
 from .. import importing, permissions
@@ -38,18 +39,18 @@ NOTHING_GOOD = _("No row of this file can be saved.")
 REFUSED_ROW = _("Row %(row)s: %(reason)s Nothing was saved.")
 
 
-def _row_refusals(row: importing.ImportedRow, latest_closed: datetime.date | None) -> list[importing.RowError]:
+def _row_refusals(row: importing.ImportedRow, latest_closed: datetime.date | None) -> list[RowError]:
     """The book's refusals of a row, by field: its checks of an entry, then a closed month."""
     try:
         check_entry(day=row.day, direction=row.direction, category=row.category, amount=row.amount, note=row.note)
     except ValidationError as exc:
         return [
-            importing.RowError(row.number, field, " ".join(str(m) for e in errors for m in e.messages))
+            RowError(row.number, field, " ".join(str(m) for e in errors for m in e.messages))
             for field, errors in exc.error_dict.items()
         ]
     decision = permissions.month_open_decision(row.day, latest_closed=latest_closed)
     if not decision:
-        return [importing.RowError(row.number, "day", str(decision.reason))]
+        return [RowError(row.number, "day", str(decision.reason))]
     return []
 
 
@@ -81,7 +82,7 @@ def _keys_in_book(participant: Participant, keys: list[str]) -> set[str]:
     return set(Entry.objects.filter(participant=participant, entry_key__in=keys).values_list("entry_key", flat=True))
 
 
-def _error_order(error: importing.RowError) -> tuple[int, int]:
+def _error_order(error: RowError) -> tuple[int, int]:
     return error.number, importing.FIELDS.index(error.field)
 
 
