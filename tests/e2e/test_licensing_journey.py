@@ -30,6 +30,9 @@ def open_from_queue(staff: Page, licence_request: LicenceRequest) -> None:
     staff.goto("/petugas/perizinan/")
     staff.locator(f"#queue tr[data-request='{licence_request.pk}'] a").click()
     expect(staff).to_have_url(re.compile(rf"/perizinan/permohonan/{licence_request.pk}/$"))
+    # the URL changes when the page starts to arrive: its move forms are pressed once it has loaded (a press
+    # while it loaded on a busy machine once sent nothing)
+    staff.wait_for_load_state()
 
 
 def mark_documents_complete(staff: Page) -> None:
