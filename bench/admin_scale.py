@@ -135,7 +135,7 @@ def fill(rows: int) -> None:
             "registration_business",
             "registration_registration",
         ):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             cursor.execute(f"ANALYZE {table}")
     print(f"filled {rows:,} participants in {time.monotonic() - started:.0f} s")
 

@@ -150,7 +150,7 @@ def fill(rows: int) -> None:
         print(f"  businesses: {rows:,} rows in {time.monotonic() - t:.1f} s")
         cursor.execute("SET session_replication_role = DEFAULT")
         for table in ("accounts_user", "registration_participant", "registration_business"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     organisation = _partner()
     with connection.cursor() as cursor:
         from partners.services import current_text

@@ -99,11 +99,11 @@ def _progress_sql() -> str:
                    %(first)s::date + floor(random() * (%(today)s::date - %(first)s::date))::int AS registered_on
             FROM generate_series(1, %(rows)s) AS i
         ) AS people
-    """  # noqa: S608 (this module's constants; the values are parameters)
+    """
     for n, select in enumerate(selects):
         kept = ", ".join(["i", "kecamatan_id", "mentor_id", *days[: n + 1]])
         chances = ", ".join(f"c{m}, o{m}" for m in range(len(STEPS)))
-        query = f"SELECT {kept}, {select}, {chances} FROM ({query}) AS step{n}"  # noqa: S608
+        query = f"SELECT {kept}, {select}, {chances} FROM ({query}) AS step{n}"
     columns = ", ".join(days)
     return f"""
         INSERT INTO targets_progress
@@ -112,7 +112,7 @@ def _progress_sql() -> str:
                CASE WHEN c3 < 0.4 THEN licensed_on END,
                CASE WHEN c5 < 0.1 AND reporting_on IS NOT NULL THEN reporting_on END
         FROM ({query}) AS done
-    """  # noqa: S608
+    """
 
 
 def fill(rows: int) -> None:

@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--today", type=datetime.date.fromisoformat, default=None, help="the day the data ends")
     parser.add_argument("--database", default=DATABASE)
+    parser.add_argument("--stages", help="only these stages, comma-separated (each needs those before it)")
     parser.add_argument("--check", action="store_true", help="check every foreign key afterwards")
     args = parser.parse_args()
     started = time.monotonic()
@@ -73,7 +74,10 @@ def main() -> None:
     sizes = Sizes.small() if args.small else Sizes()
     print(f"filling {args.database} ({sizes.participants:,} participants, seed {args.seed})")
     empty()
-    program = generate(sizes, seed=args.seed, today=args.today)
+    from bench.program.program import DERIVED, STAGES
+
+    stages = tuple(args.stages.split(",")) if args.stages else STAGES + DERIVED
+    program = generate(sizes, seed=args.seed, today=args.today, stages=stages)
     if args.check:
         broken = check_references(program.tables)
         print("foreign keys: " + ("; ".join(broken) if broken else "every one points to a row"))

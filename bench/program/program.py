@@ -64,18 +64,26 @@ class Program(Loader):
         return self.blocks[name][0]
 
 
-def generate(sizes: Sizes, *, seed: int = 1, today: datetime.date | None = None, quiet: bool = False) -> Program:
-    """Fills the connected database (the caller empties it first). Returns the program, its steps timed."""
+def generate(
+    sizes: Sizes,
+    *,
+    seed: int = 1,
+    today: datetime.date | None = None,
+    quiet: bool = False,
+    stages: tuple[str, ...] = STAGES + DERIVED,
+) -> Program:
+    """Fills the connected database (the caller empties it first) with the named stages (all, in order, unless
+    told; a stage needs those before it). Returns the program, its steps timed."""
     progress = Progress(quiet)
     program = Program(sizes, seed, today or datetime.date.today(), progress)
     program.begin()
     try:
-        for stage in STAGES:
+        for stage in (s for s in STAGES if s in stages):
             importlib.import_module(f"bench.program.{stage}").load(program)
     finally:
         program.end()
     program.finish()
-    for stage in DERIVED:
+    for stage in (s for s in DERIVED if s in stages):
         importlib.import_module(f"bench.program.{stage}").load(program)
     program.analyze()
     started = time.monotonic()
