@@ -6,7 +6,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ProgramAdmin
+from core.admin import NEWEST_FIRST, ProgramAdmin
 
 from . import services
 from .models import Role, User
@@ -16,7 +16,7 @@ from .web import request_user
 
 @admin.register(User)
 class UserAdmin(ProgramAdmin, BaseUserAdmin[User]):
-    ordering = ["-date_joined"]
+    ordering = NEWEST_FIRST
     list_display = ["full_name", "email", "phone", "role", "office", "is_active"]
     list_filter = ["role", "is_active", "is_staff", "office"]
     list_select_related = ["office"]

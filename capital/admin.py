@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.web import request_user
-from core.admin import RecordAdmin, ServiceAdmin, copy_saved
+from core.admin import NEWEST_FIRST, RecordAdmin, ServiceAdmin, copy_saved
 from core.decisions import Decision, first_refusal
 from core.web import add_service_errors, error_text
 
@@ -106,6 +106,7 @@ def staff_refusal(request: HttpRequest, referral: LoanReferral) -> str:
 
 @admin.register(LoanReferral)
 class LoanReferralAdmin(RecordAdmin, ServiceAdmin):  # read-only rows, moved on their own page through the service
+    ordering = NEWEST_FIRST
     list_display = ["participant", "product", "lender", "status", "amount_requested", "created_at", "moved_at"]
     list_filter = ["status", "lender", "product", "participant__kecamatan"]
     list_select_related = ["participant", "product", "lender"]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.web import request_user
-from core.admin import ServiceAdmin, copy_saved
+from core.admin import NEWEST_FIRST, ServiceAdmin, copy_saved
 
 from . import permissions, services, validators
 from .models import REASON_MAX, Answer, Moderation, Post
@@ -74,7 +74,7 @@ class PostAdmin(ServiceAdmin):
     list_filter = ["status", "category", "hidden"]
     list_select_related = ["kecamatan"]
     search_fields = ["title"]
-    ordering = ["-created_at", "-pk"]
+    ordering = NEWEST_FIRST
     fieldsets = [
         (None, {"fields": ["title", "body", "category", "kecamatan", "author_first_name", "created_at"]}),
         (_("Where it stands"), {"fields": ["status", "answered_at", "supporters"]}),

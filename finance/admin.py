@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.web import request_user
-from core.admin import RecordAdmin, ServiceAdmin, copy_saved
+from core.admin import NEWEST_FIRST, RecordAdmin, ServiceAdmin, copy_saved
 from core.forms import RUPIAH_ADMIN_FIELDS
 
 from . import services
@@ -174,14 +174,14 @@ class MonthEventAdmin(BooksAdmin):
     list_display = ["participant", "month", "action", "reason", "by", "at"]
     list_filter = ["action"]
     list_select_related = ["participant", "by"]
-    ordering = ["-at", "-pk"]
+    ordering = NEWEST_FIRST
 
 
 @admin.register(ClassChange)
 class ClassChangeAdmin(BooksAdmin):
     list_display = ["participant", "month", "previous_class", "new_class", "capital", "yearly_sales", "changed_at"]
     list_filter = ["new_class", "participant__kecamatan"]
-    ordering = ["-changed_at", "-pk"]
+    ordering = NEWEST_FIRST
 
 
 @admin.register(Statement)
@@ -190,11 +190,11 @@ class StatementAdmin(BooksAdmin):
     list_filter = ["language"]
     search_fields = ["=code", *REFERENCE_SEARCH]
     search_help_text = _("A verification code, a registration reference, or the start of a participant's name.")
-    ordering = ["-issued_at", "-pk"]
+    ordering = NEWEST_FIRST
 
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(BooksAdmin):
     list_display = ["participant", "file_name", "status", "saved_count", "repeated_count", "created_at"]
     list_filter = ["status"]
-    ordering = ["-created_at", "-pk"]
+    ordering = NEWEST_FIRST

@@ -88,7 +88,10 @@ class Debt(models.Model):
                 name="finance_debt_settled_after_incurred",
             ),
         ]
-        indexes = [models.Index(fields=["participant", "kind", "incurred_on"], name="finance_debt_participant")]
+        indexes = [
+            models.Index(fields=["participant", "kind", "incurred_on"], name="finance_debt_participant"),
+            models.Index(fields=["-incurred_on", "-id"], name="finance_debt_newest"),  # the admin list
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.counterparty}"
@@ -141,7 +144,10 @@ class Entry(models.Model):
                 fields=["participant", "entry_key"], condition=~Q(entry_key=""), name="finance_entry_key_once"
             ),
         ]
-        indexes = [models.Index(fields=["participant", "day", "id"], name="finance_entry_book")]
+        indexes = [
+            models.Index(fields=["participant", "day", "id"], name="finance_entry_book"),
+            models.Index(fields=["-day", "-id"], name="finance_entry_newest"),  # the admin list
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_direction_display()} {self.amount}"
@@ -208,7 +214,7 @@ class MonthlyRecord(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["month"], name="finance_record_month"),
+            models.Index(fields=["month", "id"], name="finance_record_month"),  # by month, and the admin list
             models.Index(fields=["participant", "month_number"], name="finance_record_number"),
         ]
 

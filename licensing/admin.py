@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.web import request_user
-from core.admin import RecordAdmin, ServiceAdmin, copy_saved
+from core.admin import NEWEST_FIRST, RecordAdmin, ServiceAdmin, copy_saved
 
 from . import services
 from .choices import RequestStatus
@@ -86,6 +86,7 @@ def _moved(count: int) -> str:
 
 @admin.register(LicenceRequest)
 class LicenceRequestAdmin(RecordAdmin, ServiceAdmin):  # read-only rows, moved by actions through the service
+    ordering = NEWEST_FIRST
     list_display = ["participant", "licence_type", "subject", "status", "status_changed_at", "created_at"]
     list_filter = ["status", "licence_type", "participant__kecamatan"]
     list_select_related = ["participant", "licence_type"]
@@ -128,6 +129,7 @@ class LicenceRequestAdmin(RecordAdmin, ServiceAdmin):  # read-only rows, moved b
 
 @admin.register(Licence)
 class LicenceAdmin(RecordAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["number", "licence_type", "participant", "issued_on", "expires_on", "reminded_for"]
     list_filter = ["licence_type", "participant__kecamatan"]
     list_select_related = ["participant", "licence_type"]

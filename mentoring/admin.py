@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.admin import ProgramAdmin
+from core.admin import NEWEST_FIRST, ProgramAdmin
 
 from . import services
 from .models import (
@@ -62,7 +62,7 @@ class MentorAssignmentAdmin(ProgramAdmin):
     list_select_related = ["participant", "mentor", "assigned_by"]
     search_fields = ["=participant__registration__reference", "^participant__full_name", "^mentor__full_name"]
     raw_id_fields = ["participant", "mentor"]
-    ordering = ["-assigned_at", "-pk"]
+    ordering = NEWEST_FIRST
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:

@@ -138,6 +138,7 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         indexes = [
+            models.Index(fields=["-date", "-id"], name="mentoring_visit_newest"),  # the admin list
             models.Index(fields=["participant", "-date"], name="mentoring_visit_participant"),
             models.Index(fields=["mentor", "date"], name="mentoring_visit_mentor_date"),
         ]
@@ -181,6 +182,7 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         indexes = [
+            models.Index(fields=["-due_date", "-id"], name="mentoring_fu_newest"),  # the admin list
             models.Index(
                 fields=["participant", "due_date"], condition=Q(done_at__isnull=True), name="mentoring_fu_open"
             ),
@@ -248,6 +250,7 @@ class HelpRequest(models.Model):
         verbose_name = _("help request")
         verbose_name_plural = _("help requests")
         indexes = [
+            models.Index(fields=["-last_message_at", "-id"], name="mentoring_help_newest"),  # the admin list
             models.Index(fields=["mentor", "status", "last_message_at"], name="mentoring_help_inbox"),
             models.Index(fields=["participant", "-last_message_at"], name="mentoring_help_participant"),
         ]

@@ -28,7 +28,7 @@ from rest_framework_api_key.models import APIKey
 from accounts.models import User
 from accounts.web import request_user
 from core import audit
-from core.admin import ProgramAdmin, RecordAdmin, copy_saved, sees_whole_program
+from core.admin import NEWEST_FIRST, ProgramAdmin, RecordAdmin, copy_saved, sees_whole_program
 from core.files import private_file_response
 from core.web import add_service_errors, error_text
 from registration.choices import BusinessClass, Sector, Track
@@ -734,6 +734,7 @@ class ConsentTextAdmin(ProgramAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(RecordAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["participant", "organisation", "purpose", "text", "granted_at", "granted_channel", "withdrawn_at"]
     list_filter = ["purpose", "granted_channel", "organisation"]
     list_select_related = ["participant", "organisation", "text"]
@@ -743,6 +744,7 @@ class ConsentAdmin(RecordAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(RecordAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["at", "organisation", "key", "participant", "endpoint"]
     list_filter = ["organisation"]
     list_select_related = ["organisation", "key", "participant"]

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.web import request_user
-from core.admin import ProgramAdmin, RecordAdmin
+from core.admin import NEWEST_FIRST, ProgramAdmin, RecordAdmin
 from core.forms import RUPIAH_ADMIN_FIELDS, MonthField
 from core.web import error_text
 
@@ -358,7 +358,7 @@ class ParticipantImportAdmin(RecordAdmin):
     list_display = ["file_name", "office", "created_by", "status", "rows_total", "good_count", "created_at"]
     list_filter = ["status", "office"]
     list_select_related = ["office", "created_by"]
-    ordering = ["-created_at", "-pk"]
+    ordering = NEWEST_FIRST
     fields = readonly_fields = (
         "file_name",
         "office",

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.web import request_user
-from core.admin import RecordAdmin, ServiceAdmin, copy_saved
+from core.admin import NEWEST_FIRST, RecordAdmin, ServiceAdmin, copy_saved
 from core.forms import RUPIAH_ADMIN_FIELDS
 
 from .. import permissions
@@ -51,6 +51,7 @@ class PhotoInline(admin.TabularInline[ProductPhoto, Product]):
 
 @admin.register(Product)
 class ProductAdmin(RecordAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["name", "business", "category", "price", "grade", "graded_at", "updated_at"]
     list_filter = ["category", "grade"]
     list_select_related = ["business"]
@@ -64,6 +65,7 @@ class ProductAdmin(RecordAdmin):
 
 @admin.register(OnlineStore)
 class OnlineStoreAdmin(RecordAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["platform", "url", "business", "checked_at", "checked_by", "created_at"]
     list_filter = ["platform", ("checked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["business", "checked_by"]
@@ -147,6 +149,7 @@ class CommentInline(admin.TabularInline[CriterionComment, Submission]):
 @admin.register(Submission)
 class SubmissionAdmin(RecordAdmin, ServiceAdmin):
     """Read-only (RecordAdmin), with ServiceAdmin's way of running a service on each selected row."""
+    ordering = NEWEST_FIRST
 
     list_display = ["product", "call", "status", "grade", "submitted_at", "checked_at", "validated_at", "graded_at"]
     list_filter = ["status", "grade", "call"]

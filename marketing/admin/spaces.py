@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.web import request_user
-from core.admin import RecordAdmin, ServiceAdmin, copy_saved
+from core.admin import NEWEST_FIRST, RecordAdmin, ServiceAdmin, copy_saved
 
 from ..choices import Grade
 from ..forms.spaces import space_values
@@ -105,6 +105,7 @@ class BoothAdmin(ServiceAdmin):
 
 @admin.register(SpaceApplication)
 class SpaceApplicationAdmin(RecordAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["business", "space", "starts_on", "ends_on", "status", "applied_at", "decided_at"]
     list_filter = ["status", "space__kind", "space__wilayah"]
     list_select_related = ["business", "space"]
@@ -117,6 +118,7 @@ class SpaceApplicationAdmin(RecordAdmin):
 
 @admin.register(BoothAllocation)
 class BoothAllocationAdmin(RecordAdmin, ServiceAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["booth", "business", "first_day", "last_day", "allocated_at", "cancelled_at"]
     list_filter = [("cancelled_at", admin.EmptyFieldListFilter), "booth__space__wilayah"]
     list_select_related = ["booth__space", "business"]
