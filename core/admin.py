@@ -15,7 +15,6 @@ from . import audit
 from .pagination import LargeTablePaginator
 from .web import add_service_errors, error_text
 
-
 # The order of the admin lists of tables that grow with the program, whose rows are written in time order: the
 # primary key's, which its index serves at any size (tests/test_admin_ordering.py asks an index of every large list).
 NEWEST_FIRST = ["-pk"]

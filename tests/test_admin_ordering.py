@@ -52,7 +52,8 @@ def indexes(table: str) -> list[tuple[list[tuple[str, bool]], bool]]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT x.indisunique, array_agg(a.attname ORDER BY k.n), array_agg((x.indoption[k.n - 1] & 1) = 1 ORDER BY k.n)
+            SELECT x.indisunique, array_agg(a.attname ORDER BY k.n),
+                   array_agg((x.indoption[k.n - 1] & 1) = 1 ORDER BY k.n)
             FROM pg_index x
             JOIN pg_class t ON t.oid = x.indrelid
             JOIN pg_class i ON i.oid = x.indexrelid
