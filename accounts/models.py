@@ -91,6 +91,13 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=~Q(role__in=OFFICE_ROLES) | Q(office__isnull=False), name="office_staff_have_office"
             ),
         ]
+        # Staff of a role (mentors of an office, the secretariat, agency staff) are found among a million
+        # entrepreneurs through this small index of everyone else.
+        indexes = [
+            models.Index(
+                fields=["role", "office", "full_name"], condition=~Q(role=Role.ENTREPRENEUR), name="user_staff_role"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or str(self.pk)
