@@ -4,7 +4,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,12 +14,49 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from . import audit
-from .pagination import LargeTablePaginator
+from .pagination import Keyset, LargeTablePaginator
 from .web import add_service_errors, error_text
 
 # The order of the admin lists of tables that grow with the program, whose rows are written in time order: the
 # primary key's, which its index serves at any size (tests/test_admin_ordering.py asks an index of every large list).
 NEWEST_FIRST = ["-pk"]
+
+
+AFTER_VAR = "after"  # the keyset of the last row shown: the next page starts past it
+
+
+class KeysetChangeList(ChangeList):
+    """An admin list of a large table pages by keyset: "Next" carries the last row's ordering key (?after=), and
+    the page is read from there by the ordering's index, never by OFFSET, so the thousandth page costs what the
+    first does. A list whose order a keyset cannot follow (core.pagination.Keyset) pages by number as before."""
+
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        self.after = request.GET.get(AFTER_VAR, "")
+        self.keyset: Keyset | None = None
+        self.next_url = self.first_url = ""
+        super().__init__(request, *args, **kwargs)
+
+    def get_filters_params(self, params: Any = None) -> dict[str, Any]:
+        lookup_params: dict[str, Any] = super().get_filters_params(params)
+        lookup_params.pop(AFTER_VAR, None)
+        return lookup_params
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        keyset = Keyset.of(self.queryset)
+        if keyset is None or not self.multi_page or self.show_all:
+            return
+        self.keyset = keyset
+        try:
+            rows = keyset.after(self.queryset, self.after) if self.after else self.queryset
+        except ValueError as exc:
+            raise IncorrectLookupParameters from exc  # the admin reloads the list without the bad parameter
+        found = list(rows[: self.list_per_page + 1])
+        self.result_list = found[: self.list_per_page]
+        if len(found) > self.list_per_page:
+            self.next_url = self.get_query_string({AFTER_VAR: keyset.token(self.result_list[-1])}, [PAGE_VAR])
+        if self.after:
+            self.first_url = self.get_query_string(remove=[AFTER_VAR, PAGE_VAR])
 
 
 def sees_whole_program(request: HttpRequest) -> bool:
@@ -28,7 +67,8 @@ def sees_whole_program(request: HttpRequest) -> bool:
 
 class ProgramAdmin(admin.ModelAdmin[Any]):
     """Admin pages for agency staff: they see and change program data; deleting stays with administrators.
-    Built for tables of a million rows: no full count, related rows joined, large foreign keys by id.
+    Built for tables of a million rows: no full count (an estimate, or a count capped at COUNT_CAP), pages past
+    the first by keyset, related rows joined, large foreign keys by id.
     Writes go through the app's services: a subclass overrides save_model/delete_model/actions to call them.
     The "History" button shows the object's audit trail (who, when, which channel, before and after)."""
 
@@ -37,6 +77,9 @@ class ProgramAdmin(admin.ModelAdmin[Any]):
     list_per_page = 50
     # "about": the history also lists the tracked rows that point to the object (a participant's records)
     history_about_related = False
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return KeysetChangeList
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return sees_whole_program(request)
