@@ -21,9 +21,15 @@ M = TypeVar("M", bound=Model)
 
 @dataclass
 class Page(Generic[M]):
+    """A page of a list. `next_link` and `previous_link` are the values of the `page` parameter that reach the pages
+    beside it: a keyset step ("a3.<key>": the third page, past this row) where the list's order allows one, so
+    the next page is read from where this one ended and costs what the first does; else the page number."""
+
     items: list[M]
     number: int
     has_next: bool
+    next_param: str = ""
+    previous_param: str = ""
 
     @property
     def has_previous(self) -> bool:
@@ -37,18 +43,42 @@ class Page(Generic[M]):
     def previous_number(self) -> int:
         return self.number - 1
 
+    @property
+    def next_link(self) -> str:
+        return self.next_param or str(self.next_number)
+
+    @property
+    def previous_link(self) -> str:
+        return self.previous_param or str(self.previous_number)
+
 
 MAX_PAGE = 10_000  # beyond, a filter serves better than paging; and an absurd number cannot reach the database
+AFTER, BEFORE = "a", "b"
 
 
 def paginate(queryset: QuerySet[M], page: str | None, per_page: int = 25) -> Page[M]:
-    try:
-        number = min(max(1, int(page or 1)), MAX_PAGE)
-    except ValueError:
-        number = 1
-    start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
-    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+    """The page `page` names: a number (read by OFFSET, as a bookmark would), or a keyset step from `next_link`
+    or `previous_link` (read by the ordering's index from the row it names). A value that is neither is the first
+    page."""
+    keyset = Keyset.of(queryset)
+    stepped = keyset.step(queryset, page, per_page) if keyset and page and not page.isdigit() else None
+    if stepped is not None:
+        number, items, has_next = stepped
+    else:
+        try:
+            number = min(max(1, int(page or 1)), MAX_PAGE)
+        except ValueError:
+            number = 1
+        start = (number - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        items, has_next = rows[:per_page], len(rows) > per_page
+    result = Page(items=items, number=number, has_next=has_next)
+    if keyset and items:
+        if has_next and number < MAX_PAGE:
+            result.next_param = f"{AFTER}{number + 1}.{keyset.token(items[-1])}"
+        if number > 2:
+            result.previous_param = f"{BEFORE}{number - 1}.{keyset.token(items[0])}"
+    return result
 
 
 COUNT_CAP = 10_000  # a filtered admin list counts its rows up to here; beyond, it says "more than"
@@ -115,8 +145,9 @@ class Keyset:
         values = [field.value_to_string(obj) for field in self.fields]
         return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
-    def after(self, queryset: QuerySet[M], token: str) -> QuerySet[M]:
-        """The rows past the one `token` names. Raises ValueError for a token that names no row's key."""
+    def after(self, queryset: QuerySet[M], token: str, *, backward: bool = False) -> QuerySet[M]:
+        """The rows past the one `token` names in the list's order (`backward`: the rows before it, nearest first).
+        Raises ValueError for a token that names no row's key."""
         try:
             values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
             keys = [field.to_python(value) for field, value in zip(self.fields, values, strict=True)]
@@ -127,7 +158,23 @@ class Keyset:
         columns = ", ".join(f"{table}.{quote(str(field.column))}" for field in self.fields)
         marks = ", ".join(["%s"] * len(keys))
         params = [field.get_db_prep_value(key, connection) for field, key in zip(self.fields, keys, strict=True)]
-        comparison = "<" if self.descending else ">"
+        comparison = "<" if self.descending != backward else ">"
         # the SQL holds only the model's own quoted column names; the keys are parameters
         row_after = RawSQL(f"({columns}) {comparison} ({marks})", params, output_field=BooleanField())  # noqa: S611
-        return queryset.filter(row_after)
+        rows = queryset.filter(row_after)
+        return rows.reverse() if backward else rows
+
+    def step(self, queryset: QuerySet[M], param: str, per_page: int) -> tuple[int, list[M], bool] | None:
+        """The page a `page` parameter of `paginate` names by keyset: (its number, its rows, whether more follow);
+        None when the parameter is no keyset step."""
+        direction, (number_text, dot, token) = param[:1], param[1:].partition(".")
+        if direction not in (AFTER, BEFORE) or not dot or not number_text.isdigit():
+            return None
+        number = min(max(1, int(number_text)), MAX_PAGE)
+        try:
+            rows = list(self.after(queryset, token, backward=direction == BEFORE)[: per_page + 1])
+        except ValueError:
+            return None
+        if direction == AFTER:
+            return number, rows[:per_page], len(rows) > per_page
+        return number, rows[:per_page][::-1], True

@@ -1,8 +1,9 @@
-"""The admin lists of tables that grow with the program, at any size.
+"""The lists of tables that grow with the program, in the admin and on the site, at any size.
 
 Every one is read in an index's order: its first page is an index scan that stops after 50 rows, never a sort of
 millions (the visits list took 6.2 s at 5M visits without one). Pages past the first follow a keyset (the last
-row's ordering key), never an OFFSET, and a filtered list counts up to a cap.
+row's ordering key), never an OFFSET, and a filtered list counts up to a cap. The site's lists
+(core.pagination.paginate) step by keyset too, both ways, and still open a numbered page.
 
 The ordering is the one the changelist itself applies (Django appends the primary key to make it total); an index
 serves it when its leading columns are the ordering's, all in the same or all in the reverse direction, or when a
@@ -217,3 +218,34 @@ def test_a_filtered_count_stops_at_the_cap(
     assert response.context["cl"].paginator.capped
     assert response.context["cl"].result_count == 101
     assert b"more than 100 visits" in response.content
+
+
+def test_a_site_list_steps_by_keyset_both_ways_and_opens_a_numbered_page(
+    visits: list[Visit], django_assert_num_queries: Any
+) -> None:
+    ordered = Visit.objects.order_by("-date", "-pk")
+    every = list(ordered.values_list("pk", flat=True))
+
+    first = pagination.paginate(ordered, None, per_page=25)
+    second = pagination.paginate(ordered, first.next_link, per_page=25)
+    with django_assert_num_queries(1):
+        third = pagination.paginate(ordered, second.next_link, per_page=25)
+    back = pagination.paginate(ordered, third.previous_link, per_page=25)
+    numbered = pagination.paginate(ordered, "3", per_page=25)
+
+    assert [v.pk for v in first.items + second.items + third.items] == every[:75]
+    assert (second.number, third.number) == (2, 3)
+    assert first.next_link.startswith("a2.") and third.previous_link.startswith("b2.")
+    assert second.previous_link == "1"
+    assert [v.pk for v in back.items] == every[25:50] and back.number == 2 and back.has_next
+    assert [v.pk for v in numbered.items] == every[50:75]
+    assert pagination.paginate(ordered, "a9.not-a-key", per_page=25).items == first.items
+
+
+def test_the_last_page_by_keyset_has_no_next(visits: list[Visit]) -> None:
+    ordered = Visit.objects.order_by("-date", "-pk")
+    page = pagination.paginate(ordered, None, per_page=50)
+    page = pagination.paginate(ordered, page.next_link, per_page=50)
+    page = pagination.paginate(ordered, page.next_link, per_page=50)
+
+    assert len(page.items) == 20 and not page.has_next and page.next_link == "4"
