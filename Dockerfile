@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # The JakPreneur portal, production image. One image runs every role of the stack (see docker-compose.yml):
-#   web      gunicorn jakpreneur.wsgi (the default command below)
+#   web      gunicorn jakpreneur.wsgi with deploy/gunicorn.conf.py (the default command below)
 #   migrate  python manage.py migrate --noinput
 #   worker   celery -A jakpreneur worker
 #   beat     celery -A jakpreneur beat --scheduler django_celery_beat.schedulers:DatabaseScheduler
@@ -60,5 +60,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request as r; host = (os.environ.get('HEALTHCHECK_HOST') or os.environ.get('ALLOWED_HOSTS') or 'jakpreneur.jakarta.go.id').split(',')[0].strip().lstrip('.').replace('*', 'localhost'); response = r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': host, 'X-Forwarded-Proto': 'https'}), timeout=4); sys.exit(0 if response.status == 200 else 1)"]
 
-# Worker processes: WEB_CONCURRENCY (gunicorn reads it; default 1). Further flags: GUNICORN_CMD_ARGS.
-CMD ["gunicorn", "jakpreneur.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "--timeout", "60", "--graceful-timeout", "30", "--max-requests", "1000", "--max-requests-jitter", "100"]
+# gunicorn's settings are deploy/gunicorn.conf.py: port 8000, the portal loaded once before the workers fork, worker
+# processes sized to the container's cores (WEB_CONCURRENCY overrides them, WEB_THREADS adds threads), the
+# timeouts. Further flags: GUNICORN_CMD_ARGS.
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "jakpreneur.wsgi:application"]

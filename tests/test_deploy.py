@@ -4,7 +4,9 @@ No Docker engine runs where these tests run, so they read the Dockerfile, .docke
 check what those files name against the code: executables, modules, the Celery app and scheduler, management
 commands and their options, copied files, volumes and environment variables. Where it can be done without Docker
 they run the real thing: the build's collectstatic step on a copy of the build context, `manage.py check --deploy`,
-the image's gunicorn command probed by the image's HEALTHCHECK, and the worker's and beat's compose health checks.
+the image's gunicorn command probed by the image's HEALTHCHECK (its settings read by gunicorn's own loading of
+deploy/gunicorn.conf.py, its master checked for the preloaded portal), the worker's and beat's compose health checks,
+and, where nginx is installed, deploy/nginx.conf in front of one gunicorn worker that a stalled upload must not hold.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import chdir, contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
@@ -45,6 +48,7 @@ from cryptography.fernet import Fernet
 from django.apps import apps
 from django.core.management import CommandError, get_commands, load_command_class
 from django.urls import Resolver404, resolve
+from gunicorn.app.wsgiapp import WSGIApplication
 from gunicorn.config import Config as GunicornConfig
 from gunicorn.util import import_app
 from packaging.requirements import Requirement
@@ -390,6 +394,43 @@ def check_gunicorn(arguments: list[str]) -> None:
     assert len(parsed.args) == 1, f"gunicorn needs exactly one WSGI application, got {parsed.args}"
     application = import_app(parsed.args[0])
     assert callable(application), f"{parsed.args[0]} is not a WSGI callable"
+    if parsed.config:
+        assert in_build_context(parsed.config), f"gunicorn --config {parsed.config}: not in the image"
+        gunicorn_settings(["gunicorn", *arguments], image().env)  # gunicorn loads it
+
+
+@contextmanager
+def environ(variables: Mapping[str, str]) -> Iterator[None]:
+    """os.environ is exactly `variables` for a while (gunicorn's config file reads the container's)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def gunicorn_settings(argv: list[str], environment: Mapping[str, str]) -> GunicornConfig:
+    """The settings gunicorn runs argv with in a container whose environment is `environment`, by gunicorn's own
+    loading: the --config file (run in that environment, from the image's WORKDIR, which holds this checkout's
+    build context), then GUNICORN_CMD_ARGS, then the command line."""
+    assert argv[0] == "gunicorn", argv
+    saved_argv = sys.argv
+    sys.argv = list(argv)
+    try:
+        with environ(environment), chdir(ROOT):
+            return WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn").cfg
+    finally:
+        sys.argv = saved_argv
+
+
+def web_environment(**variables: str) -> dict[str, str]:
+    """The web container's environment when the operator also sets `variables` (compose passes them through)."""
+    return service_environment(
+        compose({**OPERATOR_VARIABLES, **variables})["services"]["web"], {**OPERATOR_VARIABLES, **variables}
+    )
 
 
 def check_celery(arguments: list[str]) -> None:
@@ -575,7 +616,7 @@ def test_web_serves_the_wsgi_application_with_gunicorn() -> None:
 
     assert argv[0] == "gunicorn", argv
     assert "jakpreneur.wsgi:application" in argv or "jakpreneur.wsgi" in argv, argv
-    assert option_value(argv, "--bind", "-b") == "0.0.0.0:8000", argv
+    assert gunicorn_settings(argv, service_environment(services()["web"])).bind == ["0.0.0.0:8000"], argv
 
 
 def test_worker_and_beat_run_the_jakpreneur_celery_app() -> None:
@@ -746,7 +787,7 @@ def test_image_default_command_runs_gunicorn_on_port_8000() -> None:
 
     check_command(argv)
     assert argv[0] == "gunicorn", argv
-    assert option_value(argv, "--bind", "-b") == "0.0.0.0:8000", argv
+    assert gunicorn_settings(argv, image().env).bind == ["0.0.0.0:8000"], argv
     assert "8000" in image().exposed
 
 
@@ -916,7 +957,7 @@ def test_image_healthcheck_probes_the_health_endpoint_on_the_gunicorn_port() -> 
     assert url, f"the health check requests no local URL: {argv[2]}"
     port, path = url.groups()
 
-    assert option_value(image().cmd, "--bind", "-b") == f"0.0.0.0:{port}"
+    assert gunicorn_settings([*image().entrypoint, *image().cmd], image().env).bind == [f"0.0.0.0:{port}"]
     try:
         match = resolve(path)
     except Resolver404:
@@ -1012,13 +1053,19 @@ def answers_http(port: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Serving:
+    port: int
+    pid: int  # gunicorn's master
+
+
 @contextmanager
-def image_command_serving(environment: Mapping[str, str], tmp_path: Path) -> Iterator[int]:
-    """The image's CMD (gunicorn) on a free local port instead of 0.0.0.0:8000; yields the port once it answers."""
+def image_command_serving(environment: Mapping[str, str], tmp_path: Path) -> Iterator[Serving]:
+    """The image's CMD (gunicorn) on a free local port instead of 0.0.0.0:8000 (a --bind on the command line goes
+    over the config file's); yields the port and the master's pid once it answers."""
     port = free_port()
-    argv = [*image().entrypoint, *image().cmd]
-    bind = argv.index("--bind") + 1
-    argv[bind] = f"127.0.0.1:{port}"
+    argv = [*image().entrypoint, *image().cmd, "--bind", f"127.0.0.1:{port}"]
+    assert gunicorn_settings(argv, environment).bind == [f"127.0.0.1:{port}"], argv
     log = tmp_path / "gunicorn.log"
     with started([str(BIN / argv[0]), *argv[1:]], environment, log) as process:
 
@@ -1027,7 +1074,7 @@ def image_command_serving(environment: Mapping[str, str], tmp_path: Path) -> Ite
             return answers_http(port)
 
         wait_until(ready, timeout=60, interval=0.2, describe=lambda: tail(log))
-        yield port
+        yield Serving(port, process.pid)
 
 
 def portal_environment(broker_url: str, tmp_path: Path, **variables: str) -> dict[str, str]:
@@ -1061,12 +1108,12 @@ def test_image_healthcheck_passes_while_database_and_broker_answer_and_fails_wit
     timeout = 2 * seconds(image().healthcheck_options.get("timeout", "30s"))  # twice Docker's: a busy CI machine
     with throwaway_redis() as broker:
         environment = portal_environment(broker.url, tmp_path)
-        with image_command_serving(environment, tmp_path) as port:
-            healthy = probe(healthcheck_against(port), environment, timeout)
+        with image_command_serving(environment, tmp_path) as served:
+            healthy = probe(healthcheck_against(served.port), environment, timeout)
             assert healthy.returncode == 0, healthy.stderr[-3000:] + tail(tmp_path / "gunicorn.log")
 
             broker.stop()
-            unhealthy = probe(healthcheck_against(port), environment, timeout)
+            unhealthy = probe(healthcheck_against(served.port), environment, timeout)
 
     assert unhealthy.returncode != 0, "the health check passed with the broker down"
 
@@ -1078,8 +1125,8 @@ def test_image_healthcheck_names_a_host_the_portal_accepts(allowed_hosts: str, t
     timeout = 2 * seconds(image().healthcheck_options.get("timeout", "30s"))
     with throwaway_redis() as broker:
         environment = portal_environment(broker.url, tmp_path, ALLOWED_HOSTS=allowed_hosts)
-        with image_command_serving(environment, tmp_path) as port:
-            result = probe(healthcheck_against(port), environment, timeout)
+        with image_command_serving(environment, tmp_path) as served:
+            result = probe(healthcheck_against(served.port), environment, timeout)
 
     assert result.returncode == 0, result.stderr[-3000:] + tail(tmp_path / "gunicorn.log")
 
@@ -1119,6 +1166,93 @@ def test_celery_service_passes_its_compose_health_check(name: str, tmp_path: Pat
                 interval=1,
                 describe=lambda: f"{results[-1].stdout}{results[-1].stderr}\n{tail(log)}" if results else tail(log),
             )
+
+
+# === Tests: gunicorn's settings (issue 12: sized to the cores, the portal loaded once) ===========================
+
+
+def image_gunicorn(**variables: str) -> GunicornConfig:
+    """The settings of the web service's gunicorn when the operator sets `variables`."""
+    return gunicorn_settings(service_command(services()["web"]), web_environment(**variables))
+
+
+def test_gunicorn_loads_the_portal_once_before_forking_and_keeps_its_workers() -> None:
+    settings = image_gunicorn()
+
+    assert settings.preload_app, "without preload every worker imports the portal itself"
+    # a request limit without preload re-imported the portal every thousand requests (issue 12: 2.4 times slower)
+    assert settings.max_requests == 0, settings.max_requests
+    assert settings.when_ready.__module__ != "gunicorn.config", "the master closes its connections before forking"
+
+
+def test_gunicorn_sizes_its_workers_to_the_cores_unless_told() -> None:
+    cores = len(os.sched_getaffinity(0))
+
+    default = image_gunicorn()
+    assert (default.workers, default.threads, default.worker_class_str) == (2 * cores + 1, 1, "sync")
+    told = image_gunicorn(WEB_CONCURRENCY="7")
+    assert told.workers == 7
+    threaded = image_gunicorn(WEB_CONCURRENCY="2", WEB_THREADS="4")
+    assert (threaded.workers, threaded.threads, threaded.worker_class_str) == (2, 4, "gthread")
+    assert "WEB_CONCURRENCY" not in service_environment(services()["web"]), (
+        "compose would fix the count for every host"
+    )
+
+
+def test_gunicorn_keeps_the_timeouts_and_the_portal_answers_before_the_proxy_gives_up() -> None:
+    settings = image_gunicorn()
+    _path, directives = proxy_config()
+    read_timeout = next(d[1] for d in directives if d[0] == "proxy_read_timeout")
+
+    assert (settings.timeout, settings.graceful_timeout) == (60, 30)
+    assert settings.timeout < seconds(read_timeout), (settings.timeout, read_timeout)
+    assert settings.worker_tmp_dir == "/dev/shm"
+    assert settings.control_socket_disable, "no control socket in the home directory of the image's user"
+    assert settings.accesslog == "-"
+
+
+def postgres_connections_of(pid: int) -> int:
+    """How many TCP connections to port 5432 the process holds (its sockets' inodes in /proc/net/tcp)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[2].rsplit(":", 1)[1] == "1538" and fields[9] in inodes:  # 0x1538 = 5432
+                count += 1
+    return count
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError):
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.fault
+@pytest.mark.django_db  # the test database exists (a subprocess connects to it)
+def test_the_image_command_forks_workers_from_a_master_that_loaded_the_portal(tmp_path: Path) -> None:
+    with throwaway_redis() as broker:
+        environment = portal_environment(broker.url, tmp_path, WEB_CONCURRENCY="2")
+        with image_command_serving(environment, tmp_path) as served:
+            assert answers_http(served.port)
+            maps = Path(f"/proc/{served.pid}/maps").read_text()
+            workers = children_of(served.pid)
+            held = postgres_connections_of(served.pid)
+
+    # psycopg2's C extension is mapped in the master only if the master imported the portal (preload)
+    assert "_psycopg" in maps, "the master never loaded the portal: each worker imports it on its own"
+    assert len(workers) == 2, workers
+    assert held == 0, "the master holds a PostgreSQL connection its workers would share"
 
 
 # === Tests: the proxy in front (issue 7: the lockout takes the client's address only from the trusted hop) ======
@@ -1213,3 +1347,100 @@ def test_the_proxy_caps_bodies_and_keeps_tls_out_of_the_repository() -> None:
     assert ["client_max_body_size", "12m"] in directives
     ignored = (ROOT / "deploy" / "tls" / ".gitignore").read_text().splitlines()
     assert "*" in ignored
+
+
+def test_the_proxy_buffers_whole_requests_and_responses_and_drops_stalled_clients() -> None:
+    _path, directives = proxy_config()
+    values = {d[0]: d[1:] for d in directives}
+
+    assert values.get("proxy_request_buffering") == ["on"], "a slow upload would hold a gunicorn worker"
+    assert values.get("proxy_buffering") == ["on"], "a slow reader would hold a gunicorn worker"
+    for name in ("client_header_timeout", "client_body_timeout", "send_timeout"):
+        assert name in values, f"{name}: nginx's default is 60 s"
+        assert seconds(values[name][0]) <= 30, (name, values[name])
+    assert not [d for d in directives if d[0].endswith("_buffering") and d[1:] != ["on"]], "buffering switched off"
+
+
+def proxy_config_here(upstream: int, listen: int, workdir: Path) -> Path:
+    """deploy/nginx.conf as it can run on this machine: plain HTTP on the loopback for TLS, its files in
+    `workdir`, the upstream on `upstream`. Every other directive, the buffering among them, is the file's."""
+    path, _directives = proxy_config()
+    text = path.read_text()
+    for old, new in [
+        ("pid /tmp/nginx.pid;", f"pid {workdir}/nginx.pid;"),
+        ("access_log /dev/stdout;", f"access_log {workdir}/access.log;"),
+        ("error_log /dev/stderr warn;", f"error_log {workdir}/error.log warn;"),
+        ("server web:8000;", f"server 127.0.0.1:{upstream};"),
+        ("listen 80;", f"listen 127.0.0.1:{free_port()};"),
+        ("listen 443 ssl;", f"listen 127.0.0.1:{listen};"),
+        ("http2 on;", ""),
+        ("http {", "http {\n" + "".join(f"{kind}_temp_path {workdir}/{kind};\n" for kind in ("client_body", "proxy"))),
+    ]:
+        assert text.count(old) == 1, f"deploy/nginx.conf changed: {old!r}; update this test"
+        text = text.replace(old, new)
+    text = re.sub(r"^\s*ssl_\w+ [^;]*;\n", "", text, flags=re.MULTILINE)
+    config = workdir / "nginx.conf"
+    config.write_text(text)
+    return config
+
+
+def stalled_upload(port: int) -> socket.socket:
+    """A client that sends a POST's headers and the first part of its body, then stops (a phone losing signal)."""
+    body_length = 200_000
+    client = socket.create_connection(("127.0.0.1", port), timeout=10)
+    client.sendall(
+        b"POST /akun/masuk/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        # as the proxy says it came (past the HTTPS redirect, which answers without reading the body)
+        + b"X-Forwarded-Proto: https\r\n"
+        + f"Content-Length: {body_length}\r\nConnection: close\r\n\r\n".encode()
+        + b"username="
+        + b"x" * 1000
+    )
+    return client
+
+
+def answers_within(port: int, timeout: float) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+        connection.getresponse().read()
+    except TimeoutError:
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+@pytest.mark.fault
+@pytest.mark.django_db  # the test database exists (a subprocess connects to it)
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (Debian package nginx)")
+def test_a_stalled_upload_holds_nginx_and_not_the_one_gunicorn_worker(tmp_path: Path) -> None:
+    with throwaway_redis() as broker:
+        environment = portal_environment(broker.url, tmp_path, WEB_CONCURRENCY="1", ALLOWED_HOSTS="127.0.0.1")
+        with image_command_serving(environment, tmp_path) as served:
+            # the control: straight to gunicorn, a stalled upload holds its only worker
+            direct = stalled_upload(served.port)
+            try:
+                assert not answers_within(served.port, timeout=3), "gunicorn answered while its worker waited"
+            finally:
+                direct.close()
+            assert answers_within(served.port, timeout=10)
+
+            listen = free_port()
+            config = proxy_config_here(served.port, listen, tmp_path)
+            argv = [str(shutil.which("nginx")), "-c", str(config), "-p", str(tmp_path), "-g", "daemon off; user root;"]
+            with started(argv, {}, tmp_path / "nginx.out"):
+                wait_until(
+                    lambda: answers_http(listen),
+                    timeout=20,
+                    describe=lambda: tail(tmp_path / "nginx.out"),
+                )
+                stalled = stalled_upload(listen)
+                try:
+                    began = time.monotonic()
+                    assert answers_within(listen, timeout=5), "the stalled upload reached the worker through nginx"
+                    assert time.monotonic() - began < 5
+                    stalled.sendall(b"x" * (200_000 - 1009))  # the rest of the body: now it goes on to the portal
+                    assert stalled.recv(12).startswith(b"HTTP/1.1 "), "the completed upload got no answer"
+                finally:
+                    stalled.close()

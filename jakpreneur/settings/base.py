@@ -137,6 +137,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = int(timedelta(days=3).total_seconds())
+# Argon2id with OWASP's parameters (accounts/hashers.py): a tenth of the CPU of PBKDF2 at a million iterations,
+# which capped signups near one a second (issue 12). PBKDF2 stays second so the hashes made before verify; a
+# login with one rehashes it as Argon2id (Django does so when the first hasher is not the one that made it).
+PASSWORD_HASHERS = [
+    "accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 
 # Language: Bahasa Indonesia first, English second. Source strings are English; locale/id carries Indonesian.
 LANGUAGE_CODE = "id"
