@@ -19,7 +19,7 @@ from .web import add_service_errors, error_text
 
 # The order of the admin lists of tables that grow with the program, whose rows are written in time order: the
 # primary key's, which its index serves at any size (tests/test_admin_ordering.py asks an index of every large list).
-NEWEST_FIRST = ["-pk"]
+NEWEST_FIRST = ("-pk",)
 
 
 AFTER_VAR = "after"  # the keyset of the last row shown: the next page starts past it
