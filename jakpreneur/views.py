@@ -19,20 +19,24 @@ from registration import journey
 from .contacts import contacts_of
 
 
-def _office_finder(request: HttpRequest) -> dict[str, Any]:
-    """The kecamatan select, grouped by wilayah, and the chosen kecamatan's office: two queries."""
+def _kecamatan_groups() -> list[tuple[Wilayah, list[Kecamatan]]]:
+    """The kecamatan grouped by wilayah, for the finder's select: one query, made only when the cached fragment
+    of the landing page has expired (the template calls this)."""
     wilayah: dict[int, tuple[Wilayah, list[Kecamatan]]] = {}
     for kecamatan in Kecamatan.objects.select_related("wilayah").order_by("wilayah__code", "name"):
         wilayah.setdefault(kecamatan.wilayah_id, (kecamatan.wilayah, []))[1].append(kecamatan)
-    chosen: Kecamatan | None = None
+    return list(wilayah.values())
+
+
+def _office_finder(request: HttpRequest) -> dict[str, Any]:
+    """The kecamatan select, grouped by wilayah, and the chosen kecamatan's office: a query each, when asked."""
     raw = request.GET.get("kecamatan", "")
-    if raw.isdigit():
-        wanted = int(raw)
-        chosen = next((k for _w, ks in wilayah.values() for k in ks if k.pk == wanted), None)
-    office = KecamatanOffice.objects.filter(kecamatan=chosen).first() if chosen is not None else None
-    if office is not None and chosen is not None:
-        office.kecamatan = chosen  # loaded with the list: no query of its own
-    return {"finder_groups": list(wilayah.values()), "chosen_kecamatan": chosen, "chosen_office": office}
+    wanted = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    office = (
+        KecamatanOffice.objects.select_related("kecamatan").filter(kecamatan_id=wanted).first() if wanted else None
+    )
+    chosen = office.kecamatan if office else Kecamatan.objects.filter(pk=wanted).first() if wanted else None
+    return {"finder_groups": _kecamatan_groups, "chosen_kecamatan": chosen, "chosen_office": office}
 
 
 def landing(request: HttpRequest) -> HttpResponse:

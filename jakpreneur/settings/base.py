@@ -290,7 +290,10 @@ CACHES = {
         "LOCATION": env("CACHE_URL", default=REDIS_URL),
         "KEY_PREFIX": "jakpreneur",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }
+    },
+    # Fragments of public pages that are the same for every visitor (the landing page's steps and kecamatan
+    # list), kept in each process's memory for ten minutes: no network round trip, and nothing lost if Redis is down.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
 }
 
 # The API (docs/ARCHITECTURE.md, "The API"): partners and the JAKI app call it with a key; a browser's session is
