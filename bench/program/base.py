@@ -178,6 +178,8 @@ class Loader:
             stop = min(hi, start + self.CHUNK - 1)
             written += self.execute(sql, {**(params or {}), **values, "lo": start, "hi": stop})
             self.progress.show(label, stop - lo + 1, total, started)
+        if written > 50_000:  # later stages join this table: the planner needs its statistics now, not at the end
+            self.execute(f"ANALYZE {table}")
         self.progress.done(label, written, started)
         return written
 
