@@ -149,6 +149,7 @@ class CommentInline(admin.TabularInline[CriterionComment, Submission]):
 @admin.register(Submission)
 class SubmissionAdmin(RecordAdmin, ServiceAdmin):
     """Read-only (RecordAdmin), with ServiceAdmin's way of running a service on each selected row."""
+
     ordering = NEWEST_FIRST
 
     list_display = ["product", "call", "status", "grade", "submitted_at", "checked_at", "validated_at", "graded_at"]
