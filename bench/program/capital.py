@@ -24,7 +24,7 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .licensing import data_end
+from .licensing import analyze, data_end
 
 if TYPE_CHECKING:
     from .program import Program
@@ -285,6 +285,17 @@ def plan_referrals(program: Program) -> None:
     stages wrote), and when each move falls; its status is the last move before today."""
     p = program
     end = data_end(p)
+    analyze(
+        p,
+        "finance_monthlyrecord",
+        "finance_classchange",
+        "licensing_licence",
+        "licensing_licencetype",
+        "partners_consent",
+        "partners_consenttext",
+        "bench_plan",
+        "bench_product_window",
+    )
     books = p.value("SELECT count(DISTINCT participant_id) FROM finance_monthlyrecord WHERE source = 'books'")
     share = min(1.0, 2.5 * p.sizes.referrals / max(1, books))
     p.execute("DROP TABLE IF EXISTS bench_referral")

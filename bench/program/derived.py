@@ -2,9 +2,10 @@
 search vectors, the targets' `Progress` rows and summary tables, and the year's targets.
 
 - Search vectors: `marketing.search.reindex_all` (two UPDATEs).
-- Progress: one row per participant, computed in SQL with the step apps' own expressions
-  (`registration.measures.reached_on`, `mentor_of`), exactly as `targets.summary` computes a row, in one INSERT
-  ... SELECT per chunk of participants (its indexes made again after it, as the load makes them).
+- Progress: one row per participant, the day of each measure as the step apps register it, computed set-based
+  (a grouped scan of each step's table: the apps' expressions, one subquery per participant, take minutes at a
+  million), then a sample checked against the apps' own expressions (`registration.measures.reached_on`,
+  `mentor_of`), so a changed rule stops the load instead of loading different numbers.
 - Summaries: `targets.summary.recount()`, the counting half of the nightly rebuild, from Progress.
 - Targets: for this year, every measure at the program, each wilayah, kecamatan and mentor: what the area reached
   so far this year (the summary counts), carried to the whole year, times 0.9 to 1.3 (some areas ahead of their
@@ -15,14 +16,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
 if TYPE_CHECKING:
     from .program import Program
-
-CHUNK = 100_000
 
 
 def load(program: Program) -> None:
@@ -83,47 +82,204 @@ def _indexes_after(table: str) -> Iterator[None]:
                 cursor.execute(definition)
 
 
-def progress(program: Program) -> None:
-    """Every participant's Progress row, from the same expressions `targets.summary` computes one with."""
+def _portal_rows() -> Any:
+    """The participants' rows as `targets.summary` computes them, with the step apps' own expressions (a values()
+    queryset: pk, kecamatan, mentor and each measure's day)."""
     from django.db.models import DateField
     from django.db.models.functions import Coalesce, TruncDate
 
     from registration.measures import Measure, mentor_of, reached_on
     from registration.models import Participant
+
+    registered = Coalesce(reached_on(Measure.REGISTERED), TruncDate("created_at"), output_field=DateField())
+    others = {m: reached_on(m) for m in Measure if m != Measure.REGISTERED}
+    return Participant.objects.annotate(
+        registered_day=registered,
+        mentor=mentor_of(),
+        **{f"{m.value}_day": expression for m, expression in others.items()},
+    ).values("pk", "kecamatan_id", "mentor", "registered_day", *(f"{m.value}_day" for m in others))
+
+
+def _measures_sql() -> str:
+    """Each participant's Progress row in one set-based query: every measure of `registration.measures` as the
+    step app registers it (the first day of its rows, Asia/Jakarta), each a grouped scan of its table instead of a
+    subquery per participant. `progress` checks a sample of rows against the apps' own expressions."""
+    from capital.models import LoanReferral, ReferralMove
+    from finance.models import CLASS_RANK, ClassChange, MonthlyRecord
+    from licensing.models import Licence, LicenceType
+    from marketing.models import BoothAllocation, OnlineStore, Product, Submission
+    from mentoring.models import MentorAssignment, Visit
+    from registration.models import Business, Participant, Registration
+    from training.models import Enrolment
+
+    def day(column: str) -> str:
+        return f"({column} AT TIME ZONE 'Asia/Jakarta')::date"
+
+    # `finance.measures.MOVED_UP`: every pair of classes whose new one ranks higher
+    up = " OR ".join(
+        f"(previous_class = '{before}' AND new_class = '{after}')"
+        for before, low in CLASS_RANK.items()
+        for after, high in CLASS_RANK.items()
+        if high > low
+    )
+    t = {
+        model.__name__: model._meta.db_table
+        for model in (
+            LoanReferral,
+            ReferralMove,
+            ClassChange,
+            MonthlyRecord,
+            Licence,
+            LicenceType,
+            BoothAllocation,
+            OnlineStore,
+            Product,
+            Submission,
+            MentorAssignment,
+            Visit,
+            Business,
+            Participant,
+            Registration,
+            Enrolment,
+        )
+    }
+    return f"""
+        WITH trained AS (
+            SELECT participant_id AS id, min({day("coalesce(completed_at, queued_at)")}) AS d
+            FROM {t["Enrolment"]} WHERE status = 'completed' GROUP BY 1
+        ), mentored AS (
+            SELECT v.participant_id AS id, min(v.date) AS d FROM {t["Visit"]} v
+            WHERE EXISTS (SELECT 1 FROM {t["MentorAssignment"]} a
+                          WHERE a.participant_id = v.participant_id AND a.mentor_id = v.mentor_id)
+            GROUP BY 1
+        ), mentor AS (
+            SELECT DISTINCT ON (participant_id) participant_id AS id, mentor_id
+            FROM {t["MentorAssignment"]} WHERE active ORDER BY participant_id, id
+        ), licensed AS (
+            SELECT participant_id AS id, min(issued_on) AS d FROM {t["Licence"]} GROUP BY 1
+        ), formal AS (
+            SELECT l.participant_id AS id, min(l.issued_on) AS d
+            FROM {t["Licence"]} l JOIN {t["LicenceType"]} k ON k.id = l.licence_type_id AND k.is_business_number
+            WHERE l.issued_on <= %(today)s AND (l.expires_on IS NULL OR l.expires_on >= %(today)s) GROUP BY 1
+        ), graded AS (
+            SELECT b.participant_id AS id, min({day("coalesce(s.graded_at, s.submitted_at)")}) AS d
+            FROM {t["Submission"]} s JOIN {t["Product"]} p ON p.id = s.product_id
+            JOIN {t["Business"]} b ON b.id = p.business_id
+            WHERE s.status = 'graded' GROUP BY 1
+        ), booths AS (
+            SELECT b.participant_id AS id, min({day("a.allocated_at")}) AS d
+            FROM {t["BoothAllocation"]} a JOIN {t["Business"]} b ON b.id = a.business_id
+            WHERE a.cancelled_at IS NULL GROUP BY 1
+        ), stores AS (
+            SELECT b.participant_id AS id, min({day("o.checked_at")}) AS d
+            FROM {t["OnlineStore"]} o JOIN {t["Business"]} b ON b.id = o.business_id
+            WHERE o.checked_at IS NOT NULL GROUP BY 1
+        ), reporting AS (
+            SELECT x.id, min({day("x.third")}) AS d FROM (
+                SELECT participant_id AS id, month_number,
+                       lead(month_number, 1) OVER w AS n1, lead(month_number, 2) OVER w AS n2,
+                       greatest(first_recorded_at, lead(first_recorded_at, 1) OVER w,
+                                lead(first_recorded_at, 2) OVER w) AS third
+                FROM {t["MonthlyRecord"]} WINDOW w AS (PARTITION BY participant_id ORDER BY month_number)
+            ) x
+            WHERE x.n1 = x.month_number + 1 AND x.n2 = x.month_number + 2 GROUP BY 1
+        ), capitalised AS (
+            SELECT r.participant_id AS id, min({day("coalesce(m.first_at, r.moved_at)")}) AS d
+            FROM {t["LoanReferral"]} r
+            LEFT JOIN (SELECT referral_id, min(moved_at) AS first_at FROM {t["ReferralMove"]}
+                       WHERE to_status = 'disbursed' GROUP BY 1) m ON m.referral_id = r.id
+            WHERE r.status = 'disbursed' GROUP BY 1
+        ), moved_up AS (
+            SELECT participant_id AS id, min({day("changed_at")}) AS d FROM {t["ClassChange"]}
+            WHERE {up} GROUP BY 1
+        )
+        SELECT p.id, p.kecamatan_id, mentor.mentor_id, extract(year FROM {day("p.created_at")})::int,
+               {day("p.created_at")},
+               CASE WHEN g.status = 'approved' THEN {day("g.decided_at")} END,
+               trained.d, mentored.d, licensed.d, least(graded.d, booths.d, stores.d), reporting.d, capitalised.d,
+               formal.d, moved_up.d
+        FROM {t["Participant"]} p
+        LEFT JOIN {t["Registration"]} g ON g.participant_id = p.id
+        LEFT JOIN mentor ON mentor.id = p.id LEFT JOIN trained ON trained.id = p.id
+        LEFT JOIN mentored ON mentored.id = p.id LEFT JOIN licensed ON licensed.id = p.id
+        LEFT JOIN formal ON formal.id = p.id LEFT JOIN graded ON graded.id = p.id
+        LEFT JOIN booths ON booths.id = p.id LEFT JOIN stores ON stores.id = p.id
+        LEFT JOIN reporting ON reporting.id = p.id LEFT JOIN capitalised ON capitalised.id = p.id
+        LEFT JOIN moved_up ON moved_up.id = p.id
+    """
+
+
+MEASURE_COLUMNS = (
+    "verified",
+    "trained",
+    "mentored",
+    "licensed",
+    "marketed",
+    "reporting",
+    "capitalised",
+    "formal",
+    "moved_up",
+)
+SAMPLE = 400
+
+
+def progress(program: Program) -> None:
+    """Every participant's Progress row (its indexes made again after it), then a sample of them checked against
+    the step apps' own expressions: a measure whose rule changed stops the load with the participants it
+    disagrees on (the generator's test runs this too)."""
+    from registration.measures import Measure
     from targets.models import Progress
-    from targets.summary import DATE_FIELDS
 
     p = program
-    registered = Coalesce(reached_on(Measure.REGISTERED), TruncDate("created_at"), output_field=DateField())
-    others = {DATE_FIELDS[m]: reached_on(m) for m in Measure if m != Measure.REGISTERED}
-    rows = Participant.objects.annotate(
-        progress_registered_on=registered,
-        progress_mentor_id=mentor_of(),
-        **{f"progress_{name}": expression for name, expression in others.items()},
-    ).values("pk", "kecamatan_id", "progress_registered_on", "progress_mentor_id", *(f"progress_{n}" for n in others))
-    select, params = rows.query.sql_with_params()
-    names = ["participant_id", "kecamatan_id", "mentor_id", "cohort", "registered_on", *others]
-    values = [
-        "c.pk",
-        "c.kecamatan_id",
-        "c.progress_mentor_id",
-        "extract(year FROM c.progress_registered_on)::int",
-        "c.progress_registered_on",
-        *(f"c.progress_{name}" for name in others),
-    ]
-    sql = (
-        f"INSERT INTO {Progress._meta.db_table} ({', '.join(names)}) SELECT {', '.join(values)}"
-        f" FROM ({select}) c WHERE c.pk BETWEEN %s AND %s"
-    )
-    last = p.value("SELECT coalesce(max(id), 0) FROM registration_participant")
+    known = {m.value for m in Measure} - {"registered"}
+    if known != set(MEASURE_COLUMNS):
+        raise RuntimeError(
+            f"the measures changed: {sorted(known ^ set(MEASURE_COLUMNS))}; update bench/program/derived"
+        )
+    names = ["participant_id", "kecamatan_id", "mentor_id", "cohort", "registered_on"]
+    names += [f"{name}_on" for name in MEASURE_COLUMNS]
     started = time.monotonic()
-    written = 0
+    p.execute("SET work_mem = '512MB'")
     with _indexes_after(Progress._meta.db_table):
-        for start in range(1, last + 1, CHUNK):
-            stop = min(last, start + CHUNK - 1)
-            written += p.execute(sql, [*params, start, stop])
-            p.progress.show("targets: progress rows", stop, last, started)
+        written = p.execute(
+            f"INSERT INTO {Progress._meta.db_table} ({', '.join(names)}) {_measures_sql()}", {"today": p.today}
+        )
+    p.execute("RESET work_mem")
     _timed(p, "targets: progress rows", written, started)
+    started = time.monotonic()
+    ids = [
+        row[0]
+        for row in _fetch(
+            f"SELECT participant_id FROM {Progress._meta.db_table} ORDER BY bench_u(participant_id, %s) LIMIT %s",
+            [p.salt("progress sample"), SAMPLE],
+        )
+    ]
+    stored = {
+        row["participant"]: row
+        for row in Progress.objects.filter(pk__in=ids).values("participant", "kecamatan", "mentor", *names[3:])
+    }
+    wrong = []
+    for row in _portal_rows().filter(pk__in=ids):
+        have = stored[row["pk"]]
+        want = {
+            "kecamatan": row["kecamatan_id"],
+            "mentor": row["mentor"],
+            "cohort": row["registered_day"].year,
+            "registered_on": row["registered_day"],
+            **{f"{name}_on": row[f"{name}_day"] for name in MEASURE_COLUMNS},
+        }
+        differs = {key: (have[key], value) for key, value in want.items() if have[key] != value}
+        if differs:
+            wrong.append((row["pk"], differs))
+    if wrong:
+        raise RuntimeError(f"Progress rows differ from the measures' own expressions: {wrong[:5]}")
+    _timed(p, "targets: progress checked", len(ids), started)
+
+
+def _fetch(sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def summaries(program: Program) -> None:

@@ -158,6 +158,7 @@ def plan_posts(program: Program) -> None:
         {"end": end},
     )
     p.execute("ALTER TABLE bench_voice ADD PRIMARY KEY (n)")
+    p.execute("ANALYZE bench_voice")
     bounds, total = [], 0.0
     for category, share in CATEGORIES:
         total += share

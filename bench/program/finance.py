@@ -31,7 +31,7 @@ import datetime
 import time
 from typing import TYPE_CHECKING, Any
 
-from .licensing import data_end, planned
+from .licensing import analyze, data_end, planned
 
 if TYPE_CHECKING:
     from .program import Program
@@ -420,6 +420,7 @@ def plan_records(program: Program) -> str:
     it (`finance.ledger`); its index among the book's months, and when it was closed (if it was)."""
     p = program
     end = data_end(p)
+    analyze(p, "bench_bm", "finance_debt")
     p.execute("DROP TABLE IF EXISTS bench_rec")
     p.execute(
         """

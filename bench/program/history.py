@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .mentoring import ordered_uuid
+from .partners import ordered_uuid
 
 if TYPE_CHECKING:
     from django.db import models
@@ -49,7 +49,7 @@ def _event_columns(event_model: type[models.Model], row: str, overrides: dict[st
 def _context_id(program: Program, kind: str, event: str) -> str:
     """SQL: the id of the context of event number `event` of `kind` (participant and visit numbers repeat: each
     kind has its own half of the ids)."""
-    return ordered_uuid(f"({event} * 2 + {int(kind == 'visit')})", program.salt("history context"))
+    return ordered_uuid(program, f"({event} * 2 + {int(kind == 'visit')})", "history context")
 
 
 def _contexts(program: Program, *, kind: str, source: str, key: str, span: tuple[int, int], event: str, at: str,

@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from .partners import drawn_hex, ordered_uuid
+
 if TYPE_CHECKING:
     from .program import Program
 
@@ -95,17 +97,6 @@ def load(program: Program) -> None:
     trainings(program)
     program.execute("DROP TABLE bench_mentee")
     program.execute("RESET jit")
-
-
-def ordered_uuid(number: str, salt: int) -> str:
-    """SQL: a UUID in the shape of a version 7 one (time-ordered): its first twelve hex digits follow `number`
-    (from an early-2024 millisecond), the rest are drawn. A unique index on it then fills in order instead of at
-    random places, which is many times faster to load."""
-    drawn = f"replace(bench_uuid({number}, {salt})::text, '-', '')"
-    return (
-        f"(lpad(to_hex(1704067200000 + {number}), 12, '0') || '7' || substr({drawn}, 14, 3) || '8'"
-        f" || substr({drawn}, 18, 15))::uuid"
-    )
 
 
 def _now(program: Program) -> str:
@@ -219,7 +210,7 @@ def visits(program: Program) -> None:
         Visit,
         {
             "id": visit,
-            "public_id": ordered_uuid(visit, p.salt("visit public id")),
+            "public_id": ordered_uuid(p, visit, "visit public id"),
             "mentor": "CASE WHEN m.old_mentor IS NOT NULL AND a.day < m.switch_day THEN m.old_mentor"
             " ELSE m.mentor END",
             "participant": "m.i",
@@ -230,11 +221,11 @@ def visits(program: Program) -> None:
             "notes": f"bench_pick({visit}, {p.salt('visit notes')}, %(notes)s::text[])",
             "shared": f"bench_u({visit}, {p.salt('visit shared')}) < 0.6",
             "photo": f"CASE WHEN {photo} THEN 'mentoring/visits/' || to_char(a.day, 'YYYY/MM') || '/'"
-            f" || replace(bench_uuid({visit}, {p.salt('visit photo')})::text, '-', '') ELSE '' END",
+            f" || {drawn_hex(p, visit, 'visit photo')} ELSE '' END",
             "photo_content_type": f"CASE WHEN {photo} THEN 'image/jpeg' ELSE '' END",
-            "created_at": f"least((a.day + (bench_pick({visit}, {p.salt('visit logged day')}, ARRAY[0,0,0,0,1,2,3])"
-            f" || ' days')::interval + time '14:00' + interval '1 minute' * bench_n({visit},"
-            f" {p.salt('visit logged minute')}, 420)) AT TIME ZONE 'Asia/Jakarta', {now})",
+            "created_at": f"least((a.day + bench_pick({visit}, {p.salt('visit logged day')}, ARRAY[0,0,0,0,1,2,3])"
+            f" + time '14:00' + interval '1 minute' * bench_n({visit}, {p.salt('visit logged minute')}, 420))"
+            f" AT TIME ZONE 'Asia/Jakarta', {now})",
         },
         source=(
             "bench_mentee m CROSS JOIN LATERAL generate_series(1, m.visits) AS k(k)"
