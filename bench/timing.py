@@ -7,10 +7,12 @@ hand-written SQL for the same answer.
     .venv/bin/python bench/timing.py --explain "mentor: caseload"   # the plans of its slowest queries and of its SQL
     .venv/bin/python bench/timing.py --markdown               # the table as markdown, for bench/README.md
     .venv/bin/python bench/timing.py --list                   # the pages, their users and URLs; nothing timed
+    .venv/bin/python bench/timing.py --check                  # EXPLAIN every pick and best SQL (a quick lint)
     .venv/bin/python bench/timing.py --exports                # every export list and the weekly report, full size
 
 Reads the database as it is (it writes only what the pages write themselves: sessions, access-log rows, "viewed"
-events, and one API key per agreement it reads the API with, revoked at the end), with `jakpreneur.settings.test`
+events; the API is read with the generator's own keys, `--seed` giving their secrets, and a key it cannot match
+is replaced by one issued for the same agreement and revoked at the end), with `jakpreneur.settings.test`
 (DEBUG off), through Django's test client: each role's user is logged in with `force_login`, chosen by asking the
 data (the pages' table is `bench/timing_pages.py` and the `timing_*` modules by area). Each page gets a warm-up
 request, then `--runs` requests, the pages taking turns so that every page sees the same machine; every answer

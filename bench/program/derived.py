@@ -6,7 +6,8 @@ search vectors, the targets' `Progress` rows and summary tables, and the year's 
   (a grouped scan of each step's table: the apps' expressions, one subquery per participant, take minutes at a
   million), then a sample checked against the apps' own expressions (`registration.measures.reached_on`,
   `mentor_of`), so a changed rule stops the load instead of loading different numbers.
-- Summaries: `targets.summary.recount()`, the counting half of the nightly rebuild, from Progress.
+- Summaries: the counting half of the nightly rebuild (`targets.summary`'s own queries over Progress), each
+  table in one INSERT ... SELECT.
 - Targets: for this year, every measure at the program, each wilayah, kecamatan and mentor: what the area reached
   so far this year (the summary counts), carried to the whole year, times 0.9 to 1.3 (some areas ahead of their
   target, most behind), set by agency staff."""
@@ -283,13 +284,42 @@ def _fetch(sql: str, params: Any = None) -> list[tuple[Any, ...]]:
 
 
 def summaries(program: Program) -> None:
-    from targets import summary
-    from targets.models import GapCount, MeasureCount
+    """The summary tables counted from Progress with `targets.summary`'s own queries (the measures' months, the
+    funnel's gaps), each run as one INSERT ... SELECT: `summary.recount()` writes its counts through the ORM, some
+    minutes at a million."""
+    from django.db.models import Count, DateField, Value
+    from django.db.models.functions import TruncMonth
+
+    from targets.models import GapCount, MeasureCount, Progress
+    from targets.summary import DATE_FIELDS, GAPS, days_between
 
     started = time.monotonic()
-    program.execute("ANALYZE targets_progress")
-    summary.recount()
-    _timed(program, "targets: summary counts", MeasureCount.objects.count() + GapCount.objects.count(), started)
+    progress = Progress.objects.order_by()
+    reached = [
+        progress.filter(**{f"{field}__isnull": False})
+        .values("kecamatan_id", "mentor_id", "cohort", month=TruncMonth(field, output_field=DateField()))
+        .annotate(measure=Value(measure.value), n=Count("pk"))
+        for measure, field in DATE_FIELDS.items()
+    ]
+    steps = [
+        progress.filter(**{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False})
+        .annotate(days=days_between(DATE_FIELDS[measure], DATE_FIELDS[before]))
+        .values("kecamatan_id", "cohort", "days")
+        .annotate(measure=Value(measure.value), n=Count("pk"))
+        for measure, before in GAPS
+    ]
+    rows = 0
+    for model, union, columns in (
+        (MeasureCount, reached[0].union(*reached[1:], all=True), ("kecamatan_id", "mentor_id", "cohort", "month")),
+        (GapCount, steps[0].union(*steps[1:], all=True), ("kecamatan_id", "cohort", "days")),
+    ):
+        select, params = union.query.sql_with_params()
+        names = ", ".join((*columns, "measure", "n"))
+        rows += program.execute(
+            f"INSERT INTO {model._meta.db_table} ({names}) SELECT {names} FROM ({select}) AS counted", params
+        )
+        program.execute(f"ANALYZE {model._meta.db_table}")
+    _timed(program, "targets: summary counts", rows, started)
 
 
 def targets(program: Program) -> None:
@@ -305,28 +335,26 @@ def targets(program: Program) -> None:
     started = time.monotonic()
     measures = [m.value for m in Measure]
     draw = f"(0.9 + 0.4 * bench_u(hashtext(a.level || ':' || a.area || ':' || a.measure), {p.salt('target')}))"
-    value = f"greatest(1, ceil(coalesce(a.n, 0) * 365.0 / %(day)s * {draw}))::int"
+    value = f"greatest(1, ceil(coalesce(c.n, 0) * 365.0 / %(day)s * {draw}))::int"
+    # every area of each level, and what it reached this year (summed once per level)
     areas = """
-        SELECT 'program' AS level, 0::bigint AS area, m.measure, NULL::bigint AS wilayah_id,
-               NULL::bigint AS kecamatan_id, NULL::bigint AS mentor_id, (SELECT sum(c.n) FROM targets_measurecount c
-                                           WHERE c.measure = m.measure AND c.month >= %(start)s) AS n
-        FROM unnest(%(measures)s::text[]) AS m(measure)
-        UNION ALL
-        SELECT 'wilayah', w.id, m.measure, w.id, NULL, NULL,
-               (SELECT sum(c.n) FROM targets_measurecount c JOIN geography_kecamatan k ON k.id = c.kecamatan_id
-                WHERE k.wilayah_id = w.id AND c.measure = m.measure AND c.month >= %(start)s)
-        FROM geography_wilayah w CROSS JOIN unnest(%(measures)s::text[]) AS m(measure)
-        UNION ALL
-        SELECT 'kecamatan', k.id, m.measure, NULL, k.id, NULL,
-               (SELECT sum(c.n) FROM targets_measurecount c
-                WHERE c.kecamatan_id = k.id AND c.measure = m.measure AND c.month >= %(start)s)
-        FROM geography_kecamatan k CROSS JOIN unnest(%(measures)s::text[]) AS m(measure)
-        UNION ALL
-        SELECT 'mentor', u.id, m.measure, NULL, NULL, u.id,
-               (SELECT sum(c.n) FROM targets_measurecount c
-                WHERE c.mentor_id = u.id AND c.measure = m.measure AND c.month >= %(start)s)
-        FROM accounts_user u CROSS JOIN unnest(%(measures)s::text[]) AS m(measure)
-        WHERE u.role = 'mentor'
+        SELECT 'program' AS level, 0::bigint AS area, NULL::bigint AS wilayah_id, NULL::bigint AS kecamatan_id,
+               NULL::bigint AS mentor_id
+        UNION ALL SELECT 'wilayah', id, id, NULL, NULL FROM geography_wilayah
+        UNION ALL SELECT 'kecamatan', id, NULL, id, NULL FROM geography_kecamatan
+        UNION ALL SELECT 'mentor', id, NULL, NULL, id FROM accounts_user WHERE role = 'mentor'
+    """
+    reached = """
+        SELECT 'program' AS level, 0::bigint AS area, c.measure, sum(c.n) AS n
+        FROM targets_measurecount c WHERE c.month >= %(start)s GROUP BY c.measure
+        UNION ALL SELECT 'wilayah', k.wilayah_id, c.measure, sum(c.n)
+        FROM targets_measurecount c JOIN geography_kecamatan k ON k.id = c.kecamatan_id
+        WHERE c.month >= %(start)s GROUP BY k.wilayah_id, c.measure
+        UNION ALL SELECT 'kecamatan', c.kecamatan_id, c.measure, sum(c.n)
+        FROM targets_measurecount c WHERE c.month >= %(start)s GROUP BY c.kecamatan_id, c.measure
+        UNION ALL SELECT 'mentor', c.mentor_id, c.measure, sum(c.n)
+        FROM targets_measurecount c WHERE c.month >= %(start)s AND c.mentor_id IS NOT NULL
+        GROUP BY c.mentor_id, c.measure
     """
     rows = p.execute(
         f"""
@@ -334,7 +362,8 @@ def targets(program: Program) -> None:
                                              updated_by_id, updated_at)
         SELECT %(year)s, a.measure, a.level, a.wilayah_id, a.kecamatan_id, a.mentor_id, {value}, %(staff)s,
                %(set_at)s
-        FROM ({areas}) a
+        FROM (SELECT x.*, m.measure FROM ({areas}) x CROSS JOIN unnest(%(measures)s::text[]) AS m(measure)) a
+        LEFT JOIN ({reached}) c ON c.level = a.level AND c.area = a.area AND c.measure = a.measure
         """,
         {
             "year": year,

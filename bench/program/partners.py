@@ -81,7 +81,6 @@ def _talks(steps: tuple[str, ...], title: str) -> Plan:
 
 
 CREDIT = "Penilaian kredit usaha peserta JakPreneur"
-BOOKS = "Pendampingan pembukuan dan literasi keuangan"
 SHOP = "Pelatihan jualan daring dan kurasi produk UMKM"
 CLASS = "Pelatihan dan pendampingan usaha oleh perguruan tinggi"
 
