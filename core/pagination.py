@@ -120,6 +120,8 @@ class Keyset:
 
     @classmethod
     def of(cls, queryset: QuerySet[Any]) -> Keyset | None:
+        if not isinstance(queryset, QuerySet):  # a list's own paging object (the catalogue's), not a queryset
+            return None
         fields: list[Field[Any, Any]] = []
         directions = set()
         for entry in queryset.query.order_by:
