@@ -52,8 +52,22 @@ def search_vectors(program: Program) -> None:
     from marketing.models import Listing, Product
 
     started = time.monotonic()
-    search.reindex_all()
+    with _without_triggers():  # the vectors are left out of the listings' and products' history
+        search.reindex_all()
     _timed(program, "catalogue search vectors", Listing.objects.count() + Product.objects.count(), started)
+
+
+@contextmanager
+def _without_triggers() -> Iterator[None]:
+    """Bulk writes of rows no trigger is wanted for (no history is kept of them, and their keys come from rows the
+    load checked): the load's replica mode again for the block."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 @contextmanager
@@ -241,7 +255,7 @@ def progress(program: Program) -> None:
     names += [f"{name}_on" for name in MEASURE_COLUMNS]
     started = time.monotonic()
     p.execute("SET work_mem = '512MB'")
-    with _indexes_after(Progress._meta.db_table):
+    with _without_triggers(), _indexes_after(Progress._meta.db_table):
         written = p.execute(
             f"INSERT INTO {Progress._meta.db_table} ({', '.join(names)}) {_measures_sql()}", {"today": p.today}
         )
@@ -315,9 +329,10 @@ def summaries(program: Program) -> None:
     ):
         select, params = union.query.sql_with_params()
         names = ", ".join((*columns, "measure", "n"))
-        rows += program.execute(
-            f"INSERT INTO {model._meta.db_table} ({names}) SELECT {names} FROM ({select}) AS counted", params
-        )
+        with _without_triggers(), _indexes_after(model._meta.db_table):
+            rows += program.execute(
+                f"INSERT INTO {model._meta.db_table} ({names}) SELECT {names} FROM ({select}) AS counted", params
+            )
         program.execute(f"ANALYZE {model._meta.db_table}")
     _timed(program, "targets: summary counts", rows, started)
 
@@ -356,6 +371,17 @@ def targets(program: Program) -> None:
         FROM targets_measurecount c WHERE c.month >= %(start)s AND c.mentor_id IS NOT NULL
         GROUP BY c.mentor_id, c.measure
     """
+    params = {
+        "year": year,
+        "day": day_of_year,
+        "staff": staff,
+        "measures": measures,
+        "start": p.today.replace(month=1, day=1),
+        "set_at": p.today.replace(month=1, day=15),
+    }
+    p.execute("DROP TABLE IF EXISTS bench_reached")
+    p.execute(f"CREATE TEMP TABLE bench_reached AS {reached}", params)
+    p.execute("ANALYZE bench_reached")
     rows = p.execute(
         f"""
         INSERT INTO {Target._meta.db_table} (year, measure, level, wilayah_id, kecamatan_id, mentor_id, value,
@@ -363,15 +389,9 @@ def targets(program: Program) -> None:
         SELECT %(year)s, a.measure, a.level, a.wilayah_id, a.kecamatan_id, a.mentor_id, {value}, %(staff)s,
                %(set_at)s
         FROM (SELECT x.*, m.measure FROM ({areas}) x CROSS JOIN unnest(%(measures)s::text[]) AS m(measure)) a
-        LEFT JOIN ({reached}) c ON c.level = a.level AND c.area = a.area AND c.measure = a.measure
+        LEFT JOIN bench_reached c ON c.level = a.level AND c.area = a.area AND c.measure = a.measure
         """,
-        {
-            "year": year,
-            "day": day_of_year,
-            "staff": staff,
-            "measures": measures,
-            "start": p.today.replace(month=1, day=1),
-            "set_at": p.today.replace(month=1, day=15),
-        },
+        params,
     )
+    p.execute("DROP TABLE bench_reached")
     _timed(p, "targets of the year", rows, started)
