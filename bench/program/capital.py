@@ -24,7 +24,7 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .licensing import analyze, data_end
+from .licensing import analyze, data_end, planned
 
 if TYPE_CHECKING:
     from .program import Program
@@ -162,7 +162,7 @@ BY_KIND: dict[str, dict[str, Any]] = {
 def load(program: Program) -> None:
     program.execute("SET jit = off")
     products(program)
-    plan_referrals(program)
+    planned(program, "capital: referrals planned", plan_referrals)
     consents(program)
     referrals(program)
     moves(program)
@@ -280,7 +280,7 @@ def products(program: Program) -> None:
     )
 
 
-def plan_referrals(program: Program) -> None:
+def plan_referrals(program: Program) -> str:
     """bench_referral: who asks for which product when (the facts each product asks for, from the rows the other
     stages wrote), and when each move falls; its status is the last move before today."""
     p = program
@@ -398,6 +398,7 @@ def plan_referrals(program: Program) -> None:
             WHERE t.purpose = 'loan_assessment' AND t.published_at <= r.created ORDER BY t.version DESC LIMIT 1);
         """
     )
+    return "bench_referral"
 
 
 def consents(program: Program) -> None:

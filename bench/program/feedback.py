@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .licensing import data_end
+from .licensing import data_end, planned
 
 if TYPE_CHECKING:
     from .program import Program
@@ -133,7 +133,7 @@ UNHIDE_REASON = "Setelah dicek, masukan ini berkaitan dengan program."
 
 def load(program: Program) -> None:
     program.execute("SET jit = off")
-    plan_posts(program)
+    planned(program, "forum: posts planned", plan_posts)
     posts(program)
     supports(program)
     answers(program)
@@ -142,7 +142,7 @@ def load(program: Program) -> None:
     program.execute("DROP TABLE bench_post")
 
 
-def plan_posts(program: Program) -> None:
+def plan_posts(program: Program) -> str:
     """bench_voice: the verified participants in a drawn order (n); the first ones post. bench_post: each post,
     its kecamatan (its index as `bench_plan.kidx`), category, texts, times and how its answers go."""
     p = program
@@ -212,6 +212,7 @@ def plan_posts(program: Program) -> None:
     )
     p.execute("ALTER TABLE bench_post ADD PRIMARY KEY (n)")
     p.execute("ANALYZE bench_post")
+    return "bench_post"
 
 
 def _kecamatans() -> str:

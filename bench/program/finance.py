@@ -82,7 +82,7 @@ def load(program: Program) -> None:
     import_batches(program)
     class_changes(program)
     entered_records(program)
-    for table in ("bench_book", "bench_bm", "bench_rec", "bench_import"):
+    for table in ("bench_book", "bench_bm", "bench_rec"):
         program.execute(f"DROP TABLE {table}")
 
 
@@ -188,10 +188,11 @@ def _insert(
 
 def month_sums(program: Program) -> str:
     """bench_bm: what the entries written bring to each month of each book (`finance.ledger`'s sums: revenue,
-    expenses, the cash moved, equipment bought; how many; the first and last write), and bench_import: the
-    imported entries of each month, as the import stored its rows. One read of the table, after it is written."""
+    expenses, the cash moved, equipment bought; the first and last write), and its imported entries as the
+    import stored its rows. One read of the table, after it is written."""
     p = program
     signed = "CASE WHEN direction = 'in' THEN amount ELSE -amount END"
+    imported = "source = 'imported'"
     p.execute("SET work_mem = '512MB'")
     p.execute("DROP TABLE IF EXISTS bench_bm")
     p.execute(
@@ -201,21 +202,14 @@ def month_sums(program: Program) -> str:
                coalesce(sum(amount) FILTER (WHERE category = ANY(%(revenue)s)), 0) AS rev,
                coalesce(sum(amount) FILTER (WHERE category = ANY(%(expense)s)), 0) AS exp,
                sum({signed}) AS cash, coalesce(sum(amount) FILTER (WHERE category = ANY(%(equipment)s)), 0) AS equip,
-               min(recorded_at) AS first_at, max(recorded_at) AS last_at
+               min(recorded_at) AS first_at, max(recorded_at) AS last_at,
+               count(*) FILTER (WHERE {imported}) AS imported, min(recorded_at) FILTER (WHERE {imported}) AS import_at,
+               jsonb_agg(jsonb_build_object('day', day, 'direction', direction, 'amount', amount,
+                                            'category', category, 'note', note, 'key', entry_key, 'repeated', false)
+                         ORDER BY day, entry_key) FILTER (WHERE {imported}) AS rows
         FROM finance_entry GROUP BY 1, 2
         """,
         {"revenue": _line("revenue"), "expense": _line("expense"), "equipment": _line("equipment")},
-    )
-    p.execute("DROP TABLE IF EXISTS bench_import")
-    p.execute(
-        """
-        CREATE UNLOGGED TABLE bench_import AS
-        SELECT participant_id AS i, date_trunc('month', day)::date AS month, min(recorded_at) AS at, count(*) AS n,
-               jsonb_agg(jsonb_build_object('day', day, 'direction', direction, 'amount', amount,
-                                            'category', category, 'note', note, 'key', entry_key, 'repeated', false)
-                         ORDER BY day, entry_key) AS rows
-        FROM finance_entry WHERE source = 'imported' GROUP BY 1, 2
-        """
     )
     p.execute("RESET work_mem")
     return "bench_bm"
@@ -417,13 +411,21 @@ def book_entries(program: Program) -> None:
 
 def plan_records(program: Program) -> str:
     """bench_rec: each month of each book with entries or money owed made in it, and its report as the books give
-    it (`finance.ledger`); its index among the book's months, and when it was closed (if it was)."""
+    it (`finance.ledger`); its index among the book's months, and when it was closed (if it was): a week after it
+    ended, a prefix of the book's months (never the current one); the last closed of some books reopened two days
+    later for a correction and closed again the day after. One statement: a rewrite of its millions of rows per
+    column added would cost more than the computing."""
     p = program
     end = data_end(p)
     analyze(p, "bench_bm", "finance_debt")
+    next_month = "r.month + interval '1 month'"
+    close_at = (
+        f"({_jakarta(next_month)} + interval '6 days'"
+        f" + interval '1 hour' * bench_n(r.i * 16 + r.idx, {p.salt('closed at')}, 144))"
+    )
     p.execute("DROP TABLE IF EXISTS bench_rec")
     p.execute(
-        """
+        f"""
         CREATE UNLOGGED TABLE bench_rec AS
         WITH dm AS (
             SELECT participant_id AS i, date_trunc('month', incurred_on)::date AS month,
@@ -444,44 +446,35 @@ def plan_records(program: Program) -> str:
             WHERE d.incurred_on < m.month + interval '1 month'
               AND (d.settled_on IS NULL OR d.settled_on >= m.month + interval '1 month')
             GROUP BY m.i, m.month
+        ), reports AS (
+            SELECT m.i, m.month, m.turnover, m.expenses, m.turnover - m.expenses AS profit,
+                   min(m.first_at) OVER later AS first_at, max(m.last_at) OVER w AS recorded_at,
+                   greatest(sum(m.cash) OVER w, 0) + coalesce(o.receivable, 0) + sum(m.equip) OVER w AS assets,
+                   (row_number() OVER w - 1)::int AS idx
+            FROM months m LEFT JOIN owed o ON o.i = m.i AND o.month = m.month
+            WINDOW w AS (PARTITION BY m.i ORDER BY m.month), later AS (PARTITION BY m.i ORDER BY m.month DESC)
+        ), closed AS (
+            SELECT r.*, k.workers, k.reopens,
+                   CASE WHEN k.closes AND r.idx < 1 + bench_n(r.i, {p.salt("months closed")}, k.months)
+                             AND {close_at} < %(end)s THEN {close_at} END AS first_close,
+                   CASE WHEN bench_u(r.i, {p.salt("closed by agency")}) < 0.2
+                        THEN {p.user_block("agency")} + bench_n(r.i, {p.salt("closer")}, 20) ELSE r.i END AS closed_by
+            FROM reports r JOIN bench_book k ON k.i = r.i
+        ), reopened AS (
+            SELECT c.*,
+                   CASE WHEN c.reopens AND c.first_close + interval '3 days' < %(end)s
+                             AND lead(c.first_close) OVER (PARTITION BY c.i ORDER BY c.month) IS NULL
+                        THEN c.first_close + interval '2 days' END AS reopened_at
+            FROM closed c
         )
-        SELECT m.i, m.month, m.turnover, m.expenses, m.turnover - m.expenses AS profit,
-               min(m.first_at) OVER later AS first_at, max(m.last_at) OVER w AS recorded_at,
-               greatest(sum(m.cash) OVER w, 0) + coalesce(o.receivable, 0) + sum(m.equip) OVER w AS assets,
-               (row_number() OVER w - 1)::int AS idx
-        FROM months m LEFT JOIN owed o ON o.i = m.i AND o.month = m.month
-        WINDOW w AS (PARTITION BY m.i ORDER BY m.month), later AS (PARTITION BY m.i ORDER BY m.month DESC)
-        """
-    )
-    # closing: a week after each month ends, a prefix of the months (never the current one); the last closed
-    # reopened two days later for a correction and closed again the day after
-    next_month = "r.month + interval '1 month'"
-    close_at = (
-        f"({_jakarta(next_month)} + interval '6 days'"
-        f" + interval '1 hour' * bench_n(r.i * 16 + r.idx, {p.salt('closed at')}, 144))"
-    )
-    p.execute(
-        f"""
-        ALTER TABLE bench_rec ADD COLUMN closed_at timestamptz, ADD COLUMN closed_by bigint,
-            ADD COLUMN first_close timestamptz, ADD COLUMN reopened_at timestamptz, ADD COLUMN workers int;
-        UPDATE bench_rec r SET workers = k.workers,
-            first_close = CASE WHEN k.closes AND r.idx < 1 + bench_n(r.i, {p.salt("months closed")}, k.months)
-                                    AND {close_at} < %(end)s THEN {close_at} END,
-            closed_by = CASE WHEN bench_u(r.i, {p.salt("closed by agency")}) < 0.2
-                             THEN {p.user_block("agency")} + bench_n(r.i, {p.salt("closer")}, 20) ELSE r.i END
-        FROM bench_book k WHERE k.i = r.i;
-        UPDATE bench_rec r SET reopened_at = r.first_close + interval '2 days'
-        FROM bench_book k
-        WHERE k.i = r.i AND k.reopens AND r.first_close IS NOT NULL AND r.first_close + interval '3 days' < %(end)s
-          AND NOT EXISTS (SELECT 1 FROM bench_rec later WHERE later.i = r.i AND later.idx = r.idx + 1
-                          AND later.first_close IS NOT NULL);
-        UPDATE bench_rec SET closed_at = CASE WHEN reopened_at IS NOT NULL THEN reopened_at + interval '1 day'
-                                              ELSE first_close END;
-        ALTER TABLE bench_rec ADD PRIMARY KEY (i, month);
-        ANALYZE bench_rec;
+        SELECT r.*, CASE WHEN r.reopened_at IS NOT NULL THEN r.reopened_at + interval '1 day'
+                         ELSE r.first_close END AS closed_at
+        FROM reopened r
         """,
         {"end": end},
     )
+    p.execute("ALTER TABLE bench_rec ADD PRIMARY KEY (i, month)")
+    p.execute("ANALYZE bench_rec")
     return "bench_rec"
 
 
@@ -556,13 +549,13 @@ def import_batches(program: Program) -> None:
             "rows": rows,
             "errors": "'[]'::jsonb",
             "status": "'saved'",
-            "saved_count": "x.n",
+            "saved_count": "x.imported",
             "repeated_count": "0",
             "created_by": "x.i",
-            "created_at": "x.at - interval '3 minutes'",
-            "decided_at": "x.at",
+            "created_at": "x.import_at - interval '3 minutes'",
+            "decided_at": "x.import_at",
         },
-        source="bench_import x",
+        source="bench_bm x WHERE x.imported > 0",
         key="x.i",
         span=(1, p.sizes.participants),
         name="transaction imports",

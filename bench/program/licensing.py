@@ -48,12 +48,11 @@ PATHS: dict[str, list[tuple[str, str]]] = {
     "WD": [("", "requested"), ("requested", "documents"), ("documents", "withdrawn")],
 }
 OPEN_PATHS = ("R", "RB", "D", "S")
+OPEN = "(" + ", ".join(f"'{path}'" for path in OPEN_PATHS) + ")"  # in SQL
 NOTES = {
     "documents": "Dokumen lengkap, sudah dicek.",
     "back": "Foto KTP buram; mohon unggah ulang.",
     "submitted": "Diajukan ke kantor penerbit.",
-    "issued": "",
-    "refused": "",
     "withdrawn": "Nanti saja, usaha sedang pindah tempat.",
 }
 REFUSAL = "Alamat usaha belum sesuai KTP."
@@ -134,18 +133,18 @@ def plan_requests(program: Program) -> str:
         f" WHEN {u} < 0.88 THEN 'I' WHEN {u} < 0.91 THEN 'F' WHEN {u} < 0.93 THEN 'FD'"
         f" WHEN {u} < 0.98 THEN 'W' ELSE 'WD' END"
     )
-    common = {"end": data_end(p), "first_agency": p.user_block("agency")}
+    common = {"end": data_end(p)}
     p.execute(
         f"""
         INSERT INTO bench_licreq
         SELECT 2 * (x.i - 1) + 1, x.i, 1, 'nib', x.path, x.by_mentor, x.mentor_user, x.secretary, x.created,
-               CASE WHEN x.path IN ('R', 'RB', 'D', 'S') THEN %(end)s - x.created
+               CASE WHEN x.path IN {OPEN} THEN %(end)s - x.created
                     ELSE least(%(end)s - x.created, interval '45 days') END,
                x.f, ''
         FROM (
             SELECT b.i, b.mentor_user, {path1} AS path, {p.secretary("b")} AS secretary,
                    b.mentor_user IS NOT NULL AND bench_u(b.i, {p.salt("licensing by mentor")}) < 0.4 AS by_mentor,
-                   CASE WHEN {path1} IN ('R', 'RB', 'D', 'S')
+                   CASE WHEN {path1} IN {OPEN}
                         THEN %(end)s - least((%(end)s - b.decided) * 0.9,
                                              interval '1 day' * (1 + bench_n(b.i, {p.salt("licensing wait")}, 90)))
                         ELSE b.decided + interval '1 hour'
@@ -179,19 +178,19 @@ def plan_requests(program: Program) -> str:
         f"""
         INSERT INTO bench_licreq
         SELECT 2 * (z.i - 1) + 2, z.i, 2, z.code, z.path, z.by_mentor, z.mentor_user, z.secretary, z.created,
-               CASE WHEN z.path IN ('R', 'RB', 'D', 'S') THEN %(end)s - z.created
+               CASE WHEN z.path IN {OPEN} THEN %(end)s - z.created
                     ELSE least(%(end)s - z.created, interval '45 days') END,
                z.f, z.subject
         FROM (
             SELECT y.*,
                    CASE WHEN y.needs_nib AND y.nib_path = 'I' THEN
-                            CASE WHEN y.path IN ('R', 'RB', 'D', 'S')
+                            CASE WHEN y.path IN {OPEN}
                                  THEN %(end)s - least((%(end)s - ({nib_end})) * 0.9, interval '1 day'
                                       * (1 + bench_n(y.i, {p.salt("licensing wait 2")}, 90)))
                                  ELSE ({nib_end}) + interval '1 minute' + (%(end)s - ({nib_end})) * 0.7
                                       * bench_u(y.i, {p.salt("licensing start 2")}) END
                         WHEN y.needs_nib THEN y.nib_created + interval '1 minute'
-                        WHEN y.path IN ('R', 'RB', 'D', 'S')
+                        WHEN y.path IN {OPEN}
                         THEN %(end)s - least((%(end)s - y.nib_created) * 0.9, interval '1 day'
                              * (1 + bench_n(y.i, {p.salt("licensing wait 3")}, 90)))
                         ELSE y.nib_created + interval '1 minute' + (%(end)s - y.nib_created) * 0.5
@@ -201,7 +200,7 @@ def plan_requests(program: Program) -> str:
                        -- one needing the NIB goes to the office only once the NIB is issued: with the NIB still
                        -- asked for it waits, with the NIB refused or withdrawn it ends too
                        CASE WHEN NOT x.needs_nib OR x.nib_path = 'I' THEN x.drawn
-                            WHEN x.nib_path IN ('R', 'RB', 'D', 'S')
+                            WHEN x.nib_path IN {OPEN}
                             THEN (CASE WHEN x.drawn IN ('S', 'I', 'F') THEN 'D' ELSE x.drawn END)
                             WHEN x.drawn IN ('R', 'RB', 'D') THEN 'W'
                             WHEN x.drawn IN ('S', 'I', 'F') THEN 'FD' ELSE x.drawn END AS path
