@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory, office
@@ -55,6 +56,13 @@ def private_storage(tmp_path: Path, settings: Any) -> Path:
         "default": {"BACKEND": "core.storage.PrivateStorage", "OPTIONS": {"location": str(root)}},
     }
     return root
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fragments() -> None:
+    """The landing page keeps its kecamatan list in each process's memory: a flush reloads the kecamatan under
+    new keys, so no test sees a list cached by an earlier one."""
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)
