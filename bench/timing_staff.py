@@ -1339,45 +1339,13 @@ AGENCY_PAGES = [
     ),
     Page(
         name="agency: the program's reports",
-        needs=("finance_monthlyrecord",),
+        needs=("finance_programreport",),
         who="agency",
         url="/keuangan/program/",
         pick=AGENCY,
-        note="before and after of the participants reporting this year, and their changes of class",
-        sql=(
-            """
-            WITH r AS (
-                SELECT m.participant_id, avg(m.turnover) AS turnover,
-                       (array_agg(m.workers ORDER BY m.month DESC))[1] AS workers,
-                       (array_agg(m.assets ORDER BY m.month DESC))[1] AS assets
-                FROM finance_monthlyrecord m
-                WHERE m.month >= %(month)s - interval '11 months' AND m.month <= %(month)s GROUP BY 1),
-            c AS (
-                SELECT c.participant_id,
-                       array_position(ARRAY['micro', 'small', 'medium', 'large']::varchar[],
-                                      (array_agg(c.previous_class ORDER BY c.changed_at, c.id))[1]) AS before,
-                       array_position(ARRAY['micro', 'small', 'medium', 'large']::varchar[],
-                                      (array_agg(c.new_class ORDER BY c.changed_at DESC, c.id DESC))[1]) AS after
-                FROM finance_classchange c
-                WHERE (c.changed_at AT TIME ZONE %(tz)s)::date >= %(month)s - interval '11 months'
-                  AND (c.changed_at AT TIME ZONE %(tz)s)::date < %(month)s + interval '1 month' GROUP BY 1),
-            x AS (
-                SELECT p.kecamatan_id, b.monthly_turnover, b.workers AS workers_before, b.assets AS assets_before,
-                       r.turnover, r.workers, r.assets, c.before, c.after
-                FROM r JOIN registration_participant p ON p.id = r.participant_id
-                LEFT JOIN registration_business b ON b.participant_id = p.id
-                LEFT JOIN c ON c.participant_id = r.participant_id)
-            SELECT k.name, count(*), count(*) FILTER (WHERE x.after > x.before),
-                   count(*) FILTER (WHERE x.after < x.before),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY x.monthly_turnover), avg(x.monthly_turnover),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY x.turnover), avg(x.turnover),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY x.workers_before), avg(x.workers_before),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY x.workers), avg(x.workers),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY x.assets_before), avg(x.assets_before),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY x.assets), avg(x.assets)
-            FROM x JOIN geography_kecamatan k ON k.id = x.kecamatan_id
-            GROUP BY GROUPING SETS ((k.name), ()) ORDER BY k.name""",
-        ),
+        note="the year's before and after as the nightly task stored it (finance.ProgramReport); the task itself, "
+        "every report of the year in SQL, is timed by the generator's 'program reports' step",
+        sql=("SELECT year, figures, built_at FROM finance_programreport WHERE year = %(year)s",),
     ),
     Page(
         name="agency: loan referrals to send",

@@ -8,6 +8,7 @@ Money is in whole rupiah. A month is the first day of that month."""
 import datetime
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear
@@ -36,6 +37,7 @@ __all__ = [
     "ImportBatch",
     "MonthEvent",
     "MonthlyRecord",
+    "ProgramReport",
     "Source",
     "Statement",
 ]
@@ -351,3 +353,32 @@ class ClassChange(models.Model):
     @property
     def moved_up(self) -> bool:
         return CLASS_RANK[BusinessClass(self.new_class)] > CLASS_RANK[BusinessClass(self.previous_class)]
+
+
+@audit.track()
+class ProgramReport(models.Model):
+    """The program's before and after for one year (`selectors.program_counts`: every participant reporting in its
+    twelve months, in total and by kecamatan), as last computed: nightly for this year and the last
+    (`tasks.build_program_reports`), or when agency staff ask. Computing it reads every monthly report of the
+    year (seconds at a million participants); the page reads this one row."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    figures = models.JSONField(_("figures"), encoder=DjangoJSONEncoder)
+    built_at = models.DateTimeField(_("computed"))
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("computed for"),
+        help_text=_("Empty: computed by the nightly schedule."),
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("program report")
+        verbose_name_plural = _("program reports")
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -8,6 +8,8 @@ search vectors, the targets' `Progress` rows and summary tables, and the year's 
   `mentor_of`), so a changed rule stops the load instead of loading different numbers.
 - Summaries: the counting half of the nightly rebuild (`targets.summary`'s own queries over Progress), each
   table in one INSERT ... SELECT.
+- Program reports: this year's and last year's before and after (`finance.tasks.build_program_reports`, the
+  nightly task itself), so the program page has what the night would have left it.
 - Targets: for this year, every measure at the program, each wilayah, kecamatan and mentor: what the area reached
   so far this year (the summary counts), carried to the whole year, times 0.9 to 1.3 (some areas ahead of their
   target, most behind), set by agency staff."""
@@ -31,6 +33,7 @@ def load(program: Program) -> None:
     search_vectors(program)
     progress(program)
     summaries(program)
+    program_reports(program)
     targets(program)
 
 
@@ -335,6 +338,15 @@ def summaries(program: Program) -> None:
             )
         program.execute(f"ANALYZE {model._meta.db_table}")
     _timed(program, "targets: summary counts", rows, started)
+
+
+def program_reports(program: Program) -> None:
+    from finance.models import ProgramReport
+    from finance.tasks import build_program_reports
+
+    started = time.monotonic()
+    build_program_reports()
+    _timed(program, "finance: the program's reports (nightly)", ProgramReport.objects.count(), started)
 
 
 def targets(program: Program) -> None:

@@ -4,6 +4,7 @@ They take a participant the caller got through a selector scoped to the user who
 from .books import book_page, cash_balance, debt_book, opening_balance, own_debts, own_entries
 from .records import (
     REPORT_MONTHS,
+    ProgramFigures,
     before_after,
     chart_data,
     current_run,
@@ -11,14 +12,17 @@ from .records import (
     longest_run,
     participant_record_of,
     participant_records,
+    program_counts,
     program_figures,
     program_period,
+    program_report,
     report_months,
     report_streak,
 )
 
 __all__ = [
     "REPORT_MONTHS",
+    "ProgramFigures",
     "before_after",
     "book_page",
     "cash_balance",
@@ -32,8 +36,10 @@ __all__ = [
     "own_entries",
     "participant_record_of",
     "participant_records",
+    "program_counts",
     "program_figures",
     "program_period",
+    "program_report",
     "report_months",
     "report_streak",
 ]

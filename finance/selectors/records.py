@@ -36,7 +36,7 @@ from registration.models import Business, Participant
 from .. import ledger
 from ..choices import Direction
 from ..classes import ClassNow, class_now, window
-from ..models import CLASS_RANK, ClassChange, Entry, MonthlyRecord
+from ..models import CLASS_RANK, ClassChange, Entry, MonthlyRecord, ProgramReport
 
 
 def participant_records(participant: Participant, *, limit: int = 12) -> list[MonthlyRecord]:
@@ -298,9 +298,15 @@ def _whole(value: float | Decimal | None) -> int | None:
     return None if value is None else round(value)
 
 
-def _program_row(name: str, values: Mapping[str, Any]) -> ProgramRow:
+def _program_values(name: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A row of the figures as `ProgramReport` stores it: its name, counts and whole numbers."""
+    counts = ("participants", "moved_up", "moved_down")
+    return {"name": name, **{key: values[key] if key in counts else _whole(values[key]) for key in _aggregates()}}
+
+
+def _program_row(values: Mapping[str, Any]) -> ProgramRow:
     return ProgramRow(
-        name=name,
+        name=values["name"],
         participants=values["participants"],
         moved_up=values["moved_up"],
         moved_down=values["moved_down"],
@@ -308,10 +314,10 @@ def _program_row(name: str, values: Mapping[str, Any]) -> ProgramRow:
             Figure(
                 name=indicator,
                 label=label,
-                before_median=_whole(values[f"{indicator}_before_median"]),
-                before_average=_whole(values[f"{indicator}_before_average"]),
-                now_median=_whole(values[f"{indicator}_now_median"]),
-                now_average=_whole(values[f"{indicator}_now_average"]),
+                before_median=values[f"{indicator}_before_median"],
+                before_average=values[f"{indicator}_before_average"],
+                now_median=values[f"{indicator}_now_median"],
+                now_average=values[f"{indicator}_now_average"],
                 money=indicator != "workers",
             )
             for indicator, (label, _baseline) in INDICATORS.items()
@@ -319,12 +325,13 @@ def _program_row(name: str, values: Mapping[str, Any]) -> ProgramRow:
     )
 
 
-def program_figures(*, year: int, today: datetime.date) -> ProgramFigures:
+def program_counts(*, year: int, today: datetime.date) -> dict[str, Any]:
     """The program's before and after over the participants who reported in the year's twelve months
     (`program_period`): for turnover, workers and assets, the median and average at registration and now (a
     participant's now: their average reported month's turnover, their latest reported workers and assets), and
-    how many moved up or down a class over the period (net); for the whole program and by kecamatan. Two queries,
-    aggregated in SQL."""
+    how many moved up or down a class over the period (net); for the whole program and by kecamatan, as
+    `ProgramReport` stores them. Two queries aggregated in SQL, reading every report of the year: a task's work
+    (`services.program_report_build`), never a page's."""
     start, end = program_period(year, today=today)
     reported = MonthlyRecord.objects.filter(participant=OuterRef("pk"), month__gte=start, month__lte=end)
     latest = reported.order_by("-month")
@@ -352,9 +359,25 @@ def program_figures(*, year: int, today: datetime.date) -> ProgramFigures:
     )
     total = participants.aggregate(**_aggregates())
     rows = participants.values("kecamatan_id", "kecamatan__name").annotate(**_aggregates()).order_by("kecamatan__name")
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "total": _program_values("", total),
+        "kecamatan": [_program_values(row["kecamatan__name"], row) for row in rows],
+    }
+
+
+def program_report(year: int) -> ProgramReport | None:
+    """The year's figures as last computed (one query), or None if they never were."""
+    return ProgramReport.objects.filter(year=year).first()
+
+
+def program_figures(report: ProgramReport) -> ProgramFigures:
+    """The stored figures of a report, for its page."""
+    figures = report.figures
     return ProgramFigures(
-        start=start,
-        end=end,
-        total=_program_row("", total),
-        kecamatan=[_program_row(row["kecamatan__name"], row) for row in rows],
+        start=datetime.date.fromisoformat(figures["start"]),
+        end=datetime.date.fromisoformat(figures["end"]),
+        total=_program_row(figures["total"]),
+        kecamatan=[_program_row(row) for row in figures["kecamatan"]],
     )

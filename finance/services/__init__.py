@@ -23,12 +23,16 @@ from .books import (
 from .imports import import_check, import_discard, import_save
 from .records import (
     MAX_REASON_CHARS,
+    PROGRAM_TASK,
+    PROGRAM_YEAR,
     check_month,
     month_close,
     month_reopen,
     monthly_record_check,
     monthly_record_delete,
     monthly_record_save,
+    program_report_build,
+    program_report_request,
     refresh_months,
 )
 from .statements import statement_issue
@@ -36,6 +40,8 @@ from .statements import statement_issue
 __all__ = [
     "MAX_REASON_CHARS",
     "MAX_WORKERS",
+    "PROGRAM_TASK",
+    "PROGRAM_YEAR",
     "check_debt",
     "check_entry",
     "check_month",
@@ -59,6 +65,8 @@ __all__ = [
     "monthly_record_delete",
     "monthly_record_save",
     "opening_balance_set",
+    "program_report_build",
+    "program_report_request",
     "refresh_months",
     "statement_issue",
 ]

@@ -11,8 +11,10 @@ changes in no way until it is reopened."""
 import datetime
 from typing import Final
 
+import kombu.exceptions
+from celery import current_app
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core import audit
-from core.dates import first_of_month, months_between, shift_month
+from core.dates import FIRST_PROGRAM_YEAR, first_of_month, is_program_year, months_between, shift_month
 from core.decisions import Refused, deny
 from core.money import MAX_RUPIAH
 from core.web import absolute_url
@@ -32,7 +34,7 @@ from registration.validators import MAX_WORKERS
 from .. import classes, ledger, permissions, selectors
 from ..choices import MonthAction
 from ..messages import CLASS_UP, MESSAGES
-from ..models import ClassChange, Debt, Entry, MonthEvent, MonthlyRecord, Source
+from ..models import ClassChange, Debt, Entry, MonthEvent, MonthlyRecord, ProgramReport, Source
 from .common import check_open, lock_participant
 
 MAX_REASON_CHARS: Final = 300  # MonthEvent.reason
@@ -41,6 +43,8 @@ MESSAGE_PERSON_CHARS: Final = 30
 FROM_BOOKS = _("This month's figures come from the cash book: change its entries there.")
 FROM_BOOKS_ASSETS = _("This month's assets come from the cash book: change its entries there.")
 REQUIRED = _("This field is required.")
+PROGRAM_YEAR = _("Give a year from %(first)d to %(last)d.")
+PROGRAM_QUEUE_DOWN = _("The figures cannot be computed right now. Please try again in a few minutes.")
 
 
 def check_month(month: datetime.date) -> datetime.date:
@@ -435,3 +439,51 @@ def month_reopen(
     for record in records:
         record.closed_at, record.closed_by = None, None
     return records
+
+
+_PROGRAM_LOCK: Final = 6141  # the advisory lock's first key: "finance, program report"
+PROGRAM_TASK: Final = "finance.tasks.build_program_report"
+
+
+def _check_program_year(year: int, today: datetime.date) -> None:
+    if not is_program_year(year) or year > today.year:
+        raise ValidationError(
+            {
+                "year": ValidationError(
+                    PROGRAM_YEAR, code="year", params={"first": FIRST_PROGRAM_YEAR, "last": today.year}
+                )
+            }
+        )
+
+
+@transaction.atomic
+def program_report_build(*, year: int, acting_user: User | None, today: datetime.date | None = None) -> ProgramReport:
+    """Compute the year's before and after (`selectors.program_counts`) and keep it as the year's report,
+    replacing the one before. `acting_user` None is the nightly schedule. Builds of one year wait for each
+    other (a transaction-scoped advisory lock)."""
+    if acting_user is not None:
+        permissions.can_view_program(acting_user).enforce()
+    _check_program_year(year, today or timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PROGRAM_LOCK, year])
+    report, _created = ProgramReport.objects.update_or_create(
+        year=year,
+        defaults={
+            "figures": selectors.program_counts(year=year, today=today or timezone.localdate()),
+            "built_at": timezone.now(),
+            "built_by": acting_user,
+        },
+    )
+    return report
+
+
+def program_report_request(*, year: int, acting_user: User, today: datetime.date | None = None) -> None:
+    """Queue the year's report to be computed again (`tasks.build_program_report`); with the broker down, say
+    so rather than promise figures that never come."""
+    permissions.can_view_program(acting_user).enforce()
+    today = today or timezone.localdate()
+    _check_program_year(year, today)
+    try:
+        current_app.tasks[PROGRAM_TASK].delay(year, acting_user.pk)
+    except kombu.exceptions.OperationalError as exc:
+        raise ValidationError(PROGRAM_QUEUE_DOWN, code="queue_down") from exc

@@ -1,6 +1,7 @@
 """The program's before and after for agency staff (finance:program): participants reporting in a year's twelve
 months, their median and average at registration against now, the moves of class, by kecamatan, aggregated in
-SQL whatever the number of participants."""
+SQL whatever the number of participants, computed nightly (or when staff ask) into a `ProgramReport` the page
+reads."""
 
 import datetime
 from typing import Any
@@ -13,13 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from finance.models import ClassChange
-from finance.selectors import program_figures, program_period
+from finance import services, tasks
+from finance.models import ClassChange, ProgramReport
+from finance.selectors import ProgramFigures, program_figures, program_period
 from finance.tests.factories import MonthlyRecordFactory, months_ago
 from mentoring.tests.factories import verified_participant
 from registration.choices import BusinessClass
 from registration.models import Business, Participant
 from registration.tests.conftest import login
+from tests.support.servers import celery_broker, throwaway_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +64,18 @@ def program() -> dict[str, Participant]:
     return {"ani": ani, "budi": budi, "old": old}
 
 
+def computed(year: int) -> ProgramFigures:
+    """The year's figures as the nightly run computes and the page reads them."""
+    return program_figures(services.program_report_build(year=year, acting_user=None))
+
+
 def figures_of(row: Any) -> dict[str, tuple[int | None, ...]]:
     return {f.name: (f.before_median, f.before_average, f.now_median, f.now_average, f.change) for f in row.figures}
 
 
 def test_the_latest_twelve_months_before_and_after(program: dict[str, Participant]) -> None:
     today = timezone.localdate()
-    figures = program_figures(year=today.year, today=today)
+    figures = computed(today.year)
     assert (figures.start, figures.end) == (months_ago(11), months_ago(0))
     total = figures.total
     assert (total.participants, total.moved_up, total.moved_down) == (2, 1, 1)
@@ -85,12 +93,14 @@ def test_a_past_year_reads_january_to_december(program: dict[str, Participant]) 
     today = timezone.localdate()
     year = today.year - 2
     assert program_period(year, today=today) == (datetime.date(year, 1, 1), datetime.date(year, 12, 1))
-    figures = program_figures(year=year, today=today)
+    figures = computed(year)
     assert [(row.name, row.participants, row.moved_up) for row in figures.kecamatan] == [("Gambir", 1, 1)]
     assert figures_of(figures.total)["workers"] == (1, 1, 3, 3, 2)
 
 
 def test_staff_see_the_program_by_kecamatan(client: Client, agency_staff: User, program: Any) -> None:
+    tasks.build_program_reports()  # the nightly run: this year and the last
+    services.program_report_build(year=timezone.localdate().year - 2, acting_user=agency_staff)
     login(client, agency_staff)
     client.cookies.load({"django_language": "en"})
     response = client.get(URL)
@@ -133,8 +143,9 @@ def test_the_page_is_four_queries_whatever_the_participants(
             MonthlyRecordFactory(participant=person, month=months_ago(back))
         if index % 5 == 0:
             moved(person, BusinessClass.MICRO, BusinessClass.SMALL)
+    tasks.build_program_reports()
     login(client, agency_staff)
-    with django_assert_max_num_queries(4):  # the session, the user, the whole program, the kecamatan
+    with django_assert_max_num_queries(3):  # the session, the user, the year's report
         response = client.get(URL)
     assert response.context["figures"].total.participants == 30
     assert response.context["figures"].total.moved_up == 6
@@ -148,5 +159,61 @@ def test_a_class_change_undone_within_the_period_moves_no_one(program: dict[str,
     earlier = timezone.now() - datetime.timedelta(days=3)
     moved(cici, BusinessClass.MICRO, BusinessClass.MEDIUM, at=earlier)
     moved(cici, BusinessClass.MEDIUM, BusinessClass.MICRO)
-    total = program_figures(year=timezone.localdate().year, today=timezone.localdate()).total
+    total = computed(timezone.localdate().year).total
     assert (total.participants, total.moved_up, total.moved_down) == (3, 1, 1)
+
+
+def test_a_year_not_computed_yet_is_computed_when_staff_ask(client: Client, agency_staff: User, program: Any) -> None:
+    login(client, agency_staff)
+    client.cookies.load({"django_language": "en"})
+    year = timezone.localdate().year
+    waiting = client.get(URL)
+    assert waiting.status_code == 200 and waiting.context["figures"] is None
+    assert "have not been computed yet" in waiting.content.decode()
+    response = client.post(URL, {"year": str(year)}, follow=True)  # the task runs eagerly in the tests
+    assert response.redirect_chain == [(f"{URL}?year={year}", 302)]
+    assert "are being computed" in response.content.decode()
+    report = ProgramReport.objects.get(year=year)
+    assert report.built_by == agency_staff
+    assert response.context["figures"].total.participants == 2
+
+
+def test_the_page_shows_the_figures_as_computed_until_computed_again(
+    client: Client, agency_staff: User, program: Any
+) -> None:
+    year = timezone.localdate().year
+    tasks.build_program_reports()
+    newcomer = participant("Menteng", turnover=1, workers=1, assets=1)
+    MonthlyRecordFactory(participant=newcomer, month=months_ago(0))
+    login(client, agency_staff)
+    assert client.get(URL).context["figures"].total.participants == 2  # as of the night
+    client.post(URL, {"year": str(year)})
+    assert client.get(URL).context["figures"].total.participants == 3
+    assert ProgramReport.objects.count() == 2  # one row a year, replaced
+
+
+@pytest.mark.parametrize("year", ["abc", "2017", str(datetime.date.today().year + 1)])
+def test_a_bad_year_is_not_computed(client: Client, agency_staff: User, year: str) -> None:
+    login(client, agency_staff)
+    client.cookies.load({"django_language": "en"})
+    response = client.post(URL, {"year": year}, follow=True)
+    assert "Give a year from 2018 to" in response.content.decode()
+    assert not ProgramReport.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["entrepreneur", "mentor_tebet", "secretariat_tebet", "partner_user"])
+def test_only_agency_staff_ask_for_the_figures(request: pytest.FixtureRequest, client: Client, who: str) -> None:
+    year = str(timezone.localdate().year)
+    assert login(client, request.getfixturevalue(who)).post(URL, {"year": year}).status_code == 403
+    assert not ProgramReport.objects.exists()
+
+
+@pytest.mark.fault
+def test_with_the_queue_down_staff_are_told_to_try_again(client: Client, agency_staff: User) -> None:
+    login(client, agency_staff)
+    client.cookies.load({"django_language": "en"})
+    with throwaway_redis() as redis_server, celery_broker(redis_server.url):
+        redis_server.stop()
+        response = client.post(URL, {"year": str(timezone.localdate().year)}, follow=True)
+    assert "cannot be computed right now" in response.content.decode()
+    assert not ProgramReport.objects.exists()

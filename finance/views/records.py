@@ -347,33 +347,49 @@ def participant_reports(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the program, for agency staff ---------------------------------------------------------------------------------
 
 
+def _program_year(request: HttpRequest, text: str, today: datetime.date) -> tuple[int, bool]:
+    """The year asked for (the current one when none is) and whether it was a good one (else said so)."""
+    if not text:
+        return today.year, True
+    if text.isdigit() and is_program_year(int(text)) and int(text) <= today.year:
+        return int(text), True
+    messages.error(request, services.PROGRAM_YEAR % {"first": FIRST_PROGRAM_YEAR, "last": today.year})
+    return today.year, False
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def program(request: HttpRequest) -> HttpResponse:
     """The program's before and after (participants reporting in a year's twelve months) and their changes of
-    class, in total and by kecamatan. ?year=YYYY picks the year (the latest twelve months for the current one)."""
+    class, in total and by kecamatan, as last computed (nightly, or when staff ask: POST). ?year=YYYY picks the
+    year (the latest twelve months for the current one)."""
     if not permissions.can_view_program(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    status = 200
-    text = request.GET.get("year", "").strip()
-    year = today.year
-    if text:
-        if text.isdigit() and is_program_year(int(text)) and int(text) <= today.year:
-            year = int(text)
-        else:
-            messages.error(
-                request,
-                _("Give a year from %(first)d to %(last)d.") % {"first": FIRST_PROGRAM_YEAR, "last": today.year},
-            )
-            status = 400
+    if request.method == "POST":
+        year, good = _program_year(request, request.POST.get("year", "").strip(), today)
+        if good:
+            try:
+                services.program_report_request(year=year, acting_user=request_user(request), today=today)
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(
+                    request,
+                    _("The figures of %(year)s are being computed from the latest reports: they show here when ready.")
+                    % {"year": year},
+                )
+        return redirect(f"{reverse('finance:program')}?year={year}")
+    year, good = _program_year(request, request.GET.get("year", "").strip(), today)
+    report = selectors.program_report(year)
     return render(
         request,
         "finance/program.html",
         {
-            "figures": selectors.program_figures(year=year, today=today),
+            "report": report,
+            "figures": selectors.program_figures(report) if report else None,
             "year": year,
             "years": list(range(today.year, FIRST_PROGRAM_YEAR - 1, -1)),
         },
-        status=status,
+        status=200 if good else 400,
     )

@@ -255,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "targets.tasks.rebuild_summaries",
         "schedule": crontab(hour=1, minute=30),  # Asia/Jakarta: the summary tables from scratch, nightly
     },
+    "finance-program-reports": {
+        "task": "finance.tasks.build_program_reports",
+        "schedule": crontab(hour=1, minute=45),  # Asia/Jakarta: the program's before and after, nightly
+    },
     "exports-expire-files": {
         "task": "exports.tasks.expire_exports",
         "schedule": crontab(hour=2, minute=15),  # Asia/Jakarta: exports' files older than their keeping time

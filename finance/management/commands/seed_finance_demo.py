@@ -24,6 +24,7 @@ from registration.models import Participant
 from ... import services
 from ...choices import CATEGORY_RULES, Category, DebtKind
 from ...models import Debt, Entry
+from ...tasks import build_program_reports
 
 DEMO_DOMAIN = "demo.jakpreneur.id"
 OTHERS = 20
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             return
         with audit.channel(audit.Channel.IMPORT), transaction.atomic():
             books = self._load(siti)
+        build_program_reports()  # what the nightly run would have computed: the program page shows them
         self.stdout.write(self.style.SUCCESS(f"Demo books: {books} participants."))
 
     def _load(self, siti: Participant) -> int:
