@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from registration import selectors
+from registration.choices import Channel, Status, Track
 from registration.filters import ParticipantFilter
 from registration.models import Participant
 from registration.permissions import can_see_participant_list
 
-from .registry import BadFilter, Column, NikColumn, Params, queryset_export, register
+from .registry import BadFilter, ChoiceColumn, Column, NikColumn, Params, queryset_export, register
 
 
 def participants(user: User, params: Params) -> QuerySet[Participant]:
@@ -30,14 +31,14 @@ def _reference(participant: Participant) -> str:
     return registration.reference if registration is not None else ""
 
 
-def _channel(participant: Participant) -> str:
+def _channel(participant: Participant) -> str | None:
     registration = getattr(participant, "registration", None)
-    return registration.get_channel_display() if registration is not None else ""
+    return registration.channel if registration is not None else None
 
 
-def _status(participant: Participant) -> str:
+def _status(participant: Participant) -> str | None:
     registration = getattr(participant, "registration", None)
-    return registration.get_status_display() if registration is not None else ""
+    return registration.status if registration is not None else None
 
 
 def _business(participant: Participant) -> str:
@@ -55,10 +56,10 @@ PARTICIPANTS = queryset_export(
         Column(_("Business"), _business),
         Column(_("Kecamatan"), lambda p: p.kecamatan.name),
         Column(_("Wilayah"), lambda p: p.kecamatan.wilayah.name),
-        Column(_("Track"), lambda p: p.get_track_display()),
-        Column(_("Channel"), _channel),
+        ChoiceColumn(_("Track"), lambda p: p.track, Track),
+        ChoiceColumn(_("Channel"), _channel, Channel),
         Column(_("Registered"), lambda p: timezone.localdate(p.created_at)),
-        Column(_("Status"), _status),
+        ChoiceColumn(_("Status"), _status, Status),
     ],
     queryset=participants,
     permission=can_see_participant_list,  # the page's own rule

@@ -21,13 +21,14 @@ participant (every selector here joins it)."""
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, Self, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, TextChoices
 from django.forms import Form
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -69,6 +70,27 @@ class Column(BaseColumn[T]):
 
     def cell(self, row: T, user: User) -> Cell:
         return self.value(row)
+
+
+@dataclass(frozen=True)
+class ChoiceColumn(BaseColumn[T]):
+    """A coded value shown by its label in the reader's language, each label translated once per language rather
+    than once per row (a model's get_FOO_display rebuilds the choices on every call: at a million rows, most of
+    an export's time). `choices`: the field's choices class."""
+
+    value: Callable[[T], str | None]
+    choices: type[TextChoices]
+    _labels: dict[str | None, dict[str, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def cell(self, row: T, user: User) -> Cell:
+        code = self.value(row)
+        if not code:
+            return ""
+        language = get_language()
+        labels = self._labels.get(language)
+        if labels is None:
+            labels = self._labels[language] = {value: str(label) for value, label in self.choices.choices}
+        return labels.get(code, code)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as account_permissions
 from accounts.models import User
-from exports.registry import Column, Params, allowed_if, queryset_export, register, valid_form
+from exports.registry import ChoiceColumn, Column, Params, allowed_if, queryset_export, register, valid_form
 
 from . import selectors
+from .choices import RequestStatus
 from .forms import QueueFilter
 from .models import LicenceRequest
 from .permissions import works_the_queue
@@ -43,7 +44,7 @@ register(
             Column(_("Business"), _business),
             Column(_("Licence"), lambda r: r.licence_type.name),
             Column(_("For"), lambda r: r.subject),
-            Column(_("Status"), lambda r: r.get_status_display()),
+            ChoiceColumn(_("Status"), lambda r: r.status, RequestStatus),
             Column(_("Days waiting"), lambda r: r.waiting_days(timezone.now())),
             Column(_("Kecamatan"), lambda r: r.participant.kecamatan.name),
         ],

@@ -6,8 +6,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from exports.registry import BadFilter, Column, Params, number, queryset_export, register
+from exports.registry import BadFilter, ChoiceColumn, Column, Params, number, queryset_export, register
 
+from .choices import SubmissionStatus
 from .models import Submission
 from .permissions import can_run_calls
 from .selectors import curation as selectors
@@ -35,7 +36,7 @@ register(
         columns=[
             Column(_("Product"), lambda s: s.product.name),
             Column(_("Business"), _business),
-            Column(_("Status"), lambda s: s.get_status_display()),
+            ChoiceColumn(_("Status"), lambda s: s.status, SubmissionStatus),
             Column(_("Grade"), lambda s: s.grade),
         ],
         queryset=call_submissions,

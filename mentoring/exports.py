@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from exports.registry import Column, Params, allowed_if, queryset_export, register, valid_form
+from exports.registry import ChoiceColumn, Column, Params, allowed_if, queryset_export, register, valid_form
+from registration.choices import Track
 
 from . import selectors
 from .forms import CaseloadSearchForm
@@ -40,7 +41,7 @@ register(
         columns=[
             Column(_("Name"), lambda a: a.participant.full_name),
             Column(_("Business"), _business),
-            Column(_("Track"), lambda a: a.participant.get_track_display()),
+            ChoiceColumn(_("Track"), lambda a: a.participant.track, Track),
             Column(_("Stage"), lambda a: a.stage),
             Column(_("Overdue follow-ups"), _annotated("overdue")),
             Column(_("Question waiting"), _annotated("waiting_help")),

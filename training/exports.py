@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from exports.registry import BadFilter, Column, Params, number, queryset_export, register
+from exports.registry import BadFilter, ChoiceColumn, Column, Params, number, queryset_export, register
 
 from . import selectors
+from .choices import EnrolmentStatus
 from .models import Enrolment
 from .permissions import can_organise, organiser_scope
 
@@ -38,7 +39,7 @@ register(
         columns=[
             Column(_("Name"), lambda e: e.participant.full_name),
             Column(_("Kecamatan"), lambda e: e.participant.kecamatan.name),
-            Column(_("Status"), lambda e: e.get_status_display()),
+            ChoiceColumn(_("Status"), lambda e: e.status, EnrolmentStatus),
             Column(_("Days present"), _days_present),
         ],
         queryset=enrolments,
