@@ -285,7 +285,12 @@ class Submission(models.Model):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
-        indexes = [models.Index(fields=["call", "status"], name="submission_call_status")]
+        indexes = [
+            models.Index(fields=["call", "status"], name="submission_call_status"),
+            # a call's submissions newest first, and the queues (a status, oldest first), a page at a time
+            models.Index(fields=["call", "-submitted_at", "-id"], name="submission_call_newest"),
+            models.Index(fields=["status", "submitted_at", "id"], name="submission_status_oldest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["call", "product"],

@@ -139,8 +139,10 @@ def calls_for_staff(user: AnyUser) -> QuerySet[ProductCall]:
 
 def call_submissions(call: ProductCall) -> QuerySet[Submission]:
     """A call's submissions for staff, newest first, with their product and business."""
-    return Submission.objects.filter(call=call).select_related(
-        "product__business__participant", "product__business__listing", "graded_by"
+    return (
+        Submission.objects.filter(call=call)
+        .select_related("product__business__participant", "product__business__listing", "graded_by")
+        .order_by("-submitted_at", "-pk")
     )
 
 

@@ -630,3 +630,29 @@ def test_a_submissions_page_runs_a_fixed_number_of_queries(
 def test_a_curator_of_no_call_sees_an_empty_queue(db: None) -> None:
     partner = UserFactory(role=Role.PARTNER)
     assert client_for(partner).get(reverse("marketing:grading_queue")).context["submissions"] == []
+
+
+@pytest.mark.parametrize(
+    ("queue", "who", "status"),
+    [
+        ("marketing:validation_queue", "agency_staff", SubmissionStatus.CHECKED),
+        ("marketing:grading_queue", "curator", SubmissionStatus.VALIDATED),
+        ("call_detail", "agency_staff", SubmissionStatus.SUBMITTED),
+    ],
+)
+def test_a_long_queue_shows_a_page_at_a_time_and_the_next_page_the_rest(
+    request: pytest.FixtureRequest, business: Business, call: ProductCall, queue: str, who: str, status: str
+) -> None:
+    """A call with thousands of submissions: each page reads its 50 rows by the index, never the whole queue."""
+    from marketing.views.curation import QUEUE_PAGE
+
+    made = [submission_in(business, call, status) for _ in range(QUEUE_PAGE + 1)]
+    client = client_for(request.getfixturevalue(who))
+    url = reverse("marketing:call_detail", args=[call.pk]) if queue == "call_detail" else reverse(queue)
+    first = client.get(url)
+    assert first.status_code == 200 and len(first.context["submissions"]) == QUEUE_PAGE
+    page = first.context["page"]
+    assert page.has_next and "page-link" in first.content.decode()
+    rest = client.get(url, {"page": page.next_link})
+    assert rest.status_code == 200 and len(rest.context["submissions"]) == 1
+    assert {*first.context["submissions"], *rest.context["submissions"]} == set(made)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.web import request_user
+from core.pagination import paginate
 from core.web import add_service_errors, error_text
 from mentoring import permissions as mentoring_permissions
 
@@ -26,6 +27,8 @@ from ..selectors import curation as selectors
 from ..selectors import products as product_selectors
 from ..services import curation as services
 from ..services import products as services_products
+
+QUEUE_PAGE = 50  # submissions a queue's page (or a call's) shows; the next ones a keyset step away
 
 # --- the business: open calls, submitting ----------------------------------------------------------------------
 
@@ -262,11 +265,8 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
     """The kecamatan's queue: submissions checked by the mentor, waiting for validation."""
     if not permissions.validates_anywhere(request.user):
         raise PermissionDenied(_("This queue is the kecamatan secretariat's."))
-    return render(
-        request,
-        "marketing/curation/validation_queue.html",
-        {"submissions": list(selectors.validation_queue(request.user))},
-    )
+    page = paginate(selectors.validation_queue(request.user), request.GET.get("page"), QUEUE_PAGE)
+    return render(request, "marketing/curation/validation_queue.html", {"page": page, "submissions": page.items})
 
 
 @login_required
@@ -275,9 +275,8 @@ def grading_queue(request: HttpRequest) -> HttpResponse:
     """The curator's queue: validated submissions of the calls they curate."""
     if not permissions.may_curate(request.user):
         raise PermissionDenied(_("This queue is the curators'."))
-    return render(
-        request, "marketing/curation/grading_queue.html", {"submissions": list(selectors.grading_queue(request.user))}
-    )
+    page = paginate(selectors.grading_queue(request.user), request.GET.get("page"), QUEUE_PAGE)
+    return render(request, "marketing/curation/grading_queue.html", {"page": page, "submissions": page.items})
 
 
 # --- staff: calls -----------------------------------------------------------------------------------------------
@@ -333,10 +332,11 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _run_calls(request)
     call = get_object_or_404(selectors.calls_for_staff(request.user), pk=pk)
     counts = [(status.label, getattr(call, f"n_{status.value}")) for status in SubmissionStatus]
+    page = paginate(selectors.call_submissions(call), request.GET.get("page"), QUEUE_PAGE)
     return render(
         request,
         "marketing/curation/call_detail.html",
-        {"call": call, "counts": counts, "submissions": list(selectors.call_submissions(call))},
+        {"call": call, "counts": counts, "page": page, "submissions": page.items},
     )
 
 
