@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -139,9 +140,16 @@ def ratings_for(scope: OrganiserScope) -> QuerySet[Rating]:
 
 
 def _with_waitlist(qs: QuerySet[Session]) -> QuerySet[Session]:
-    return qs.annotate(
-        waitlisted=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)),
+    """Each session's waitlist, counted for the sessions of the page only (a subquery the index
+    `enrolment_session_queue` answers; a join and GROUP BY would count every session's enrolments first)."""
+    waiting = (
+        Enrolment.objects.filter(session=OuterRef("pk"), status=EnrolmentStatus.WAITLISTED)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return qs.annotate(waitlisted=Coalesce(Subquery(waiting), 0))
 
 
 def organiser_sessions(
