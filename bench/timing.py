@@ -276,7 +276,8 @@ def sql_connection(url: str) -> Any:
     import psycopg2
     from django.conf import settings
 
-    connection = psycopg2.connect(url)
+    # the session options the portal's own connections take (jakpreneur.settings.base.database: JIT off)
+    connection = psycopg2.connect(url, **settings.DATABASES["default"].get("OPTIONS", {}))
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("SET TIME ZONE %s", [settings.TIME_ZONE])

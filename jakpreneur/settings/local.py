@@ -2,7 +2,7 @@
 in-process, fixed development keys. Never for production."""
 
 from .base import *  # noqa: F403
-from .base import LOGGING, STORAGES, VAR_DIR, env
+from .base import LOGGING, STORAGES, VAR_DIR, database, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-a-secret")
@@ -10,11 +10,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 VAR_DIR.mkdir(exist_ok=True)
 
 if env("DATABASE_URL", default=""):
-    DATABASES = {"default": env.db("DATABASE_URL")}
+    DATABASES = {"default": database(env.db("DATABASE_URL"))}
 else:
     from jakpreneur.embedded_postgres import embedded_database
 
-    DATABASES = {"default": embedded_database(VAR_DIR / "postgres")}
+    DATABASES = {"default": database(embedded_database(VAR_DIR / "postgres"))}
 
 # Tasks run in the web process and the cache (the API's throttles) in memory, so no Redis is needed.
 CACHES = {

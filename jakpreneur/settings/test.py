@@ -1,14 +1,14 @@
 """The test suite: real PostgreSQL and Redis, never SQLite."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, database, env
 
 SECRET_KEY = "test-only-secret-key"
 SITE_URL = "http://testserver"
 AXES_ENABLED = False  # tests log in without a request; the lockout has its own tests, which switch it on
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/jakpreneur")}
+DATABASES = {"default": database(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/jakpreneur"))}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 NOTIFICATION_BACKENDS = {
