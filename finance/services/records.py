@@ -457,6 +457,7 @@ def _check_program_year(year: int, today: datetime.date) -> None:
 
 
 @transaction.atomic
+@audit.audited
 def program_report_build(*, year: int, acting_user: User | None, today: datetime.date | None = None) -> ProgramReport:
     """Compute the year's before and after (`selectors.program_counts`) and keep it as the year's report,
     replacing the one before. `acting_user` None is the nightly schedule. Builds of one year wait for each
@@ -477,6 +478,7 @@ def program_report_build(*, year: int, acting_user: User | None, today: datetime
     return report
 
 
+@audit.audited
 def program_report_request(*, year: int, acting_user: User, today: datetime.date | None = None) -> None:
     """Queue the year's report to be computed again (`tasks.build_program_report`); with the broker down, say
     so rather than promise figures that never come."""
