@@ -1,23 +1,15 @@
 """Celery tasks of P6: the program's before and after, computed away from any page."""
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
 from accounts.models import User
-from core.tasks import AuditedTask
+from core.tasks import RETRIED_ON_DATABASE_ERRORS, AuditedTask
 
 from . import services
 
 
-@shared_task(
-    base=AuditedTask,
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**RETRIED_ON_DATABASE_ERRORS, max_retries=3)
 def build_program_report(year: int, user_id: int | None = None) -> None:
     """Compute one year's program report (asked for by agency staff on its page)."""
     user = None if user_id is None else User.objects.get(pk=user_id)

@@ -1,21 +1,13 @@
 """Celery tasks of the targets: the summary tables' refresh after a change and their nightly rebuild."""
 
 from celery import shared_task
-from django.db import OperationalError
 
-from core.tasks import AuditedTask
+from core.tasks import RETRIED_ON_DATABASE_ERRORS, AuditedTask
 
 from . import summary
 
 
-@shared_task(
-    base=AuditedTask,
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(**RETRIED_ON_DATABASE_ERRORS, max_retries=5)
 def refresh_participants(participant_ids: list[int]) -> None:
     """Recount what these participants changed (queued after the commit that changed them). A deadlock between
     two refreshes of one kecamatan (PostgreSQL aborts one) is retried."""
@@ -31,14 +23,7 @@ def rebuild_summaries() -> None:
 # --- the weekly target report (beat: Mondays 06:00 Asia/Jakarta) ---------------------------------------------------
 
 
-@shared_task(
-    base=AuditedTask,
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(**RETRIED_ON_DATABASE_ERRORS, max_retries=3)
 def build_weekly_report() -> None:
     """Build the report of the week that ended yesterday (run on Monday) and tell agency staff it is ready, once
     (a retried or repeated run rebuilds the files and tells nobody again)."""
