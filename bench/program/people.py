@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .licensing import data_end
+
 if TYPE_CHECKING:
     from .program import Program
 
@@ -158,23 +160,38 @@ def plan(program: Program) -> None:
                CASE WHEN bench_u(g.i, {p.salt("track")}) < 0.55 THEN 'pemula' ELSE 'naik_kelas' END,
                bench_pick(g.i, {p.salt("sector")},
                           ARRAY['culinary','culinary','culinary','fashion','fashion','crafts','repair','other']),
-               %(today)s::timestamptz - interval '3 years' * (1 - g.i::float8 / %(participants)s)
-                   + interval '1 minute' * bench_n(g.i, {p.salt("minute")}, 600),
+               LEAST(%(today)s::timestamptz - interval '3 years' * (1 - g.i::float8 / %(participants)s)
+                         + interval '1 minute' * bench_n(g.i, {p.salt("minute")}, 600),
+                     %(end)s::timestamptz - interval '1 minute'),
                bench_pick(g.i, {p.salt("first")}, %(first)s::text[]),
                bench_pick(g.i, {p.salt("last")}, %(last)s::text[])
         FROM generate_series(1, %(participants)s::bigint) AS g(i)
         JOIN (SELECT id, wilayah_id, (row_number() OVER (ORDER BY code)) - 1 AS kidx FROM geography_kecamatan) k
           ON k.kidx = bench_n(g.i, {p.salt("kecamatan")}, 44)
         """,
-        {"today": p.today, "participants": p.sizes.participants, "first": FIRST_NAMES, "last": LAST_NAMES},
+        {
+            "today": p.today,
+            "end": data_end(p),
+            "participants": p.sizes.participants,
+            "first": FIRST_NAMES,
+            "last": LAST_NAMES,
+        },
     )
-    # the decided got their decision within three weeks; the approved may have a mentor of their kecamatan,
-    # the first mentors of each kecamatan busier than the last (caseloads from about 150 to about 1,000 at full size)
+    # the decided got their decision within three weeks (one whose decision would fall after today still
+    # waits: the waiting are the recent joiners); the approved may have a mentor of their kecamatan, the first
+    # mentors of each kecamatan busier than the last (caseloads from about 150 to about 1,000 at full size)
+    p.execute(
+        f"""
+        UPDATE bench_plan SET decided = joined + interval '1 hour' * (2 + bench_n(i, {p.salt("decided")}, 500))
+        WHERE status <> 'submitted'
+        """
+    )
+    p.execute(
+        "UPDATE bench_plan SET status = 'submitted', decided = NULL WHERE decided >= %(end)s", {"end": data_end(p)}
+    )
     p.execute(
         f"""
         UPDATE bench_plan SET
-            decided = CASE WHEN status <> 'submitted'
-                           THEN joined + interval '1 hour' * (2 + bench_n(i, {p.salt("decided")}, 500)) END,
             mentor_user = CASE WHEN status = 'approved' AND bench_u(i, {p.salt("mentored")}) < {MENTORED_SHARE}
                 THEN %(first_mentor)s + kidx + 44 * floor(
                     ((%(mentors)s - 1 - kidx) / 44 + 1) * power(bench_u(i, {p.salt("slot")}), 1.6))::int END
