@@ -464,13 +464,14 @@ def program_report_build(*, year: int, acting_user: User | None, today: datetime
     other (a transaction-scoped advisory lock)."""
     if acting_user is not None:
         permissions.can_view_program(acting_user).enforce()
-    _check_program_year(year, today or timezone.localdate())
+    today = today or timezone.localdate()
+    _check_program_year(year, today)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PROGRAM_LOCK, year])
     report, _created = ProgramReport.objects.update_or_create(
         year=year,
         defaults={
-            "figures": selectors.program_counts(year=year, today=today or timezone.localdate()),
+            "figures": selectors.program_counts(year=year, today=today),
             "built_at": timezone.now(),
             "built_by": acting_user,
         },
