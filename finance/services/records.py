@@ -445,7 +445,8 @@ _PROGRAM_LOCK: Final = 6141  # the advisory lock's first key: "finance, program 
 PROGRAM_TASK: Final = "finance.tasks.build_program_report"
 
 
-def _check_program_year(year: int, today: datetime.date) -> None:
+def check_program_year(year: int, today: datetime.date) -> None:
+    """A year the program's figures can be asked for: from the program's first to this one."""
     if not is_program_year(year) or year > today.year:
         raise ValidationError(
             {
@@ -465,7 +466,7 @@ def program_report_build(*, year: int, acting_user: User | None, today: datetime
     if acting_user is not None:
         permissions.can_view_program(acting_user).enforce()
     today = today or timezone.localdate()
-    _check_program_year(year, today)
+    check_program_year(year, today)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PROGRAM_LOCK, year])
     report, _created = ProgramReport.objects.update_or_create(
@@ -485,7 +486,7 @@ def program_report_request(*, year: int, acting_user: User, today: datetime.date
     so rather than promise figures that never come."""
     permissions.can_view_program(acting_user).enforce()
     today = today or timezone.localdate()
-    _check_program_year(year, today)
+    check_program_year(year, today)
     try:
         current_app.tasks[PROGRAM_TASK].delay(year, acting_user.pk)
     except kombu.exceptions.OperationalError as exc:

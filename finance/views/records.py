@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions as account_permissions
 from accounts.web import request_user
-from core.dates import BAD_MONTH, FIRST_PROGRAM_YEAR, is_program_year, parse_month
+from core.dates import BAD_MONTH, FIRST_PROGRAM_YEAR, parse_month
 from core.web import add_service_errors, error_text
 from mentoring import selectors as mentoring_selectors
 from registration.models import Participant
@@ -351,10 +351,13 @@ def _program_year(request: HttpRequest, text: str, today: datetime.date) -> tupl
     """The year asked for (the current one when none is) and whether it was a good one (else said so)."""
     if not text:
         return today.year, True
-    if text.isdigit() and is_program_year(int(text)) and int(text) <= today.year:
-        return int(text), True
-    messages.error(request, services.PROGRAM_YEAR % {"first": FIRST_PROGRAM_YEAR, "last": today.year})
-    return today.year, False
+    try:
+        year = int(text) if text.isdigit() else 0
+        services.check_program_year(year, today)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return today.year, False
+    return year, True
 
 
 @login_required
