@@ -450,9 +450,9 @@ def attendance(program: Program) -> None:
 
 
 def certificates(program: Program) -> None:
-    """One per completed enrolment (drawn as `enrolments` draws them); the code as the service makes it
-    (JPC-XXXXX-XXXXX from its alphabet), its first five characters the enrolment's number in that alphabet so that
-    no two are the same."""
+    """One per completed enrolment (drawn as `enrolments` draws them); the code as the service makes it (JPC-
+    and two groups of five characters of its alphabet), its first five characters the enrolment's number in that
+    alphabet so that no two are the same."""
     from training.models import Certificate
     from training.services import CERTIFICATE_ALPHABET
 
