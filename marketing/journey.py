@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.queries import count_of
 from registration.choices import Status
 from registration.journey import State, StepStatus
 from registration.models import Participant
 
 from .choices import OPEN_SUBMISSION_STATUSES, SubmissionStatus
 from .models import BoothAllocation, OnlineStore, Product, Submission
-from .selectors.products import count_of
 
 
 def _graded_products(participant: OuterRef) -> QuerySet[Product]:

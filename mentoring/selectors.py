@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
 from accounts.models import Role, User
 from accounts.permissions import AnyUser
+from core.queries import count_of
 from registration.choices import Status
 from registration.models import Participant, Registration
 from registration.selectors import participants_for
@@ -29,13 +30,6 @@ from .models import (
     TargetBasis,
     Visit,
 )
-
-
-def _count(queryset: QuerySet[Any]) -> Coalesce:
-    """The number of rows of a correlated subquery, as a column of the outer query."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
 
 # --- participants -----------------------------------------------------------------------------------------------
 
@@ -112,7 +106,7 @@ def active_mentors(kecamatan_id: int) -> QuerySet[User]:
     the oldest account on a tie: the first is the one a newly verified participant gets."""
     return (
         User.objects.filter(active_mentor_filter(kecamatan_id))
-        .annotate(load=_count(MentorAssignment.objects.filter(mentor=OuterRef("pk"), active=True)))
+        .annotate(load=count_of(MentorAssignment.objects.filter(mentor=OuterRef("pk"), active=True)))
         .order_by("load", "pk")
     )
 
@@ -185,7 +179,7 @@ def caseload(user: AnyUser, *, today: datetime.date | None = None, search: str =
                 .order_by("-date", "-pk")
                 .values("date")[:1]
             ),
-            overdue=_count(open_follow_ups.filter(due_date__lt=today)),
+            overdue=count_of(open_follow_ups.filter(due_date__lt=today)),
             next_due=Subquery(first_open.values("due_date")[:1]),
             next_what=Subquery(first_open.values("what")[:1]),
             waiting_help=Exists(
@@ -291,12 +285,12 @@ def with_progress(mentors: QuerySet[User], *, year: int, today: datetime.date | 
         target_participants=Subquery(target.values("participants")[:1]),
         target_basis=Subquery(target.values("basis")[:1]),
         target_visits=Subquery(target.values("visits")[:1]),
-        registered=_count(registered),
-        verified=_count(verified),
-        visits_done=_count(visits),
-        caseload_size=_count(active),
-        overdue_follow_ups=_count(overdue),
-        waiting_help=_count(waiting),
+        registered=count_of(registered),
+        verified=count_of(verified),
+        visits_done=count_of(visits),
+        caseload_size=count_of(active),
+        overdue_follow_ups=count_of(overdue),
+        waiting_help=count_of(waiting),
     )
 
 

@@ -18,12 +18,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from accounts.permissions import AnyUser
+from core.queries import count_of
 from partners.performance import Figure, Period, StepActivity, count_by_period
 from registration.models import Participant
 
@@ -142,14 +142,8 @@ def ratings_for(scope: OrganiserScope) -> QuerySet[Rating]:
 def _with_waitlist(qs: QuerySet[Session]) -> QuerySet[Session]:
     """Each session's waitlist, counted for the sessions of the page only (a subquery the index
     `enrolment_session_queue` answers; a join and GROUP BY would count every session's enrolments first)."""
-    waiting = (
-        Enrolment.objects.filter(session=OuterRef("pk"), status=EnrolmentStatus.WAITLISTED)
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qs.annotate(waitlisted=Coalesce(Subquery(waiting), 0))
+    waiting = Enrolment.objects.filter(session=OuterRef("pk"), status=EnrolmentStatus.WAITLISTED)
+    return qs.annotate(waitlisted=count_of(waiting))
 
 
 def organiser_sessions(

@@ -5,22 +5,16 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from accounts.permissions import AnyUser
+from core.queries import count_of
 from mentoring import permissions as mentoring_permissions
 from mentoring.models import MentorAssignment
 from registration.models import Business, Participant
 
 from ..models import Listing, OnlineStore, Product, ProductPhoto, Submission
-
-
-def count_of(queryset: QuerySet[Any]) -> Coalesce:
-    """The number of rows of a correlated subquery, as a column of the outer query."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def mentored_by(user: AnyUser, *, through: str = "") -> Q:
