@@ -18,7 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
@@ -460,7 +460,9 @@ class AgreementAdmin(ProgramAdmin):
 
     @admin.display(description=_("participants matching"))
     def match(self, obj: Agreement) -> str:
-        found = selectors.agreement_match(obj)
+        found = selectors.counted_match(obj)
+        if found is None:
+            return gettext("Being counted: the figure appears within minutes of saving, and is counted every night.")
         matching = ngettext(
             "%(count)d participant matches the criteria",
             "%(count)d participants match the criteria",
@@ -469,7 +471,9 @@ class AgreementAdmin(ProgramAdmin):
         consented = ngettext("%(count)d of them consented.", "%(count)d of them consented.", found.consented) % {
             "count": found.consented
         }
-        return f"{matching}; {consented}"
+        when = formats.date_format(timezone.localtime(found.counted_at), "j M Y H:i")
+        counted = gettext("Counted on %(when)s.") % {"when": when}
+        return f"{matching}; {consented} {counted}"
 
     # saving, through the services
 

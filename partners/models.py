@@ -239,6 +239,27 @@ class Agreement(models.Model):
         return [p for p in purposes_of_steps(list(self.steps)) if (p in APP_PURPOSES) == city_app]
 
 
+class AgreementMatch(models.Model):
+    """How many verified participants an agreement's criteria match, and how many of them consented to its partner
+    for a purpose of its steps, as counted at `counted_at`. At a million participants a count takes a second, so a
+    page reads this row; a task counts again when the terms change and nightly (`partners.tasks`). Derived from the
+    agreement's terms and the consents (whose own histories are recorded), so it keeps no history of its own."""
+
+    agreement = models.OneToOneField(
+        Agreement, on_delete=models.CASCADE, primary_key=True, related_name="match_count", verbose_name=_("agreement")
+    )
+    matching = models.PositiveIntegerField(_("participants matching"))
+    consented = models.PositiveIntegerField(_("of them consented"))
+    counted_at = models.DateTimeField(_("counted"))
+
+    class Meta:
+        verbose_name = _("agreement match count")
+        verbose_name_plural = _("agreement match counts")
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id}: {self.matching}/{self.consented}"
+
+
 @audit.track()
 class AgreementMeeting(models.Model):
     """One meeting of the talks before (or during) an agreement: when, and what was said and offered."""
@@ -425,12 +446,33 @@ class AccessLog(models.Model):
         verbose_name_plural = _("partner reads")
         indexes = [
             models.Index(fields=["participant", "-at"], name="access_log_participant"),
-            models.Index(fields=["key", "at"], name="access_log_key"),
+            # with the participant, so "how many different participants" a key read in a window (a breach
+            # notice's count) is answered from the index alone
+            models.Index(fields=["key", "at"], name="access_log_key", include=["participant"]),
             models.Index(fields=["organisation", "at"], name="access_log_organisation"),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation_id} read {self.participant_id} at {self.at}"
+
+
+class KeyReadDay(models.Model):
+    """How many participant reads a key made on a day (Asia/Jakarta): kept with each write to the access log
+    (`partners.scope.record_reads`, in the same transaction), so "reads in the last 30 days" beside each key sums
+    at most 30 rows instead of counting a busy key's tens of thousands. Derived from the log, which is the trail:
+    `scope.recount_read_days` makes it again from the log."""
+
+    key = models.ForeignKey(PartnerKey, on_delete=models.CASCADE, related_name="read_days", verbose_name=_("key"))
+    day = models.DateField(_("day"))
+    reads = models.PositiveIntegerField(_("reads"))
+
+    class Meta:
+        verbose_name = _("key's reads of a day")
+        verbose_name_plural = _("keys' reads by day")
+        constraints = [models.UniqueConstraint(fields=["key", "day"], name="key_read_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} {self.day}: {self.reads}"
 
 
 @audit.track()

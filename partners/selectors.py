@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -27,11 +27,13 @@ from .choices import PURPOSE_DATA, AgreementState, Purpose, PurposeData, listed_
 from .models import (
     AccessLog,
     Agreement,
+    AgreementMatch,
     Consent,
     ConsentQuerySet,
     ConsentText,
     JakiLink,
     JakiLinkCode,
+    KeyReadDay,
     PartnerKey,
     PartnerMember,
     PartnerOrganisation,
@@ -57,7 +59,11 @@ def is_partner_administrator(user: AnyUser, organisation: PartnerOrganisation) -
 
 def agreements_of(organisation: PartnerOrganisation) -> QuerySet[Agreement]:
     """The organisation's agreements, newest first (their state is computed per day: `Agreement.state`)."""
-    return Agreement.objects.filter(organisation=organisation).order_by("-created_at", "-id")
+    return (
+        Agreement.objects.filter(organisation=organisation)
+        .select_related("match_count")
+        .order_by("-created_at", "-id")
+    )
 
 
 def agreements_in_state(queryset: QuerySet[Agreement], state: str, day: datetime.date) -> QuerySet[Agreement]:
@@ -130,6 +136,12 @@ def agreement_match(agreement: Agreement) -> Match:
     return Match(matching=counts["matching"] or 0, consented=counts["consented"] or 0)
 
 
+def counted_match(agreement: Agreement) -> AgreementMatch | None:
+    """The agreement's match counts as last counted (`agreement_match` by the task), None before the first count;
+    load the agreement with `select_related("match_count")` to read them in the same query."""
+    return getattr(agreement, "match_count", None)
+
+
 def purposes_in_force(organisation: PartnerOrganisation, day: datetime.date) -> list[str]:
     """The purposes the partner may be given consent for, and its keys act on, on `day`: those of its agreements
     in force, in the choices' order (one query; none for an inactive partner)."""
@@ -175,20 +187,24 @@ def key_state(key: PartnerKey, now: datetime.datetime) -> KeyState:
 
 
 def keys_with_use(now: datetime.datetime) -> QuerySet[PartnerKey]:
-    """Every key with its partner and agreement, and `recent_reads`: its reads in the last 30 days (one
-    subquery on the access log's (key, at) index), newest key first."""
-    since = now - datetime.timedelta(days=RECENT_READS_DAYS)
+    """Every key with its partner and agreement, and `recent_reads`: its reads in the last 30 days, today
+    included (a subquery summing at most 30 of its `KeyReadDay` rows), newest key first."""
     recent = (
-        AccessLog.objects.filter(key=OuterRef("pk"), at__gte=since)
+        KeyReadDay.objects.filter(key=OuterRef("pk"), day__gte=recent_reads_since(now))
         .order_by()
         .values("key")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("reads"))
         .values("n")
     )
     keys: QuerySet[PartnerKey] = PartnerKey.objects.select_related("organisation", "agreement")
     return keys.annotate(recent_reads=Coalesce(Subquery(recent, output_field=IntegerField()), 0)).order_by(
         "-created", "-pk"
     )
+
+
+def recent_reads_since(now: datetime.datetime) -> datetime.date:
+    """The first day of a key's "reads in the last 30 days": today and the 29 days before it."""
+    return timezone.localdate(now) - datetime.timedelta(days=RECENT_READS_DAYS - 1)
 
 
 def keys_of_organisation(organisation: PartnerOrganisation, now: datetime.datetime) -> QuerySet[PartnerKey]:
@@ -247,6 +263,7 @@ def agreement_of(organisation: PartnerOrganisation, pk: int) -> Agreement | None
     partner's (the page answers 404 then)."""
     return (
         Agreement.objects.filter(organisation=organisation, pk=pk)
+        .select_related("match_count")
         .prefetch_related("criteria_kecamatan", "meetings", "documents")
         .first()
     )

@@ -3,10 +3,13 @@ in one transaction and is recorded in the audit trail as the acting user's, what
 API)."""
 
 import datetime
+import logging
 import secrets
 from typing import Any, cast
 
 import filetype
+import kombu.exceptions
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -30,6 +33,7 @@ from .choices import ConsentChannel, KeyKind, Purpose
 from .models import (
     Agreement,
     AgreementDocument,
+    AgreementMatch,
     AgreementMeeting,
     Consent,
     ConsentText,
@@ -44,6 +48,8 @@ from .values import AgreementData, OrganisationData, SigningData
 AGREEMENT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 EXPIRY_NOTICE_DAYS = 30  # staff and the partner hear this long before an agreement ends
 REMINDER_BATCH_SIZE = 100
+MATCH_TASK = "partners.tasks.count_agreement_matches"
+logger = logging.getLogger(__name__)
 
 
 def _assign_organisation(organisation: PartnerOrganisation, data: OrganisationData) -> None:
@@ -203,6 +209,7 @@ def agreement_create(*, organisation: PartnerOrganisation, data: AgreementData, 
     _validate(agreement)
     agreement.save()
     agreement.criteria_kecamatan.set(data.criteria_kecamatan)
+    _count_matches_after_commit(agreement)
     return agreement
 
 
@@ -218,7 +225,48 @@ def agreement_update(*, agreement: Agreement, data: AgreementData, acting_user: 
     _validate(locked)
     locked.save()
     locked.criteria_kecamatan.set(data.criteria_kecamatan)
+    _count_matches_after_commit(locked)
     return locked
+
+
+def _count_matches_after_commit(agreement: Agreement) -> None:
+    """Queue the count of the agreement's matches on its new terms, once they are committed. With the broker down
+    the terms are saved all the same and the nightly count catches up."""
+
+    def queue() -> None:
+        try:
+            current_app.tasks[MATCH_TASK].delay([agreement.pk])
+        except kombu.exceptions.OperationalError:
+            logger.warning("Match count of agreement %s not queued; the nightly count makes it", agreement.pk)
+
+    transaction.on_commit(queue)
+
+
+def agreement_matches_count(agreement_ids: list[int] | None = None, *, now: datetime.datetime | None = None) -> int:
+    """Count the matches of these agreements (every agreement without `agreement_ids`) and keep them, each in one
+    query (`selectors.agreement_match`) and written as it is counted: a count running at the same time as
+    another leaves the later one. Returns how many were counted."""
+    agreements = Agreement.objects.order_by("pk")
+    if agreement_ids is not None:
+        agreements = agreements.filter(pk__in=agreement_ids)
+    counted = 0
+    for agreement in agreements.iterator():
+        found = selectors.agreement_match(agreement)
+        AgreementMatch.objects.bulk_create(
+            [
+                AgreementMatch(
+                    agreement=agreement,
+                    matching=found.matching,
+                    consented=found.consented,
+                    counted_at=now or timezone.now(),
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["agreement"],
+            update_fields=["matching", "consented", "counted_at"],
+        )
+        counted += 1
+    return counted
 
 
 def check_signing(signing: SigningData) -> None:

@@ -254,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "partners-agreement-matches": {
+        "task": "partners.tasks.count_agreement_matches",
+        "schedule": crontab(hour=2, minute=15),  # Asia/Jakarta: the day's consents in each agreement's counts
+    },
     "partners-agreement-expiry-reminders": {
         "task": "partners.tasks.send_agreement_expiry_reminders",
         "schedule": crontab(hour=7, minute=30),  # Asia/Jakarta: 30 days before an agreement ends

@@ -9,18 +9,19 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory, office
 from core import audit
 from geography.models import Kecamatan
-from partners import selectors, services
+from partners import selectors, services, tasks
 from partners.choices import AgreementState, Purpose, Step
 from partners.models import (
     AccessLog,
     Agreement,
     AgreementDocument,
+    AgreementMatch,
     AgreementMeeting,
     Consent,
     ConsentText,
@@ -153,7 +154,11 @@ def test_an_agreement_without_steps_is_refused_on_the_form(staff_client: Client)
 
 
 def test_the_change_page_shows_the_match_and_saves_through_the_service(
-    staff_client: Client, draft: Agreement, agency_staff: User, django_assert_max_num_queries: Any
+    staff_client: Client,
+    draft: Agreement,
+    agency_staff: User,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     for _index in range(3):
         RegistrationFactory(status=Status.APPROVED)
@@ -170,11 +175,16 @@ def test_the_change_page_shows_the_match_and_saves_through_the_service(
         services.agreement_document_attach(
             agreement=signed, title=f"Dokumen {n}", upload=_pdf(), acting_user=agency_staff
         )
+    before = staff_client.get(change_url(signed), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Being counted: the figure appears within minutes of saving" in before  # the consent came after
+    assert tasks.count_agreement_matches() == 1  # the nightly count
     with translation.override("en"), django_assert_max_num_queries(15):
         page = staff_client.get(change_url(signed), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "4 participants match the criteria; 1 of them consented." in text
+    counted = AgreementMatch.objects.get(agreement=signed)
+    when = formats.date_format(timezone.localtime(counted.counted_at), "j M Y H:i")
+    assert f"4 participants match the criteria; 1 of them consented. Counted on {when}." in text
     assert reverse("admin:partners_agreement_end", args=[signed.pk]) in text
     assert reverse("admin:partners_agreement_sign", args=[signed.pk]) not in text  # signed already
 
@@ -194,10 +204,14 @@ def test_the_change_page_shows_the_match_and_saves_through_the_service(
         )
     for index, document in enumerate(AgreementDocument.objects.filter(agreement=signed)):
         data.update({f"documents-{index}-id": document.pk, f"documents-{index}-agreement": signed.pk})
-    response = staff_client.post(change_url(signed), data)
+    RegistrationFactory(status=Status.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(change_url(signed), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     signed.refresh_from_db()
     assert signed.title == "Kemitraan baru" and signed.number == "PKS/1/2026"
+    recounted = AgreementMatch.objects.get(agreement=signed)  # counted again on the new terms, once committed
+    assert (recounted.matching, recounted.consented) == (5, 1) and recounted.counted_at > counted.counted_at
     updated = history(signed)[0]
     assert (updated.kind, updated.channel) == ("updated", "admin")
 

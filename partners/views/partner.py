@@ -26,7 +26,7 @@ from registration.choices import BusinessClass, Sector, Track
 from .. import permissions, selectors
 from ..choices import AgreementState, Purpose, Step
 from ..forms import ParticipantsFilterForm
-from ..models import Agreement, AgreementDocument, PartnerOrganisation
+from ..models import Agreement, AgreementDocument, AgreementMatch, PartnerOrganisation
 from ..navigation import is_partner_user
 from ..selectors import agreement_of, consenting_participants, key_state, keys_of_organisation
 
@@ -51,7 +51,7 @@ class AgreementRow:
     agreement: Agreement
     state: AgreementState
     steps: list[str]
-    match: selectors.Match
+    match: AgreementMatch | None  # as last counted; None before the first count
 
 
 def _row(agreement: Agreement) -> AgreementRow:
@@ -59,14 +59,14 @@ def _row(agreement: Agreement) -> AgreementRow:
         agreement=agreement,
         state=AgreementState(agreement.state(timezone.localdate())),
         steps=_labels(Step, agreement.steps),
-        match=selectors.agreement_match(agreement),
+        match=selectors.counted_match(agreement),
     )
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The organisation, its agreements with their state today, steps, end date and match counts (one query
-    each: a partner has a handful), and its keys with their use (never a secret: only its prefix is kept). A
+    """The organisation, its agreements with their state today, steps, end date and match counts as last counted
+    (in the agreements' query), and its keys with their use (never a secret: only its prefix is kept). A
     partner user whom the menu offers this page but whose account belongs to no active organisation yet is told
     so, and whom to ask."""
     if selectors.organisation_of(request.user) is None and is_partner_user(request.user):
