@@ -9,12 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from core import audit
-from partners import services
+from partners import scope, services
 from partners.choices import KeyKind, OrganisationKind, Purpose, Step
 from partners.models import AccessLog, Agreement, AgreementMeeting, PartnerMember, PartnerOrganisation
 from partners.tests.factories import PartnerOrganisationFactory, agreement_in_force, consent
@@ -89,11 +88,13 @@ def test_home_shows_the_organisation_agreements_and_keys(
     )
     siti, budi = RegistrationFactory(status=Status.APPROVED), RegistrationFactory(status=Status.APPROVED)
     consent(siti.participant, organisation, Purpose.TRAINING)
-    AccessLog.objects.create(
-        key=key, organisation=organisation, participant=siti.participant, endpoint="/api/v1/", at=timezone.now()
-    )
+    scope.record_reads(key, [siti.participant.pk], "/api/v1/")
     other = agreement_in_force(PartnerOrganisationFactory(name="Bank DKI"), steps=[Step.P7], staff=agency_staff)
     login(client, partner_user)
+    before = client.get(HOME)
+    assert [row.match for row in before.context["agreements"]] == [None, None]  # not counted yet
+    assert "Being counted" in before.content.decode()
+    assert services.agreement_matches_count() == 3  # the nightly count (or after a change of the terms)
     response = client.get(HOME)
     assert response.status_code == 200
     rows = {row.agreement.pk: row for row in response.context["agreements"]}
@@ -178,14 +179,12 @@ def test_pages_run_a_fixed_number_of_queries(
         )[0]
         for n in range(5)
     ]
-    now = timezone.now()
-    AccessLog.objects.bulk_create(
-        AccessLog(key=keys[n % 5], organisation=organisation, participant=people[n % 30], endpoint="x", at=now)
-        for n in range(200)
-    )
+    for n in range(200):
+        scope.record_reads(keys[n % 5], [people[n % 30].pk], "x")
+    services.agreement_matches_count()
     login(client, partner_user)
     client.get(HOME)
-    with django_assert_max_num_queries(8):  # session, user, organisation, administrator, agreements, match, keys
+    with django_assert_max_num_queries(7):  # session, user, organisation, administrator, agreements with counts, keys
         response = client.get(HOME)
     assert len(response.context["keys"]) == 5 and response.context["agreements"][0].match.consented == 30
     with django_assert_max_num_queries(5):  # with the purposes its agreements in force cover
@@ -193,7 +192,7 @@ def test_pages_run_a_fixed_number_of_queries(
     assert len(response.context["rows"]) == 25
     with django_assert_max_num_queries(5):
         assert len(client.get(PARTICIPANTS, {"page": 2}).context["rows"]) == 5
-    with django_assert_max_num_queries(8):  # with its kecamatan, meetings and documents
+    with django_assert_max_num_queries(7):  # with its counts, kecamatan, meetings and documents
         assert client.get(reverse("partners:partner_agreement", args=[agreement.pk])).status_code == 200
 
 
