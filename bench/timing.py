@@ -137,14 +137,6 @@ def cursor_param(position: Any) -> str:
     return base64.b64encode(urlencode({"p": str(position)}).encode("ascii")).decode("ascii")
 
 
-SQL_FROM_PICK = re.compile(r"<<([a-z_]+)>>")  # a best SQL statement written by the pick (its column of that name)
-
-
-def written_by_pick(statement: str, values: dict[str, Any]) -> str:
-    """A statement with each <<name>> replaced by the pick's column `name` ("" when the pick has none)."""
-    return SQL_FROM_PICK.sub(lambda found: str(values.get(found.group(1)) or ""), statement)
-
-
 def has_rows(table: str) -> bool:
     from django.db import connection
 
@@ -174,9 +166,7 @@ def prepare(page: Page) -> Ready | None:
         if values.get(page.deep) is None:
             return None
         query["cursor"] = cursor_param(values[page.deep])
-    sql = tuple(written_by_pick(statement, values) for statement in page.sql)
-    ready_page = dataclasses.replace(page, sql=sql)
-    return Ready(ready_page, login, page.url.format(**text), query, {**standard_params(), **values})
+    return Ready(page, login, page.url.format(**text), query, {**standard_params(), **values})
 
 
 class Clients:
@@ -625,9 +615,7 @@ def check(pages: list[Page], url: str) -> int:
                         names = [c.name for c in cursor.description]
                         params |= dict(zip(names, row, strict=True)) if row else dict.fromkeys(names)
                     for statement in page.sql:
-                        written = written_by_pick(statement, params)
-                        if written.strip():  # a statement the pick writes is checked when the data has it
-                            cursor.execute(f"EXPLAIN {written}", params)
+                        cursor.execute(f"EXPLAIN {statement}", params)
                 except Exception as exc:
                     failures += 1
                     print(f"{page.name}: {type(exc).__name__}: {str(exc).strip()}")

@@ -8,8 +8,6 @@ string and `%(name)s` in the best SQL. A pick that returns no row (or NULL for a
 `needs` without rows, means the data is missing: the page is listed as "no data" and skipped. Every best SQL may
 also use `%(today)s`, `%(now)s`, `%(month)s` (the first day of this month), `%(year)s`, `%(tz)s` (the portal's time
 zone) and `%(rows)s` (a page of 25 and the row that tells another follows). Write `%%` for a literal percent sign.
-Where the best SQL depends on the data (one count per agreement, with only the criteria each sets), the pick writes
-it: `<<name>>` in a statement is replaced by the pick's column `name`.
 """
 
 from __future__ import annotations

@@ -284,69 +284,6 @@ def dashboard(area: str, counts: str, level: str) -> tuple[str, ...]:
     )
 
 
-# an agreement's match counts (partners.selectors.agreement_match): the verified participants fitting its criteria
-# (tracks, sectors, the PP 7/2021 class of the business at registration, kecamatan, the steps done), and of those
-# who consented to its partner for a purpose of its steps. As the page, one count per agreement with only the
-# criteria it sets: the pick writes each agreement's statement (`match_sql`, for the agreements `g` of `where`),
-# and the best SQL runs them (<<match_sql>>)
-BUSINESS_CLASS = """CASE
-    WHEN b.assets + coalesce(b.planned_capital, 0) <= 1000000000 AND b.monthly_turnover * 12 <= 2000000000
-        THEN 'micro'
-    WHEN b.assets + coalesce(b.planned_capital, 0) <= 5000000000 AND b.monthly_turnover * 12 <= 15000000000
-        THEN 'small'
-    WHEN b.assets + coalesce(b.planned_capital, 0) <= 10000000000 AND b.monthly_turnover * 12 <= 50000000000
-        THEN 'medium'
-    ELSE 'large' END"""
-DONE_STEPS = {
-    "P2": "EXISTS (SELECT 1 FROM training_enrolment e WHERE e.participant_id = p.id AND e.status = 'completed')",
-    "P3": "EXISTS (SELECT 1 FROM mentoring_visit v WHERE v.participant_id = p.id AND EXISTS (SELECT 1"
-    " FROM mentoring_mentorassignment a WHERE a.participant_id = v.participant_id AND a.mentor_id = v.mentor_id))",
-    "P4": "EXISTS (SELECT 1 FROM licensing_licence l WHERE l.participant_id = p.id)",
-    "P5": "(EXISTS (SELECT 1 FROM marketing_product x WHERE x.business_id = b.id AND EXISTS (SELECT 1"
-    " FROM marketing_submission s WHERE s.product_id = x.id AND s.status = 'graded'))"
-    " OR EXISTS (SELECT 1 FROM marketing_boothallocation ba WHERE ba.business_id = b.id AND ba.cancelled_at IS NULL)"
-    " OR EXISTS (SELECT 1 FROM marketing_onlinestore st WHERE st.business_id = b.id AND st.checked_at IS NOT NULL))",
-    "P6": "EXISTS (SELECT 1 FROM finance_monthlyrecord m WHERE m.participant_id = p.id AND EXISTS (SELECT 1"
-    " FROM finance_monthlyrecord n WHERE n.participant_id = p.id AND n.month_number = m.month_number + 1)"
-    " AND EXISTS (SELECT 1 FROM finance_monthlyrecord n WHERE n.participant_id = p.id"
-    " AND n.month_number = m.month_number + 2))",
-    "P7": "EXISTS (SELECT 1 FROM capital_loanreferral x WHERE x.participant_id = p.id AND x.status = 'disbursed')",
-}
-
-
-def _quoted(sql: str) -> str:
-    """SQL as a literal in the pick's own SQL (its percent signs doubled for the parameters)."""
-    return "'" + sql.replace("'", "''").replace("%", "%%") + "'"
-
-
-def match(where: str) -> str:
-    """A pick column `match_sql`: one statement counting each agreement's matches (see above)."""
-    conditions = [
-        "CASE WHEN cardinality(g.criteria_tracks) > 0"
-        " THEN format('p.track = ANY (%%L::varchar[])', g.criteria_tracks) END",
-        "CASE WHEN cardinality(g.criteria_sectors) > 0"
-        " THEN format('b.sector = ANY (%%L::varchar[])', g.criteria_sectors) END",
-        "CASE WHEN cardinality(g.criteria_classes) > 0"
-        f" THEN format({_quoted('(' + BUSINESS_CLASS + ') = ANY (%L::varchar[])')}, g.criteria_classes) END",
-        "CASE WHEN EXISTS (SELECT 1 FROM partners_agreement_criteria_kecamatan x WHERE x.agreement_id = g.id)"
-        " THEN format('p.kecamatan_id IN (SELECT kecamatan_id FROM partners_agreement_criteria_kecamatan"
-        " WHERE agreement_id = %%s)', g.id) END",
-        *(
-            f"CASE WHEN '{step}' = ANY (g.criteria_steps_done) THEN {_quoted(sql)} END"
-            for step, sql in DONE_STEPS.items()
-        ),
-    ]
-    approved = _quoted("r.status = 'approved'")
-    statement = (
-        "format('SELECT %%s AS agreement, count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM partners_consent c"
-        " WHERE c.participant_id = p.id AND c.organisation_id = %%s AND c.withdrawn_at IS NULL"
-        " AND c.purpose = ANY (%%L::varchar[]))) FROM registration_participant p JOIN registration_registration r"
-        " ON r.participant_id = p.id LEFT JOIN registration_business b ON b.participant_id = p.id WHERE %%s',"
-        f" g.id, g.organisation_id, {PURPOSES_OF_STEPS}, concat_ws(' AND ', {approved}, {', '.join(conditions)}))"
-    )
-    return f"(SELECT string_agg({statement}, ' UNION ALL ') FROM partners_agreement g WHERE {where}) AS match_sql"
-
-
 # partner performance (targets.partners): the agreements in force or ended within a year (`where` narrows them),
 # each step's activities of their partners in each agreement's period, and the participants served with what
 # they reached in it (Progress)
@@ -437,9 +374,18 @@ SECRETARY_DEEP = f"""
     WITH s AS ({SECRETARY})
     SELECT s.user, s.kecamatan, greatest(1, least(400, (SELECT count(*) FROM registration_participant p
            WHERE p.kecamatan_id = s.kecamatan) / 25)) AS page FROM s"""
+# the participants list 10,000 pages deep (or halfway, on a smaller program), reached as its Next links reach it: a
+# keyset step past the last row of the page before (core.pagination: "a<page>.<token>", the token the base64 of the
+# JSON of that row's created_at and id); `after` is that row
 AGENCY_DEEP = f"""
-    WITH s AS ({AGENCY}) SELECT s.user, greatest(1, least(10000, (SELECT reltuples::bigint FROM pg_class
-    WHERE relname = 'registration_participant') / 25 / 2)) AS page FROM s"""
+    WITH s AS ({AGENCY}), d AS (SELECT greatest(1, least(10000, (SELECT reltuples::bigint FROM pg_class
+    WHERE relname = 'registration_participant') / 25 / 2)) AS page),
+    r AS (SELECT p.id, p.created_at FROM registration_participant p ORDER BY p.created_at DESC, p.id DESC
+          OFFSET (SELECT (page - 1) * 25 - 1 FROM d) LIMIT 1)
+    SELECT s.user, r.id AS after, 'a' || (SELECT page FROM d) || '.' || rtrim(translate(replace(encode(convert_to(
+        json_build_array(to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '+00:00',
+        r.id::text)::text, 'UTF8'), 'base64'), E'\\n', ''), '+/', '-_'), '=') AS step
+    FROM s, r"""
 PARTNER_USER = """
     SELECT m.user_id AS user, o.id AS organisation FROM partners_partnermember m
     JOIN partners_partnerorganisation o ON o.id = m.organisation_id JOIN accounts_user u ON u.id = m.user_id
@@ -1195,9 +1141,17 @@ AGENCY_PAGES = [
         name="agency: participants, a deep page",
         who="agency",
         url="/peserta/",
-        params={"page": "{page}"},
+        params={"page": "{step}"},
         pick=AGENCY_DEEP,
-        sql=(PARTICIPANT_LIST.format(where="", offset="(%(page)s - 1) * 25"), *FILTER_CHOICES),
+        note="10,000 pages deep by the Next links' keyset; a page number typed in the address is read by OFFSET",
+        sql=(
+            PARTICIPANT_LIST.format(
+                where="WHERE (p.created_at, p.id) < (SELECT created_at, id FROM registration_participant"
+                " WHERE id = %(after)s)",
+                offset="0",
+            ),
+            *FILTER_CHOICES,
+        ),
     ),
     Page(
         name="agency: a participant's file",
@@ -1697,8 +1651,8 @@ AGENCY_PAGES = [
         url="/mitra/staf/kunci/",
         pick=AGENCY,
         sql=(
-            """SELECT k.*, o.name, g.title, (SELECT count(*) FROM partners_accesslog a WHERE a.key_id = k.id
-               AND a.at >= %(now)s - interval '30 days') FROM partners_partnerkey k
+            """SELECT k.*, o.name, g.title, (SELECT sum(d.reads) FROM partners_keyreadday d WHERE d.key_id = k.id
+               AND d.day > %(today)s - 30) FROM partners_partnerkey k
                JOIN partners_partnerorganisation o ON o.id = k.organisation_id
                LEFT JOIN partners_agreement g ON g.id = k.agreement_id ORDER BY k.created DESC, k.id DESC
                LIMIT %(rows)s""",
@@ -1874,16 +1828,15 @@ PARTNER_PAGES = [
         name="partner: home",
         who="partner",
         url="/mitra/",
-        pick=f"WITH x AS ({PARTNER_USER}) SELECT x.*, {match('g.organisation_id = x.organisation')} FROM x",
-        note="the organisation, its agreements with their match counts, its keys' use",
+        pick=PARTNER_USER,
+        note="the organisation, its agreements with their match counts as last counted, its keys' use",
         sql=(
             """SELECT o.* FROM partners_partnerorganisation o JOIN partners_partnermember m ON m.organisation_id = o.id
                WHERE m.user_id = %(user)s AND o.active""",
-            """SELECT * FROM partners_agreement WHERE organisation_id = %(organisation)s
-               ORDER BY created_at DESC, id DESC""",
-            "<<match_sql>>",
-            """SELECT k.*, g.title, (SELECT count(*) FROM partners_accesslog a WHERE a.key_id = k.id
-               AND a.at >= %(now)s - interval '30 days') FROM partners_partnerkey k
+            """SELECT g.*, c.* FROM partners_agreement g LEFT JOIN partners_agreementmatch c ON c.agreement_id = g.id
+               WHERE g.organisation_id = %(organisation)s ORDER BY g.created_at DESC, g.id DESC""",
+            """SELECT k.*, g.title, (SELECT sum(d.reads) FROM partners_keyreadday d WHERE d.key_id = k.id
+               AND d.day > %(today)s - 30) FROM partners_partnerkey k
                JOIN partners_agreement g ON g.id = k.agreement_id
                WHERE k.organisation_id = %(organisation)s ORDER BY k.created DESC, k.id DESC""",
         ),
@@ -1907,14 +1860,13 @@ PARTNER_PAGES = [
         name="partner: an agreement",
         who="partner",
         url="/mitra/perjanjian/{agreement}/",
-        pick=f"""WITH x AS ({PARTNER_USER}), y AS (SELECT x.user, x.organisation, g.id AS agreement FROM x
-                 JOIN partners_agreement g ON g.organisation_id = x.organisation ORDER BY g.id LIMIT 1)
-                 SELECT y.*, {match("g.id = y.agreement")} FROM y""",
+        pick=f"""WITH x AS ({PARTNER_USER}) SELECT x.user, x.organisation, g.id AS agreement FROM x
+                 JOIN partners_agreement g ON g.organisation_id = x.organisation ORDER BY g.id LIMIT 1""",
         sql=(
             """SELECT o.* FROM partners_partnerorganisation o JOIN partners_partnermember m ON m.organisation_id = o.id
                WHERE m.user_id = %(user)s AND o.active""",
-            "SELECT * FROM partners_agreement WHERE id = %(agreement)s",
-            "<<match_sql>>",
+            """SELECT g.*, c.* FROM partners_agreement g LEFT JOIN partners_agreementmatch c ON c.agreement_id = g.id
+               WHERE g.id = %(agreement)s""",
             """SELECT k.name FROM partners_agreement_criteria_kecamatan c JOIN geography_kecamatan k
                ON k.id = c.kecamatan_id WHERE c.agreement_id = %(agreement)s ORDER BY k.name""",
             """SELECT * FROM partners_agreementmeeting WHERE agreement_id = %(agreement)s

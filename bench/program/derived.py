@@ -10,6 +10,9 @@ search vectors, the targets' `Progress` rows and summary tables, and the year's 
   table in one INSERT ... SELECT.
 - Program reports: this year's and last year's before and after (`finance.tasks.build_program_reports`, the
   nightly task itself), so the program page has what the night would have left it.
+- Agreement match counts: every agreement's matching and consenting participants (`partners.tasks
+  .count_agreement_matches`, the nightly task), so the partner's pages have their figures.
+- Keys' reads by day: made from the access log (`partners.scope.recount_read_days`), as `record_reads` keeps them.
 - Targets: for this year, every measure at the program, each wilayah, kecamatan and mentor: what the area reached
   so far this year (the summary counts), carried to the whole year, times 0.9 to 1.3 (some areas ahead of their
   target, most behind), set by agency staff."""
@@ -34,6 +37,8 @@ def load(program: Program) -> None:
     progress(program)
     summaries(program)
     program_reports(program)
+    agreement_matches(program)
+    key_read_days(program)
     targets(program)
 
 
@@ -347,6 +352,22 @@ def program_reports(program: Program) -> None:
     started = time.monotonic()
     build_program_reports()
     _timed(program, "finance: the program's reports (nightly)", ProgramReport.objects.count(), started)
+
+
+def agreement_matches(program: Program) -> None:
+    from partners.models import AgreementMatch
+    from partners.tasks import count_agreement_matches
+
+    started = time.monotonic()
+    count_agreement_matches()
+    _timed(program, "partners: agreement match counts (nightly)", AgreementMatch.objects.count(), started)
+
+
+def key_read_days(program: Program) -> None:
+    from partners.scope import recount_read_days
+
+    started = time.monotonic()
+    _timed(program, "partners: keys' reads by day", recount_read_days(), started)
 
 
 def targets(program: Program) -> None:
