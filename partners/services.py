@@ -242,7 +242,7 @@ def _count_matches_after_commit(agreement: Agreement) -> None:
     transaction.on_commit(queue)
 
 
-def agreement_matches_count(agreement_ids: list[int] | None = None, *, now: datetime.datetime | None = None) -> int:
+def agreement_matches_count(agreement_ids: list[int] | None = None) -> int:
     """Count the matches of these agreements (every agreement without `agreement_ids`) and keep them, each in one
     query (`selectors.agreement_match`) and written as it is counted: a count running at the same time as
     another leaves the later one. Returns how many were counted."""
@@ -258,7 +258,7 @@ def agreement_matches_count(agreement_ids: list[int] | None = None, *, now: date
                     agreement=agreement,
                     matching=found.matching,
                     consented=found.consented,
-                    counted_at=now or timezone.now(),
+                    counted_at=timezone.now(),
                 )
             ],
             update_conflicts=True,
