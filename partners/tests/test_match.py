@@ -1,21 +1,24 @@
 """How many participants match an agreement's criteria, and how many of them consented: counted on generated data
 against the same rule in Python, each criterion alone and all together, in one query."""
 
+import logging
 import random
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from accounts.models import User
 from geography.models import Kecamatan
-from partners import selectors, services
+from partners import selectors, services, tasks
 from partners.choices import Purpose, Step
-from partners.models import Agreement, PartnerOrganisation
+from partners.models import Agreement, AgreementMatch, PartnerOrganisation
 from partners.tests.factories import PartnerOrganisationFactory, agreement_in_force, consent
 from partners.values import AgreementData
 from registration.choices import BusinessClass, Sector, Status, Track
 from registration.models import Participant
 from registration.tests.factories import ParticipantFactory, RegistrationFactory
+from tests.support.servers import celery_broker, throwaway_redis
 from training.choices import EnrolmentStatus
 from training.tests.factories import EnrolmentFactory
 
@@ -178,3 +181,27 @@ def test_agreements_of_lists_only_the_organisation_s(agency_staff: User) -> None
     agreement_in_force(theirs, steps=[Step.P2], staff=agency_staff)
     assert list(selectors.agreements_of(mine)) == [second, first]
     assert not Participant.objects.exists()
+
+
+@pytest.mark.fault
+def test_with_the_broker_down_new_terms_are_saved_and_counted_at_night(
+    agency_staff: User, django_capture_on_commit_callbacks: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    agreement = agreement_in_force(PartnerOrganisationFactory(), steps=[Step.P2], staff=agency_staff)
+    RegistrationFactory(status=Status.APPROVED, participant__kecamatan=Kecamatan.objects.get(name="Tebet"))
+    RegistrationFactory(status=Status.APPROVED, participant__kecamatan=Kecamatan.objects.get(name="Gambir"))
+    AgreementMatch.objects.all().delete()
+    with (
+        throwaway_redis() as redis_server,
+        celery_broker(redis_server.url),
+        caplog.at_level(logging.WARNING, logger="partners.services"),
+    ):
+        redis_server.stop()
+        with django_capture_on_commit_callbacks(execute=True):
+            set_criteria(agreement, agency_staff, kecamatan=["Tebet"])
+    assert [k.name for k in Agreement.objects.get(pk=agreement.pk).criteria_kecamatan.all()] == ["Tebet"]  # kept
+    assert not AgreementMatch.objects.exists()  # not counted yet...
+    assert f"Match count of agreement {agreement.pk} not queued" in caplog.text  # ... and the log says why
+    assert tasks.count_agreement_matches() == 1  # the nightly count makes it
+    counted = AgreementMatch.objects.get(agreement=agreement)
+    assert (counted.matching, counted.consented) == (1, 0)
