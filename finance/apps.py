@@ -13,6 +13,7 @@ class FinanceConfig(AppConfig):
         from registration import links as participant_links
         from registration import measures as registration_measures
 
+        from . import tasks  # noqa: F401  # its tasks, in every process (a web process runs no autodiscovery)
         from .journey import ReportingStep
         from .links import books_link, monthly_records_link, monthly_records_section, reports_link
         from .measures import moved_up_on, reporting_on

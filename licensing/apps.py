@@ -13,7 +13,7 @@ class LicensingConfig(AppConfig):
         from registration import links as participant_links
         from registration import measures as registration_measures
 
-        from . import exports  # noqa: F401  # its lists offered for export (exports.registry)
+        from . import exports, tasks  # noqa: F401  # its export lists (exports.registry); its tasks (a web process runs no autodiscovery)
         from .journey import LicensingStep
         from .links import licences_link, licences_section
         from .measures import formal_on, licensed_on

@@ -13,7 +13,7 @@ class MentoringConfig(AppConfig):
         from registration import links as participant_links
         from registration.signals import registration_approved
 
-        from . import exports  # noqa: F401  # its lists offered for export (exports.registry)
+        from . import exports, tasks  # noqa: F401  # its export lists (exports.registry); its tasks (a web process runs no autodiscovery)
         from .journey import MentoringStep, mentoring_link
         from .measures import mentor_of, mentored_on
         from .messages import MESSAGES

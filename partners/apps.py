@@ -9,6 +9,7 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from notifications.rendering import register_message
 
+        from . import tasks  # noqa: F401  # its tasks, in every process (a web process runs no autodiscovery)
         from .messages import MESSAGES
 
         for key, context in MESSAGES.items():

@@ -4,6 +4,8 @@ take values (never forms), and every service that is told who acts records it in
 import ast
 import importlib
 import inspect
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -96,3 +98,37 @@ def test_every_service_told_who_acts_records_it(path: Path) -> None:
             continue
         if "acting_user" in inspect.signature(function).parameters:
             assert getattr(function, "audited", False), f"{module_name}.{name} takes acting_user but is not @audited"
+
+
+REGISTERED_AT_SETUP = """
+import importlib, json, pkgutil, sys
+import django
+django.setup()
+from django.apps import apps
+from jakpreneur.celery import app
+at_setup = set(app.tasks)
+missing = []
+for name in json.loads(sys.argv[1]):
+    if importlib.util.find_spec(f"{name}.tasks") is None:
+        continue
+    before = set(app.tasks)
+    importlib.import_module(f"{name}.tasks")
+    missing += sorted(set(app.tasks) - before - at_setup)
+print(json.dumps(missing))
+"""
+
+
+def test_every_task_is_registered_once_django_is_set_up() -> None:
+    """A web process never runs Celery's autodiscovery (only a worker does), and services queue tasks by name after
+    a commit (`current_app.tasks[NAME]`): each app imports its tasks in `ready()`, or the first queueing is a
+    KeyError. Checked in a fresh process, where nothing else has imported the modules."""
+    found = subprocess.run(
+        [sys.executable, "-c", REGISTERED_AT_SETUP, json.dumps(project_apps())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "jakpreneur.settings.test"},
+    )
+    assert json.loads(found.stdout) == []

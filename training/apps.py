@@ -11,7 +11,7 @@ class TrainingConfig(AppConfig):
         from registration import journey as registration_journey
         from registration import measures as registration_measures
 
-        from . import exports  # noqa: F401  # its lists offered for export (exports.registry)
+        from . import exports, tasks  # noqa: F401  # its export lists (exports.registry); its tasks (a web process runs no autodiscovery)
         from .journey import TrainingStep
         from .measures import trained_on
         from .messages import MESSAGES
