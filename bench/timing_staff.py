@@ -286,8 +286,8 @@ def dashboard(area: str, counts: str, level: str) -> tuple[str, ...]:
 
 # partner performance (targets.partners): the agreements in force or ended within a year (`where` narrows them),
 # each step's activities of their partners in each agreement's period, and the participants served with what
-# they reached in it (Progress)
-def performance(where: str) -> tuple[str, ...]:
+# they reached in it as the nightly count kept them (targets.AgreementOutcome, for agency staff or the partner)
+def performance(where: str, audience: str) -> tuple[str, ...]:
     agreements = f"""
         SELECT g.id, g.organisation_id, g.starts_on AS start,
                least(%(today)s, g.ends_on, coalesce(g.ended_on, g.ends_on)) AS finish, {PURPOSES_OF_STEPS} AS purposes
@@ -325,23 +325,9 @@ def performance(where: str) -> tuple[str, ...]:
             JOIN licensing_requestmove m ON m.moved_by_id = o.api_user_id AND m.to_status IN ('issued', 'refused')
                  AND m.moved_at >= a.start::timestamptz AND m.moved_at < (a.finish + 1)::timestamptz
             GROUP BY a.id""",
-        f"""WITH a AS ({agreements}),
-            served AS (
-                SELECT DISTINCT a.id AS agreement, c.participant_id FROM a JOIN partners_consent c
-                    ON c.organisation_id = a.organisation_id AND c.purpose = ANY (a.purposes)
-                   AND (c.withdrawn_at IS NULL OR c.withdrawn_at >= a.start::timestamptz)
-                   AND c.granted_at < (a.finish + 1)::timestamptz)
-            SELECT a.id, count(g.participant_id),
-                   count(*) FILTER (WHERE g.verified_on BETWEEN a.start AND a.finish),
-                   count(*) FILTER (WHERE g.trained_on BETWEEN a.start AND a.finish),
-                   count(*) FILTER (WHERE g.mentored_on BETWEEN a.start AND a.finish),
-                   count(*) FILTER (WHERE g.licensed_on BETWEEN a.start AND a.finish),
-                   count(*) FILTER (WHERE g.marketed_on BETWEEN a.start AND a.finish),
-                   count(*) FILTER (WHERE g.reporting_on BETWEEN a.start AND a.finish),
-                   count(*) FILTER (WHERE g.capitalised_on BETWEEN a.start AND a.finish)
-            FROM served JOIN a ON a.id = served.agreement
-            JOIN targets_progress g ON g.participant_id = served.participant_id
-            GROUP BY a.id""",
+        f"""WITH a AS ({agreements})
+            SELECT o.agreement_id, o.start, o."end", o.steps, o.served, o.reached FROM a
+            JOIN targets_agreementoutcome o ON o.agreement_id = a.id AND o.audience = '{audience}'""",
     )
 
 
@@ -1791,7 +1777,7 @@ AGENCY_PAGES = [
         who="agency",
         url="/dasbor/mitra/",
         pick=AGENCY,
-        sql=(*performance("true"),),
+        sql=(*performance("true", "agency"),),
     ),
     Page(
         name="agency: the forum, hidden posts",
@@ -1922,7 +1908,7 @@ PARTNER_PAGES = [
         who="partner",
         url="/dasbor/mitra/",
         pick=PARTNER_USER,
-        sql=(*performance("g.organisation_id = %(organisation)s"),),
+        sql=(*performance("g.organisation_id = %(organisation)s", "partner"),),
     ),
     Page(
         name="curator: products to grade",

@@ -9,12 +9,17 @@
   asked of Progress).
 
 The three summaries are written only by `targets.summary` (after each change and rebuilt nightly); a page
-never counts the program itself."""
+never counts the program itself.
+
+- `AgreementOutcome`: an agreement's participants served and how many of them reached each covered step's measure in
+  its period, as agency staff or the partner's own users count them (`targets.partners`), counted nightly; the
+  partner performance page reads it and counts live only an agreement it does not fit (terms changed since)."""
 
 import datetime
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -23,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from geography.models import Kecamatan, Wilayah
+from partners.models import Agreement
 from registration.measures import Measure
 
 from .choices import Level
@@ -123,6 +129,39 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"progress of participant {self.participant_id}"
+
+
+class Audience(models.TextChoices):
+    """Who the partner performance figures are counted for: agency staff (those who consented to the partner
+    under the agreement and those who took part in its activities) or the partner's own users (its consenting
+    participants alone, each step's outcome only for those whose consent is for that step)."""
+
+    AGENCY = "agency", _("agency staff")
+    PARTNER = "partner", _("the partner")
+
+
+class AgreementOutcome(models.Model):
+    """An agreement's participants served in its period (`start` to `end`, both included) and, by measure value
+    (`reached`), how many of them first reached that measure within it, for one audience, with the steps the
+    agreement covered when counted. Derived data, rewritten by `targets.partners.outcomes_count` (nightly):
+    never audited, never edited."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    start = models.DateField()
+    end = models.DateField()
+    steps = ArrayField(models.CharField(max_length=2))
+    served = models.PositiveIntegerField()
+    reached = models.JSONField()  # {measure value: count}
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "audience"], name="agreement_outcome_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"outcomes of agreement {self.agreement_id} for {self.audience}"
 
 
 class MeasureCount(models.Model):

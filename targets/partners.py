@@ -21,7 +21,12 @@ agreement's end date, so staff see which collaborations to renew.
   For a partner's user, a step's outcome counts only those whose consent is for a purpose of that step (as its
   dashboard does: `targets.permissions.MEASURE_STEPS`); P1's (verified), any of them.
 
-A page costs a fixed number of queries whatever the data: the agreements, one per step covered, the outcomes."""
+The served and outcomes are counted each night for both audiences (`outcomes_count`, kept in
+`targets.AgreementOutcome`); a page reads them, and counts live only the agreements the night's count does not
+fit (its steps or start changed since, or it ended before the day counted to). Activities are counted live.
+
+A page costs a fixed number of queries whatever the data: the agreements, one per step covered, the nightly
+counts, and the live outcomes of those they do not fit (none when they fit all)."""
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping
@@ -31,6 +36,7 @@ from operator import or_
 from typing import cast
 
 from django.db.models import Count, IntegerField, Q, QuerySet, TextChoices, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import AnyUser, is_program_wide
@@ -47,6 +53,7 @@ from registration.measures import Measure
 from training import selectors as training_selectors
 
 from .figures import Area
+from .models import AgreementOutcome, Audience
 from .permissions import NO_ORGANISATION, can_view_partner_performance
 from .summary import DATE_FIELDS
 
@@ -137,6 +144,7 @@ class AgreementRow:
     days_left: int | None  # to its end date, while in force
     served: int
     steps: list[StepRow]
+    counted_to: datetime.date | None = None  # served and outcomes as the nightly count found them up to this day
 
     @property
     def renewal_due(self) -> bool:
@@ -241,28 +249,72 @@ def _outcomes(served: Mapping[int, tuple[Area, Period]]) -> dict[int, dict[str, 
     return {row["agreement"]: row for row in rows}
 
 
-def rows_for(viewer: Viewer, agreements: list[Agreement], today: datetime.date) -> list[AgreementRow]:
-    """The performance rows of these agreements as the viewer sees them, in their order: one query per step
-    covered, one for the outcomes."""
-    periods = {agreement.pk: period_of(agreement, today) for agreement in agreements}
+def _activities_of(agreements: list[Agreement], periods: dict[int, Period]) -> dict[int, dict[str, StepActivity]]:
+    """Each agreement's activities by the step (one query per step any of them covers)."""
     by_step = _activities(agreements, periods)
-    activities_of = {
+    return {
         agreement.pk: {step: by_step[step][agreement.pk] for step in agreement.steps if step in by_step}
         for agreement in agreements
     }
-    outcomes = _outcomes(
+
+
+def _counted_live(
+    viewer_for: Callable[[Agreement], Viewer],
+    agreements: list[Agreement],
+    periods: dict[int, Period],
+    activities_of: dict[int, dict[str, StepActivity]],
+) -> dict[int, dict[str, int]]:
+    """The agreements' served and outcomes counted now, each as its viewer sees it (one query; none for none)."""
+    return _outcomes(
         {
             agreement.pk: (
-                _served(viewer, agreement, periods[agreement.pk], activities_of[agreement.pk].values()),
+                _served(viewer_for(agreement), agreement, periods[agreement.pk], activities_of[agreement.pk].values()),
                 periods[agreement.pk],
             )
             for agreement in agreements
         }
     )
+
+
+def audience_of(viewer: Viewer) -> Audience:
+    return Audience.AGENCY if viewer.organisation is None else Audience.PARTNER
+
+
+def _counted_at_night(
+    viewer: Viewer, agreements: list[Agreement], periods: dict[int, Period]
+) -> dict[int, AgreementOutcome]:
+    """The nightly counts of these agreements for the viewer that still fit them (one query): counted on the same
+    start and steps, up to a day of the period. An agreement whose terms changed since, or that ended earlier than
+    the day counted to, has none (it is counted live)."""
+    by_pk = {agreement.pk: agreement for agreement in agreements}
+    stored = AgreementOutcome.objects.filter(agreement_id__in=by_pk, audience=audience_of(viewer))
+    return {
+        row.agreement_id: row
+        for row in stored
+        if row.start == periods[row.agreement_id].start
+        and row.end <= periods[row.agreement_id].end
+        and sorted(row.steps) == sorted(by_pk[row.agreement_id].steps)
+    }
+
+
+def rows_for(viewer: Viewer, agreements: list[Agreement], today: datetime.date) -> list[AgreementRow]:
+    """The performance rows of these agreements as the viewer sees them, in their order: one query per step
+    covered, one for the nightly counts, and one more counting live those the nightly counts do not fit."""
+    periods = {agreement.pk: period_of(agreement, today) for agreement in agreements}
+    activities_of = _activities_of(agreements, periods)
+    at_night = _counted_at_night(viewer, agreements, periods)
+    outcomes = {pk: {"served": row.served, **row.reached} for pk, row in at_night.items()}
+    outcomes |= _counted_live(
+        lambda _agreement: viewer,
+        [agreement for agreement in agreements if agreement.pk not in at_night],
+        periods,
+        activities_of,
+    )
     rows = []
     for agreement in agreements:
         state = AgreementState(agreement.state(today))
         counts = outcomes[agreement.pk]
+        night = at_night.get(agreement.pk)
         steps = [
             StepRow(
                 step=Step(step),
@@ -282,9 +334,46 @@ def rows_for(viewer: Viewer, agreements: list[Agreement], today: datetime.date) 
                 days_left=(end_of(agreement) - today).days if state == AgreementState.ACTIVE else None,
                 served=counts["served"],
                 steps=steps,
+                counted_to=night.end if night is not None and night.end < periods[agreement.pk].end else None,
             )
         )
     return rows
+
+
+def outcomes_count(today: datetime.date) -> int:
+    """Count the served and outcomes of every listed agreement (in force, or ended within LOOKBACK_DAYS) for both
+    audiences and keep them, replacing the earlier counts (nightly: `targets.tasks.count_agreement_outcomes`).
+    A fixed number of queries: the agreements, one per step covered, one count per audience, one write each.
+    Returns how many agreements were counted."""
+    agreements = list(listed_agreements(Viewer(), Filters(), today))
+    periods = {agreement.pk: period_of(agreement, today) for agreement in agreements}
+    activities_of = _activities_of(agreements, periods)
+    counted_at = timezone.now()
+    viewers: dict[Audience, Callable[[Agreement], Viewer]] = {
+        Audience.AGENCY: lambda _agreement: Viewer(),
+        Audience.PARTNER: lambda agreement: Viewer(organisation=agreement.organisation),
+    }
+    for audience, viewer_for in viewers.items():
+        counts = _counted_live(viewer_for, agreements, periods, activities_of)
+        AgreementOutcome.objects.bulk_create(
+            [
+                AgreementOutcome(
+                    agreement=agreement,
+                    audience=audience,
+                    start=periods[agreement.pk].start,
+                    end=periods[agreement.pk].end,
+                    steps=sorted(agreement.steps),
+                    served=counts[agreement.pk]["served"],
+                    reached={measure.value: counts[agreement.pk][measure.value] for measure in STEP_MEASURES.values()},
+                    counted_at=counted_at,
+                )
+                for agreement in agreements
+            ],
+            update_conflicts=True,
+            unique_fields=["agreement", "audience"],
+            update_fields=["start", "end", "steps", "served", "reached", "counted_at"],
+        )
+    return len(agreements)
 
 
 def _end_key(agreement: Agreement) -> tuple[datetime.date, str, int]:

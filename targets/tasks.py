@@ -35,3 +35,14 @@ def build_weekly_report() -> None:
 
     last_week = services.week_of(timezone.localdate()) - datetime.timedelta(days=7)
     services.report_build(week_start=last_week, acting_user=None, announce=True)
+
+
+@shared_task(base=AuditedTask, acks_late=True, ignore_result=True)
+def count_agreement_outcomes() -> int:
+    """Count the partner performance figures of every listed agreement (beat: nightly 02:30 Asia/Jakarta, after the
+    summaries' rebuild and the agreements' match counts)."""
+    from django.utils import timezone
+
+    from . import partners
+
+    return partners.outcomes_count(timezone.localdate())

@@ -12,6 +12,8 @@ search vectors, the targets' `Progress` rows and summary tables, and the year's 
   nightly task itself), so the program page has what the night would have left it.
 - Agreement match counts: every agreement's matching and consenting participants (`partners.tasks
   .count_agreement_matches`, the nightly task), so the partner's pages have their figures.
+- Agreement outcomes: every listed agreement's participants served and their outcomes, for agency staff and for the
+  partner (`targets.tasks.count_agreement_outcomes`, the nightly task), so partner performance reads its figures.
 - Keys' reads by day: made from the access log (`partners.scope.recount_read_days`), as `record_reads` keeps them.
 - Targets: for this year, every measure at the program, each wilayah, kecamatan and mentor: what the area reached
   so far this year (the summary counts), carried to the whole year, times 0.9 to 1.3 (some areas ahead of their
@@ -38,6 +40,7 @@ def load(program: Program) -> None:
     summaries(program)
     program_reports(program)
     agreement_matches(program)
+    agreement_outcomes(program)
     key_read_days(program)
     targets(program)
 
@@ -361,6 +364,15 @@ def agreement_matches(program: Program) -> None:
     started = time.monotonic()
     count_agreement_matches()
     _timed(program, "partners: agreement match counts (nightly)", AgreementMatch.objects.count(), started)
+
+
+def agreement_outcomes(program: Program) -> None:
+    from targets.models import AgreementOutcome
+    from targets.tasks import count_agreement_outcomes
+
+    started = time.monotonic()
+    count_agreement_outcomes()
+    _timed(program, "targets: agreement outcomes (nightly)", AgreementOutcome.objects.count(), started)
 
 
 def key_read_days(program: Program) -> None:

@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.count_agreement_matches",
         "schedule": crontab(hour=2, minute=15),  # Asia/Jakarta: the day's consents in each agreement's counts
     },
+    "targets-agreement-outcomes": {
+        "task": "targets.tasks.count_agreement_outcomes",
+        "schedule": crontab(hour=2, minute=30),  # Asia/Jakarta: after the summaries' rebuild (Progress) at 01:30
+    },
     "partners-agreement-expiry-reminders": {
         "task": "partners.tasks.send_agreement_expiry_reminders",
         "schedule": crontab(hour=7, minute=30),  # Asia/Jakarta: 30 days before an agreement ends

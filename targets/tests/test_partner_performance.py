@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -27,16 +28,18 @@ from licensing.choices import RequestStatus
 from licensing.tests.factories import LicenceFactory, reached_office
 from marketing.choices import SubmissionStatus
 from marketing.tests.factories import SubmissionFactory, graded_product, open_call
+from partners import services as partner_services
 from partners.choices import AgreementKind, ConsentChannel, OrganisationKind, Purpose, Step
 from partners.models import Agreement, Consent, PartnerOrganisation
 from partners.performance import Period, StepActivity
 from partners.selectors import current_text
 from partners.tests.api_support import Partner, consented_participant, make_partner
 from partners.tests.factories import PartnerMemberFactory, PartnerOrganisationFactory, agreement_in_force, consent
+from partners.values import AgreementData
 from registration.choices import Status
 from registration.models import Participant
-from targets import partners, summary
-from targets.models import Progress
+from targets import partners, summary, tasks
+from targets.models import AgreementOutcome, Audience, Progress
 from targets.partners import Filters, Sort, Viewer
 from training.choices import EnrolmentStatus, SessionStatus
 from training.models import Attendance, Enrolment, Session
@@ -513,17 +516,89 @@ def test_the_query_count_does_not_grow_with_the_agreements(
 ) -> None:
     login(client, agency_staff)
     many_agreements(agency_staff, 3)
-    # session, user, agreements, training, licensing, marketing, capital, outcomes
-    with django_assert_num_queries(8):
+    # session, user, agreements, training, licensing, marketing, capital, the nightly counts, outcomes counted live
+    with django_assert_num_queries(9):
         assert client.get(URL, {"sort": sort}).status_code == 200
     many_agreements(agency_staff, 27)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(URL, {"sort": sort})
     assert len(response.context["table"]) == 20
     assert all(row.served == 3 for row, _cells in response.context["table"])
+    partners.outcomes_count(today())
+    with django_assert_num_queries(8):  # every agreement counted at night: nothing counted live
+        counted = client.get(URL, {"sort": sort})
+    assert [row.served for row, _cells in counted.context["table"]] == [3] * 20
 
 
 def test_a_partner_user_s_page_costs_one_query_more(client: Client, agency_staff: User) -> None:
     many_agreements(agency_staff, 3)
     member = PartnerMemberFactory(organisation=Agreement.objects.first().organisation).user  # type: ignore[union-attr]
-    assert queries_of(login(client, member), {}) == 9  # its organisation
+    assert queries_of(login(client, member), {}) == 10  # its organisation
+
+
+# --- the nightly count ---------------------------------------------------------------------------------------------
+
+
+def figures(rows: list[partners.AgreementRow]) -> list[tuple[int, int, list[int]]]:
+    return [(row.agreement.pk, row.served, [step.reached for step in row.steps]) for row in rows]
+
+
+def partner_rows(organisation: PartnerOrganisation) -> list[partners.AgreementRow]:
+    _page, rows = partners.performance_page(Viewer(organisation=organisation), Filters(), None, today())
+    return rows
+
+
+def test_the_nightly_count_gives_each_audience_what_the_live_count_gives(world: World) -> None:
+    live = figures(all_rows())
+    own = {org.pk: figures(partner_rows(org)) for org in (world.university, world.bank, world.marketplace)}
+    assert tasks.count_agreement_outcomes() == 5  # every listed agreement, for both audiences
+    assert AgreementOutcome.objects.filter(audience=Audience.AGENCY).count() == 5
+    assert AgreementOutcome.objects.filter(audience=Audience.PARTNER).count() == 5
+    AgreementOutcome.objects.update(served=F("served") + 1000)  # what the page shows now comes from the count
+    assert figures(all_rows()) == [(pk, served + 1000, reached) for pk, served, reached in live]
+    for org in (world.university, world.bank, world.marketplace):
+        assert figures(partner_rows(org)) == [(pk, served + 1000, reached) for pk, served, reached in own[org.pk]]
+    assert all(row.counted_to is None for row in all_rows())  # counted up to today
+
+
+def test_a_count_of_an_earlier_day_is_shown_with_that_day(client: Client, agency_staff: User, world: World) -> None:
+    """Counted last night up to yesterday: Eka's consent of today and a completion today are not in it yet, and the
+    page says so."""
+    before = row_of(all_rows(), world.university_agreement)
+    partners.outcomes_count(today() - DAY)
+    completed(held(PartnerCourseFactory(organiser_partner=world.university), 0), participant(), 0)
+    summary.rebuild()
+    row = row_of(all_rows(), world.university_agreement)
+    assert (row.served, row.counted_to) == (before.served - 1, today() - DAY)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = login(client, agency_staff).get(URL).content.decode()
+    assert f'data-counted-to="{today() - DAY:%Y-%m-%d}"' in html and "counted up to" in html
+    partners.outcomes_count(today())
+    assert row_of(all_rows(), world.university_agreement).served == before.served + 1
+
+
+def test_an_agreement_whose_terms_changed_since_the_count_is_counted_live(agency_staff: User, world: World) -> None:
+    partners.outcomes_count(today())
+    AgreementOutcome.objects.update(served=999)
+    agreement = world.university_agreement
+    partner_services.agreement_update(
+        agreement=agreement,
+        data=AgreementData(
+            kind=agreement.kind, title=agreement.title, parties=agreement.parties, steps=[Step.P2, Step.P3]
+        ),
+        acting_user=agency_staff,
+    )
+    rows = all_rows()
+    changed = row_of(rows, agreement)
+    assert changed.served == 4 and [step.step for step in changed.steps] == [Step.P2, Step.P3]  # counted now
+    assert all(row.served == 999 for row in rows if row.agreement.pk != agreement.pk)  # the others as counted
+
+
+def test_an_agreement_ended_early_after_the_count_is_counted_live(agency_staff: User) -> None:
+    org = PartnerOrganisationFactory()
+    agreement = signed(org, starts=-30, ends=60)
+    partners.outcomes_count(today())
+    AgreementOutcome.objects.update(served=999)
+    Agreement.objects.filter(pk=agreement.pk).update(ended_on=today() - 5 * DAY)  # the period now ends earlier
+    (row,) = all_rows()
+    assert row.served == 0 and row.counted_to is None

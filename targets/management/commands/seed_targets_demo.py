@@ -16,7 +16,7 @@ from accounts.models import User
 from core import audit
 from geography.models import Kecamatan, Wilayah
 from registration.measures import Measure
-from targets import services, summary
+from targets import partners, services, summary
 from targets.choices import Level
 from targets.models import Target
 
@@ -76,6 +76,7 @@ class Command(BaseCommand):
         made = Target.objects.filter(year=year).count() - before
         with audit.channel(audit.Channel.IMPORT):
             summary.rebuild()
+        partners.outcomes_count(timezone.localdate())  # what the nightly count leaves: the partner performance figures
         self.stdout.write(
             self.style.SUCCESS(f"Demo targets for {year}: {made} set; the summary tables are rebuilt.")
             if made
