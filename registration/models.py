@@ -225,6 +225,13 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["kecamatan", "status", "submitted_at"], name="registration_queue"),
             models.Index(fields=["status", "submitted_at"], name="registration_status"),
+            # verified participants by the day they were verified: those waiting for a mentor, longest first
+            # (mentoring.selectors.unassigned_participants), walked in order instead of sorting every approval
+            models.Index(
+                fields=["decided_at", "participant"],
+                condition=Q(status=Status.APPROVED),
+                name="registration_approved_decided",
+            ),
         ]
 
     def __str__(self) -> str:
