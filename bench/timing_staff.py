@@ -1834,11 +1834,12 @@ PARTNER_PAGES = [
         pick=PARTNER_USER,
         sql=(
             """
-            SELECT p.id, p.full_name, k.name, array_agg(c.purpose ORDER BY c.purpose), min(c.granted_at)
-            FROM partners_consent c JOIN registration_participant p ON p.id = c.participant_id
-            JOIN geography_kecamatan k ON k.id = p.kecamatan_id
-            WHERE c.organisation_id = %(organisation)s AND c.withdrawn_at IS NULL
-            GROUP BY p.id, p.full_name, k.name ORDER BY p.full_name, p.id LIMIT %(rows)s""",
+            SELECT p.id, p.full_name, k.name, c.purposes, c.since FROM registration_participant p
+            JOIN geography_kecamatan k ON k.id = p.kecamatan_id,
+            LATERAL (SELECT array_agg(c.purpose ORDER BY c.purpose) AS purposes, min(c.granted_at) AS since
+                     FROM partners_consent c WHERE c.participant_id = p.id AND c.organisation_id = %(organisation)s
+                     AND c.withdrawn_at IS NULL) c
+            WHERE c.since IS NOT NULL ORDER BY p.full_name, p.id LIMIT %(rows)s""",
             f"""SELECT g.steps FROM partners_agreement g WHERE g.organisation_id = %(organisation)s AND {IN_FORCE}""",
         ),
     ),

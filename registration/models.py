@@ -108,6 +108,10 @@ class Participant(models.Model):
             # the newest-first participant lists: the whole program, and one kecamatan
             models.Index(fields=["-created_at", "-id"], name="participant_created"),
             models.Index(fields=["kecamatan", "-created_at", "-id"], name="participant_kec_created"),
+            # the lists by name (licences of the participants, a partner's consenting participants): the whole
+            # program, and one kecamatan
+            models.Index(fields=["full_name", "id"], name="participant_name"),
+            models.Index(fields=["kecamatan", "full_name", "id"], name="participant_kec_name"),
         ]
         constraints = [
             models.CheckConstraint(
