@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Aggregate, Count, IntegerField, Q, QuerySet, Sum
+from django.db.models import Aggregate, Case, Count, IntegerField, Q, QuerySet, Sum, When
+from django.db.models.functions import Cast, ExtractMonth
 
 from core.dates import month_end
 from geography.models import Kecamatan
@@ -293,17 +294,27 @@ def trend(area: Area, year: int) -> list[tuple[datetime.date, dict[Measure, int]
 
 
 def _progress_trend(area: Area, year: int) -> list[tuple[str, datetime.date, int]]:
-    """The trend of a set of participants: every (measure, month) count in one aggregate query."""
-    rows: list[tuple[str, datetime.date, int]] = []
-    aggregates = {
-        f"{measure.value}__{month}": Count(
-            "pk",
-            filter=_in_year(measure, year) & Q(**{f"{DATE_FIELDS[measure]}__month": month}) & area.counts(measure),
+    """The trend of a set of participants: every (measure, month) count in one aggregate query. Each row's month of
+    each measure (NULL: not that year, or not counted for it) is worked out once, in a subquery that the DISTINCT
+    keeps PostgreSQL from folding into the counts (each of the 12 months' counts would otherwise test the measure's
+    year and the area's subquery again: 210 against 70 ms for a partner's 13,000 participants). The rows are
+    distinct already (the primary key is among them)."""
+    months = {
+        f"month_{measure.value}": Cast(
+            Case(When(_in_year(measure, year) & area.counts(measure), then=ExtractMonth(DATE_FIELDS[measure]))),
+            IntegerField(),
         )
         for measure in Measure
-        for month in range(1, 13)
     }
-    counts = area.progress().aggregate(**aggregates)
+    rows_of_months = area.progress().annotate(**months).values("pk", *months).order_by().distinct()
+    counts = rows_of_months.aggregate(
+        **{
+            f"{measure.value}__{month}": Count("pk", filter=Q(**{f"month_{measure.value}": month}))
+            for measure in Measure
+            for month in range(1, 13)
+        }
+    )
+    rows: list[tuple[str, datetime.date, int]] = []
     for key, total in counts.items():
         measure, month = key.split("__")
         if total:
