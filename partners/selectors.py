@@ -229,7 +229,7 @@ def reads_in_window(
     organisation: PartnerOrganisation | None = None,
 ) -> QuerySet[AccessLog]:
     """The partner reads of one key or one partner from `start` (included) to `end` (excluded), newest first, with the
-    key, the partner and the participant (name and NIK, for the masked NIK) loaded. One of key or organisation
+    key, the partner and the participant (name and masked NIK: none decrypted) loaded. One of key or organisation
     must be given: each has its index with the time."""
     assert key is not None or organisation is not None
     reads = AccessLog.objects.filter(at__gte=start, at__lt=end)
@@ -247,7 +247,7 @@ def reads_in_window(
             "key__revoked",  # the key model reads it when it is loaded
             "organisation__name",
             "participant__full_name",
-            "participant__nik",
+            "participant__nik_masked",
         )
         .order_by("-at", "-id")
     )

@@ -71,9 +71,11 @@ def business_class_filter(classes: Iterable[str], prefix: str = "") -> Q:
     return found
 
 
-@audit.track(exclude=["nik"])  # the NIK is encrypted: never in the trail (its keyed hash may be)
+@audit.track(exclude=["nik", "nik_masked"])  # the NIK is encrypted: never in the trail (its keyed hash may be)
 class Participant(models.Model):
-    """A person in the program. The NIK is stored encrypted; `nik_hash` carries uniqueness and exact search."""
+    """A person in the program. The NIK is stored encrypted; `nik_hash` carries uniqueness and exact search, and
+    `nik_masked` the masked form every list shows (`nik.mask_nik`: the first four and last four digits, what any
+    staff page shows already), so a list or export of thousands of rows decrypts none."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participant", verbose_name=_("account")
@@ -81,6 +83,7 @@ class Participant(models.Model):
     full_name = models.CharField(_("full name (as on the KTP)"), max_length=150)
     nik = EncryptedTextField(_("NIK"))
     nik_hash = models.CharField(max_length=64, unique=True, editable=False)
+    nik_masked = models.CharField(_("NIK (masked)"), max_length=16, editable=False)
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     phone = models.CharField(_("mobile number"), max_length=16, blank=True)
@@ -123,12 +126,12 @@ class Participant(models.Model):
         return f"{self.full_name} ({self.masked_nik})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.nik_hash = keyed_hash(self.nik)
+        self.nik_hash, self.nik_masked = keyed_hash(self.nik), mask_nik(self.nik)
         super().save(*args, **kwargs)
 
     @property
     def masked_nik(self) -> str:
-        return mask_nik(self.nik)
+        return self.nik_masked or mask_nik(self.nik)  # an unsaved participant has none stored yet
 
     @property
     def required_documents(self) -> list[str]:

@@ -285,6 +285,9 @@ def users(program: Program) -> None:
 
 def participants(program: Program) -> None:
     from registration.models import Business, Document, Participant
+    from registration.nik import mask_nik
+
+    from .program import NIK
 
     p = program
     plan_rows = {"source": "bench_plan b", "key": "b.i", "span": (1, p.sizes.participants)}
@@ -295,6 +298,7 @@ def participants(program: Program) -> None:
             "user": "b.i",
             "full_name": "b.first_name || ' ' || b.last_name",
             "nik": "%(nik)s",
+            "nik_masked": "%(nik_masked)s",
             "nik_hash": f"encode(sha256(('bench:{p.seed}:' || b.i)::bytea), 'hex')",
             "birth_date": f"date '1960-01-01' + bench_n(b.i, {p.salt('born')}, 14600)",
             "sex": f"CASE WHEN bench_u(b.i, {p.salt('sex')}) < 0.64 THEN 'F' ELSE 'M' END",
@@ -309,7 +313,7 @@ def participants(program: Program) -> None:
             "track": "b.track",
             "created_at": "b.joined",
         },
-        params={"nik": p.nik_token, "streets": STREETS},
+        params={"nik": p.nik_token, "nik_masked": mask_nik(NIK), "streets": STREETS},
         name="participants",
         **plan_rows,
     )

@@ -10,6 +10,8 @@ from django.contrib.auth.hashers import make_password
 
 from .base import Loader, Progress, Sizes, check_references
 
+NIK = "3171014101900001"  # every generated participant's NIK (Gambir, a woman born 1 January 1990)
+
 # Each stage reads what the stages before it wrote (the plan first); a stage never writes another's tables.
 STAGES = (
     "people",
@@ -40,7 +42,7 @@ class Program(Loader):
         self.password = make_password(PASSWORD)
         from core.crypto import encrypt
 
-        self.nik_token = encrypt("3171014101900001")  # every generated participant's NIK ciphertext
+        self.nik_token = encrypt(NIK)  # every generated participant's NIK ciphertext
 
     def mentor_user(self, j: int) -> int:
         return self.sizes.participants + 1 + j
