@@ -24,7 +24,7 @@ def verified_people(
 
     from core.crypto import keyed_hash
     from registration.models import Business, Participant, Registration
-    from registration.nik import make_nik
+    from registration.nik import make_nik, mask_nik
 
     now = timezone.now()
     people = []
@@ -37,6 +37,7 @@ def verified_people(
                 full_name=user.full_name,
                 nik=nik,
                 nik_hash=keyed_hash(nik),
+                nik_masked=mask_nik(nik),
                 birth_date=BIRTH_DATE,
                 sex="F",
                 phone=f"+62813{i:08d}" if contacts else "",
