@@ -6,6 +6,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from core.crypto import _fernet, keyed_hash
 from registration.models import Participant
@@ -61,3 +62,16 @@ def test_searching_the_encrypted_column_is_refused() -> None:
     with pytest.raises(FieldError):
         Participant.objects.filter(nik="3174015708900002").exists()
     assert not Participant.objects.filter(nik__isnull=True).exists()
+
+
+def test_the_masked_nik_is_kept_with_every_save_and_read_without_decrypting() -> None:
+    participant = ParticipantFactory(nik="3174015708900002")
+    assert Participant.objects.filter(pk=participant.pk, nik_masked="3174********0002").exists()
+    participant.nik = "3174015708900003"  # a corrected NIK
+    participant.save()
+    assert Participant.objects.values_list("nik_masked", flat=True).get(pk=participant.pk) == "3174********0003"
+    listed = Participant.objects.only("full_name", "nik_masked").get(pk=participant.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert listed.masked_nik == "3174********0003"
+    assert not queries.captured_queries  # the encrypted NIK is neither loaded nor decrypted
+    assert "nik_masked" not in {field.name for field in Participant.pgh_event_models["updated"]._meta.fields}
