@@ -160,6 +160,10 @@ class LicenceRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "licence_type", "status_changed_at"], name="licreq_queue"),
             models.Index(fields=["participant", "-created_at"], name="licreq_participant"),
+            # the whole open queue, longest waiting first, whatever the status and type (agency staff's queue)
+            models.Index(
+                fields=["status_changed_at", "id"], condition=Q(status__in=OPEN_STATUSES), name="licreq_open_waiting"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -23,7 +23,7 @@ from mentoring.permissions import is_mentor
 from partners.performance import Figure, Period, StepActivity, count_by_period
 from registration.choices import Status
 from registration.models import Participant
-from registration.selectors import is_verified, participants_for
+from registration.selectors import NOBODY, is_verified, scope_of
 
 from . import permissions
 from .choices import OPEN_STATUSES, RequestStatus
@@ -53,20 +53,23 @@ def formal_filter(day: datetime.date | None = None) -> Q:
 # --- what a user reaches ----------------------------------------------------------------------------------------
 
 
+def _in_scope(user: AnyUser, through: str = "") -> Q:
+    """Participants whose licences the user sees, as a filter (`registration.selectors.scope_of`): a participant
+    themself, office staff (mentors and secretariat) their kecamatan, agency staff all (no condition, so a
+    program-wide queue joins no participant); nobody for anyone else (partner users, anonymous)."""
+    return scope_of(user, through) if permissions.sees_licensing(user) else NOBODY
+
+
 def participants_in_scope(user: AnyUser) -> QuerySet[Participant]:
-    """Participants whose licences the user sees: a participant themself, office staff (mentors and secretariat)
-    their kecamatan, agency staff all; nobody for anyone else (partner users, anonymous)."""
-    if not permissions.sees_licensing(user):
-        return Participant.objects.none()
-    return participants_for(user)
+    return Participant.objects.filter(_in_scope(user))
 
 
 def requests_for(user: AnyUser) -> QuerySet[LicenceRequest]:
-    return LicenceRequest.objects.filter(participant__in=participants_in_scope(user))
+    return LicenceRequest.objects.filter(_in_scope(user, "participant__"))
 
 
 def licences_for(user: AnyUser) -> QuerySet[Licence]:
-    return Licence.objects.filter(participant__in=participants_in_scope(user))
+    return Licence.objects.filter(_in_scope(user, "participant__"))
 
 
 def request_page(user: AnyUser) -> QuerySet[LicenceRequest]:

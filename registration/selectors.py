@@ -38,16 +38,25 @@ def search_condition(term: str, *, participant: str = "") -> Q:
     return Q(**{f"{participant}full_name__istartswith": term})
 
 
-def participants_for(user: AnyUser) -> QuerySet[Participant]:
-    """Participants a user may see: staff all, office staff their kecamatan, a participant themself."""
-    qs = Participant.objects.all()
+NOBODY = Q(pk__in=[])  # a filter no row passes (Django answers it without a query)
+
+
+def scope_of(user: AnyUser, through: str = "") -> Q:
+    """The participants a user may see, as a filter on Participant (or, with `through`, on rows reaching one,
+    e.g. "participant__"): staff all (no condition: a program-wide list joins nothing), office staff their
+    kecamatan, a participant themself, nobody else."""
     if permissions.is_program_wide(user):
-        return qs
+        return Q()
     if permissions.is_office_staff(user):
-        return qs.filter(kecamatan_id=user.office_id)  # type: ignore[union-attr,misc]
+        return Q(**{f"{through}kecamatan_id": user.office_id})  # type: ignore[union-attr]
     if user.is_authenticated:
-        return qs.filter(user=user)
-    return qs.none()
+        return Q(**{f"{through}user": user})
+    return NOBODY
+
+
+def participants_for(user: AnyUser) -> QuerySet[Participant]:
+    """Participants a user may see (`scope_of`)."""
+    return Participant.objects.filter(scope_of(user))
 
 
 def participant_list(user: AnyUser) -> QuerySet[Participant]:
