@@ -17,7 +17,7 @@ from core.dates import FIRST_PROGRAM_YEAR
 from mentoring.selectors import year_bounds
 from partners.performance import Figure, Period, StepActivity, count_by_period
 from registration.models import Participant
-from registration.selectors import participants_for
+from registration.selectors import NOBODY, scope_of
 
 from . import permissions
 from .choices import OPEN_STATUSES, ReferralStatus
@@ -35,16 +35,21 @@ GROUPS: dict[str, tuple[str, ...]] = {
 # --- what a user reaches ----------------------------------------------------------------------------------------
 
 
-def participants_in_scope(user: AnyUser) -> QuerySet[Participant]:
-    """Participants whose readiness and referrals the user sees: a participant themself, a mentor their
-    kecamatan's, agency staff all; nobody for anyone else (the secretariat, partners' users, anonymous)."""
+def _in_scope(user: AnyUser, through: str = "") -> Q:
+    """Participants whose readiness and referrals the user sees, as a filter (`registration.selectors.scope_of`):
+    a participant themself, a mentor their kecamatan's, agency staff all (no condition); nobody for anyone else
+    (the secretariat, partners' users, anonymous)."""
     if not (permissions.asks_for_loans(user) or permissions.follows_participants(user)):
-        return Participant.objects.none()
-    return participants_for(user)
+        return NOBODY
+    return scope_of(user, through)
+
+
+def participants_in_scope(user: AnyUser) -> QuerySet[Participant]:
+    return Participant.objects.filter(_in_scope(user))
 
 
 def referrals_for(user: AnyUser) -> QuerySet[LoanReferral]:
-    return LoanReferral.objects.filter(participant__in=participants_in_scope(user))
+    return LoanReferral.objects.filter(_in_scope(user, "participant__"))
 
 
 def referral_page(user: AnyUser) -> QuerySet[LoanReferral]:

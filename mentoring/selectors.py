@@ -16,7 +16,7 @@ from accounts.permissions import AnyUser
 from core.queries import count_of
 from registration.choices import Status
 from registration.models import Participant, Registration
-from registration.selectors import participants_for
+from registration.selectors import participants_for, scope_of
 
 from . import permissions
 from .models import (
@@ -209,7 +209,7 @@ def help_requests_for(user: AnyUser) -> QuerySet[HelpRequest]:
         account_permissions.is_entrepreneur(user) or permissions.can_open_participants(user)
     ):
         return HelpRequest.objects.none()
-    return HelpRequest.objects.filter(participant__in=participants_for(user))
+    return HelpRequest.objects.filter(scope_of(user, "participant__"))
 
 
 def help_inbox(user: AnyUser, *, status: str = "") -> QuerySet[HelpRequest]:

@@ -43,10 +43,10 @@ NOBODY = Q(pk__in=[])  # a filter no row passes (Django answers it without a que
 
 def scope_of(user: AnyUser, through: str = "") -> Q:
     """The participants a user may see, as a filter on Participant (or, with `through`, on rows reaching one,
-    e.g. "participant__"): staff all (no condition: a program-wide list joins nothing), office staff their
-    kecamatan, a participant themself, nobody else."""
+    e.g. "participant__"): staff all (any participant: a program-wide list joins nothing, the condition is the
+    row's own column), office staff their kecamatan, a participant themself, nobody else."""
     if permissions.is_program_wide(user):
-        return Q()
+        return Q(**{f"{through}pk__isnull": False})  # a real condition, not Q(): it holds its place in an OR
     if permissions.is_office_staff(user):
         return Q(**{f"{through}kecamatan_id": user.office_id})  # type: ignore[union-attr]
     if user.is_authenticated:
@@ -155,7 +155,7 @@ def documents_for(user: AnyUser) -> QuerySet[Document]:
     documents (the KTP shows the full NIK) are for the participant and the verifiers only, not for mentors."""
     if not user.is_authenticated:
         return Document.objects.none()
-    of_participants = Q(participant__in=participants_for(user))
+    of_participants = scope_of(user, "participant__")
     if not (permissions.can_verify_registrations(user) or permissions.is_entrepreneur(user)):
         of_participants &= ~Q(kind__in=IDENTITY_DOCUMENTS)
     return Document.objects.filter(of_participants | Q(draft__user=user))

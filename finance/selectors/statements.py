@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from accounts.permissions import AnyUser
 from registration.models import Participant
-from registration.selectors import participants_for
+from registration.selectors import scope_of
 
 from ..models import Statement
 
@@ -27,7 +27,7 @@ def statements_of(participant: Participant) -> QuerySet[Statement]:
 def statements_for(user: AnyUser) -> QuerySet[Statement]:
     """Statements of the participants the user sees, with the participant (whose kecamatan the caller's
     `permissions.can_view_books` reads): a statement found here still needs that decision."""
-    return Statement.objects.filter(participant__in=participants_for(user)).select_related("participant")
+    return Statement.objects.filter(scope_of(user, "participant__")).select_related("participant")
 
 
 def statement_by_code(code: str) -> Statement | None:
