@@ -299,12 +299,13 @@ def performance(where: str, audience: str) -> tuple[str, ...]:
             g.organisation_id
             WHERE g.id IN (SELECT id FROM ({agreements}) a) ORDER BY g.created_at DESC, g.id DESC""",
         f"""WITH a AS ({agreements})
-            SELECT a.id, count(DISTINCT s.id), count(e.id) FILTER (WHERE e.status IN ('enrolled', 'completed')),
-                   count(e.id) FILTER (WHERE e.status = 'completed')
+            SELECT a.id, count(*), sum(s.enrolled_count),
+                   sum((SELECT count(*) FROM training_enrolment e
+                        WHERE e.session_id = s.id AND e.status = 'completed'))
             FROM a JOIN training_course c ON c.organiser_partner_id = a.organisation_id
             JOIN training_session s ON s.course_id = c.id AND s.status = 'announced'
                  AND s.starts_at >= a.start::timestamptz AND s.starts_at < (a.finish + 1)::timestamptz
-            LEFT JOIN training_enrolment e ON e.session_id = s.id GROUP BY a.id""",
+            GROUP BY a.id""",
         f"""WITH a AS ({agreements})
             SELECT a.id, count(*), count(*) FILTER (WHERE s.grade IN ('A', 'B'))
             FROM a JOIN partners_partnermember m ON m.organisation_id = a.organisation_id

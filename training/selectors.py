@@ -15,6 +15,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -210,17 +211,20 @@ def partner_activity(periods: Mapping[int, Period]) -> dict[int, StepActivity]:
     (announced, starting in the period), with their enrolments holding a seat and those completed; served: who
     took part (completed, or marked present on a day). ONE query whatever the number of periods; the participants
     are a subquery."""
-    held = Session.objects.filter(status=SessionStatus.ANNOUNCED)
-    seat, completed = Q(enrolments__status__in=ATTENDING_STATUSES), Q(enrolments__status=EnrolmentStatus.COMPLETED)
+    # per session, no join to its enrolments: the seats held are its `enrolled_count` (enrolled and completed, kept
+    # exact by the services) and its completions an index-only count (enrolment_session_queue)
+    held = Session.objects.filter(status=SessionStatus.ANNOUNCED).annotate(
+        completions=count_of(Enrolment.objects.filter(session=OuterRef("pk"), status=EnrolmentStatus.COMPLETED))
+    )
     figures = count_by_period(
         held,
         periods,
         partner="course__organiser_partner_id",
         moment="starts_at",
         counters={
-            "sessions": lambda within: Count("pk", filter=within, distinct=True),
-            "enrolled": lambda within: Count("enrolments", filter=within & seat),
-            "completed": lambda within: Count("enrolments", filter=within & completed),
+            "sessions": lambda within: Count("pk", filter=within),
+            "enrolled": lambda within: Sum("enrolled_count", filter=within),
+            "completed": lambda within: Sum("completions", filter=within),
         },
     )
     present = Attendance.objects.filter(enrolment=OuterRef("pk"), present=True)
