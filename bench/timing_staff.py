@@ -244,8 +244,10 @@ def curation_queue(where: str) -> str:
 
 
 # the dashboard's figures for an area (targets.figures): progress against targets, the funnel with medians, the
-# trend and the breakdown; `area` is a condition on targets_progress (aliased g) and on the summary tables (c)
+# trend and the breakdown; `area` is a condition on targets_progress (aliased g) and on the summary tables (c): a
+# mentor's counts are in targets_measurecount, every other area's in targets_areacount (the mentors summed)
 def dashboard(area: str, counts: str, level: str) -> tuple[str, ...]:
+    table = "targets_measurecount" if level == "mentor" else "targets_areacount"
     return (
         f"""
         SELECT count(*) FILTER (WHERE g.registered_on IS NOT NULL), count(*) FILTER (WHERE g.verified_on IS NOT NULL),
@@ -256,7 +258,7 @@ def dashboard(area: str, counts: str, level: str) -> tuple[str, ...]:
                count(*) FILTER (WHERE g.formal_on IS NOT NULL), count(*) FILTER (WHERE g.moved_up_on IS NOT NULL)
         FROM targets_progress g WHERE g.cohort = %(year)s AND {area}""",
         f"""
-        SELECT c.measure, date_trunc('month', c.month), sum(c.n) FROM targets_measurecount c
+        SELECT c.measure, date_trunc('month', c.month), sum(c.n) FROM {table} c
         WHERE c.month >= make_date(%(year)s, 1, 1) AND c.month < make_date(%(year)s + 1, 1, 1) AND {counts}
         GROUP BY 1, 2""",
         f"""
@@ -274,7 +276,7 @@ def dashboard(area: str, counts: str, level: str) -> tuple[str, ...]:
         FROM targets_progress g WHERE g.cohort = %(year)s AND {area}""",
         f"""SELECT t.measure, t.value FROM targets_target t WHERE t.year = %(year)s AND t.level = '{level}'""",
         f"""
-        SELECT c.kecamatan_id, c.measure, sum(c.n) FROM targets_measurecount c
+        SELECT c.kecamatan_id, c.measure, sum(c.n) FROM {table} c
         WHERE c.month >= make_date(%(year)s, 1, 1) AND c.month < make_date(%(year)s + 1, 1, 1) AND {counts}
         GROUP BY 1, 2""",
         """SELECT f.kecamatan_id, f.category, count(*), count(*) FILTER (WHERE f.status = 'open')

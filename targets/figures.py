@@ -4,9 +4,9 @@ breakdown by wilayah, kecamatan or mentor, and the participants behind a number.
 
 What is counted is an `Area`: the program, a wilayah, a kecamatan, a mentor's participants, or a given set of
 participants (a partner's consenting ones, each counted only for the measures their consents cover). The first
-four read MeasureCount and GapCount, a fixed number of queries whatever the program's size; a mentor's medians and
-a set of participants are counted on Progress, which their index keeps to that mentor's or that set's rows. Who
-may see which area is the caller's question (`targets.permissions`)."""
+four read AreaCount (a mentor's MeasureCount) and GapCount, a fixed number of queries whatever the program's
+size; a mentor's medians and a set of participants are counted on Progress, which their index keeps to that
+mentor's or that set's rows. Who may see which area is the caller's question (`targets.permissions`)."""
 
 import datetime
 from collections import defaultdict
@@ -22,7 +22,7 @@ from geography.models import Kecamatan
 from registration.measures import FUNNEL, Measure
 
 from .choices import Level
-from .models import GapCount, MeasureCount, Progress, Target
+from .models import AreaCount, GapCount, MeasureCount, Progress, Target
 from .summary import DATE_FIELDS, GAPS, days_between
 
 
@@ -119,6 +119,13 @@ class ProgressRow:
         return None if not self.target else round(100 * self.achieved / self.target)
 
 
+def _counts(area: Area) -> QuerySet[Any]:
+    """The area's monthly counts: a mentor's from MeasureCount; the program's, a wilayah's or a kecamatan's from
+    AreaCount (the same counts without the mentor, a sixteenth of the rows)."""
+    table = MeasureCount if area.mentor_id is not None else AreaCount
+    return table.objects.filter(area.cells())
+
+
 def achieved(area: Area, year: int) -> dict[Measure, int]:
     """How many of the area reached each measure in `year` (one query)."""
     if area.on_progress:
@@ -126,12 +133,7 @@ def achieved(area: Area, year: int) -> dict[Measure, int]:
             **{m.value: Count("pk", filter=_in_year(m, year) & area.counts(m)) for m in Measure}
         )
         return {m: counts[m.value] for m in Measure}
-    rows = (
-        MeasureCount.objects.filter(area.cells(), year_months(year))
-        .values("measure")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
+    rows = _counts(area).filter(year_months(year)).values("measure").annotate(total=Sum("n")).order_by()
     totals = {row["measure"]: row["total"] for row in rows}
     return {m: totals.get(m.value, 0) for m in Measure}
 
@@ -255,7 +257,8 @@ def funnel(area: Area, cohort: int) -> list[FunnelRow]:
         reached = {m: counts[m.value] for m in FUNNEL}
     else:
         rows = (
-            MeasureCount.objects.filter(area.cells(), cohort=cohort, measure__in=FUNNEL)
+            _counts(area)
+            .filter(cohort=cohort, measure__in=FUNNEL)
             .values("measure")
             .annotate(total=Sum("n"))
             .order_by()
@@ -283,10 +286,7 @@ def trend(area: Area, year: int) -> list[tuple[datetime.date, dict[Measure, int]
         rows: Iterable[tuple[str, datetime.date, int]] = _progress_trend(area, year)
     else:
         rows = (
-            MeasureCount.objects.filter(area.cells(), year_months(year))
-            .values_list("measure", "month")
-            .annotate(total=Sum("n"))
-            .order_by()
+            _counts(area).filter(year_months(year)).values_list("measure", "month").annotate(total=Sum("n")).order_by()
         )
     for measure, month, total in rows:
         table[month][Measure(measure)] += total
@@ -342,12 +342,8 @@ def breakdown(area: Area, year: int, by: Level) -> list[BreakdownRow]:
     if area.on_progress:
         raise ValueError("A set of participants has no breakdown")
     group = {Level.WILAYAH: "kecamatan_id", Level.KECAMATAN: "kecamatan_id", Level.MENTOR: "mentor_id"}[by]
-    rows = (
-        MeasureCount.objects.filter(area.cells(), year_months(year))
-        .values_list(group, "measure")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
+    by_cell = MeasureCount.objects.filter(area.cells()) if by == Level.MENTOR else _counts(area)
+    rows = by_cell.filter(year_months(year)).values_list(group, "measure").annotate(total=Sum("n")).order_by()
     done: dict[int | None, dict[Measure, int]] = defaultdict(lambda: dict.fromkeys(Measure, 0))
     if by == Level.WILAYAH:
         wilayah_of = dict(Kecamatan.objects.values_list("pk", "wilayah_id"))

@@ -4,6 +4,7 @@
 - `Progress`: one row per participant, the day each measure was reached (from the step apps' expressions,
   `registration.measures`), their kecamatan, current mentor and cohort (the year they registered).
 - `MeasureCount`: how many reached a measure in a month, by cohort, kecamatan and mentor.
+- `AreaCount`: the same without the mentor (what the program, a wilayah or a kecamatan counts).
 - `GapCount`: how many took a given number of days from one funnel step to the next, by cohort and kecamatan
   (the median time between steps of the program, a wilayah or a kecamatan comes from it, exactly; a mentor's is
   asked of Progress).
@@ -193,6 +194,33 @@ class MeasureCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.month:%Y-%m} cohort {self.cohort}: {self.n}"
+
+
+class AreaCount(models.Model):
+    """MeasureCount without the mentor: how many participants of `cohort`, in `kecamatan`, reached `measure` in
+    `month`, whoever their mentor. The figures of the program, a wilayah or a kecamatan read it (at a million
+    participants a sixteenth of MeasureCount's rows); a mentor's read MeasureCount. Kept by `targets.summary`
+    with MeasureCount, from it."""
+
+    measure = models.CharField(max_length=MEASURE_LENGTH, choices=Measure.choices)
+    month = models.DateField(help_text="The first day of the month.")
+    cohort = models.PositiveSmallIntegerField()
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+")
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan", "measure", "month", "cohort"], name="one_area_count_per_cell"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month", "measure"], name="areacount_month"),
+            models.Index(fields=["cohort", "measure"], name="areacount_cohort"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month:%Y-%m} cohort {self.cohort} in {self.kecamatan_id}: {self.n}"
 
 
 class GapCount(models.Model):

@@ -14,12 +14,12 @@ from typing import Any
 import kombu.exceptions
 from celery import current_app
 from django.db import OperationalError, connection, transaction
-from django.db.models import Count, DateField, F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, DateField, F, Func, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncMonth
 
 from registration.measures import FUNNEL, Measure, mentor_of, reached_on
 
-from .models import GapCount, MeasureCount, Progress
+from .models import AreaCount, GapCount, MeasureCount, Progress
 
 REFRESH_TASK = "targets.tasks.refresh_participants"
 CHUNK = 2000
@@ -130,7 +130,7 @@ def rebuild() -> dict[str, int]:
     """Rebuild every row and every count from scratch, one kecamatan at a time (each its own transaction, tried
     again when PostgreSQL aborts it in a deadlock with a refresh). Returns how many rows each table holds then."""
     kecamatans = set(_participants().values_list("kecamatan_id", flat=True).distinct())
-    for table in (Progress, MeasureCount, GapCount):
+    for table in (Progress, MeasureCount, AreaCount, GapCount):
         kecamatans |= set(table.objects.values_list("kecamatan_id", flat=True).distinct())
     for kecamatan_id in sorted(kecamatans):
         for attempt in range(1, REBUILD_ATTEMPTS + 1):
@@ -145,6 +145,7 @@ def rebuild() -> dict[str, int]:
     return {
         "progress": Progress.objects.count(),
         "measure_counts": MeasureCount.objects.count(),
+        "area_counts": AreaCount.objects.count(),
         "gap_counts": GapCount.objects.count(),
     }
 
@@ -228,10 +229,19 @@ def days_between(later: str, earlier: str) -> Func:
     return Greatest(days, Value(0), output_field=IntegerField())
 
 
+def area_counts(kecamatan_ids: set[int] | None = None) -> QuerySet[Any]:
+    """The area counts of these kecamatans (None: all) from their measure counts, the mentors summed."""
+    counts = MeasureCount.objects.order_by()
+    if kecamatan_ids is not None:
+        counts = counts.filter(kecamatan_id__in=kecamatan_ids)
+    return counts.values("kecamatan_id", "measure", "month", "cohort").annotate(n=Sum("n"))
+
+
 def _recount(where: Q, kecamatan_ids: set[int]) -> None:
-    """Replace the measure counts of the (kecamatan, mentor) cells `where` selects, and the gap counts of
-    `kecamatan_ids` (the kecamatans of those cells), from Progress. Each table is counted in one query (the
-    measures, and the funnel's steps, joined by UNION ALL) and written in one insert per CHUNK rows."""
+    """Replace the measure counts of the (kecamatan, mentor) cells `where` selects, and the area and gap counts of
+    `kecamatan_ids` (the kecamatans of those cells), from Progress (the area counts from the measure counts just
+    written). Each table is counted in one query (the measures, and the funnel's steps, joined by UNION ALL) and
+    written in one insert per CHUNK rows."""
     MeasureCount.objects.filter(where).delete()
     GapCount.objects.filter(kecamatan_id__in=kecamatan_ids).delete()
     progress = Progress.objects.filter(where).order_by()
@@ -243,6 +253,8 @@ def _recount(where: Q, kecamatan_ids: set[int]) -> None:
     ]
     counts = reached[0].union(*reached[1:], all=True)
     MeasureCount.objects.bulk_create((MeasureCount(**row) for row in counts), batch_size=CHUNK)
+    AreaCount.objects.filter(kecamatan_id__in=kecamatan_ids).delete()
+    AreaCount.objects.bulk_create((AreaCount(**row) for row in area_counts(kecamatan_ids)), batch_size=CHUNK)
     in_kecamatans = Progress.objects.filter(kecamatan_id__in=kecamatan_ids).order_by()
     steps = [
         in_kecamatans.filter(**{f"{DATE_FIELDS[measure]}__isnull": False, f"{DATE_FIELDS[before]}__isnull": False})

@@ -345,6 +345,16 @@ def summaries(program: Program) -> None:
                 f"INSERT INTO {model._meta.db_table} ({names}) SELECT {names} FROM ({select}) AS counted", params
             )
         program.execute(f"ANALYZE {model._meta.db_table}")
+    from targets.models import AreaCount
+    from targets.summary import area_counts
+
+    select, params = area_counts().query.sql_with_params()  # from the measure counts, as the refresh makes them
+    names = "kecamatan_id, measure, month, cohort, n"
+    with _without_triggers(), _indexes_after(AreaCount._meta.db_table):
+        rows += program.execute(
+            f"INSERT INTO {AreaCount._meta.db_table} ({names}) SELECT {names} FROM ({select}) AS counted", params
+        )
+    program.execute(f"ANALYZE {AreaCount._meta.db_table}")
     _timed(program, "targets: summary counts", rows, started)
 
 

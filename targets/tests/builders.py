@@ -6,6 +6,7 @@ queued after each change runs (Celery is eager in tests)."""
 
 import datetime
 import random
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,7 @@ from registration.choices import Decision, Status
 from registration.models import Participant
 from registration.tests.factories import ParticipantFactory, RegistrationFactory, pdf_bytes, upload
 from registration.values import BusinessData, PersonData
-from targets.models import GapCount, MeasureCount, Progress
+from targets.models import AreaCount, GapCount, MeasureCount, Progress
 from training import services as training_services
 from training.models import Enrolment, Session
 from training.tests.factories import EnrolmentFactory, SessionFactory
@@ -272,9 +273,23 @@ def gap_counts() -> list[tuple[Any, ...]]:
     return _in_order(GapCount.objects.values_list("measure", "cohort", "kecamatan_id", "days", "n"))
 
 
-def snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """All three summary tables, row by row (without their ids)."""
-    return progress_rows(), measure_counts(), gap_counts()
+def area_counts() -> list[tuple[Any, ...]]:
+    return _in_order(AreaCount.objects.values_list("measure", "month", "cohort", "kecamatan_id", "n"))
+
+
+def measure_counts_by_area() -> list[tuple[Any, ...]]:
+    """The measure counts with their mentors summed: what the area counts must hold."""
+    summed: dict[tuple[Any, ...], int] = defaultdict(int)
+    for measure, month, cohort, kecamatan_id, _mentor_id, n in measure_counts():
+        summed[(measure, month, cohort, kecamatan_id)] += n
+    return _in_order((*cell, n) for cell, n in summed.items())
+
+
+def snapshot() -> tuple[list[tuple[Any, ...]], ...]:
+    """All four summary tables, row by row (without their ids); the area counts checked against the measure
+    counts on the way."""
+    assert area_counts() == measure_counts_by_area()
+    return progress_rows(), measure_counts(), gap_counts(), area_counts()
 
 
 def totals(where: Q | None = None) -> dict[str, int]:

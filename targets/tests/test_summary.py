@@ -40,7 +40,7 @@ from registration.choices import Status
 from registration.measures import Measure
 from registration.models import Participant, Registration
 from targets import summary
-from targets.models import GapCount, MeasureCount, Progress
+from targets.models import AreaCount, GapCount, MeasureCount, Progress
 from targets.tests.builders import Program, dated_participant, gap_counts, snapshot, totals
 from tests.support.servers import celery_broker, celery_worker, current_database_url, throwaway_redis, wait_until
 from training.tests.factories import SessionFactory
@@ -116,6 +116,7 @@ def test_the_funnel_of_a_known_program_built_through_the_services(
     assert summary.rebuild() == {
         "progress": 10,
         "measure_counts": len(incremental[1]),
+        "area_counts": len(incremental[3]),
         "gap_counts": len(incremental[2]),
     }
     assert snapshot() == incremental
@@ -355,7 +356,7 @@ def test_a_rebuild_from_scratch_gives_exactly_the_incremental_numbers_on_generat
         committed(write, participant)
 
     incremental = snapshot()
-    rows, counts, gaps = incremental
+    rows, counts, gaps, _areas = incremental
     assert len(rows) == 3 * (REGISTERED_EACH + DATED_EACH) - 1
     assert {row[1] for row in rows} == {program.mentors[n][0].office_id for n in names}  # every kecamatan
     assert set(totals()) == set(Measure)  # every measure reached by someone
@@ -365,7 +366,7 @@ def test_a_rebuild_from_scratch_gives_exactly_the_incremental_numbers_on_generat
 
     summary.rebuild()  # over the incremental tables
     assert snapshot() == incremental
-    for table in (Progress, MeasureCount, GapCount):
+    for table in (Progress, MeasureCount, AreaCount, GapCount):
         table.objects.all().delete()
     summary.rebuild()  # from empty tables
     assert snapshot() == incremental
@@ -380,7 +381,7 @@ def test_concurrent_refreshes_of_one_kecamatan_give_exact_counts() -> None:
     program = Program(["Tebet"], mentors_each=3)
     session = SessionFactory(capacity=1000)
     people = [dated_participant(rng, "Tebet", mentors=program.mentors["Tebet"], session=session) for _ in range(48)]
-    for table in (Progress, MeasureCount, GapCount):
+    for table in (Progress, MeasureCount, AreaCount, GapCount):
         table.objects.all().delete()
     threads = 8
     barrier = threading.Barrier(threads, timeout=30)
@@ -403,7 +404,7 @@ def test_concurrent_refreshes_of_one_kecamatan_give_exact_counts() -> None:
     assert outcomes == ["ok"] * threads
     concurrent = snapshot()
     assert len(concurrent[0]) == len(people)
-    for table in (Progress, MeasureCount, GapCount):
+    for table in (Progress, MeasureCount, AreaCount, GapCount):
         table.objects.all().delete()
     summary.rebuild()
     assert snapshot() == concurrent
@@ -535,7 +536,7 @@ def test_the_command_rebuilds_and_says_how_many_rows(
     with django_capture_on_commit_callbacks(execute=True):
         program.register("Tebet")
     before = snapshot()
-    for table in (Progress, MeasureCount, GapCount):
+    for table in (Progress, MeasureCount, AreaCount, GapCount):
         table.objects.all().delete()
     out = io.StringIO()
     call_command("rebuild_summaries", stdout=out)
