@@ -3,8 +3,8 @@
 Why not django-import-export: its exports build a whole `tablib.Dataset` in memory before writing a byte, and a list
 here may hold a million participants. These writers never hold more than one chunk of rows: CSV through the
 standard `csv` module (UTF-8 with a byte-order mark so that spreadsheets read it as UTF-8, commas, CRLF), XLSX
-through openpyxl's write-only mode (rows go to a temporary file as they come; a sheet that is full continues on the
-next one).
+through XlsxWriter's constant-memory mode (rows go to a temporary file as they come; a sheet that is full continues
+on the next one).
 
 Every text cell a spreadsheet would run as a formula (beginning with = + - @, a tab or a carriage return) is
 neutralised with a leading apostrophe; numbers stay numbers, so a negative amount is still a number."""
@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import IO, Final, TypeAlias
+from typing import IO, Any, Final, TypeAlias
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -100,8 +100,8 @@ def write_csv(out: IO[bytes], header: Sequence[Cell], rows: Iterable[Sequence[Ce
 
 def xlsx_value(value: Cell) -> str | int | float | Decimal | datetime.date | datetime.datetime | None:
     """A cell as the workbook stores it: `plain`, a text without the characters XML cannot hold (taken out before
-    it is neutralised, so that none hides a formula behind it). openpyxl makes a text beginning with "=" a
-    formula; every such text is neutralised, so each text stays a text."""
+    it is neutralised, so that none hides a formula behind it), and every text a spreadsheet would run as a
+    formula neutralised, so each text stays a text."""
     if isinstance(value, str | Promise):
         return neutralise(XLSX_ILLEGAL.sub("", str(value)))
     return plain(value)
@@ -123,19 +123,36 @@ def write_xlsx(
     title: str,
     max_rows: int = XLSX_MAX_ROWS,
 ) -> int:
-    """Write the workbook (openpyxl write-only, values appended as they are: cell objects would cost five times
-    the time) to a binary file; returns the number of rows written. Text is always stored as text, never as a
-    formula; a full sheet continues on the next, with the header again."""
-    # Imported here: openpyxl is heavy to load, and only an XLSX export needs it.
-    from openpyxl import Workbook
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    """Write the workbook to a binary file (XlsxWriter in constant-memory mode: each row goes to the sheet's
+    temporary file as it comes, its texts inline; nearly twice as fast as openpyxl's write-only mode, which made
+    a million participants miss the two minutes); returns the number of rows written. Text is always stored as
+    text, never as a formula, a link or a number; a full sheet continues on the next, with the header again."""
+    import xlsxwriter  # imported here: only an XLSX export needs it
 
-    workbook = Workbook(write_only=True)
+    workbook = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+        },
+    )
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
 
-    def new_sheet(number: int) -> WriteOnlyWorksheet:
-        sheet: WriteOnlyWorksheet = workbook.create_sheet(sheet_title(title, number))
-        sheet.append([xlsx_value(value) for value in header])
+    def new_sheet(number: int) -> Any:
+        sheet = workbook.add_worksheet(sheet_title(title, number))
+        sheet.write_row(0, 0, [xlsx_value(value) for value in header])
         return sheet
+
+    def write(sheet: Any, index: int, row: Sequence[Cell]) -> None:
+        for column, value in enumerate(row):
+            stored = xlsx_value(value)
+            if isinstance(stored, datetime.datetime):
+                sheet.write_datetime(index, column, stored, moment)
+            elif stored is not None:
+                sheet.write(index, column, stored)
 
     sheets, count = 1, 0
     sheet = new_sheet(sheets)
@@ -144,8 +161,8 @@ def write_xlsx(
         if in_sheet >= max_rows:
             sheets += 1
             sheet, in_sheet = new_sheet(sheets), 1
-        sheet.append([xlsx_value(value) for value in row])
+        write(sheet, in_sheet, row)
         in_sheet += 1
         count += 1
-    workbook.save(out)
+    workbook.close()
     return count
