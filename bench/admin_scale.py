@@ -19,6 +19,8 @@ import time
 import uuid
 from pathlib import Path
 
+NIK = "3171095708900002"  # every bulk participant's NIK (Gambir, a woman born 17 August 1990)
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BENCH_DB = "jakpreneur_bench"
@@ -59,9 +61,10 @@ def fill(rows: int) -> None:
     from core.crypto import encrypt
     from geography import data as geography_data
     from geography.models import Kecamatan, Wilayah
+    from registration.nik import mask_nik
 
     geography_data.load(Wilayah, Kecamatan)
-    token = encrypt("3171095708900002")  # every bulk row carries the same (decryptable) NIK ciphertext
+    token = encrypt(NIK)  # every bulk row carries the same (decryptable) NIK ciphertext
     started = time.monotonic()
     with connection.cursor() as cursor:
         # the bulk rows are recorded by the history triggers as one import (and take their fast path)
@@ -94,10 +97,10 @@ def fill(rows: int) -> None:
             (
                 "participants",
                 """
-                INSERT INTO registration_participant (id, user_id, full_name, nik, nik_hash, birth_date, sex, phone,
-                    email, address, kecamatan_id, kelurahan_id, jakarta_ktp, non_jakarta_basis, domicile_since,
-                    partner_activity, track, created_at)
-                SELECT i, i, 'Peserta ' || i, %(token)s, encode(sha256(('bench' || i)::bytea), 'hex'),
+                INSERT INTO registration_participant (id, user_id, full_name, nik, nik_hash, nik_masked, birth_date,
+                    sex, phone, email, address, kecamatan_id, kelurahan_id, jakarta_ktp, non_jakarta_basis,
+                    domicile_since, partner_activity, track, created_at)
+                SELECT i, i, 'Peserta ' || i, %(token)s, encode(sha256(('bench' || i)::bytea), 'hex'), %(masked)s,
                        date '1990-08-17', 'F', '', 'peserta' || i || '@bench.id', 'Jl. Bench ' || i,
                        (%(kecamatan)s::bigint[])[1 + i %% 44], NULL, true, '', NULL, '',
                        CASE WHEN i %% 3 = 0 THEN 'naik_kelas' ELSE 'pemula' END,
@@ -127,7 +130,7 @@ def fill(rows: int) -> None:
         ]
         for name, sql in steps:
             t = time.monotonic()
-            cursor.execute(sql, {"rows": rows, "token": token, "kecamatan": kecamatan})
+            cursor.execute(sql, {"rows": rows, "token": token, "masked": mask_nik(NIK), "kecamatan": kecamatan})
             print(f"  {name}: {rows:,} rows in {time.monotonic() - t:.1f} s")
         for table in (
             "accounts_user",

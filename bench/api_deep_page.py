@@ -68,7 +68,7 @@ def _participant_rows(start: int, stop: int, rows: int, kecamatan: list[tuple[in
     one by one, with its keyed hash (the unique column); registered a minute apart, the newest last, as people
     register (the list is ordered by registration time)."""
     from core.crypto import fernet, keyed_hash
-    from registration.nik import make_nik
+    from registration.nik import make_nik, mask_nik
 
     cipher = fernet()
     base = datetime.date(1975, 1, 1)
@@ -82,7 +82,8 @@ def _participant_rows(start: int, stop: int, rows: int, kecamatan: list[tuple[in
         created = now - datetime.timedelta(minutes=rows - i)
         track = "naik_kelas" if i % 3 == 0 else "pemula"
         buffer.write(
-            f"{i}\tPeserta {i}\t{cipher.encrypt(nik.encode()).decode()}\t{keyed_hash(nik)}\t{birth.isoformat()}\t"
+            f"{i}\tPeserta {i}\t{cipher.encrypt(nik.encode()).decode()}\t{keyed_hash(nik)}\t{mask_nik(nik)}\t"
+            f"{birth.isoformat()}\t"
             f"{sex}\t+62813{i:08d}\tpeserta{i}@bench.id\tJl. Bench {i}\tt\t\t\\N\t\t{track}\t{created.isoformat()}\t"
             f"{kec_id}\t\\N\t{i}\n"
         )
@@ -126,7 +127,8 @@ def fill(rows: int) -> None:
         print(f"  users: {rows:,} rows in {time.monotonic() - t:.1f} s")
         t = time.monotonic()
         columns = (
-            "id, full_name, nik, nik_hash, birth_date, sex, phone, email, address, jakarta_ktp, non_jakarta_basis,"
+            "id, full_name, nik, nik_hash, nik_masked, birth_date, sex, phone, email, address, jakarta_ktp,"
+            " non_jakarta_basis,"
             " domicile_since, partner_activity, track, created_at, kecamatan_id, kelurahan_id, user_id"
         )
         for start in range(1, rows + 1, CHUNK):

@@ -71,6 +71,9 @@ def business_class_filter(classes: Iterable[str], prefix: str = "") -> Q:
     return found
 
 
+MASKED_NIK_LENGTH = 16  # a NIK's length: a value that is not one (never valid) is cut to it
+
+
 @audit.track(exclude=["nik", "nik_masked"])  # the NIK is encrypted: never in the trail (its keyed hash may be)
 class Participant(models.Model):
     """A person in the program. The NIK is stored encrypted; `nik_hash` carries uniqueness and exact search, and
@@ -83,7 +86,10 @@ class Participant(models.Model):
     full_name = models.CharField(_("full name (as on the KTP)"), max_length=150)
     nik = EncryptedTextField(_("NIK"))
     nik_hash = models.CharField(max_length=64, unique=True, editable=False)
-    nik_masked = models.CharField(_("NIK (masked)"), max_length=16, editable=False)
+    # db_default: a process of the release before, still running during a deploy, inserts without it
+    nik_masked = models.CharField(
+        _("NIK (masked)"), max_length=MASKED_NIK_LENGTH, editable=False, default="", db_default=""
+    )
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     phone = models.CharField(_("mobile number"), max_length=16, blank=True)
@@ -126,7 +132,7 @@ class Participant(models.Model):
         return f"{self.full_name} ({self.masked_nik})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.nik_hash, self.nik_masked = keyed_hash(self.nik), mask_nik(self.nik)
+        self.nik_hash, self.nik_masked = keyed_hash(self.nik), mask_nik(self.nik)[:MASKED_NIK_LENGTH]
         super().save(*args, **kwargs)
 
     @property

@@ -201,7 +201,8 @@ def recount(kecamatan_ids: Iterable[int] | None = None) -> None:
     wanted = set(kecamatan_ids) if kecamatan_ids is not None else None
     if wanted is None:
         wanted = set(Progress.objects.values_list("kecamatan_id", flat=True).distinct())
-        wanted |= set(MeasureCount.objects.values_list("kecamatan_id", flat=True).distinct())
+        for table in (MeasureCount, AreaCount, GapCount):
+            wanted |= set(table.objects.values_list("kecamatan_id", flat=True).distinct())
     _lock_kecamatans(wanted)
     _recount(Q(kecamatan_id__in=wanted), wanted)
 

@@ -39,10 +39,13 @@ def build_weekly_report() -> None:
 
 @shared_task(base=AuditedTask, acks_late=True, ignore_result=True)
 def count_agreement_outcomes() -> int:
-    """Count the partner performance figures of every listed agreement (beat: nightly 02:30 Asia/Jakarta, after the
-    summaries' rebuild and the agreements' match counts)."""
+    """Count the partner performance figures of every listed agreement up to yesterday, the last whole day (beat:
+    nightly 02:30 Asia/Jakarta, after the summaries' rebuild and the agreements' match counts): the page then says
+    the day its figures reach, all day long."""
+    import datetime
+
     from django.utils import timezone
 
     from . import partners
 
-    return partners.outcomes_count(timezone.localdate())
+    return partners.outcomes_count(timezone.localdate() - datetime.timedelta(days=1))

@@ -551,7 +551,7 @@ def partner_rows(organisation: PartnerOrganisation) -> list[partners.AgreementRo
 def test_the_nightly_count_gives_each_audience_what_the_live_count_gives(world: World) -> None:
     live = figures(all_rows())
     own = {org.pk: figures(partner_rows(org)) for org in (world.university, world.bank, world.marketplace)}
-    assert tasks.count_agreement_outcomes() == 5  # every listed agreement, for both audiences
+    assert partners.outcomes_count(today()) == 5  # every listed agreement, for both audiences
     assert AgreementOutcome.objects.filter(audience=Audience.AGENCY).count() == 5
     assert AgreementOutcome.objects.filter(audience=Audience.PARTNER).count() == 5
     AgreementOutcome.objects.update(served=F("served") + 1000)  # what the page shows now comes from the count
@@ -561,11 +561,14 @@ def test_the_nightly_count_gives_each_audience_what_the_live_count_gives(world: 
     assert all(row.counted_to is None for row in all_rows())  # counted up to today
 
 
-def test_a_count_of_an_earlier_day_is_shown_with_that_day(client: Client, agency_staff: User, world: World) -> None:
-    """Counted last night up to yesterday: Eka's consent of today and a completion today are not in it yet, and the
-    page says so."""
+def test_the_nightly_count_reaches_yesterday_and_the_page_says_so(
+    client: Client, agency_staff: User, world: World
+) -> None:
+    """Counted last night up to yesterday, the last whole day: Eka's consent of today and a completion today are
+    not in it yet, and the page says so."""
     before = row_of(all_rows(), world.university_agreement)
-    partners.outcomes_count(today() - DAY)
+    assert tasks.count_agreement_outcomes() == 5
+    assert set(AgreementOutcome.objects.values_list("end", flat=True)) == {today() - DAY}
     completed(held(PartnerCourseFactory(organiser_partner=world.university), 0), participant(), 0)
     summary.rebuild()
     row = row_of(all_rows(), world.university_agreement)
