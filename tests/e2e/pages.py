@@ -27,5 +27,13 @@ def log_in(page: Page, login: str) -> None:
 
 def fits_the_screen(page: Page) -> bool:
     """Nothing sticks out sideways: a phone user never scrolls horizontally. (Compared with the layout width, not
-    window.innerWidth: a phone browser zooms out to show a page that is too wide, and innerWidth grows with it.)"""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+    window.innerWidth: a phone browser zooms out to show a page that is too wide, and innerWidth grows with it.)
+    Measured after the load and two frames: a page measured mid-load (its deferred scripts building the charts)
+    can be wider for a moment than the page the person sees, which made this check fail one run in three."""
+    page.wait_for_load_state("load")  # measured once the page has settled: its scripts run, its charts drawn
+    return bool(
+        page.evaluate(
+            """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => resolve(
+                document.documentElement.scrollWidth <= document.documentElement.clientWidth))))"""
+        )
+    )
