@@ -25,6 +25,17 @@ def log_in(page: Page, login: str) -> None:
     expect(page).to_have_url(re.compile(r"/beranda/$"))
 
 
+def unfold_menu(page: Page) -> None:
+    """On a phone the navigation bar is folded behind its toggler: unfold it (nothing to do on a desktop). Asked
+    once the page has loaded: before its stylesheet applies, the toggler a desktop hides is still visible, and
+    clicking it then waits for a button that is gone."""
+    page.wait_for_load_state("load")
+    toggler = page.locator("nav .navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        expect(page.locator("nav #nav")).to_have_class(re.compile(r"\bshow\b"))  # unfolded, not still moving
+
+
 def fits_the_screen(page: Page) -> bool:
     """Nothing sticks out sideways: a phone user never scrolls horizontally. (Compared with the layout width, not
     window.innerWidth: a phone browser zooms out to show a page that is too wide, and innerWidth grows with it.)

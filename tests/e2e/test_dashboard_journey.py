@@ -38,7 +38,7 @@ from targets import figures, services, summary
 from targets.choices import Level
 from targets.figures import Area
 from targets.models import Report
-from tests.e2e.pages import Shot, fits_the_screen, log_in, submit
+from tests.e2e.pages import Shot, fits_the_screen, log_in, submit, unfold_menu
 from training import services as training_services
 from training.models import Enrolment, Session
 from training.tests.factories import SessionFactory
@@ -167,10 +167,7 @@ def query_of(page: Page) -> dict[str, str]:
 
 def open_from_nav(page: Page, path: str) -> None:
     """Follow the navigation bar's link to `path` (on a phone the menu is folded: unfold it first)."""
-    toggler = page.locator("nav .navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-        expect(page.locator("nav #nav")).to_have_class(re.compile(r"\bshow\b"))  # unfolded, not still moving
+    unfold_menu(page)
     page.locator(f"nav #nav a[href='{path}']").click()
 
 

@@ -22,7 +22,7 @@ from registration.choices import Sex, Status
 from registration.models import Registration
 from registration.nik import make_nik
 from registration.tests.factories import pdf_bytes, png_bytes
-from tests.e2e.pages import Shot, log_in, submit
+from tests.e2e.pages import Shot, log_in, submit, unfold_menu
 
 EMAIL = "dewi.lestari@example.id"
 BIRTH = datetime.date(1990, 8, 17)
@@ -30,11 +30,8 @@ REFERENCE = re.compile(r"JP-[A-HJ-NP-Z2-9]{8}")
 
 
 def log_out(page: Page) -> None:
-    toggler = page.locator("nav .navbar-toggler")
     button = page.locator("nav form[action$='/akun/keluar/'] [type=submit]")
-    if toggler.is_visible():  # on a phone the menu is folded
-        toggler.click()
-        expect(page.locator("nav #nav")).to_have_class(re.compile(r"\bshow\b"))  # unfolded, not still moving
+    unfold_menu(page)
     expect(button).to_be_visible()
     button.click()
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))  # the landing page itself
