@@ -276,7 +276,8 @@ def _counted_live(
     )
 
 
-def audience_of(viewer: Viewer) -> Audience:
+def _audience_of(viewer: Viewer) -> Audience:
+    """Whose nightly counts the viewer reads: agency staff's, or the partner's (its own users')."""
     return Audience.AGENCY if viewer.organisation is None else Audience.PARTNER
 
 
@@ -287,7 +288,7 @@ def _counted_at_night(
     start and steps, up to a day of the period. An agreement whose terms changed since, or that ended earlier than
     the day counted to, has none (it is counted live)."""
     by_pk = {agreement.pk: agreement for agreement in agreements}
-    stored = AgreementOutcome.objects.filter(agreement_id__in=by_pk, audience=audience_of(viewer))
+    stored = AgreementOutcome.objects.filter(agreement_id__in=by_pk, audience=_audience_of(viewer))
     return {
         row.agreement_id: row
         for row in stored
