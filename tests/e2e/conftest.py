@@ -77,14 +77,21 @@ AXE_WAIT_SECONDS = 15  # below the click timeout, so a slow check is reported, n
 expect.set_options(timeout=TIMEOUT_MS)
 AXE_FINISH_SECONDS = 30  # the last page, after the journey: no click waits on it, so a busy machine gets longer
 BLOCKING_IMPACTS = ["serious", "critical"]
-# Added to every document after axe itself: a page of ours says it has started, then, once it has loaded, runs
-# axe and reports its serious and critical violations through the __axeReport binding.
+# Added to every document after axe itself: a page of ours says it has started, then runs axe once and reports its
+# serious and critical violations through the __axeReport binding. It runs once the page has loaded; or, when the
+# page is left before that, once it is as loaded as it will be. A browser-initiated navigation (page.goto) lets the
+# page finish loading first, but a click or a submit that beats the load event makes Chromium stop loading it: its
+# load event never comes (the navigation away, held until the report, would wait for nothing). Such a page is
+# checked as it stands; its stylesheets have applied (they block its rendering, and nothing is clicked unseen).
 AXE_RUNNER = """
 (() => {
   if (window.top !== window || !location.protocol.startsWith("http")) return;
   const report = window.__axeReport;
   report({ event: "start" });
-  window.addEventListener("load", async () => {
+  let checking = false;
+  const check = async () => {
+    if (checking) return;
+    checking = true;
     let violations;
     try {
       const results = await window.axe.run(document, { resultTypes: ["violations"] });
@@ -100,6 +107,14 @@ AXE_RUNNER = """
       violations = [{ id: "axe-error", impact: "critical", help: String(error), targets: [] }];
     }
     await report({ event: "done", url: location.href, violations });
+  };
+  window.addEventListener("load", check, { once: true });
+  window.addEventListener("beforeunload", () => {
+    const whenSettled = () => {
+      if (document.readyState === "complete") setTimeout(check);
+      else setTimeout(whenSettled, 20);
+    };
+    whenSettled();
   }, { once: true });
 })();
 """.replace("IMPACTS", json.dumps(BLOCKING_IMPACTS))
@@ -112,10 +127,10 @@ _AUDITS = pytest.StashKey["AxeAudit"]()
 class AxeAudit:
     """The axe-core check of every page one test visits, at one screen size.
 
-    Each document runs axe itself once loaded (AXE_RUNNER) and reports back; when the browser is about to leave a
-    page (a navigation request of its main frame), the request is held until that page's report has arrived, so
-    no page goes unchecked however fast a journey moves on. (Playwright cannot evaluate in a page whose navigation
-    has started, hence the page reporting by itself.)"""
+    Each document runs axe itself once loaded, or once left (AXE_RUNNER), and reports back; when the browser is
+    about to leave a page (a navigation request of its main frame), the request is held until that page's report
+    has arrived, so no page goes unchecked however fast a journey moves on. (Playwright cannot evaluate in a page
+    whose navigation has started, hence the page reporting by itself.)"""
 
     screen: str
     folder: Path
