@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -301,6 +301,18 @@ def consenting_ids(organisation: PartnerOrganisation, purposes: list[str]) -> Qu
         .order_by()
         .values("participant_id")
     )
+
+
+def consents_version(organisation: PartnerOrganisation) -> str:
+    """A name for the state of the partner's consents, which changes whenever one is given, withdrawn or removed
+    (one query): what was counted of its consenting participants stays true while it does not."""
+    found = (
+        Consent.objects.filter(organisation=organisation)
+        .order_by()
+        .aggregate(rows=Count("pk"), given=Max("granted_at"), withdrawn=Max("withdrawn_at"))
+    )
+    stamps = [found[name].isoformat() if found[name] else "" for name in ("given", "withdrawn")]
+    return "-".join([str(found["rows"]), *stamps])
 
 
 @dataclass

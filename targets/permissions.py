@@ -32,7 +32,7 @@ from core.decisions import ALLOWED, Decision, deny
 from geography.models import Kecamatan, Wilayah
 from partners.choices import PURPOSE_DATA, Step, listed_purposes
 from partners.models import PartnerOrganisation
-from partners.selectors import consenting_ids, organisation_of, purposes_in_force
+from partners.selectors import consenting_ids, consents_version, organisation_of, purposes_in_force
 from registration.measures import Measure
 
 from .choices import Level
@@ -249,11 +249,12 @@ MEASURE_STEPS: dict[Measure, str | None] = {
 }
 
 
-def partner_participants(organisation: PartnerOrganisation) -> tuple[QuerySet[Any], dict[Measure, QuerySet[Any]]]:
-    """The ids of the partner's consenting participants (an active consent for a purpose its agreements in force
-    cover, one the generic pages may list), and by measure those of them whose consent is for a purpose of the
-    measure's step: subqueries, after one query (the purposes in force)."""
-    covered = listed_purposes(purposes_in_force(organisation, timezone.localdate()))
+def partner_participants(
+    organisation: PartnerOrganisation, covered: list[str]
+) -> tuple[QuerySet[Any], dict[Measure, QuerySet[Any]]]:
+    """The ids of the partner's consenting participants (an active consent for one of the `covered` purposes: those
+    its agreements in force cover that the generic pages may list), and by measure those of them whose consent is
+    for a purpose of the measure's step: subqueries (no query)."""
     by_measure = {
         measure: consenting_ids(organisation, [purpose for purpose in covered if PURPOSE_DATA[purpose].step == step])
         for measure, step in MEASURE_STEPS.items()
@@ -264,9 +265,16 @@ def partner_participants(organisation: PartnerOrganisation) -> tuple[QuerySet[An
 
 def partner_area(organisation: PartnerOrganisation) -> Area:
     """What the partner's user sees counted: its consenting participants, each for the measures their consents
-    cover (one query)."""
-    every, by_measure = partner_participants(organisation)
-    return Area.of_participants(every, by_measure)
+    cover (one query). The dashboard keeps its figures a while (figures.KEPT_SECONDS) under a name that changes
+    with the purposes in force and with every consent given or withdrawn (one more query, the dashboard's only):
+    a withdrawal leaves the counts at once."""
+    covered = listed_purposes(purposes_in_force(organisation, timezone.localdate()))
+    every, by_measure = partner_participants(organisation, covered)
+
+    def kept_as() -> str:
+        return f"partner-{organisation.pk}-{'.'.join(sorted(covered))}-{consents_version(organisation)}"
+
+    return Area.of_participants(every, by_measure, kept_as=kept_as)
 
 
 # --- targets and the weekly reports -----------------------------------------------------------------------------

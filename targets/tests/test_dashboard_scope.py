@@ -6,8 +6,10 @@ consent is withdrawn; a participant and a visitor are refused."""
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory, office
@@ -18,7 +20,8 @@ from partners.tests.factories import PartnerMemberFactory, PartnerOrganisationFa
 from registration.measures import Measure
 from targets import figures
 from targets.figures import Area
-from targets.tests.factories import YEAR, World
+from targets.models import Progress
+from targets.tests.factories import YEAR, D, World
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +212,33 @@ def test_a_partner_sees_nothing_once_the_consent_is_withdrawn(
     assert set(achieved(response).values()) == {0}
     assert all(step.reached == 0 for step in response.context["funnel"])
     assert names(people(client, partner_user, measure=Measure.VERIFIED)) == set()
+
+
+def test_a_partners_figures_are_kept_a_while_but_a_consent_given_or_withdrawn_counts_them_again(
+    client: Client, partner_user: User, partner: PartnerOrganisation, world: World
+) -> None:
+    """Counting a partner's participants on Progress is the dashboard's one slow part at scale: its figures are
+    kept for figures.KEPT_SECONDS, and the page says when they were counted. Progress made meanwhile shows once
+    they are counted again; a consent given or withdrawn counts them again at once (nobody stays counted for a
+    partner they withdrew from)."""
+    given = consent(world.citra, partner, Purpose.TRAINING)
+    first = dashboard(client, partner_user)
+    assert (achieved(first)[Measure.VERIFIED], achieved(first)[Measure.TRAINED]) == (1, 0)
+    counted_at = first.context["counted_at"]
+    note = first.content.decode().split('id="dashboard-note"')[1].split("</p>")[0]
+    assert "data-counted-at=" in note and timezone.localtime(counted_at).strftime("%H:%M") in note
+
+    Progress.objects.filter(participant=world.citra).update(trained_on=D(YEAR, 3, 1))  # trained meanwhile
+    kept = dashboard(client, partner_user)
+    assert kept.context["counted_at"] == counted_at and achieved(kept)[Measure.TRAINED] == 0
+    caches["fragments"].clear()  # the keep runs out
+    assert achieved(dashboard(client, partner_user))[Measure.TRAINED] == 1
+
+    consent(world.ani, partner, Purpose.TRAINING)
+    assert achieved(dashboard(client, partner_user))[Measure.VERIFIED] == 2
+    partner_services.consent_withdraw(consent=given, channel=ConsentChannel.WEB, acting_user=world.citra.user)
+    after = dashboard(client, partner_user)
+    assert (achieved(after)[Measure.VERIFIED], achieved(after)[Measure.TRAINED]) == (1, 1)
 
 
 @pytest.mark.parametrize(

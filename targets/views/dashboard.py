@@ -178,7 +178,7 @@ def _breadcrumbs(scope: Scope, place: Place, links: Links, *, here: bool = True)
     return crumbs
 
 
-def _cards(place: Place, year: int, links: Links) -> list[Card]:
+def _cards(rows: list[figures.ProgressRow], year: int, links: Links) -> list[Card]:
     return [
         Card(
             measure=row.measure,
@@ -188,11 +188,11 @@ def _cards(place: Place, year: int, links: Links) -> list[Card]:
             percent=row.percent,
             url=links.participants(row.measure, year=year),
         )
-        for row in figures.progress(place.area, year)
+        for row in rows
     ]
 
 
-def _funnel(place: Place, year: int, links: Links) -> list[Step]:
+def _funnel(rows: list[figures.FunnelRow], year: int, links: Links) -> list[Step]:
     return [
         Step(
             label=str(row.measure.label),
@@ -201,11 +201,11 @@ def _funnel(place: Place, year: int, links: Links) -> list[Step]:
             conversion=row.conversion,
             median_days=row.median_days,
         )
-        for row in figures.funnel(place.area, year)
+        for row in rows
     ]
 
 
-def _trend(place: Place, year: int, links: Links) -> list[Month]:
+def _trend(rows: list[tuple[datetime.date, dict[Measure, int]]], year: int, links: Links) -> list[Month]:
     return [
         Month(
             label=formats.date_format(month, "M Y"),
@@ -213,7 +213,7 @@ def _trend(place: Place, year: int, links: Links) -> list[Month]:
                 Cell(counts[measure], links.participants(measure, year=year, month=month.month)) for measure in Measure
             ],
         )
-        for month, counts in figures.trend(place.area, year)
+        for month, counts in rows
     ]
 
 
@@ -374,14 +374,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "targets/dashboard.html", context, status=400)
     year, rank = form.cleaned_data["year"], form.cleaned_data["rank"]
     links = Links(place, year, rank)
-    funnel, trend = _funnel(place, year, links), _trend(place, year, links)
+    counted = figures.dashboard(place.area, year)
+    funnel, trend = _funnel(counted.funnel, year, links), _trend(counted.trend, year, links)
     context.update(
         place=place,
         year=year,
         rank=rank,
         rank_label=str(rank.label),
         breadcrumbs=_breadcrumbs(scope, place, links),
-        cards=_cards(place, year, links),
+        cards=_cards(counted.progress, year, links),
+        counted_at=counted.counted_at,
+        kept_minutes=figures.KEPT_SECONDS // 60,
         funnel=funnel,
         trend=trend,
         rankings=_rankings(scope, place, geography, links, form),
