@@ -239,10 +239,14 @@ class LicenceRequestViewSet(ScopedReadViewSet[LicenceRequest]):
     def get_queryset(self) -> QuerySet[LicenceRequest]:
         if for_schema(self):
             return LicenceRequest.objects.none()
-        return (
-            visible_requests(key_of(self.request))
-            .select_related("licence_type", "participant__business__kecamatan", "licence")
-            .prefetch_related(Prefetch("moves", queryset=RequestMove.objects.order_by("moved_at", "pk")))
+        # The participant, business, type and licence come by prefetch, for the page's rows alone: joined to the
+        # page's query, PostgreSQL joined every visible request before sorting them for the page (4,600 rows for a
+        # page of 51 at a million participants: 227 against 100 ms).
+        return visible_requests(key_of(self.request)).prefetch_related(
+            Prefetch("participant", queryset=Participant.objects.select_related("business__kecamatan")),
+            "licence_type",
+            "licence",
+            Prefetch("moves", queryset=RequestMove.objects.order_by("moved_at", "pk")),
         )
 
     @extend_schema(
