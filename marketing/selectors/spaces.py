@@ -9,6 +9,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Value
 from psycopg2.extras import DateRange
 
+from core.queries import count_of
 from geography.models import Wilayah
 from registration.models import Business
 
@@ -74,12 +75,14 @@ def applications_to(space: SellingSpace, business: Business) -> QuerySet[SpaceAp
 
 
 def spaces_for_staff() -> QuerySet[SellingSpace]:
-    """Every space, the latest opening first, with its wilayah, its number of booths and of applications waiting."""
+    """Every space, the latest opening first, with its wilayah, its number of booths and of applications waiting:
+    each counted for the page's spaces alone (joined and grouped, every space's booths times its applications were
+    sorted first: 150,000 rows for 65 spaces)."""
     return (
         SellingSpace.objects.select_related("wilayah")
         .annotate(
-            booth_count=Count("booths", distinct=True),
-            waiting=Count("applications", filter=Q(applications__status=ApplicationStatus.APPLIED), distinct=True),
+            booth_count=count_of(Booth.objects.filter(space=OuterRef("pk"))),
+            waiting=count_of(SpaceApplication.objects.filter(space=OuterRef("pk"), status=ApplicationStatus.APPLIED)),
         )
         .order_by("-opens_on", "name", "pk")
     )

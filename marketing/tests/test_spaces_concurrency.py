@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from core.decisions import Refused
 from marketing.choices import ApplicationStatus
@@ -27,11 +28,13 @@ RACERS = 12
 
 def race(applications: list[SpaceApplication], accept: Callable[[SpaceApplication], None]) -> list[str]:
     barrier = threading.Barrier(len(applications), timeout=30)
+    language = translation.get_language()  # a new thread has none active: the refusals speak the test's language
 
     def run(application: SpaceApplication) -> str:
         try:
             barrier.wait()
-            accept(application)
+            with translation.override(language):
+                accept(application)
             return "accepted"
         except Refused as exc:
             return f"refused:{exc.code}:{exc.message}"
