@@ -189,3 +189,20 @@ def test_staff_choose_among_the_active_mentors_of_the_kecamatan_least_loaded_fir
     assert [m.load for m in choices] == [0, 1, 2]
     # the first choice is the one an approval would have made
     assert services.least_loaded_mentor(office("Tebet").pk) == idle
+
+
+def test_the_assign_form_lists_the_mentors_in_one_query_whatever_their_number(
+    client: Client, secretariat_tebet: User, mentor_tebet: User, django_assert_num_queries: Any
+) -> None:
+    """The mentors, each with their load, are asked once (the page asks whether there are any, then lists them)."""
+    assignment = AssignmentFactory(mentor=mentor_tebet)
+    for n in range(12):
+        AssignmentFactory(mentor=MentorFactory(full_name=f"Mentor {n:02d}"))
+    login(client, secretariat_tebet)
+    url = reverse("mentoring:assign", args=[assignment.participant_id])
+    client.get(url)  # the session is warm
+    # session, user, the participant, its active assignment, the mentors with their load
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    options = response.content.decode().count("<option ")
+    assert response.status_code == 200 and options == 13
