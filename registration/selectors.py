@@ -120,13 +120,15 @@ class QueueCount:
 
 def verification_counts(user: AnyUser, *, now: datetime.datetime, search: str = "") -> dict[str, QueueCount]:
     """The count of every status tab in the user's scope (and the search), in ONE grouped query over the indexes
-    `registration_queue` (a kecamatan) and `registration_status` (the whole program)."""
+    `registration_queue` (a kecamatan) and `registration_status` (the whole program): rows counted by their status,
+    which those indexes hold, so they answer alone (counting the id read every row's table page: 12,000 for a
+    kecamatan)."""
     overdue = Q(status=Status.SUBMITTED, submitted_at__lt=Registration.waiting_too_long_since(now))
     rows = (
         verification_scope(user, search=search)
         .order_by()
         .values("status")
-        .annotate(total=Count("pk"), overdue=Count("pk", filter=overdue))
+        .annotate(total=Count("status"), overdue=Count("status", filter=overdue))
         .values_list("status", "total", "overdue")
     )
     counts = {status: QueueCount() for status in Status.values}
