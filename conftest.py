@@ -60,8 +60,8 @@ def private_storage(tmp_path: Path, settings: Any) -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_fragments() -> None:
-    """The landing page keeps its kecamatan list in each process's memory: a flush reloads the kecamatan under
-    new keys, so no test sees a list cached by an earlier one."""
+    """The landing page keeps its kecamatan list, and a partner's dashboard its figures, in each process's memory:
+    no test sees what an earlier one left there (a flush reloads the kecamatan under new keys)."""
     caches["fragments"].clear()
 
 

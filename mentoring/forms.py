@@ -152,12 +152,15 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, mentors: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = self.mentors = mentors  # type: ignore[attr-defined]
+
+    def list_mentors(self) -> None:
+        """Before the form is shown: its mentors listed once. A queryset's choices are asked again each time they
+        are read (the page asks whether there are any, then the select lists them), each a query counting every
+        mentor's participants; a saved choice needs none (the chosen mentor alone is looked up)."""
         field = self.fields["mentor"]
         assert isinstance(field, MentorChoiceField)
-        field.queryset = mentors
-        # Listed once: a queryset's choices are asked again each time they are read (the page asks whether there
-        # are any, then the select lists them), each a query counting every mentor's participants.
-        field.choices = [(mentor.pk, field.label_from_instance(mentor)) for mentor in mentors]
+        field.choices = [(mentor.pk, field.label_from_instance(mentor)) for mentor in self.mentors]
 
 
 class HelpRequestForm(forms.Form):

@@ -305,14 +305,22 @@ def consenting_ids(organisation: PartnerOrganisation, purposes: list[str]) -> Qu
 
 def consents_version(organisation: PartnerOrganisation) -> str:
     """A name for the state of the partner's consents, which changes whenever one is given, withdrawn or removed
-    (one query): what was counted of its consenting participants stays true while it does not."""
+    (one query): what was counted of its consenting participants stays true while it does not. The numbers of
+    consents and of active ones carry it (a withdrawal lowers the one, a consent given raises both, a removal
+    lowers the first): a withdrawal's time, taken before its transaction commits, may be older than one
+    committed before it."""
     found = (
         Consent.objects.filter(organisation=organisation)
         .order_by()
-        .aggregate(rows=Count("pk"), given=Max("granted_at"), withdrawn=Max("withdrawn_at"))
+        .aggregate(
+            rows=Count("pk"),
+            active=Count("pk", filter=Q(withdrawn_at__isnull=True)),
+            given=Max("granted_at"),
+            withdrawn=Max("withdrawn_at"),
+        )
     )
     stamps = [found[name].isoformat() if found[name] else "" for name in ("given", "withdrawn")]
-    return "-".join([str(found["rows"]), *stamps])
+    return "-".join([str(found["rows"]), str(found["active"]), *stamps])
 
 
 @dataclass

@@ -334,9 +334,9 @@ def _progress_trend(area: Area, year: int) -> list[tuple[str, datetime.date, int
 # --- the dashboard's figures together -------------------------------------------------------------------------------
 
 # A set of participants is counted on Progress, over its rows alone: a partner's 13,000 take about 250 ms at a million
-# participants, where an area's counts are read from the summary tables. Its figures are kept this long in each
-# process's memory (the fragments cache: no network round trip, nothing lost if Redis is down), and the page says
-# when they were counted.
+# participants, where an area's counts are read from the summary tables. The figures of a set given a name to keep
+# them under (`Area.kept_as`: the partner dashboard's) are kept this long in each process's memory (the fragments
+# cache: no network round trip, nothing lost if Redis is down), and the page says when they were counted.
 KEPT_SECONDS = 600
 
 

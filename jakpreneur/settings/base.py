@@ -314,9 +314,14 @@ CACHES = {
         "KEY_PREFIX": "jakpreneur",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
-    # Fragments of public pages that are the same for every visitor (the landing page's steps and kecamatan
-    # list), kept in each process's memory for ten minutes: no network round trip, and nothing lost if Redis is down.
-    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    # What is the same for every visitor of a page (the landing page's steps and kecamatan list) or every user of a
+    # partner (its dashboard's figures, under a name that changes with its consents: old names linger until they
+    # expire), kept in each process's memory for ten minutes: no network round trip, nothing lost if Redis is down.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # The API (docs/ARCHITECTURE.md, "The API"): partners and the JAKI app call it with a key; a browser's session is

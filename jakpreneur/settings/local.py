@@ -2,7 +2,7 @@
 in-process, fixed development keys. Never for production."""
 
 from .base import *  # noqa: F403
-from .base import LOGGING, STORAGES, VAR_DIR, database, env
+from .base import CACHES, LOGGING, STORAGES, VAR_DIR, database, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-a-secret")
@@ -19,7 +19,7 @@ else:
 # Tasks run in the web process and the cache (the API's throttles) in memory, so no Redis is needed.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    "fragments": CACHES["fragments"],  # each process's memory, as in production
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

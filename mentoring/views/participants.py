@@ -181,6 +181,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("mentoring:participant", pk=person.pk)
         messages.error(request, _("The mentor was not changed: see below."))
+    form.list_mentors()
     return render(
         request,
         "mentoring/assign.html",

@@ -1,13 +1,18 @@
 """Partner organisations and their users."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
 from accounts.models import Role, User
-from partners.models import PartnerMember, PartnerOrganisation
-from partners.selectors import organisation_of
-from partners.tests.factories import PartnerMemberFactory, PartnerOrganisationFactory
+from partners import services
+from partners.choices import ConsentChannel, Purpose, Step
+from partners.models import Consent, PartnerMember, PartnerOrganisation
+from partners.selectors import consents_version, organisation_of
+from partners.tests.factories import PartnerMemberFactory, PartnerOrganisationFactory, agreement_in_force, consent
+from registration.tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +71,22 @@ def test_the_planner_knows_a_partners_consents_are_for_a_few_purposes() -> None:
                GROUP BY 1"""
         )
         assert cursor.fetchall() == [("{f,m}", ["organisation_id", "purpose"])]  # dependencies, most common values
+
+
+def test_the_consents_version_changes_with_every_consent_given_or_withdrawn(agency_staff: User) -> None:
+    """The partner dashboard keeps its figures under this name: a withdrawal must change it even when its time
+    (taken before its transaction committed) is older than a withdrawal committed before it."""
+    organisation = PartnerOrganisationFactory()
+    agreement_in_force(organisation, steps=[Step.P2], staff=agency_staff)
+    first = consent(ParticipantFactory(), organisation, Purpose.TRAINING)
+    second = consent(ParticipantFactory(), organisation, Purpose.TRAINING)
+    versions = [consents_version(organisation)]
+    services.consent_withdraw(consent=second, channel=ConsentChannel.WEB, acting_user=second.participant.user)
+    versions.append(consents_version(organisation))
+    earlier = Consent.objects.get(pk=second.pk).withdrawn_at - datetime.timedelta(seconds=1)
+    Consent.objects.filter(pk=first.pk).update(withdrawn_at=earlier)  # committed after, dated before
+    versions.append(consents_version(organisation))
+    consent(first.participant, organisation, Purpose.TRAINING)
+    versions.append(consents_version(organisation))
+    assert len(set(versions)) == 4, versions
+    assert consents_version(organisation) == versions[-1]  # nothing changed: the same name

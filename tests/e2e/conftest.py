@@ -82,13 +82,18 @@ BLOCKING_IMPACTS = ["serious", "critical"]
 # page is left before that, once it is as loaded as it will be. A browser-initiated navigation (page.goto) lets the
 # page finish loading first, but a click or a submit that beats the load event makes Chromium stop loading it: its
 # load event never comes (the navigation away, held until the report, would wait for nothing). Such a page is
-# checked as it stands; its stylesheets have applied (they block its rendering, and nothing is clicked unseen).
+# checked as it stands: its stylesheets have applied (they block its rendering, and a click waits for what it
+# clicks to be visible), but its scripts may not have run, so what they add is checked on its loaded visits only.
+# The report says whether the page had loaded; those that had not are listed (AxeAudit.unloaded) and their
+# screenshots named so.
 AXE_RUNNER = """
 (() => {
   if (window.top !== window || !location.protocol.startsWith("http")) return;
   const report = window.__axeReport;
   report({ event: "start" });
   let checking = false;
+  let loaded = false;
+  window.addEventListener("load", () => { loaded = true; }, { once: true });
   const check = async () => {
     if (checking) return;
     checking = true;
@@ -106,7 +111,7 @@ AXE_RUNNER = """
     } catch (error) {
       violations = [{ id: "axe-error", impact: "critical", help: String(error), targets: [] }];
     }
-    await report({ event: "done", url: location.href, violations });
+    await report({ event: "done", url: location.href, loaded, violations });
   };
   window.addEventListener("load", check, { once: true });
   window.addEventListener("beforeunload", () => {
@@ -129,8 +134,9 @@ class AxeAudit:
 
     Each document runs axe itself once loaded, or once left (AXE_RUNNER), and reports back; when the browser is
     about to leave a page (a navigation request of its main frame), the request is held until that page's report
-    has arrived, so no page goes unchecked however fast a journey moves on. (Playwright cannot evaluate in a page
-    whose navigation has started, hence the page reporting by itself.)"""
+    has arrived, so no page goes unchecked however fast a journey moves on (a page left before it loaded is checked
+    as it stood, and listed in `unloaded`). (Playwright cannot evaluate in a page whose navigation has started,
+    hence the page reporting by itself.)"""
 
     screen: str
     folder: Path
@@ -138,6 +144,7 @@ class AxeAudit:
     started: dict[Page, int] = field(default_factory=dict)
     reported: dict[Page, int] = field(default_factory=dict)
     violations: list[str] = field(default_factory=list)
+    unloaded: list[str] = field(default_factory=list)  # checked when left before its load event (AXE_RUNNER)
     checked: int = 0
 
     def watch(self, context: BrowserContext) -> None:
@@ -160,6 +167,9 @@ class AxeAudit:
             )
         self.reported[page] = self.reported.get(page, 0) + 1  # the browser may leave the page now
         name = re.sub(r"[^\w.-]+", "-", path).strip("-") or "root"
+        if not payload["loaded"]:
+            self.unloaded.append(path)
+            name += "-unloaded"
         with suppress(PlaywrightError):  # a screenshot is a record; the check itself is the report
             page.screenshot(
                 path=str(self.folder / f"{self.checked:02d}-{name}.png"), full_page=True, scale="css", timeout=3000
@@ -262,6 +272,12 @@ def new_context(
             page.screenshot(path=str(artifacts_dir / f"failed-{number}.png"), full_page=True)
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def axe_audit(new_context: Callable[..., BrowserContext], request: pytest.FixtureRequest) -> AxeAudit:
+    """This test's accessibility check (for the tests of the check itself)."""
+    return request.node.stash[_AUDITS]
 
 
 @pytest.fixture
