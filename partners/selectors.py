@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -304,23 +304,18 @@ def consenting_ids(organisation: PartnerOrganisation, purposes: list[str]) -> Qu
 
 
 def consents_version(organisation: PartnerOrganisation) -> str:
-    """A name for the state of the partner's consents, which changes whenever one is given, withdrawn or removed
-    (one query): what was counted of its consenting participants stays true while it does not. The numbers of
-    consents and of active ones carry it (a withdrawal lowers the one, a consent given raises both, a removal
-    lowers the first): a withdrawal's time, taken before its transaction commits, may be older than one
+    """A name for the partner's active consents, which changes whenever one is given, withdrawn or removed (one
+    query): what was counted of its consenting participants stays true while it does not. Their number and the sum
+    of their ids carry it (ids are never reused: a consent given adds one, a withdrawal or a removal takes one
+    away); no time is read, as a withdrawal's, taken before its transaction commits, may be older than one
     committed before it."""
     found = (
-        Consent.objects.filter(organisation=organisation)
+        Consent.objects.active()
+        .filter(organisation=organisation)
         .order_by()
-        .aggregate(
-            rows=Count("pk"),
-            active=Count("pk", filter=Q(withdrawn_at__isnull=True)),
-            given=Max("granted_at"),
-            withdrawn=Max("withdrawn_at"),
-        )
+        .aggregate(rows=Count("pk"), ids=Sum("pk"))
     )
-    stamps = [found[name].isoformat() if found[name] else "" for name in ("given", "withdrawn")]
-    return "-".join([str(found["rows"]), str(found["active"]), *stamps])
+    return f"{found['rows']}-{found['ids'] or 0}"
 
 
 @dataclass
