@@ -2,9 +2,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.admin import NEWEST_FIRST, ProgramAdmin
 
@@ -12,6 +16,11 @@ from . import services
 from .models import Role, User
 from .permissions import can_change_access, can_change_account, roles_given_by
 from .web import request_user
+
+# django-otp's own admin pages edit devices directly (and show the authenticator's key): devices change only
+# through accounts.services, from the person's account security page or the reset above.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(User)
@@ -38,6 +47,25 @@ class UserAdmin(ProgramAdmin, BaseUserAdmin[User]):
         ),
     ]
     readonly_fields = ["last_login", "date_joined", "language"]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (a lost phone): every login of the account ends"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """For someone who lost their phone and their recovery codes, once staff checked who is asking."""
+        actor = request_user(request)
+        self._each(
+            request,
+            queryset,
+            lambda user: services.second_factor_reset(user=user, acting_user=actor),
+            lambda n: (
+                ngettext(
+                    "The second factor of %(count)d account was reset; its owner was told.",
+                    "The second factor of %(count)d accounts was reset; their owners were told.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Agency staff manage program accounts; privileged ones stay with administrators (permissions)."""

@@ -75,3 +75,25 @@ class ConfirmSignupForm(forms.Form):
 
 class ClaimAccountForm(forms.Form):
     login = forms.CharField(label=_("Email or mobile number"), max_length=254)
+
+
+class CodeForm(forms.Form):
+    """A six-digit code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off"}),
+    )
+
+
+class ConfirmAuthenticatorForm(forms.Form):
+    """The first code of a new authenticator, which proves the app holds its key."""
+
+    device = forms.IntegerField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("The six digits the app shows"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

@@ -10,7 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import audit
 from geography.models import Kecamatan
@@ -49,7 +52,19 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
-@audit.track(fields=["email", "phone", "full_name", "role", "office", "is_active", "is_staff", "is_superuser"])
+@audit.track(
+    fields=[
+        "email",
+        "phone",
+        "full_name",
+        "role",
+        "office",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "session_generation",
+    ]
+)
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     phone = models.CharField(
@@ -75,6 +90,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("admin access"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    session_generation = models.PositiveIntegerField(
+        _("sessions ended"),
+        default=0,
+        editable=False,
+        help_text=_("Raised to end every login of the account: a new role, deactivation, a second factor reset."),
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -117,6 +138,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Agency staff and administrators see (and, in the admin, change) the whole program."""
         return self.is_superuser or self.role in (Role.AGENCY, Role.ADMINISTRATOR)
 
+    def get_session_auth_hash(self) -> str:
+        """What each session of this account is checked against on every request (Django's, from the password's
+        hash), with the session generation mixed in once it was raised: raising it ends every session at their
+        next request, as a new password does. Generation 0 keeps Django's own value, so no one was logged out
+        when the generation came in."""
+        if not self.session_generation:
+            return super().get_session_auth_hash()
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash", f"{self.password}:{self.session_generation}", algorithm="sha256"
+        ).hexdigest()
+
     def get_full_name(self) -> str:
         return self.full_name
 
@@ -131,3 +163,22 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.email = None
         if not self.phone:
             self.phone = None
+
+
+# The second factor's devices (django-otp's models) are in the audit trail too: set up, confirmed, replaced, reset
+# by staff. Never their secrets: the TOTP key and the recovery codes (StaticToken, not tracked) stay out. Tracked
+# through proxies, so the triggers' migrations are this app's, not the library's.
+@audit.track(fields=["user", "name", "confirmed"])
+class AuthenticatorDevice(TOTPDevice):
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+
+@audit.track(fields=["user", "name", "confirmed"])
+class RecoveryCodes(StaticDevice):
+    class Meta:
+        proxy = True
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")

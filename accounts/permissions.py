@@ -84,3 +84,36 @@ def can_change_access(actor: AnyUser | None) -> Decision:
     if actor is None or actor.is_superuser:
         return ALLOWED
     return deny("admin_access", _("Only an administrator may change admin access."))
+
+
+# --- the second factor -----------------------------------------------------------------------------------------
+
+# Everyone who reads or changes other people's data logs in with a second factor; entrepreneurs may choose to.
+# Partner users read consented participants' data: all of them, not only their organisation's administrators.
+SECOND_FACTOR_ROLES = (Role.MENTOR, Role.SECRETARIAT, Role.AGENCY, Role.PARTNER, Role.ADMINISTRATOR)
+
+
+def requires_second_factor(user: User) -> bool:
+    """Staff of every kind, partner users and anyone with admin access (the admin asks it of all of them)."""
+    return user.is_staff or user.is_superuser or user.role in SECOND_FACTOR_ROLES
+
+
+def can_remove_second_factor(user: User) -> Decision:
+    """An entrepreneur may turn their second factor off again; those who must have one may only replace it."""
+    if requires_second_factor(user):
+        return deny(
+            "second_factor_required", _("Your role requires a second factor: you can replace it, not turn it off.")
+        )
+    return ALLOWED
+
+
+def can_reset_second_factor(actor: AnyUser | None, account: User) -> Decision:
+    """Someone who lost their phone and their recovery codes asks staff: agency staff reset a program account's
+    second factor, administrators a privileged one, never their own (another person checks who is asking)."""
+    if actor is None:
+        return ALLOWED
+    if actor.pk == account.pk:
+        return deny("own_account", _("Ask another staff member to reset your own second factor."))
+    if not is_program_wide(actor):
+        return deny("not_program_staff", _("Only agency staff may reset a second factor."))
+    return can_change_account(actor, account)

@@ -1,6 +1,7 @@
 """Writes on accounts: signing up, the language a person reads, and staff managing accounts (the admin)."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -12,6 +13,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import audit
 from core.languages import is_supported, language_or_active
@@ -23,7 +27,13 @@ from notifications.services import notify
 from .backends import find_user_by_login
 from .logins import normalize_email
 from .models import Role, User
-from .permissions import can_change_access, can_change_account, can_give_role
+from .permissions import (
+    can_change_access,
+    can_change_account,
+    can_give_role,
+    can_remove_second_factor,
+    can_reset_second_factor,
+)
 from .registry import Position, position_changed
 
 
@@ -278,9 +288,10 @@ def user_update_position(
     after = Position.of(stored)
     if after != before:
         stored.validate_constraints()  # office staff need an office
-        stored.save(update_fields=["role", "office", "is_active"])
+        stored.session_generation += 1  # whoever is logged in as them logs in again, into the new position
+        stored.save(update_fields=["role", "office", "is_active", "session_generation"])
         position_changed(stored, before, after, acting_user)
-    _refresh(user, stored, ["role", "office", "is_active"])
+    _refresh(user, stored, ["role", "office", "is_active", "session_generation"])
     return stored
 
 
@@ -292,8 +303,11 @@ def user_update_access(*, user: User, is_staff: bool, is_superuser: bool, acting
     if (stored.is_staff, stored.is_superuser) != (is_staff, is_superuser):
         can_change_access(acting_user).enforce()
         stored.is_staff, stored.is_superuser = is_staff, is_superuser
-        stored.save(update_fields=["is_staff", "is_superuser"])
-    _refresh(user, stored, ["is_staff", "is_superuser"])
+        stored.session_generation += (
+            1  # a new reach starts with a new login (and, with admin access, its second factor)
+        )
+        stored.save(update_fields=["is_staff", "is_superuser", "session_generation"])
+    _refresh(user, stored, ["is_staff", "is_superuser", "session_generation"])
     return stored
 
 
@@ -302,3 +316,121 @@ def user_update_access(*, user: User, is_staff: bool, is_superuser: bool, acting
 def user_delete(*, user: User, acting_user: User | None) -> None:
     can_change_account(acting_user, _locked(user)).enforce()
     user.delete()
+
+
+# --- the second factor (django-otp): an authenticator app's codes, and recovery codes for a lost phone ----------
+
+AUTHENTICATOR = "authenticator"  # the TOTP device's name
+RECOVERY = "recovery"  # the one static device holding the recovery codes
+
+
+WRONG_CODE = _("This code is wrong or has expired. Type the code the app shows now.")
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    """Replace the user's recovery codes with RECOVERY_CODES new ones (each works once) and return them: the only
+    time they are shown."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+@audit.audited
+def second_factor_start(*, user: User, acting_user: User) -> TOTPDevice:
+    """A new authenticator for the user to scan, unconfirmed until a code from it is typed back: the one in use
+    (if any) keeps working until then. An earlier unfinished one is dropped."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, confirmed=False)
+
+
+@transaction.atomic
+@audit.audited
+def second_factor_confirm(*, user: User, device_id: int, code: str, acting_user: User) -> list[str]:
+    """The code typed back proves the app holds the new authenticator's key: it replaces the one before, and new
+    recovery codes are made (returned, to be shown once). Raises ValidationError "wrong_code", or
+    "setup_expired" when that authenticator is no longer waiting (confirmed meanwhile, or replaced)."""
+    device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
+    if device is None:
+        raise ValidationError(_("This set-up was replaced or finished meanwhile: start again."), code="setup_expired")
+    if not device.verify_token(normalize_code(code)):
+        raise ValidationError({"code": ValidationError(WRONG_CODE, code="wrong_code")})
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return _new_recovery_codes(user)
+
+
+@transaction.atomic
+@audit.audited
+def recovery_codes_renew(*, user: User, acting_user: User) -> list[str]:
+    """New recovery codes (the old ones stop working), for a user with a confirmed authenticator."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError(_("Set up an authenticator app first."), code="no_authenticator")
+    return _new_recovery_codes(user)
+
+
+@transaction.atomic
+@audit.audited
+def second_factor_remove(*, user: User, acting_user: User) -> None:
+    """An entrepreneur turns the second factor off: their authenticator and recovery codes are deleted."""
+    can_remove_second_factor(user).enforce()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+@audit.audited
+def second_factor_reset(*, user: User, acting_user: User | None) -> None:
+    """Staff reset the second factor of someone who lost their phone and their recovery codes: the devices go,
+    every login of the account ends, and the person is told (if it was not them who asked, they call the program).
+    At their next login they set up a new authenticator if their role requires one."""
+    stored = _locked(user)
+    can_reset_second_factor(acting_user, stored).enforce()
+    TOTPDevice.objects.filter(user=stored).delete()
+    StaticDevice.objects.filter(user=stored).delete()
+    stored.session_generation += 1
+    stored.save(update_fields=["session_generation"])
+    _refresh(user, stored, ["session_generation"])
+    notify(
+        template="account_second_factor_reset",
+        context={"full_name": stored.full_name, "link": str(settings.SITE_URL) + str(reverse("accounts:login"))},
+        user=stored,
+    )
+
+
+def normalize_code(code: str) -> str:
+    """A code as typed on a phone: spaces and dashes out, recovery codes in the lower case they are stored in."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """What a code typed at login matched: a device, or none (and, after too many wrong codes, when the next
+    try is allowed)."""
+
+    device: Device | None
+    retry_at: datetime | None = None
+
+
+@transaction.atomic
+def second_factor_verify(*, user: User, code: str) -> CodeCheck:
+    """The device a code typed at login belongs to: six digits are the authenticator's, anything else a recovery
+    code (used up by this). Each device counts wrong codes and makes the next try wait longer (django-otp's
+    throttling, which this transaction must commit: a wrong code is an answer, not an error), so codes cannot be
+    guessed."""
+    code = normalize_code(code)
+    devices: list[Device]
+    if code.isdigit():
+        devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
+    else:
+        devices = list(StaticDevice.objects.select_for_update().filter(user=user, confirmed=True))
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            return CodeCheck(device=None, retry_at=(details or {}).get("locked_until"))
+        if device.verify_token(code):
+            return CodeCheck(device=device)
+    return CodeCheck(device=None)

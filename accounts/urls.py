@@ -11,4 +11,6 @@ urlpatterns = [
     path("daftar/<uidb64>/<token>/", views.confirm_signup, name="confirm_signup"),
     path("klaim/", views.claim_account, name="claim"),
     path("sandi/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
+    path("dua-langkah/", views.second_factor, name="second_factor"),
+    path("dua-langkah/kode/", views.second_factor_verify, name="second_factor_verify"),
 ]

@@ -101,6 +101,27 @@ class ProgramAdmin(admin.ModelAdmin[Any]):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    def _refused(self, request: HttpRequest, obj: Any, exc: ValidationError) -> None:
+        self.message_user(request, f"{obj}: {error_text(exc)}", messages.ERROR)
+
+    def _each(
+        self,
+        request: HttpRequest,
+        objects: Iterable[Any],
+        call: Callable[[Any], object],
+        done: Callable[[int], str],
+    ) -> None:
+        changed = 0
+        for obj in objects:
+            try:
+                call(obj)
+            except ValidationError as exc:
+                self._refused(request, obj, exc)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, done(changed), messages.SUCCESS)
+
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
@@ -166,24 +187,3 @@ class ServiceAdmin(ProgramAdmin):
                 return data
 
         return CheckedForm
-
-    def _refused(self, request: HttpRequest, obj: Any, exc: ValidationError) -> None:
-        self.message_user(request, f"{obj}: {error_text(exc)}", messages.ERROR)
-
-    def _each(
-        self,
-        request: HttpRequest,
-        objects: Iterable[Any],
-        call: Callable[[Any], object],
-        done: Callable[[int], str],
-    ) -> None:
-        changed = 0
-        for obj in objects:
-            try:
-                call(obj)
-            except ValidationError as exc:
-                self._refused(request, obj, exc)
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, done(changed), messages.SUCCESS)

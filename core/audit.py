@@ -67,10 +67,12 @@ def track(
     exclude: list[str] | None = None,
     views: bool = False,
     restricted: bool = False,
+    app_label: str | None = None,
 ) -> Callable[[M], M]:
     """Record every insert, update and delete of a model (and, with `views`, each time staff open it) in an
     event model named <Model>Event. Encrypted fields must be left out (`exclude`): the trail never holds
-    personal data in clear. `restricted`: its events are read about a participant by program-wide staff only."""
+    personal data in clear. `restricted`: its events are read about a participant by program-wide staff only.
+    `app_label`: the app whose migrations hold the event model, for a library's model (its own app has none)."""
     trackers: list[pghistory.Tracker] = [
         pghistory.InsertEvent(CREATED),
         pghistory.UpdateEvent(UPDATED),
@@ -85,6 +87,7 @@ def track(
             fields=fields,
             exclude=exclude,
             model_name=f"{model.__name__}Event",
+            app_label=app_label,
             meta={
                 "indexes": [models.Index(fields=["pgh_obj", "-pgh_id"], name=f"{model.__name__.lower()[:24]}_hist")]
             },

@@ -58,7 +58,11 @@ def test_an_admin_change_of_office_is_recorded_and_tells_the_registered_apps(
         entries = audit.history_of(mentor_tebet)
     change = entries[0]
     assert (change.kind, change.channel, change.actor) == ("updated", "admin", str(agency_staff))
-    assert [c.field for c in change.changes] == ["kecamatan office"]
+    # the new office, and every login of the mentor ended (they log in again, into the new office)
+    assert [(c.field, c.after) for c in change.changes] == [
+        ("kecamatan office", f"#{office('Gambir').pk}"),
+        ("sessions ended", "1"),
+    ]
     assert len(entries) == 2  # created, then this one change: the admin's save wrote once
     ((user, before, after, acting),) = position_calls
     assert (user.pk, acting) == (mentor_tebet.pk, agency_staff)

@@ -7,7 +7,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from accounts.backends import find_user_by_login
+from accounts.permissions import requires_second_factor
 from conftest import PASSWORD
+from tests.support.second_factor import authenticator, authenticator_code
 
 Shot = Callable[[Page, str], Path]
 
@@ -18,10 +21,18 @@ def submit(page: Page, form: str = "main form") -> None:
 
 
 def log_in(page: Page, login: str) -> None:
+    """The login form, and for an account that gives a second factor the code page too, with the code its
+    authenticator (made here if it has none) shows now."""
+    user = find_user_by_login(login)
+    device = authenticator(user) if user is not None and requires_second_factor(user) else None
     page.goto("/akun/masuk/")
     page.locator("main form [name=username]").fill(login)
     page.locator("main form [name=password]").fill(PASSWORD)
     submit(page)
+    if device is not None:
+        expect(page).to_have_url(re.compile(r"/akun/dua-langkah/kode/"))
+        page.locator("#code-form [name=code]").fill(authenticator_code(device))
+        submit(page, "#code-form")
     expect(page).to_have_url(re.compile(r"/beranda/$"))
 
 
