@@ -15,8 +15,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore \
     DJANGO_SETTINGS_MODULE=jakpreneur.settings.production \
-    PRIVATE_STORAGE_ROOT=/var/lib/jakpreneur/private
+    PRIVATE_STORAGE_ROOT=/var/lib/jakpreneur/private \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus-multiproc
 
+# PROMETHEUS_MULTIPROC_DIR: the gunicorn workers and the Celery pool processes of a container write their metrics
+# there, and /metrics (or the worker's metrics port) adds them up (jakpreneur/metrics.py, which makes the
+# directory). It must be set before any process starts, hence here.
+#
 # The unprivileged user the processes run as. Participants' documents live on a volume mounted at
 # PRIVATE_STORAGE_ROOT; the directory is created here, owned by that user and closed to everyone else, so a
 # fresh named volume starts with the same owner and mode. It is outside STATIC_ROOT and never served.

@@ -40,6 +40,8 @@ graceful_timeout = 30
 # The worker's heartbeat file in memory, not on the container's overlay disk (a blocked disk would kill workers).
 worker_tmp_dir = "/dev/shm"  # noqa: S108 - a heartbeat file gunicorn creates unlinked, no data
 accesslog = "-"
+# gunicorn's default line and the request's id (jakpreneur/logs.py), as the proxy and the portal's own lines log it.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" request_id=%({x-request-id}o)s'
 # Stopped by signals from Docker; no control socket in the home directory (gunicorn's default).
 control_socket_disable = True
 

@@ -3,12 +3,16 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 
-from . import health, views
+from . import health, metrics, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("beranda/", views.home, name="home"),
-    path("healthz", health.healthz, name="healthz"),
+    # Readiness at /healthz too: the image's HEALTHCHECK asks it there (jakpreneur/health.py).
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("akun/", include("accounts.urls")),
@@ -22,6 +26,7 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("exports.urls")),
     path("", include("targets.urls")),
+    path("", include("privacy.urls")),
     path("", include("partners.urls")),
     path("api/", include("jakpreneur.api")),
 ]

@@ -1086,6 +1086,7 @@ def portal_environment(broker_url: str, tmp_path: Path, **variables: str) -> dic
             "DATABASE_URL": current_database_url(),
             "REDIS_URL": broker_url,
             "PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),  # the image's is a path in the container
             "WEB_CONCURRENCY": "1",
             **variables,
         }
@@ -1148,6 +1149,7 @@ def test_celery_service_passes_its_compose_health_check(name: str, tmp_path: Pat
                 "DATABASE_URL": current_database_url(),
                 "REDIS_URL": broker.url,
                 "PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
+                "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
                 "HOSTNAME": socket.gethostname(),
             }
         )
@@ -1368,7 +1370,7 @@ def proxy_config_here(upstream: int, listen: int, workdir: Path) -> Path:
     text = path.read_text()
     for old, new in [
         ("pid /tmp/nginx.pid;", f"pid {workdir}/nginx.pid;"),
-        ("access_log /dev/stdout;", f"access_log {workdir}/access.log;"),
+        ("access_log /dev/stdout portal;", f"access_log {workdir}/access.log portal;"),
         ("error_log /dev/stderr warn;", f"error_log {workdir}/error.log warn;"),
         ("server web:8000;", f"server 127.0.0.1:{upstream};"),
         ("listen 80;", f"listen 127.0.0.1:{free_port()};"),
@@ -1444,3 +1446,46 @@ def test_a_stalled_upload_holds_nginx_and_not_the_one_gunicorn_worker(tmp_path: 
                     assert stalled.recv(12).startswith(b"HTTP/1.1 "), "the completed upload got no answer"
                 finally:
                     stalled.close()
+
+
+def get(port: int, path: str, headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **headers})
+        response = connection.getresponse()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.fault
+@pytest.mark.django_db  # the test database exists (a subprocess connects to it)
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (Debian package nginx)")
+def test_the_proxy_gives_each_request_its_id_and_never_serves_metrics(tmp_path: Path) -> None:
+    token = secrets.token_hex(16)
+    bearer = {"Authorization": f"Bearer {token}"}
+    with throwaway_redis() as broker:
+        environment = portal_environment(broker.url, tmp_path, ALLOWED_HOSTS="127.0.0.1", METRICS_TOKEN=token)
+        with image_command_serving(environment, tmp_path) as served:
+            # the control: on the internal network, the token opens /metrics (every gunicorn worker's counts)
+            status, _headers, body = get(served.port, "/metrics", bearer)
+            assert status == 200 and b"django_http_requests_total_by_view_transport_method_total" in body
+
+            listen = free_port()
+            config = proxy_config_here(served.port, listen, tmp_path)
+            argv = [str(shutil.which("nginx")), "-c", str(config), "-p", str(tmp_path), "-g", "daemon off; user root;"]
+            with started(argv, {}, tmp_path / "nginx.out"):
+                wait_until(lambda: answers_http(listen), timeout=20, describe=lambda: tail(tmp_path / "nginx.out"))
+                for path in ("/metrics", "/metrics/", "/metrics?x=1"):
+                    status, _headers, body = get(listen, path, bearer)
+                    assert status == 404, path
+                    assert b"django_" not in body
+                # a client's own id is not what the portal logs: the proxy's $request_id goes in its place
+                status, headers, _body = get(listen, "/healthz/live", {"X-Request-ID": "client-chosen-id-0001"})
+
+    assert status == 200
+    request_id = headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id), request_id
+    access = (tmp_path / "access.log").read_text()
+    assert '"GET /healthz/live HTTP/1.1" 200 ' in access
+    assert f"request_id={request_id}" in access

@@ -23,6 +23,9 @@ def database(config: dict[str, Any]) -> dict[str, Any]:
     and saves nothing on queries that read a page of rows."""
     options = config.setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # While PostgreSQL restarts or its host is unreachable, a request gives up connecting after 2 s (libpq's
+    # shortest) and answers the branded 503 (core.errors), instead of waiting for the operating system's TCP timeout.
+    options.setdefault("connect_timeout", 2)
     return config
 
 
@@ -35,7 +38,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.ProgramAdminConfig",  # Django's admin, its site asking for the second factor (accounts.admin_site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +56,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_prometheus",  # /metrics: requests, database and cache (jakpreneur/metrics.py adds tasks and the outbox)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "pgtrigger",
     "pghistory",
@@ -71,9 +78,12 @@ INSTALLED_APPS = [
     "finance",
     "capital",
     "targets",
+    "privacy",
 ]
 
 MIDDLEWARE = [
+    "jakpreneur.logs.RequestIdMiddleware",  # first: every line logged while a request runs carries its id
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,11 +94,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",  # after messages: it says why a session ended
+    "accounts.two_factor.SecondFactorMiddleware",
+    "core.submissions.OneSubmissionMiddleware",  # a form sent twice has one result (after messages: it says so)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "core.api.ConditionalGetMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: it counts what every other one answered
 ]
 
 ROOT_URLCONF = "jakpreneur.urls"
@@ -142,10 +156,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name", "phone")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # what the lists miss: a common password dressed up (Jakarta2026!, P@ssw0rd1), a run (12345678, qwertyui,
+    # aaaaaaaa) or the portal's own name: accounts/passwords.py
+    {"NAME": "accounts.passwords.PatternPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = int(timedelta(days=3).total_seconds())
 # Argon2id with OWASP's parameters (accounts/hashers.py): a tenth of the CPU of PBKDF2 at a million iterations,
@@ -192,6 +212,16 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# A login lasts 12 hours at most, and ends after 30 minutes without a request (accounts/sessions.py; OWASP ASVS
+# level 2): a phone left at an office counter is not left logged in. The cookie lives no longer than the login.
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# The second factor (django-otp, accounts/two_factor.py): the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "JakPreneur"
+RECOVERY_CODES = 10  # one-time codes given with an authenticator, for the day the phone is lost
+# The demo (bin/run) shows its own logins' current code on the code page; empty everywhere else.
+DEMO_SECOND_FACTOR_DOMAIN = ""
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -234,13 +264,35 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A request that publishes (after its commit) waits at most half a second on a Redis that is down or hung: one
+# connection attempt with short socket timeouts, and no retry loop (kombu's `max_retries`, else it retries for the
+# whole BROKER_CONNECTION_TIMEOUT). What could not be published waits in the outbox for the dispatcher.
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A worker takes a task only when it can run it (no prefetch), so a task is unacknowledged only while it runs, and a
+# worker killed while running one gives it back after the visibility timeout instead of Redis's one-hour default.
+# Ten minutes: three times the longest task measured (the XLSX export of a million participants, 178 s,
+# bench/FIGURES.md); an outbox delivery is bounded at a minute (OUTBOX_SEND_ATTEMPT_SECONDS) and retries
+# through the dispatcher, never with a countdown, so no task waits in a worker for longer than it runs.
+CELERY_WORKER_DISABLE_PREFETCH = True
+TASK_VISIBILITY_SECONDS = env.int("TASK_VISIBILITY_SECONDS", default=600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "max_retries": 0,
+    "visibility_timeout": TASK_VISIBILITY_SECONDS,
+    # How often a worker looks for tasks past their visibility timeout (kombu's default: every 100 s).
+    "unacked_restore_interval": env.int("TASK_RESTORE_SECONDS", default=10),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 OUTBOX_DISPATCH_SECONDS = env.float("OUTBOX_DISPATCH_SECONDS", default=60.0)
+# The longest one outbox delivery may take (the send task's time limit): a message still "sending" after that lost
+# its worker and is sent again, with the same key. Shorter than TASK_VISIBILITY_SECONDS, so a task the broker hands
+# out again after its worker died finds the attempt lost.
+OUTBOX_SEND_ATTEMPT_SECONDS = env.int("OUTBOX_SEND_ATTEMPT_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-messages": {
         "task": "notifications.tasks.dispatch_pending_messages",
@@ -282,11 +334,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exports.tasks.expire_exports",
         "schedule": crontab(hour=2, minute=15),  # Asia/Jakarta: exports' files older than their keeping time
     },
+    "core-forget-submissions": {
+        "task": "core.tasks.forget_submissions",
+        "schedule": crontab(hour=3, minute=0),  # Asia/Jakarta: form submission ids older than a day
+    },
     "targets-weekly-report": {
         "task": "targets.tasks.build_weekly_report",
         "schedule": crontab(hour=6, minute=0, day_of_week=1),  # Asia/Jakarta, Mondays: last week's target report
     },
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),  # Asia/Jakarta: documents and drafts past their keeping time
+    },
 }
+# Retention (privacy.tasks.apply_retention, nightly): the documents of a registration rejected, or sent back for a
+# fix and never sent again, are removed (rows and files) this many days after that decision; a wizard draft not
+# touched for this many days is removed with its documents.
+RETENTION_REJECTED_DOCUMENTS_DAYS = env.int("RETENTION_REJECTED_DOCUMENTS_DAYS", default=90)
+RETENTION_ABANDONED_DOCUMENTS_DAYS = env.int("RETENTION_ABANDONED_DOCUMENTS_DAYS", default=180)
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=180)
+RETENTION_BATCH = env.int("RETENTION_BATCH", default=500)
 # Exports (exports/): a list of at most this many rows downloads in the answer; a bigger one is written by a task
 # and its owner told when the file is ready.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
@@ -358,11 +425,17 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Logs (jakpreneur/logs.py): every record carries the id of the request it belongs to, or of the request that
+# queued its task ("-" for neither), and the acting account's id (never a name, NIK or address). Plain text here
+# and in the embedded default; production writes one JSON object a line to stdout (settings/production.py).
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "jakpreneur.logs.RequestContextFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request"]},
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -371,3 +444,7 @@ LOGGING: dict[str, Any] = {
         "axes": {"level": "WARNING"},
     },
 }
+# Metrics (jakpreneur/metrics.py): /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (empty: no such
+# page); a Celery worker serves its tasks' counters on WORKER_METRICS_PORT (0: not served).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9808)

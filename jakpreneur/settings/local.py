@@ -32,6 +32,9 @@ HELP_LINE = {
     "hours": env("HELP_LINE_HOURS", default="Senin-Jumat 08.00-16.00 WIB"),
 }
 
+# The demo's logins (registration's seed_demo) show their current second-factor code on the code page, with DEBUG on.
+DEMO_SECOND_FACTOR_DOMAIN = "demo.jakpreneur.id"
+
 # Fixed development keys: they protect nothing and must never be used with real data.
 NIK_ENCRYPTION_KEYS = env.list("NIK_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="])
 NIK_HASH_KEY = env("NIK_HASH_KEY", default="local-development-hmac-key")
