@@ -1,8 +1,10 @@
 """The outbox: one row per message to one address on one channel, written in the caller's transaction."""
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +16,13 @@ from core.languages import active_language
 DISPATCH_GRACE = timedelta(seconds=30)
 
 
+def send_attempt() -> timedelta:
+    """The longest one delivery attempt may take (settings.OUTBOX_SEND_ATTEMPT_SECONDS; the backends' network
+    timeouts are shorter). A message still "sending" after that lost its worker (killed, or cut off from the
+    database): it is sent again, with the same key."""
+    return timedelta(seconds=settings.OUTBOX_SEND_ATTEMPT_SECONDS)
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
@@ -22,6 +31,7 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -56,6 +66,13 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, default=first_dispatch_at)
+    attempt_started_at = models.DateTimeField(_("last attempt started"), null=True, blank=True)
+    # The message's identity at the provider, the same on every attempt: the email's Message-ID, the gateway's
+    # idempotency key. A message sent again after a worker died mid-send is the same message to the recipient. (The
+    # database default gave each row written before the key existed its own.)
+    key = models.UUIDField(
+        _("idempotency key"), default=uuid.uuid4, db_default=RandomUUID(), unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("message")
@@ -73,6 +90,11 @@ class Message(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status=Status.SENT) | Q(sent_at__isnull=False), name="notif_message_sent_has_sent_at"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.SENDING)
+                | Q(attempt_started_at__isnull=False, next_attempt_at__isnull=False),
+                name="notif_message_sending_has_attempt",
             ),
         ]
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Final, Protocol
 
-from celery.exceptions import Retry
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.db.models import Model
@@ -16,7 +15,7 @@ from core.languages import language_or_active
 from core.phone import normalize_phone
 
 from .backends import get_backend
-from .models import DISPATCH_GRACE, Channel, Message, Status
+from .models import DISPATCH_GRACE, Channel, Message, Status, send_attempt
 from .queue import RETRY, send_message_later
 from .rendering import check_template_context, render_message, without_secrets
 from .selectors import messages_due
@@ -46,7 +45,7 @@ class Recipient(Protocol):
 
 
 class DeliveryError(Exception):
-    """A channel backend failed; the message stays pending and will be retried."""
+    """A channel backend failed; the message stays pending and the dispatcher tries again when it is due."""
 
 
 def _email_address(value: str | None) -> str | None:
@@ -107,16 +106,14 @@ def notify(
 
 
 def enqueue_messages(message_ids: Sequence[int]) -> int:
-    """Hand messages to Celery; never raises. If the broker is down the rest are left to the dispatcher.
+    """Hand messages to Celery; never raises. If the broker is down the rest are left to the dispatcher (the
+    publish gives up within half a second: settings, CELERY_BROKER_TRANSPORT_OPTIONS).
 
     Returns how many were enqueued.
     """
     for index, message_id in enumerate(message_ids):
         try:
             send_message_later(message_id)
-        except (DeliveryError, Retry):
-            # Only with CELERY_TASK_ALWAYS_EAGER: the task ran here, failed and recorded the failure.
-            continue
         except Exception as exc:
             waiting = message_ids[index:]
             logger.warning(
@@ -138,45 +135,86 @@ def _due_now(message_ids: Sequence[int]) -> None:
 
 
 def message_deliver(*, message_id: int) -> bool:
-    """Send a pending message once. True if it was sent now; False if there was nothing to send.
+    """Send a message once. True if it was sent now; False if there was nothing to send.
 
-    A backend failure is recorded (attempts, last_error, next_attempt_at) and raised as DeliveryError so the
-    caller retries; after MAX_ATTEMPTS, or when the message cannot be rendered, it is marked failed instead.
+    The attempt is recorded and committed before the backend is called ("sending", with its start time, and in
+    next_attempt_at the time after which it counts as lost), then reconciled: sent, or its failure recorded. A run
+    that finds the message sent, failed, or in an attempt still within its time, does nothing; one that finds an
+    attempt lost (its worker killed mid-send, the broker handing the task out again) sends again with the same
+    idempotency key, so the recipient's side sees one message. A backend failure is recorded (attempts,
+    last_error, next_attempt_at on the RETRY curve, when the dispatcher tries again) and raised as DeliveryError;
+    after MAX_ATTEMPTS, or when the message cannot be rendered, the message is marked failed instead.
     """
+    started = timezone.now()
     with transaction.atomic():
         message = Message.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status != Status.PENDING:
+        if message is None or not _may_send(message, now=started):
             return False
-        now = timezone.now()
         message.attempts += 1
         try:
             outgoing = render_message(message)
         except Exception as exc:
-            _record_failure(message, exc, now=now, permanent=True)
+            _record_failure(message, exc, now=started, permanent=True)
             logger.error("Notification %s cannot be rendered (%s); marked failed", message.pk, type(exc).__name__)
             return False
-        try:
-            get_backend(message.channel).send(outgoing)
-        except Exception as exc:
-            _record_failure(message, exc, now=now, permanent=message.attempts >= RETRY.max_attempts)
-            failure = exc
-        else:
-            message.status = Status.SENT
-            message.sent_at = now
-            message.next_attempt_at = None
-            message.last_error = ""
-            message.context = without_secrets(message.template, message.context)
-            message.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error", "attempts", "context"])
-            return True
-    if message.status == Status.FAILED:
-        logger.error(
-            "Notification %s failed after %d attempts (%s)", message.pk, message.attempts, type(failure).__name__
-        )
+        message.status = Status.SENDING
+        message.attempt_started_at = started
+        message.next_attempt_at = started + send_attempt()
+        message.save(update_fields=["status", "attempts", "attempt_started_at", "next_attempt_at"])
+    try:
+        get_backend(message.channel).send(outgoing, idempotency_key=str(message.key))
+    except Exception as exc:
+        _attempt_failed(message, exc)
         return False
-    logger.warning(
-        "Notification %s attempt %d failed (%s); retrying", message.pk, message.attempts, type(failure).__name__
+    Message.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+        last_error="",
+        context=without_secrets(message.template, message.context),
     )
-    raise DeliveryError(f"Notification {message.pk} attempt {message.attempts} failed") from failure
+    return True
+
+
+def _may_send(message: Message, *, now: datetime) -> bool:
+    if message.status == Status.PENDING:
+        return True
+    if message.status == Status.SENDING and message.next_attempt_at is not None and message.next_attempt_at <= now:
+        logger.warning(
+            "Notification %s: attempt %d started %s was lost; sending again with the same key",
+            message.pk,
+            message.attempts,
+            message.attempt_started_at.isoformat() if message.attempt_started_at else "-",
+        )
+        return True
+    return False
+
+
+def _attempt_failed(message: Message, failure: Exception) -> None:
+    """Record a failed attempt (unless the message was reconciled meanwhile) and raise DeliveryError if it is to be
+    tried again."""
+    with transaction.atomic():
+        current = (
+            Message.objects.select_for_update()
+            .filter(pk=message.pk, status=Status.SENDING, attempt_started_at=message.attempt_started_at)
+            .first()
+        )
+        if current is None:
+            return
+        _record_failure(current, failure, now=timezone.now(), permanent=current.attempts >= RETRY.max_attempts)
+    if current.status == Status.FAILED:
+        logger.error(
+            "Notification %s failed after %d attempts (%s)", current.pk, current.attempts, type(failure).__name__
+        )
+        return
+    logger.warning(
+        "Notification %s attempt %d failed (%s); the dispatcher tries again at %s",
+        current.pk,
+        current.attempts,
+        type(failure).__name__,
+        current.next_attempt_at.isoformat() if current.next_attempt_at else "-",
+    )
+    raise DeliveryError(f"Notification {current.pk} attempt {current.attempts} failed") from failure
 
 
 def _record_failure(message: Message, exc: Exception, *, now: datetime, permanent: bool) -> None:
@@ -186,15 +224,18 @@ def _record_failure(message: Message, exc: Exception, *, now: datetime, permanen
         message.next_attempt_at = None
         message.context = without_secrets(message.template, message.context)
     else:
-        # The task retries after RETRY.delay(); the dispatcher steps in only if that retry never comes.
-        message.next_attempt_at = now + RETRY.delay(message.attempts) + DISPATCH_GRACE
+        # The dispatcher sends it again when due: no countdown waits in a worker, so the broker's visibility
+        # timeout need only cover a task's run (settings, CELERY_BROKER_TRANSPORT_OPTIONS).
+        message.status = Status.PENDING
+        message.next_attempt_at = now + RETRY.delay(message.attempts)
     message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "context"])
 
 
 def messages_dispatch_due(*, limit: int = DISPATCH_BATCH_SIZE) -> int:
     """Re-enqueue up to `limit` pending messages whose next attempt is due; returns how many were enqueued.
 
-    Each picked message is leased for DISPATCH_GRACE so the next dispatcher run does not enqueue it again.
+    Each picked message is leased for DISPATCH_GRACE so the next dispatcher run does not enqueue it again; one
+    whose attempt was lost is pending again (message_deliver sends it with the same key).
     """
     now = timezone.now()
     with transaction.atomic():
@@ -202,7 +243,9 @@ def messages_dispatch_due(*, limit: int = DISPATCH_BATCH_SIZE) -> int:
             messages_due(now=now).select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
         )
         if message_ids:
-            Message.objects.filter(pk__in=message_ids).update(next_attempt_at=now + DISPATCH_GRACE)
+            Message.objects.filter(pk__in=message_ids).update(
+                status=Status.PENDING, next_attempt_at=now + DISPATCH_GRACE
+            )
     if not message_ids:
         return 0
     logger.info("Dispatching %d pending notification message(s)", len(message_ids))

@@ -4,8 +4,10 @@ the partner as the actor and the channel as "api", with the key's prefix. Each k
 the shared cache (Redis). A browser's session is not an API login."""
 
 import datetime
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
+import redis
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,8 @@ from .models import PartnerKey
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
+
+logger = logging.getLogger(__name__)
 
 KEYWORD = "Api-Key"
 LAST_USED_EVERY = datetime.timedelta(minutes=1)  # how stale `last_used_at` may be (one UPDATE a minute a key)
@@ -108,9 +112,18 @@ class IsJakiKey(_KeyOfKind):
 
 
 class KeyRateThrottle(throttling.SimpleRateThrottle):
-    """Requests per key (settings: REST_FRAMEWORK's "key" rate), counted in Redis; a 429 says when to retry."""
+    """Requests per key (settings: REST_FRAMEWORK's "key" rate), counted in Redis; a 429 says when to retry.
+    While Redis is down the calls are let through uncounted (the cache gives up within half a second: settings,
+    CACHES): a partner's work does not stop with the counter."""
 
     scope = "key"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except redis.RedisError as exc:
+            logger.warning("API throttle not counted: the cache is unavailable (%s)", type(exc).__name__)
+            return True
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         key = request.auth

@@ -15,5 +15,11 @@ def test_the_portals_connections_run_without_jit() -> None:
 
 def test_the_options_keep_what_the_url_asked_for() -> None:
     config = database({"NAME": "x", "OPTIONS": {"options": "-c statement_timeout=5000", "sslmode": "require"}})
-    assert config["OPTIONS"] == {"options": "-c statement_timeout=5000 -c jit=off", "sslmode": "require"}
-    assert database({"NAME": "x"})["OPTIONS"] == {"options": "-c jit=off"}
+    assert config["OPTIONS"] == {
+        "options": "-c statement_timeout=5000 -c jit=off",
+        "sslmode": "require",
+        "connect_timeout": 2,
+    }
+    assert database({"NAME": "x"})["OPTIONS"] == {"options": "-c jit=off", "connect_timeout": 2}
+    # a URL's own connect_timeout is kept
+    assert database({"NAME": "x", "OPTIONS": {"connect_timeout": 10}})["OPTIONS"]["connect_timeout"] == 10

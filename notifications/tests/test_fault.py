@@ -39,7 +39,7 @@ def test_message_written_while_the_broker_is_down_is_sent_by_a_real_worker_once_
             ("email", Status.PENDING, 0),
             ("sms", Status.PENDING, 0),
         ]
-        assert commit_seconds < 5, f"publishing to a dead broker blocked the request for {commit_seconds:.1f}s"
+        assert commit_seconds < 0.5, f"publishing to a dead broker blocked the request for {commit_seconds:.1f}s"
         assert "Could not enqueue 2 notification message(s)" in caplog.text
         for personal in ("dewi.walkin@example.id", "+6281234509999", "Dewi", "JP-2024-000777"):
             assert personal not in caplog.text

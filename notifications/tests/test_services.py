@@ -14,6 +14,7 @@ from kombu.exceptions import OperationalError
 from accounts.models import User
 from notifications import backends, tasks
 from notifications.models import Channel, Message, Status
+from notifications.rendering import OutgoingMessage
 from notifications.services import (
     MAX_ATTEMPTS,
     DeliveryError,
@@ -21,10 +22,15 @@ from notifications.services import (
     messages_dispatch_due,
     notify,
 )
+from notifications.tests.backends import FlakyBackend, KeyRecordingBackend
 
 CONTEXT = {"full_name": "Siti Rahayu", "reference": "JP-2024-000123"}
 FAILING_SMS = {"sms": "notifications.tests.backends.FailingBackend", "email": "notifications.backends.EmailBackend"}
 FLAKY_SMS = {"sms": "notifications.tests.backends.FlakyBackend", "email": "notifications.backends.EmailBackend"}
+RECORDING_SMS = {
+    "sms": "notifications.tests.backends.KeyRecordingBackend",
+    "email": "notifications.backends.EmailBackend",
+}
 
 CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
@@ -241,10 +247,10 @@ def test_backend_failure_records_the_attempt_and_backs_off_until_it_gives_up(db:
         message.refresh_from_db()
         assert (message.status, message.attempts) == (Status.PENDING, attempt)
         assert message.last_error == "GatewayDownError: gateway down"
-        # Celery retries after `delay`; the dispatcher only steps in 30 s later.
+        # The dispatcher sends it again when it is due, `delay` after the failure.
         assert message.next_attempt_at is not None
-        assert before + timedelta(seconds=delay + 30) <= message.next_attempt_at
-        assert message.next_attempt_at <= timezone.now() + timedelta(seconds=delay + 30)
+        assert before + timedelta(seconds=delay) <= message.next_attempt_at
+        assert message.next_attempt_at <= timezone.now() + timedelta(seconds=delay)
 
     assert message_deliver(message_id=message.pk) is False
     message.refresh_from_db()
@@ -269,20 +275,121 @@ def test_a_retry_after_a_failure_sends_and_clears_the_error(db: None) -> None:
 
 
 @override_settings(NOTIFICATION_BACKENDS=FAILING_SMS)
-def test_send_message_task_retries_with_exponential_backoff(db: None) -> None:
-    from celery.exceptions import Retry
-
+def test_the_task_leaves_a_failed_attempt_to_the_dispatcher_instead_of_a_countdown(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A countdown would keep the task unacknowledged in a worker for up to an hour, longer than the broker's
+    visibility timeout: Redis would hand it to a second worker meanwhile. The row says when it is due instead."""
     message = sms_message()
 
-    with pytest.raises(Retry) as first:
-        tasks.send_message.apply(args=[message.pk])
-    with pytest.raises(Retry) as third:
-        tasks.send_message.apply(args=[message.pk], retries=2)
-    with pytest.raises(DeliveryError):
-        tasks.send_message.apply(args=[message.pk], retries=MAX_ATTEMPTS)
+    result = tasks.send_message.apply(args=[message.pk])
 
-    assert (first.value.when, third.value.when) == (30, 120)
-    assert tasks.send_message.acks_late is True
+    assert result.successful() and result.result is False
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.PENDING, 1)
+    assert message.next_attempt_at is not None
+    assert tasks.send_message.acks_late is True and tasks.send_message.time_limit == 60
+
+    monkeypatch.setattr(timezone, "now", lambda: message.next_attempt_at)
+    with override_settings(NOTIFICATION_BACKENDS=FLAKY_SMS):
+        assert messages_dispatch_due() == 1  # FlakyBackend fails once: attempt 2
+        assert tasks.send_message.apply(args=[message.pk]).result is True
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.SENT, 3)
+
+
+# recorded before sending, reconciled after
+
+
+@override_settings(NOTIFICATION_BACKENDS=RECORDING_SMS)
+def test_the_attempt_is_committed_as_sending_before_the_backend_is_called(db: None) -> None:
+    message = sms_message()
+
+    assert message_deliver(message_id=message.pk) is True
+
+    assert KeyRecordingBackend.keys == [(message.pk, str(message.key), Status.SENDING)]
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.next_attempt_at) == (Status.SENT, 1, None)
+    assert message.attempt_started_at is not None and message.sent_at is not None
+    assert message.attempt_started_at <= message.sent_at
+
+
+@override_settings(NOTIFICATION_BACKENDS=RECORDING_SMS)
+def test_an_attempt_still_within_its_time_is_left_alone_and_a_lost_one_is_sent_again_with_the_same_key(
+    db: None,
+) -> None:
+    """A worker killed after the gateway took the message but before the row said so: the row stays "sending".
+    The broker hands the task out again; while the attempt may still be running, nothing is sent; once it counts
+    as lost, the message goes out again under the same key, which the gateway (or the mail system, for the
+    Message-ID) uses to deliver it once."""
+    now = timezone.now()
+    running = sms_message(
+        status=Status.SENDING, attempts=1, attempt_started_at=now, next_attempt_at=now + timedelta(seconds=60)
+    )
+    lost = sms_message(
+        status=Status.SENDING,
+        attempts=1,
+        attempt_started_at=now - timedelta(minutes=2),
+        next_attempt_at=now - timedelta(minutes=1),
+    )
+
+    assert message_deliver(message_id=running.pk) is False
+    assert message_deliver(message_id=lost.pk) is True
+    assert message_deliver(message_id=lost.pk) is False
+
+    assert KeyRecordingBackend.keys == [(lost.pk, str(lost.key), Status.SENDING)]
+    running.refresh_from_db()
+    lost.refresh_from_db()
+    assert (running.status, running.attempts) == (Status.SENDING, 1)
+    assert (lost.status, lost.attempts) == (Status.SENT, 2)
+
+
+@override_settings(NOTIFICATION_BACKENDS=FLAKY_SMS)
+def test_every_attempt_of_a_message_carries_its_own_key(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    sent_keys: list[str] = []
+    first, second = sms_message(), sms_message()
+
+    def flaky_recording(self: FlakyBackend, message: OutgoingMessage, *, idempotency_key: str) -> None:
+        sent_keys.append(idempotency_key)
+        original_send(self, message, idempotency_key=idempotency_key)
+
+    original_send = FlakyBackend.send
+    monkeypatch.setattr(FlakyBackend, "send", flaky_recording)
+    for message in (first, second):
+        with pytest.raises(DeliveryError):
+            message_deliver(message_id=message.pk)
+        assert message_deliver(message_id=message.pk) is True
+
+    assert sent_keys == [str(first.key)] * 2 + [str(second.key)] * 2
+    assert first.key != second.key
+
+
+def test_the_dispatcher_takes_up_a_lost_attempt_and_leaves_a_running_one(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enqueued: list[int] = []
+    monkeypatch.setattr(tasks.send_message, "delay", enqueued.append)
+    now = timezone.now()
+    running = sms_message(
+        status=Status.SENDING, attempts=1, attempt_started_at=now, next_attempt_at=now + timedelta(seconds=60)
+    )
+    lost = sms_message(
+        status=Status.SENDING,
+        attempts=1,
+        attempt_started_at=now - timedelta(minutes=2),
+        next_attempt_at=now - timedelta(minutes=1),
+    )
+
+    assert messages_dispatch_due() == 1
+
+    assert enqueued == [lost.pk]
+    running.refresh_from_db()
+    lost.refresh_from_db()
+    assert running.status == Status.SENDING
+    assert lost.status == Status.PENDING and lost.next_attempt_at and lost.next_attempt_at > now
+    message_deliver(message_id=lost.pk)
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts) == (Status.SENT, 2)
 
 
 def test_a_message_that_cannot_be_rendered_fails_without_retrying(db: None) -> None:

@@ -1,4 +1,5 @@
-"""Throwaway servers for fault tests: a private redis-server on a spare port and a real Celery worker.
+"""Throwaway servers for fault tests: a private redis-server on a spare port, a real Celery worker, an SMTP sink
+that records every email it is handed, a private PostgreSQL cluster and the portal under gunicorn.
 
 Nothing here touches the machine's Redis on 6379; every process started here is stopped on exit.
 A test that lets a worker read its rows must commit them: mark it `django_db(transaction=True)` (the root
@@ -10,19 +11,27 @@ conftest reloads the kecamatan that the flush ending such a test wipes).
         redis_server.start()           # same port again
         with celery_worker(broker_url=redis_server.url, database_url=current_database_url(), beat=True) as worker:
             wait_until(lambda: ..., timeout=30, describe=worker.log)
+
+A process started here can run under settings of its own: `settings={...}` writes a module that imports the
+given settings module and sets those names (plain values: strings, numbers, dicts of them).
 """
 
+import email
 import os
 import shutil
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import redis
@@ -235,8 +244,10 @@ def celery_worker(
     env: Mapping[str, str] | None = None,
     settings_module: str = "jakpreneur.settings.test",
     ready_timeout: float = 30.0,
+    settings: Mapping[str, Any] | None = None,
 ) -> Iterator[CeleryWorker]:
-    """A real Celery worker (solo pool, optionally with embedded beat) on the given broker and database.
+    """A real Celery worker (solo pool, optionally with embedded beat) on the given broker and database, under
+    `settings_module` with `settings` set over it.
 
     Waits until the worker is ready; on exit sends SIGTERM to its process group, SIGKILL after 10 s.
     """
@@ -258,6 +269,8 @@ def celery_worker(
         "--hostname", f"throwaway-{os.getpid()}@%h",
     ]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="celery-worker-") as workdir:
+        if settings:
+            worker_env.update(_settings_env(settings_module, settings, workdir=Path(workdir)))
         if beat:
             command += ["--beat", "--schedule", str(Path(workdir) / "beat-schedule")]
         log_path = Path(workdir) / "worker.log"
@@ -274,5 +287,293 @@ def celery_worker(
         try:
             worker.wait_ready(timeout=ready_timeout)
             yield worker
+        finally:
+            stop_process_group(process, grace=10.0)
+
+
+def _settings_env(settings_module: str, settings: Mapping[str, Any] | None, *, workdir: Path) -> dict[str, str]:
+    """The environment that runs a process under `settings_module`, or, with `settings`, under a module written
+    into `workdir` that imports it and sets those names."""
+    if not settings:
+        return {"DJANGO_SETTINGS_MODULE": settings_module}
+    lines = [f"from {settings_module} import *  # noqa: F403"]
+    lines += [f"{name} = {value!r}" for name, value in settings.items()]
+    (workdir / "throwaway_settings.py").write_text("\n".join(lines) + "\n")
+    python_path = os.pathsep.join(filter(None, [str(workdir), str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    return {"DJANGO_SETTINGS_MODULE": "throwaway_settings", "PYTHONPATH": python_path}
+
+
+# An SMTP server that accepts every message and records it: what a recipient's mail system is handed.
+
+
+@dataclass(frozen=True)
+class ReceivedEmail:
+    message_id: str
+    recipients: tuple[str, ...]
+    subject: str
+
+
+class SmtpSink:
+    """A minimal SMTP server (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) on 127.0.0.1 recording each message.
+
+    `on_message(sink, received)` runs once a message's data has arrived and before the server answers "250" to
+    it: the moment a real mail system has the message but its sender does not know yet."""
+
+    def __init__(self, on_message: Callable[["SmtpSink", ReceivedEmail], None] | None = None) -> None:
+        self.received: list[ReceivedEmail] = []
+        self.on_message = on_message
+        self._lock = threading.Lock()
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                try:
+                    sink._converse(self.rfile, self.wfile)
+                except OSError:
+                    return  # the client went away mid-conversation (a test killed it)
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.port: int = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def _converse(self, rfile: Any, wfile: Any) -> None:
+        def reply(line: str) -> None:
+            wfile.write(line.encode() + b"\r\n")
+            wfile.flush()
+
+        reply("220 sink ESMTP")
+        recipients: list[str] = []
+        while line := rfile.readline():
+            command = line.decode(errors="replace").strip()
+            verb = command[:4].upper()
+            if verb == "EHLO":
+                reply("250-sink")
+                reply("250-8BITMIME")
+                reply("250 SMTPUTF8")
+            elif verb in {"HELO", "NOOP"}:
+                reply("250 OK")
+            elif verb == "MAIL":
+                recipients = []
+                reply("250 OK")
+            elif verb == "RCPT":
+                recipients.append(command.partition(":")[2].strip().strip("<>"))
+                reply("250 OK")
+            elif verb == "RSET":
+                recipients = []
+                reply("250 OK")
+            elif verb == "DATA":
+                reply("354 End data with <CR><LF>.<CR><LF>")
+                data = bytearray()
+                while (chunk := rfile.readline()) not in (b".\r\n", b".\n", b""):
+                    data += chunk[1:] if chunk.startswith(b"..") else chunk
+                parsed = email.message_from_bytes(bytes(data))
+                received = ReceivedEmail(
+                    message_id=str(parsed.get("Message-ID", "")),
+                    recipients=tuple(recipients),
+                    subject=str(parsed.get("Subject", "")),
+                )
+                with self._lock:
+                    self.received.append(received)
+                if self.on_message is not None:
+                    self.on_message(self, received)
+                reply("250 OK queued")
+            elif verb == "QUIT":
+                reply("221 Bye")
+                return
+            else:
+                reply("502 Command not implemented")
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.received)
+
+    def message_ids(self) -> list[str]:
+        with self._lock:
+            return [received.message_id for received in self.received]
+
+
+@contextmanager
+def smtp_sink(on_message: Callable[[SmtpSink, ReceivedEmail], None] | None = None) -> Iterator[SmtpSink]:
+    """A running SmtpSink on a spare port; shut down on exit."""
+    sink = SmtpSink(on_message)
+    sink._thread.start()
+    try:
+        yield sink
+    finally:
+        sink._server.shutdown()
+        sink._server.server_close()
+
+
+# A private PostgreSQL cluster: initdb and pg_ctl of the machine's PostgreSQL 15, on a spare port.
+
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+MACHINE_POSTGRES_PORT = 5432
+
+
+class PostgresServer:
+    """A throwaway cluster that can be stopped, started and restarted on the same port. PostgreSQL refuses to run
+    as root, so under root its commands run as the `postgres` system user (runuser)."""
+
+    def __init__(self, port: int, workdir: Path) -> None:
+        if port == MACHINE_POSTGRES_PORT:
+            raise ValueError("A throwaway PostgreSQL never uses the machine's port 5432.")
+        self.port = port
+        self.workdir = workdir
+        self.data = workdir / "data"
+        self.logfile = workdir / "postgres.log"
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *command: str, timeout: float = 60.0) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        result = subprocess.run(
+            [*prefix, *command], capture_output=True, text=True, timeout=timeout, check=False, cwd=self.workdir
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}\n{self.log()}")
+
+    def init(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, user="postgres")
+        self._run(
+            str(POSTGRES_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
+            "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+        )  # fmt: skip
+
+    def _pg_ctl(self, action: str, *arguments: str) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.workdir} -c fsync=off"
+        pg_ctl = str(POSTGRES_BIN / "pg_ctl")
+        self._run(pg_ctl, "-D", str(self.data), "-l", str(self.logfile), "-o", options, *arguments, "-w", action)
+
+    def start(self) -> None:
+        self._pg_ctl("start")
+
+    def stop(self) -> None:
+        """A fast shutdown: open sessions are cut off, as when the server is stopped for maintenance."""
+        self._pg_ctl("stop", "-m", "fast")
+
+    def restart(self) -> None:
+        self._pg_ctl("restart", "-m", "fast")
+
+    @property
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    def create_database(self, name: str) -> str:
+        """Create a database and return its DATABASE_URL."""
+        self._run(str(POSTGRES_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+        return self.url(name)
+
+    def log(self) -> str:
+        return self.logfile.read_text(errors="replace")[-4000:] if self.logfile.exists() else "(no postgres log)"
+
+
+@contextmanager
+def throwaway_postgres(port: int | None = None) -> Iterator[PostgresServer]:
+    """A running private PostgreSQL cluster on a spare port; stopped (and its files removed) on exit."""
+    with tempfile.TemporaryDirectory(prefix="throwaway-postgres-") as workdir:
+        server = PostgresServer(port or free_port(), Path(workdir))
+        server.init()
+        server.start()
+        try:
+            yield server
+        finally:
+            if server.running:
+                server.stop()
+
+
+def manage(*arguments: str, env: Mapping[str, str], timeout: float = 600.0) -> str:
+    """Run `manage.py` with the given arguments in a child process; its output, or RuntimeError if it fails."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"manage.py {' '.join(arguments)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
+    return result.stdout
+
+
+class PortalServer:
+    """The portal under gunicorn with the production configuration (deploy/gunicorn.conf.py)."""
+
+    def __init__(self, process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+        self.process = process
+        self.port = port
+        self.log_path = log_path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log(self) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return f"--- gunicorn output (exit code {self.process.poll()}) ---\n{text[-6000:]}"
+
+
+@contextmanager
+def portal_server(
+    *,
+    database_url: str,
+    env: Mapping[str, str] | None = None,
+    settings_module: str = "jakpreneur.settings.test",
+    settings: Mapping[str, Any] | None = None,
+    workers: int = 2,
+    ready_timeout: float = 60.0,
+) -> Iterator[PortalServer]:
+    """gunicorn with deploy/gunicorn.conf.py on a spare port, against `database_url`; ready once it answers."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="portal-") as workdir:
+        server_env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "WEB_CONCURRENCY": str(workers),
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+            **_settings_env(settings_module, settings, workdir=Path(workdir)),
+        }
+        log_path = Path(workdir) / "gunicorn.log"
+        command = [
+            sys.executable, "-m", "gunicorn", "--config", str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"),
+            "--bind", f"127.0.0.1:{port}", "jakpreneur.wsgi:application",
+        ]  # fmt: skip
+        with log_path.open("wb") as log_file:
+            process = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env=server_env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        server = PortalServer(process, port, log_path)
+
+        def answering() -> bool:
+            if not server.alive:
+                raise RuntimeError(f"gunicorn exited early\n{server.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return True
+            except OSError:
+                return False
+
+        try:
+            wait_until(answering, timeout=ready_timeout, interval=0.2, describe=server.log)
+            yield server
         finally:
             stop_process_group(process, grace=10.0)
