@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import OperationalError
 
 from .audit import Channel, channel
@@ -23,3 +23,11 @@ RETRIED_ON_DATABASE_ERRORS: dict[str, Any] = {
     "autoretry_for": (OperationalError,),
     "retry_backoff": True,
 }
+
+
+@shared_task(base=AuditedTask, ignore_result=True)
+def forget_submissions() -> int:
+    """Nightly: the form submission ids older than a day (core.submissions) are forgotten."""
+    from .submissions import forget_old_submissions
+
+    return forget_old_submissions()

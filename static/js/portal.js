@@ -15,3 +15,38 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   });
 });
+
+// A form sent twice has one result (core/submissions.py): each POST form carries an id of its own, and while it is
+// on its way a second press sends nothing more (for a few seconds, in case the answer was a download).
+document.addEventListener("DOMContentLoaded", () => {
+  const newId = () => (window.crypto && crypto.randomUUID ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`);
+  document.querySelectorAll("form[method=post], form[method=POST]").forEach((form) => {
+    if (!form.querySelector("input[name=submission]")) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "submission";
+      input.value = newId();
+      form.appendChild(input);
+    }
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.sending) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sending = "1";
+      form.setAttribute("aria-busy", "true");
+      window.setTimeout(() => { delete form.dataset.sending; form.removeAttribute("aria-busy"); }, 5000);
+    });
+  });
+});
+// A page shown again from the back-forward cache starts fresh: its forms may be sent again (with their same id,
+// so what was already done is not done twice).
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) {
+    document.querySelectorAll("form[data-sending]").forEach((form) => {
+      delete form.dataset.sending;
+      form.removeAttribute("aria-busy");
+    });
+  }
+});
