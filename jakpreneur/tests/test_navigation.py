@@ -103,6 +103,7 @@ def nav_of(client: Client, user: User) -> list[str]:
                 "finance:program",
                 "capital:figures",
                 "partners:staff_reads",
+                "privacy:breach",
                 "marketing:catalogue",
                 "admin:index",
             ],
