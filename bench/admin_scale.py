@@ -23,6 +23,8 @@ NIK = "3171095708900002"  # every bulk participant's NIK (Gambir, a woman born 1
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.support import logged_in  # noqa: E402  (the project root is on the path first)
+
 BENCH_DB = "jakpreneur_bench"
 WANTED_NIK = "3171095708999999"
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -218,7 +220,7 @@ def measure() -> None:
     print(f"\n{'page':34} {'median ms':>10} {'max ms':>8} {'queries':>8}")
     for name, user, url, params in pages:
         client = Client()
-        client.force_login(user)
+        logged_in(client, user)
         send = client.post if "POST" in name else client.get
         send(url, params)  # warm up
         timings = []

@@ -32,7 +32,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.support import verified_people  # noqa: E402  (the project root is on the path first)
+from bench.support import logged_in, verified_people  # noqa: E402  (the project root is on the path first)
 
 BENCH_DB = "jakpreneur_bench_books"
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -249,8 +249,8 @@ def measure(runs: int, months: int) -> None:
     busy = Participant.objects.select_related("user").get(user__email=BUSY_EMAIL)
     mentor = User.objects.get(email=MENTOR_EMAIL)
     participant_client, mentor_client = Client(), Client()
-    participant_client.force_login(busy.user)
-    mentor_client.force_login(mentor)
+    logged_in(participant_client, busy.user)
+    logged_in(mentor_client, mentor)
     back = shift_month(timezone.localdate(), -min(36, months - 1)).strftime("%Y-%m")
 
     def page(client: Client, url: str) -> Any:

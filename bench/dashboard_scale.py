@@ -32,7 +32,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.support import verified_people  # noqa: E402  (the project root is on the path first)
+from bench.support import logged_in, verified_people  # noqa: E402  (the project root is on the path first)
 
 BENCH_DB = "jakpreneur_bench_dashboard"
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -274,7 +274,7 @@ def run(runs: int) -> None:
         page = ""
     if page:
         client = Client()
-        client.force_login(User.objects.get(email=STAFF_EMAIL))
+        logged_in(client, User.objects.get(email=STAFF_EMAIL))
         queries = {
             "program": f"year={year}",
             f"wilayah {kecamatan.wilayah.name}": f"year={year}&wilayah={kecamatan.wilayah_id}",

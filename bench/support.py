@@ -82,3 +82,15 @@ def verified_people(
         batch_size=batch_size,
     )
     return people, firms
+
+
+def logged_in(client: Any, user: Any) -> Any:
+    """The test client logged in as `user` with the login whole: force_login, and the second factor taken as
+    given (the code page is not what a benchmark of a page times), as a person's session is after the code."""
+    from accounts.two_factor import PENDING
+
+    client.force_login(user)
+    session = client.session
+    session.pop(PENDING, None)
+    session.save()
+    return client

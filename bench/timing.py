@@ -50,7 +50,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.timing_pages import PAGE_SIZE, Page, all_pages, not_timed  # noqa: E402  (the project root is on the path first)
+from bench.support import logged_in  # noqa: E402  (the project root is on the path first)
+from bench.timing_pages import PAGE_SIZE, Page, all_pages, not_timed  # noqa: E402
 
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "jakpreneur_bench_program"
@@ -187,8 +188,7 @@ class Clients:
             if kind == "user":
                 from accounts.models import User
 
-                client = Client()
-                client.force_login(User.objects.get(pk=value))
+                client = logged_in(Client(), User.objects.get(pk=value))
             elif kind == "key":
                 client = Client(HTTP_AUTHORIZATION=f"Api-Key {self.secret(value)}")
             else:
