@@ -1401,6 +1401,14 @@ def stalled_upload(port: int) -> socket.socket:
     return client
 
 
+def stalled_headers(port: int) -> socket.socket:
+    """A client that sends the first lines of a request's headers, then stops (a slowloris, or a phone in a
+    lift): the request never ends, so whoever reads it waits."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=10)
+    client.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Proto: https\r\nX-Slow: ")
+    return client
+
+
 def answers_within(port: int, timeout: float) -> bool:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -1416,12 +1424,15 @@ def answers_within(port: int, timeout: float) -> bool:
 @pytest.mark.fault
 @pytest.mark.django_db  # the test database exists (a subprocess connects to it)
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (Debian package nginx)")
-def test_a_stalled_upload_holds_nginx_and_not_the_one_gunicorn_worker(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stall", [stalled_upload, stalled_headers], ids=["upload", "headers"])
+def test_a_stalled_client_holds_nginx_and_not_the_one_gunicorn_worker(
+    stall: Callable[[int], socket.socket], tmp_path: Path
+) -> None:
     with throwaway_redis() as broker:
         environment = portal_environment(broker.url, tmp_path, WEB_CONCURRENCY="1", ALLOWED_HOSTS="127.0.0.1")
         with image_command_serving(environment, tmp_path) as served:
-            # the control: straight to gunicorn, a stalled upload holds its only worker
-            direct = stalled_upload(served.port)
+            # the control: straight to gunicorn, a stalled client holds its only worker
+            direct = stall(served.port)
             try:
                 assert not answers_within(served.port, timeout=3), "gunicorn answered while its worker waited"
             finally:
@@ -1437,13 +1448,15 @@ def test_a_stalled_upload_holds_nginx_and_not_the_one_gunicorn_worker(tmp_path: 
                     timeout=20,
                     describe=lambda: tail(tmp_path / "nginx.out"),
                 )
-                stalled = stalled_upload(listen)
+                stalled = stall(listen)
                 try:
                     began = time.monotonic()
-                    assert answers_within(listen, timeout=5), "the stalled upload reached the worker through nginx"
+                    assert answers_within(listen, timeout=5), "the stalled client reached the worker through nginx"
                     assert time.monotonic() - began < 5
-                    stalled.sendall(b"x" * (200_000 - 1009))  # the rest of the body: now it goes on to the portal
-                    assert stalled.recv(12).startswith(b"HTTP/1.1 "), "the completed upload got no answer"
+                    # the rest of the request: now it goes on to the portal, and is answered
+                    rest = b"x" * (200_000 - 1009) if stall is stalled_upload else b"1\r\nConnection: close\r\n\r\n"
+                    stalled.sendall(rest)
+                    assert stalled.recv(12).startswith(b"HTTP/1.1 "), "the completed request got no answer"
                 finally:
                     stalled.close()
 
