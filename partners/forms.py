@@ -112,11 +112,17 @@ class ReadsFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         organisation, key = cleaned.get("organisation"), cleaned.get("key")
-        start, end = cleaned.get("start"), cleaned.get("end")
         if organisation is None and key is None and not self.has_error("organisation") and not self.has_error("key"):
             raise ValidationError(_("Choose a partner or one key."), code="no_choice")
         if organisation is not None and key is not None and key.organisation_id != organisation.pk:
             self.add_error("key", ValidationError(_("This key is not one of the partner's."), code="other_partner"))
+        self.check_window(cleaned)
+        return cleaned
+
+    def check_window(self, cleaned: dict[str, Any]) -> None:
+        """The window's own checks (the end after the start, at most READS_MAX_WINDOW), as errors on its end; the
+        breach-notice aid's form applies them to a staff account's window too."""
+        start, end = cleaned.get("start"), cleaned.get("end")
         if start is not None and end is not None:
             if end < start:
                 self.add_error("end", ValidationError(_("The end is before the start."), code="end_before_start"))
@@ -129,7 +135,6 @@ class ReadsFilterForm(forms.Form):
                         params={"days": READS_MAX_WINDOW.days},
                     ),
                 )
-        return cleaned
 
 
 class ParticipantsFilterForm(forms.Form):

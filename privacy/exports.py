@@ -1,7 +1,7 @@
 """The breach-notice list offered for export (exports.registry): the people whose data a key, a partner or a
-staff account read in a window, with how many times and the first and last time, as the page shows them. The NIK
-is whole only where `registration.permissions.can_view_full_nik` allows (agency staff: the people's kecamatan is
-theirs), masked elsewhere, as in every export."""
+staff account read in a window, with how many times and the first and last time, as the page shows them, and the
+phone and email a notice reaches them by. No NIK, not even masked: the list of a breach's people is the worst file
+to leak, and a notice needs none."""
 
 from collections.abc import Iterable
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from exports.registry import Column, ListExport, NikColumn, Params, register, valid_form
+from exports.registry import Column, ListExport, Params, register, valid_form
 from registration.models import Participant
 
 from . import selectors
@@ -49,7 +49,8 @@ register(
         title=_("People whose data was read"),
         columns=[
             Column(_("Name"), lambda p: p.full_name),
-            NikColumn(_("NIK"), lambda p: p),
+            Column(_("Mobile number"), lambda p: p.phone),
+            Column(_("Email"), lambda p: p.email),
             Column(_("Kecamatan"), lambda p: p.kecamatan.name),
             Column(_("Times"), lambda p: p.reads),
             Column(_("First time"), lambda p: timezone.localtime(p.first_at)),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.logins import normalize_email
 from accounts.models import Role, User
-from partners.forms import READS_MAX_WINDOW, ReadsFilterForm
+from partners.forms import ReadsFilterForm
 
 FIELDS = ("organisation", "key", "account", "start", "end")
 
@@ -44,23 +44,11 @@ class BreachFilterForm(ReadsFilterForm):
         if account is None and not self.has_error("account"):
             return super().clean()  # a partner or a key, as on the partners' reads page
         # A staff account (or an unknown one, which its field already says): the partners' form would ask for a
-        # partner or a key before checking the window, so the window is checked here with its own limits.
+        # partner or a key before checking the window, so the window is checked here by its own checks.
         cleaned = self.cleaned_data
         if cleaned.get("organisation") is not None or cleaned.get("key") is not None:
             raise ValidationError(_("Choose a partner, one key or one staff account, not two."), code="two_choices")
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start is not None and end is not None:
-            if end < start:
-                self.add_error("end", ValidationError(_("The end is before the start."), code="end_before_start"))
-            elif end - start > READS_MAX_WINDOW:
-                self.add_error(
-                    "end",
-                    ValidationError(
-                        _("Choose a window of at most %(days)d days."),
-                        code="window_too_long",
-                        params={"days": READS_MAX_WINDOW.days},
-                    ),
-                )
+        self.check_window(cleaned)
         return cleaned
 
     def query(self) -> dict[str, str]:

@@ -52,7 +52,7 @@ class Section:
     related: tuple[str, ...] = ()
     where: Q | None = None
     order: tuple[str, ...] = ("pk",)
-    hidden_unless: tuple[str, tuple[str, ...]] | None = None  # (a boolean field, the fields shown only when it holds)
+    by_month: bool = False  # the cash book: the page and the PDF sum its lines by month (its day, amount, direction)
     # where the portal serves the row's file to its owner: (url name, the attribute its address takes, the file
     # field that must be filled); the view checks who asks and records the read itself
     link: tuple[str, str, str] | None = None
@@ -149,23 +149,23 @@ SECTIONS: tuple[Section, ...] = (
         named=("enrolment",),
         related=("enrolment__participant", "enrolment__session__course"),
     ),
+    # the reason for a change of mentor is the office's note, shown on the staff's participant page only
     Section(
         "mentoring.MentorAssignment",
         _("Mentors"),
         owner="participant",
-        exclude=("participant",),
+        exclude=("participant", "reason"),
         named=("mentor", "assigned_by"),
     ),
-    # A visit the mentor did not share is listed (that it happened, when, what kind, who), its notes and photo
-    # stay with the mentors: the portal's own rule (mentoring.models.Visit.shared), which the participant's
-    # visit pages follow too.
+    # Only the visits the mentor shared: the others stay with the mentors, whole (when, what kind, the steps, the
+    # notes), as on the participant's own visit pages (mentoring.selectors.visits_for, Visit.shared).
     Section(
         "mentoring.Visit",
         _("Mentoring visits"),
         owner="participant",
         exclude=("participant", "photo_content_type", "public_id"),
+        where=Q(shared=True),
         named=("mentor",),
-        hidden_unless=("shared", ("notes", "photo")),
         link=("mentoring:visit_photo", "public_id", "photo"),
     ),
     Section(
@@ -252,6 +252,7 @@ SECTIONS: tuple[Section, ...] = (
         exclude=("participant", "settles"),
         named=("recorded_by",),
         order=("day", "pk"),
+        by_month=True,
     ),
     Section("finance.Debt", _("Money owed"), owner="participant", exclude=("participant",), named=("recorded_by",)),
     Section(
@@ -320,11 +321,11 @@ SECTIONS: tuple[Section, ...] = (
         "feedback.Post",
         _("Forum posts"),
         owner="author",
-        exclude=("author",),
-        named=("kecamatan", "hidden_by"),
+        # the forum tells the author that "a moderator" hid it, and why, never who
+        exclude=("author", "hidden_by"),
+        named=("kecamatan",),
     ),
     Section("feedback.Answer", _("Answers to your posts"), owner="post__author", named=("post", "author", "office")),
-    Section("feedback.Moderation", _("Moderation of your posts"), owner="post__author", named=("post", "office")),
     Section("feedback.Support", _("Posts you support"), owner="user", of=USER, exclude=("user",), named=("post",)),
     Section(
         "notifications.Message",
@@ -402,6 +403,8 @@ EXCLUDED: dict[str, str] = {
     "targets.AgreementOutcome": "partner performance counts",
     "targets.TargetImport": "target uploads by staff",
     "targets.Report": "the weekly report",
+    # the moderation log is the moderators' own (the author reads on the post that it is hidden, and why)
+    "feedback.Moderation": "moderators' log of a post",
 }
 
 
@@ -543,7 +546,6 @@ ERASURE: dict[str, Policy] = {
     "partners.AccessLog": Anonymise({}),
     "feedback.Post": Anonymise({"title": T, "body": T}),
     "feedback.Answer": Untouched("staff's answers to the post, which stays (its text removed)"),
-    "feedback.Moderation": Untouched("staff's moderation of the post"),
     "feedback.Support": Anonymise({}),  # the posts' support counts stay
     "notifications.Message": Remove(),
     "privacy.DataDownload": Anonymise({}),

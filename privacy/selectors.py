@@ -4,14 +4,15 @@ it (`trail_of`, `trail_rows`), and for a breach notice whose data a key, a partn
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pghistory.core
-from django.db.models import Count, F, Max, Min, Model, QuerySet
+from django.db.models import Count, F, Max, Min, Model, Q, QuerySet, Sum, TextField, Window
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from pghistory.models import Events
 
 from accounts.models import Role, User
 from core import audit
+from finance.choices import Direction
+from mentoring.models import FollowUp, Visit
 from partners.models import PartnerKey, PartnerOrganisation
 from registration.models import Participant
 from registration.selectors import participant_of
@@ -27,6 +30,9 @@ from .inventory import PARTICIPANT, SECTIONS, USER, Section, paths_to
 from .models import DeletionRequest, DeletionState
 
 # --- the download ---------------------------------------------------------------------------------------------
+
+PAGE_ROWS = 200  # a section's rows on the page and in the PDF; the JSON file has them all
+ROWS_CHUNK = 2000  # the JSON's rows are read from the database this many at a time
 
 
 @dataclass(frozen=True)
@@ -44,10 +50,27 @@ class Record:
 
 
 @dataclass(frozen=True)
+class Month:
+    """A month of the cash book, summed: what the page and the PDF show of it (the JSON has every line)."""
+
+    month: datetime.date
+    money_in: int
+    money_out: int
+    lines: int
+
+
+@dataclass(frozen=True)
 class Part:
     section: Section
     title: str
-    records: list[Record]
+    records: list[Record]  # the first PAGE_ROWS (none for a section summed by month)
+    held: int  # how many rows the program holds
+    months: list[Month]
+
+    @property
+    def more(self) -> int:
+        """The rows held but not listed (in the JSON file): none where the months sum them all."""
+        return 0 if self.months else self.held - len(self.records)
 
 
 @dataclass(frozen=True)
@@ -59,7 +82,7 @@ class Dossier:
 
     @property
     def rows(self) -> int:
-        return sum(len(part.records) for part in self.parts)
+        return sum(part.held for part in self.parts)
 
 
 def _data(value: Any) -> Any:
@@ -94,58 +117,102 @@ def _shown(field: Any, value: Any) -> str:
     return str(value)
 
 
+def _value(section: Section, obj: Model, f: Any) -> Any:
+    if f.is_relation:
+        value: Any = getattr(obj, f.name) if f.name in section.named else getattr(obj, f.attname)
+    else:
+        value = getattr(obj, f.attname)
+    return _data(bool(value) if isinstance(value, FieldFile) else value)
+
+
+def _link(section: Section, obj: Model) -> str:
+    if section.link is None:
+        return ""
+    url_name, attribute, needs = section.link
+    return reverse(url_name, args=[getattr(obj, attribute)]) if not needs or getattr(obj, needs) else ""
+
+
 def _record(section: Section, obj: Model, fields: list[Any]) -> Record:
-    hidden: tuple[str, ...] = ()
-    if section.hidden_unless is not None and not getattr(obj, section.hidden_unless[0]):
-        hidden = section.hidden_unless[1]
     values = []
     for f in fields:
-        if f.name in hidden:
-            values.append(Value(f.name, str(f.verbose_name), None, _("not shared with you")))
-            continue
-        if f.is_relation:
-            value: Any = getattr(obj, f.name) if f.name in section.named else getattr(obj, f.attname)
-        else:
-            value = getattr(obj, f.attname)
-        if isinstance(value, FieldFile):
-            value = bool(value)
-        values.append(Value(f.name, str(f.verbose_name), _data(value), _shown(f, _data(value))))
-    link = ""
-    if section.link is not None:
-        url_name, attribute, needs = section.link
-        if not needs or (needs not in hidden and getattr(obj, needs)):
-            link = reverse(url_name, args=[getattr(obj, attribute)])
-    return Record(values, link)
+        value = _value(section, obj, f)
+        values.append(Value(f.name, str(f.verbose_name), value, _shown(f, value)))
+    return Record(values, _link(section, obj))
 
 
-def _rows(section: Section, user: User, participant: Participant | None) -> list[Model]:
+def _rows(section: Section, user: User, participant: Participant | None) -> QuerySet[Model] | None:
     owner = user if section.of == USER else participant
     if owner is None:
-        return []
+        return None
     rows = section.model._default_manager.filter(**{section.owner: owner.pk})
     if section.where is not None:
         rows = rows.filter(section.where)
     joins = [*section.named, *section.related]
     if joins:
         rows = rows.select_related(*joins)
-    return list(rows.order_by(*section.order))
+    return rows.order_by(*section.order)
+
+
+def _months(rows: QuerySet[Model]) -> list[Month]:
+    """The cash book by month, in and out summed: one query, whatever the number of lines."""
+    summed = (
+        rows.order_by()
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(
+            money_in=Coalesce(Sum("amount", filter=Q(direction=Direction.IN)), 0),
+            money_out=Coalesce(Sum("amount", filter=Q(direction=Direction.OUT)), 0),
+            lines=Count("pk"),
+        )
+        .order_by("month")
+    )
+    return [Month(**row) for row in summed]
+
+
+def _part(section: Section, rows: QuerySet[Model] | None) -> Part:
+    title = str(section.title)
+    if rows is None:
+        return Part(section, title, [], 0, [])
+    if section.by_month:
+        months = _months(rows)
+        return Part(section, title, [], sum(m.lines for m in months), months)
+    # the rows held counted in the same query (a window over the whole filter, before the limit)
+    listed = list(rows.annotate(held=Window(Count("pk")))[:PAGE_ROWS])
+    fields = section.fields()
+    records = [_record(section, obj, fields) for obj in listed]
+    return Part(section, title, records, listed[0].held if listed else 0, [])
 
 
 def dossier(user: User) -> Dossier:
-    """Everything the program holds about an entrepreneur, section by section (privacy.inventory): one query per
-    section, whatever the number of rows."""
+    """What the program holds about an entrepreneur as the page and the PDF show it, section by section
+    (privacy.inventory): the first PAGE_ROWS rows of each with how many there are, the cash book summed by month
+    (the JSON file, `every_row`, has them all). One query per section, a bounded work whatever the number of
+    rows."""
     participant = participant_of(user)
-    parts = []
+    parts = [_part(section, _rows(section, user, participant)) for section in SECTIONS]
+    return Dossier(user=user, participant=participant, parts=parts, made_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Rows:
+    section: Section
+    title: str
+    labels: dict[str, str]
+    rows: Iterator[tuple[dict[str, Any], str]]  # each row's values by field name, and its file's link
+
+
+def every_row(user: User) -> Iterator[Rows]:
+    """Every section with every row, for the JSON file: the rows read in chunks as they are written, never held
+    all at once (one query per section, its rows fetched a chunk at a time)."""
+    participant = participant_of(user)
     for section in SECTIONS:
         fields = section.fields()
-        parts.append(
-            Part(
-                section,
-                str(section.title),
-                [_record(section, obj, fields) for obj in _rows(section, user, participant)],
-            )
+        rows = _rows(section, user, participant)
+        found = (
+            ({f.name: _value(section, obj, f) for f in fields}, _link(section, obj))
+            for obj in (rows.iterator(chunk_size=ROWS_CHUNK) if rows is not None else ())
         )
-    return Dossier(user=user, participant=participant, parts=parts, made_at=timezone.now())
+        yield Rows(section, str(section.title), {f.name: str(f.verbose_name) for f in fields}, found)
 
 
 # --- who processed my data ------------------------------------------------------------------------------------
@@ -166,7 +233,19 @@ def trail_of(participant: Participant) -> QuerySet[Events]:
     # pgh_id is unique only within an event table, so the model completes the order; the keyset of
     # core.pagination does not apply (the events are a union, not a table), its pages are numbered
     events: QuerySet[Events] = Events.objects.references(participant)  # type: ignore[no-untyped-call]
-    return events.order_by("-pgh_created_at", "-pgh_id", "-pgh_model")
+    return events.exclude(_not_shared(participant)).order_by("-pgh_created_at", "-pgh_id", "-pgh_model")
+
+
+def _not_shared(participant: Participant) -> Q:
+    """The events of the visits the mentor did not share and of their follow-ups: those visits stay with the
+    mentors, even that they happened (mentoring.selectors.visits_for), so their trail does too. By the visit's
+    sharing now, as its page; two subqueries of the trail's one query."""
+    as_text = Cast("pk", output_field=TextField())
+    visits = Visit.objects.filter(participant=participant, shared=False).values_list(as_text)
+    follow_ups = FollowUp.objects.filter(participant=participant, visit__shared=False).values_list(as_text)
+    return Q(pgh_obj_model=Visit._meta.label, pgh_obj_id__in=visits) | Q(
+        pgh_obj_model=FollowUp._meta.label, pgh_obj_id__in=follow_ups
+    )
 
 
 def trail_rows(events: Iterable[Events], *, owner: User) -> list[TrailRow]:
@@ -221,9 +300,9 @@ def _model(label: str) -> type[Model] | None:
 
 # --- the breach-notice aid ------------------------------------------------------------------------------------
 
-# what the list shows of each person: the NIK is decrypted only for a reader who may see it whole (exports'
-# NikColumn), the masked one is stored
-SUBJECT_FIELDS = ("full_name", "nik", "nik_masked", "kecamatan__name", "user_id", "kecamatan_id")
+# what the list shows of each person, and what a notice needs to reach them: never the whole NIK (a list of the
+# people of a breach is the worst file to leak); the page shows the masked one, stored
+SUBJECT_FIELDS = ("full_name", "nik_masked", "phone", "email", "kecamatan__name", "user_id", "kecamatan_id")
 
 
 def subjects_of_partner(
@@ -260,45 +339,55 @@ class Touched:
     last_at: datetime.datetime
 
 
+# The entrepreneur's account and its second factor (accounts.models): staff change an email or a phone, or reset a
+# second factor, on the account, not on the participant record. The path from each one's events to the account.
+_ACCOUNT_EVENTS = {USER: "pgh_obj", "accounts.AuthenticatorDevice": "user", "accounts.RecoveryCodes": "user"}
+
+
 def _event_paths() -> list[tuple[type[Model], str]]:
     """Each audit-event model that leads to a participant, with its shortest lookup to them (the event's own copy
-    of the row's foreign key first, so a deleted row's events still name whom they were about)."""
+    of the row's foreign key first, so a deleted row's events still name whom they were about); and the events of
+    an entrepreneur's account, through the account to its participant."""
     found = []
     for model in pghistory.core.event_models():
         paths = paths_to(model, PARTICIPANT, skip=frozenset({"pgh_context"}))
         if paths:
             found.append((model, paths[0]))
+        elif (account := _ACCOUNT_EVENTS.get(model.pgh_tracked_model._meta.label)) is not None:  # type: ignore[attr-defined]
+            found.append((model, f"{account}__participant"))
     return found
 
 
 def touched_by(account: User, *, start: datetime.datetime, end: datetime.datetime) -> list[Touched]:
     """The participants whose records a staff account changed or opened (the audit trail's recorded reads and
-    changes) from `start` to `end`, with how many times and first and last; the most recent first. One query: a
-    count per event table in the account's contexts of the window (their index of the user with the time),
-    joined by UNION ALL and summed here (a staff member's window touches thousands of people, not millions)."""
+    changes) from `start` to `end`, with how many times (the account's actions: one change writing several rows
+    is one time) and first and last; the most recent first; only the participants still there (the page's total
+    and its list agree). One query: the events per person and action of each event table, in the account's
+    contexts of the window (their index of the user with the time) and within the window themselves (a context
+    lasts as long as its transaction), joined by UNION ALL and merged here (a staff member's window touches
+    thousands of people, not millions)."""
     contexts = audit.contexts_by(account.pk, start=start, end=end).values("id")
     parts = [
-        model._default_manager.filter(pgh_context_id__in=contexts)
+        model._default_manager.filter(pgh_context_id__in=contexts, pgh_created_at__gte=start, pgh_created_at__lt=end)
         .annotate(touched=F(path))
-        .filter(touched__isnull=False)
-        .values("touched")
-        .annotate(times=Count("pgh_id"), first_at=Min("pgh_created_at"), last_at=Max("pgh_created_at"))
+        .filter(touched__in=Participant.objects.values("pk"))
+        .values("touched", "pgh_context_id")
+        .annotate(first_at=Min("pgh_created_at"), last_at=Max("pgh_created_at"))
         .order_by()
         for model, path in _event_paths()
     ]
     if not parts:
         return []
-    merged: dict[int, Touched] = {}
+    actions: dict[int, set[uuid.UUID]] = {}
+    first: dict[int, datetime.datetime] = {}
+    last: dict[int, datetime.datetime] = {}
     for row in parts[0].union(*parts[1:], all=True):
         pid = int(row["touched"])
-        seen = merged.get(pid)
-        if seen is None:
-            merged[pid] = Touched(pid, row["times"], row["first_at"], row["last_at"])
-        else:
-            merged[pid] = Touched(
-                pid, seen.times + row["times"], min(seen.first_at, row["first_at"]), max(seen.last_at, row["last_at"])
-            )
-    return sorted(merged.values(), key=lambda t: (-t.last_at.timestamp(), t.participant_id))
+        actions.setdefault(pid, set()).add(row["pgh_context_id"])
+        first[pid] = min(first.get(pid, row["first_at"]), row["first_at"])
+        last[pid] = max(last.get(pid, row["last_at"]), row["last_at"])
+    touched = [Touched(pid, len(ids), first[pid], last[pid]) for pid, ids in actions.items()]
+    return sorted(touched, key=lambda t: (-t.last_at.timestamp(), t.participant_id))
 
 
 def participants_touched(touched: list[Touched]) -> list[Participant]:
@@ -313,7 +402,7 @@ def participants_touched(touched: list[Touched]) -> list[Participant]:
     shown = []
     for t in touched:
         participant = found.get(t.participant_id)
-        if participant is None:  # removed since: the trail keeps their id, nothing to show
+        if participant is None:  # removed between the two queries: nothing to show
             continue
         participant.reads = t.times  # type: ignore[attr-defined]
         participant.first_at = t.first_at  # type: ignore[attr-defined]

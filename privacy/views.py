@@ -3,6 +3,7 @@ processed it (the audit trail and the partners' reads); and for agency staff the
 predicates decide, the selectors read, the services record a download, a deletion asked and its decision.
 Agency staff decide deletions on their queue page; the admin offers the same service (privacy/admin.py)."""
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.web import request_user
 from core.files import private_bytes_response
-from core.pagination import MAX_PAGE, Page, paginate
+from core.pagination import Page, paginate
 from core.web import help_line
 from partners.selectors import distinct_participants, read_description, reads_in_window, reads_of
 from registration.selectors import participant_of
@@ -49,13 +50,16 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 def _download(request: HttpRequest, fmt: Format) -> HttpResponse:
     user = _owner(request)
-    dossier = selectors.dossier(user)
-    services.data_download_record(fmt=fmt, row_count=dossier.rows, acting_user=user)
-    stamp = timezone.localtime(dossier.made_at).strftime("%Y%m%d-%H%M")
+    made_at = timezone.now()
     if fmt == Format.JSON:
-        content, content_type = documents.as_json(dossier), "application/json"
+        content, rows = documents.as_json(user, made_at)
+        content_type = "application/json"
     else:
-        content, content_type = documents.as_pdf(dossier), "application/pdf"
+        dossier = selectors.dossier(user)
+        content, rows, content_type = documents.as_pdf(dossier), dossier.rows, "application/pdf"
+    # recorded once the file is made: a download that failed disclosed nothing
+    services.data_download_record(fmt=fmt, row_count=rows, acting_user=user)
+    stamp = timezone.localtime(made_at).strftime("%Y%m%d-%H%M")
     return private_bytes_response(content, content_type=content_type, filename=f"data-saya-{stamp}.{fmt}")
 
 
@@ -113,12 +117,9 @@ def breach(request: HttpRequest) -> HttpResponse:
         if account is not None:
             # a staff account's window is summed in memory (selectors.touched_by): its page is cut from the sum
             touched = selectors.touched_by(account, start=start, end=end)
-            given = request.GET.get("page", "")
-            number = min(max(1, int(given)), MAX_PAGE) if given.isdigit() else 1
-            first = (number - 1) * SUBJECTS_PER_PAGE
-            people = selectors.participants_touched(touched[first : first + SUBJECTS_PER_PAGE])
-            has_next = len(touched) > first + SUBJECTS_PER_PAGE
-            context |= {"page": Page(items=people, number=number, has_next=has_next), "total": len(touched)}
+            cut: Page[Any] = paginate(touched, request.GET.get("page"), per_page=SUBJECTS_PER_PAGE)  # type: ignore[arg-type]
+            people = selectors.participants_touched(cut.items)
+            context |= {"page": replace(cut, items=people), "total": len(touched)}
         else:
             found = selectors.subjects_of_partner(
                 start=start, end=end, key=form.cleaned_data["key"], organisation=form.cleaned_data["organisation"]

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import AuthenticatorDevice, Role, User
 from accounts.tests.factories import UserFactory
 from core import audit
 from exports.models import Export
@@ -22,7 +22,7 @@ from partners.models import PartnerKey, PartnerOrganisation
 from partners.tests.factories import PartnerOrganisationFactory, agreement_in_force, issue_key
 from partners.tests.test_data_saya import add_reads
 from privacy.exports import LIST_NAME
-from registration.models import Participant
+from registration.models import DocumentEvent, Participant
 from registration.tests.factories import ParticipantFactory
 
 from .support import document, registered
@@ -103,7 +103,46 @@ def test_a_staff_accounts_opened_and_changed_records_by_person(
     assert shown(breach(client, window(account=agency_staff.email or ""))) == {}
 
 
-def test_the_list_exports_as_csv_and_xlsx_with_the_nik_whole_for_agency_staff(
+def test_a_staff_accounts_changes_to_an_entrepreneurs_account_are_listed(
+    client: Client, agency_staff: User, secretariat_tebet: User, people: list[Participant]
+) -> None:
+    """Staff change an entrepreneur's email or phone, or reset their second factor, on the account: the person is
+    listed; an account of someone not registered (no participant) is not."""
+    siti, budi = people
+    with audit.acting(secretariat_tebet):
+        siti.user.phone = "+6281234599999"
+        siti.user.save()
+        AuthenticatorDevice.objects.create(user=budi.user, name="Ponsel", confirmed=False)
+        UserFactory(email="belum@example.id").save()
+    client.force_login(agency_staff)
+    response = breach(client, window(account=secretariat_tebet.email or ""))
+    assert shown(response) == {"Siti Rahayu": 1, "Budi Santoso": 1}
+
+
+def test_one_action_is_one_time_and_only_the_windows_events_count(
+    client: Client, agency_staff: User, secretariat_tebet: User, people: list[Participant]
+) -> None:
+    """A change writing several rows is one time; an event outside the window does not count though its context
+    is inside it; a participant removed since is neither listed nor in the total."""
+    siti, budi = people
+    # made first: a test is one transaction, and an action's context lasts to its end
+    budi_ktp, gone_ktp = document(budi), document(ParticipantFactory(full_name="Sudah Dihapus"))
+    with audit.acting(secretariat_tebet):
+        siti.business.workers = 7
+        siti.business.save()
+        siti.phone = "+6281234599999"
+        siti.save()  # the same action: one context, two rows
+    audit.record_view(budi_ktp, user=secretariat_tebet)
+    audit.record_view(gone_ktp, user=secretariat_tebet)
+    DocumentEvent.objects.filter(pgh_obj=budi_ktp).update(pgh_created_at=timezone.now() - datetime.timedelta(days=5))
+    DocumentEvent.objects.filter(pgh_obj=gone_ktp).update(participant_id=999_999_999)  # a deleted participant's
+    client.force_login(agency_staff)
+    response = breach(client, window(account=secretariat_tebet.email or ""))
+    assert shown(response) == {"Siti Rahayu": 1}
+    assert response.context["total"] == 1
+
+
+def test_the_list_exports_as_csv_and_xlsx_with_the_contacts_and_no_nik(
     client: Client, agency_staff: User, unj: PartnerOrganisation, people: list[Participant]
 ) -> None:
     siti, budi = people
@@ -111,10 +150,17 @@ def test_the_list_exports_as_csv_and_xlsx_with_the_nik_whole_for_agency_staff(
     add_reads(unj, budi, 1, days_ago=1)
     client.force_login(agency_staff)
     query = urlencode(window(organisation=str(unj.pk)))
-    rows = table(content(ask(client, LIST_NAME, "csv", query)))
-    assert rows[0] == ["Name", "NIK", "Kecamatan", "Times", "First time", "Last time"]
+    siti.phone, siti.email = "+6281234599999", "siti.rumah@example.id"
+    siti.save()
+    exported = content(ask(client, LIST_NAME, "csv", query))
+    rows = table(exported)
+    assert rows[0] == ["Name", "Mobile number", "Email", "Kecamatan", "Times", "First time", "Last time"]
     assert column(rows, "Name") == ["Siti Rahayu", "Budi Santoso"]
-    assert column(rows, "NIK") == [siti.nik, budi.nik]
+    assert column(rows, "Mobile number") == ["'+6281234599999", budi.phone]  # a spreadsheet formula refused
+    assert column(rows, "Email") == ["siti.rumah@example.id", budi.email]
+    assert column(rows, "Kecamatan") == [siti.kecamatan.name, budi.kecamatan.name]
+    text = exported.decode()
+    assert siti.nik not in text and siti.nik_masked not in text and budi.nik not in text
     assert column(rows, "Times") == ["3", "1"]
     assert column(table(content(ask(client, LIST_NAME, "xlsx", query)), "xlsx"), "Times") == [3, 1]
     export = Export.objects.filter(list_name=LIST_NAME).first()

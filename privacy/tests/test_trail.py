@@ -114,3 +114,20 @@ def test_the_trail_and_the_reads_take_a_fixed_number_of_queries(
     audit.record_view(siti.documents.get(), user=unj.api_user)
     with django_assert_num_queries(6):  # and the partner's name behind its API account
         trail_html(client)
+
+
+def test_the_events_of_a_visit_not_shared_and_of_its_follow_ups_are_not_listed(
+    client: Client, siti: Participant, mentor_tebet: User
+) -> None:
+    """The visits the mentor did not share are not the participant's to see (mentoring.selectors.visits_for):
+    nor is their trail; the shared visit's stays."""
+    client.force_login(siti.user)
+    rows = client.get(reverse("privacy:trail"), HTTP_ACCEPT_LANGUAGE="en").context["rows"]
+    kinds = [row.what for row in rows]
+    assert kinds.count("visit") == 1 and kinds.count("follow-up") == 1
+    hidden = siti.visits.get(shared=False)
+    with audit.acting(mentor_tebet):
+        hidden.notes = "Changed again"
+        hidden.save()
+    rows = client.get(reverse("privacy:trail"), HTTP_ACCEPT_LANGUAGE="en").context["rows"]
+    assert [row.what for row in rows].count("visit") == 1
