@@ -10,19 +10,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from conftest import PASSWORD
-from tests.e2e.pages import Shot
+from tests.e2e.pages import Shot, log_in
 
 
 @pytest.mark.e2e
 def test_a_mentor_sees_the_branded_403_and_404_pages_and_finds_the_way_back(
     page: Page, mentor_tebet: User, shot: Shot
 ) -> None:
-    page.goto("/akun/masuk/")
-    page.locator("main form [name=username]").fill(str(mentor_tebet.email))
-    page.locator("main form [name=password]").fill(PASSWORD)
-    page.locator("main form [type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/beranda/$"))
+    log_in(page, str(mentor_tebet.email))  # the password, then the authenticator's code
 
     response = page.goto("/pendampingan/laporan-insentif/")
     assert response is not None and response.status == 403
