@@ -49,6 +49,7 @@ from bench.throughput import (  # noqa: E402  (the project root is on the path f
 from tests.support.servers import celery_worker, smtp_sink, throwaway_redis, wait_until  # noqa: E402
 
 DATABASE = "jakpreneur_bench_load"
+REGISTRATIONS_PER_USER = 15  # fresh accounts prepared per locust user; a registrant takes the next when done
 
 
 def written_tags(run: str, registrants: list[str]) -> set[str]:
@@ -127,7 +128,7 @@ def plan(users: int, run: str) -> dict[str, Any]:
     ]
     nik_pool = NikPool(places())
     registrants = []
-    for n, account in enumerate(wizard_accounts(users, f"load-{run}")):
+    for n, account in enumerate(wizard_accounts(users * REGISTRATIONS_PER_USER, f"load-{run}")):
         nik, place, born = nik_pool.take()
         registrants.append(
             {

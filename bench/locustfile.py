@@ -204,8 +204,14 @@ class Registrant(Person):
 
     @task
     def register(self) -> None:
-        if self.person is None or self.person.get("done"):
-            self.get("/beranda/", "home")
+        if self.person is not None and self.person.get("done"):
+            # the next new participant takes this place (a fresh account, logged in)
+            self.person = next(POOLS[self.pool_name], None)
+            self.jar = (
+                {"sessionid": self.person["sessionid"], "csrftoken": self.person["csrftoken"]} if self.person else {}
+            )
+        if self.person is None:
+            self.get("/", "landing")
             return
         person = self.person
         if not self.post("/pendaftaran/person/", person["person"], "wizard person", expect="/pendaftaran/business/"):
