@@ -1,5 +1,6 @@
 """How long a login lasts: SESSION_ABSOLUTE_SECONDS from the password at most, SESSION_IDLE_SECONDS without a
-request at most (OWASP ASVS level 2: 12 hours and 30 minutes). Django's own expiry is the cookie's; these are
+request at most: 12 hours and 30 minutes, NIST SP 800-63B's re-authentication for AAL2, which OWASP ASVS 5.0
+(V7.1.1, level 2) asks to be documented and justified against. Django's own expiry is the cookie's; these are
 checked on the server, so a copied cookie dies on time too.
 
 The time of the last request is written at most once a minute (SEEN_PRECISION), so a busy page saves its session

@@ -212,8 +212,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
-# A login lasts 12 hours at most, and ends after 30 minutes without a request (accounts/sessions.py; OWASP ASVS
-# level 2): a phone left at an office counter is not left logged in. The cookie lives no longer than the login.
+# A login lasts 12 hours at most, and ends after 30 minutes without a request (accounts/sessions.py; NIST SP 800-63B
+# at AAL2, as OWASP ASVS 5.0 V7.1.1 asks): a phone left at an office counter is not left logged in. The cookie
+# lives no longer than the login.
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
