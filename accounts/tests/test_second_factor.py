@@ -18,6 +18,7 @@ from accounts.services import second_factor_reset
 from accounts.tests.factories import UserFactory
 from conftest import PASSWORD
 from core import audit
+from core.decisions import Refused
 from notifications.models import Message
 from tests.support.second_factor import authenticator, authenticator_code
 
@@ -349,8 +350,9 @@ def test_office_staff_and_partners_cannot_reset_anyone(mentor_tebet: User, secre
     target = UserFactory(role=Role.MENTOR, office=mentor_tebet.office)
     authenticator(target)
     for actor in (mentor_tebet, secretariat_tebet):
-        with pytest.raises(Exception, match="agency staff"):
+        with pytest.raises(Refused) as refused:
             second_factor_reset(user=target, acting_user=actor)
+        assert refused.value.code == "not_program_staff"
     assert TOTPDevice.objects.filter(user=target).exists()
 
 

@@ -104,6 +104,7 @@ def nav_of(client: Client, user: User) -> list[str]:
                 "capital:figures",
                 "partners:staff_reads",
                 "privacy:breach",
+                "privacy:deletion_queue",
                 "marketing:catalogue",
                 "admin:index",
             ],

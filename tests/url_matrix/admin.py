@@ -51,6 +51,5 @@ AGENCY_REFUSED: frozenset[str] = frozenset(
         "admin:django_celery_beat_periodictask_changelist",
         "admin:django_celery_beat_solarschedule_changelist",
         "admin:notifications_message_changelist",
-        "admin:privacy_deletionrequest_changelist",
     }
 )
