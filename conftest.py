@@ -149,7 +149,9 @@ def partner_user(db: None) -> User:
 # when the session ends, and fails it.
 
 LOG_SCAN_DIR_VARIABLE = "JAKPRENEUR_LOG_SCAN_DIR"
-NIK_CANDIDATE = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)")
+# 16 digits, perhaps grouped by spaces, dots or dashes, standing alone: not the fraction of a decimal number (a
+# task's run time, "0.1746...s", was once read as a NIK of province 17)
+NIK_CANDIDATE = re.compile(r"(?<!\d)(?<!\d[.,])\d(?:[ .-]?\d){15}(?!\d)")
 LEAKS_KEY = "nik_log_leaks"
 
 

@@ -346,6 +346,15 @@ SECTIONS: tuple[Section, ...] = (
         named=("decided_by",),
     ),
     Section(
+        "privacy.CorrectionRequest",
+        _("Your correction requests"),
+        owner="user",
+        of=USER,
+        # the NIK asked is encrypted and emptied once decided: the masked value asked is shown instead
+        exclude=("user", "participant"),
+        named=("decided_by",),
+    ),
+    Section(
         "targets.Progress",
         _("Program progress"),
         owner="participant",
@@ -550,6 +559,9 @@ ERASURE: dict[str, Policy] = {
     "notifications.Message": Remove(),
     "privacy.DataDownload": Anonymise({}),
     "privacy.DeletionRequest": Anonymise({"reason": T}),
+    "privacy.CorrectionRequest": Anonymise(
+        {"current_value": T, "asked_value": T, "asked_nik": E, "reason": T, "decision_note": T}
+    ),
     "targets.Progress": Anonymise({}),
     "otp_totp.TOTPDevice": Remove(owners=(("user", USER),)),
     "otp_static.StaticToken": Remove(owners=(("device__user", USER),)),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
+from core.crypto import EncryptedTextField
 
 
 class Format(models.TextChoices):
@@ -99,3 +100,91 @@ class DeletionRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == DeletionState.ASKED
+
+
+class CorrectionField(models.TextChoices):
+    """What a participant may not change themselves once registered: the identity the secretariat verified
+    against the KTP, and the kecamatan, which decides who verifies and mentors them."""
+
+    FULL_NAME = "full_name", _("Full name (as on the KTP)")
+    NIK = "nik", _("NIK")
+    BIRTH_DATE = "birth_date", _("Birth date")
+    SEX = "sex", _("Sex")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+
+
+class CorrectionState(models.TextChoices):
+    ASKED = "asked", _("Asked")
+    APPLIED = "applied", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+@audit.track(exclude=["reason", "decision_note", "asked_nik"])  # free text, and a NIK the trail must not copy
+class CorrectionRequest(models.Model):
+    """A participant's request that the program correct what they may not change themselves (UU PDP art. 6),
+    decided by their kecamatan secretariat or agency staff. `current_value` and `asked_value` are what the pages
+    show; for the NIK they hold the masked form only, and the number asked is in `asked_nik`, encrypted as the
+    participant's own, and emptied once the request is decided (the staff who decide compare it with the KTP)."""
+
+    participant = models.ForeignKey(
+        "registration.Participant",
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+        verbose_name=_("participant"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+        verbose_name=_("account"),
+    )
+    field = models.CharField(_("what to correct"), max_length=12, choices=CorrectionField.choices)
+    current_value = models.CharField(_("current value"), max_length=150, blank=True)
+    asked_value = models.CharField(_("asked value"), max_length=150)
+    asked_nik = EncryptedTextField(_("NIK asked"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=8, choices=CorrectionState.choices, default=CorrectionState.ASKED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        indexes = [
+            # the staff queue: the open requests, oldest first (a secretariat's filtered by the participant)
+            models.Index(fields=["asked_at", "id"], condition=Q(state="asked"), name="privacy_correction_open"),
+            models.Index(fields=["user", "-asked_at"], name="privacy_correction_user"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=CorrectionState.values), name="privacy_correction_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(field__in=CorrectionField.values), name="privacy_correction_field_valid"
+            ),
+            # one open request per thing to correct: a second one would only wait for the same decision
+            models.UniqueConstraint(
+                fields=["participant", "field"], condition=Q(state="asked"), name="privacy_correction_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="asked", decided_at__isnull=True, decided_by__isnull=True)
+                | (~Q(state="asked") & Q(decided_at__isnull=False, decided_by__isnull=False)),
+                name="privacy_correction_decided_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.field} {self.state} {self.asked_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == CorrectionState.ASKED

@@ -5,7 +5,7 @@ partner or a staff account touched across the whole program: agency staff and ad
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import AnyUser, is_entrepreneur, is_program_wide
+from accounts.permissions import AnyUser, is_entrepreneur, is_program_wide, is_secretariat, works_in
 from core.decisions import ALLOWED, Decision, deny
 from registration.models import Participant
 
@@ -39,3 +39,33 @@ def can_decide_deletion(user: AnyUser) -> Decision:
     if is_program_wide(user):
         return ALLOWED
     return deny("not_agency", _("Only agency staff decide a deletion request."))
+
+
+def can_ask_correction(user: AnyUser, participant: Participant | None) -> Decision:
+    """A registered entrepreneur asks that their own record be corrected (no query): there is a record only once
+    they registered."""
+    if not is_entrepreneur(user):
+        return deny("not_entrepreneur", _("Only a participant asks for a correction of their own data."))
+    if participant is None:
+        return deny("not_registered", _("Register first: there is no record of yours to correct yet."))
+    if participant.user_id != user.pk:
+        return deny("not_own", _("You can ask only for a correction of your own data."))
+    return ALLOWED
+
+
+def can_see_corrections(user: AnyUser) -> Decision:
+    """Agency staff, administrators and the kecamatan secretariats see the queue of correction requests (no
+    query); a secretariat sees only its kecamatan's participants' (privacy.selectors.open_corrections)."""
+    if is_program_wide(user) or is_secretariat(user):
+        return ALLOWED
+    return deny("not_corrector", _("Only the kecamatan secretariat and agency staff decide a correction."))
+
+
+def can_decide_correction(user: AnyUser, participant: Participant) -> Decision:
+    """Agency staff anywhere, and the secretariat of the participant's kecamatan, who verified the record against
+    the KTP, decide a correction of it (no query)."""
+    if is_program_wide(user):
+        return ALLOWED
+    if is_secretariat(user) and works_in(user, participant.kecamatan_id):
+        return ALLOWED
+    return deny("not_corrector", _("Only the participant's kecamatan secretariat and agency staff decide this."))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from pghistory.models import Events
 
 from accounts.models import Role, User
+from accounts.permissions import is_program_wide
 from core import audit
 from finance.choices import Direction
 from mentoring.models import FollowUp, Visit
@@ -27,7 +28,7 @@ from registration.models import Participant
 from registration.selectors import participant_of
 
 from .inventory import PARTICIPANT, SECTIONS, USER, Section, paths_to
-from .models import DeletionRequest, DeletionState
+from .models import CorrectionRequest, CorrectionState, DeletionRequest, DeletionState
 
 # --- the download ---------------------------------------------------------------------------------------------
 
@@ -427,3 +428,22 @@ def open_deletion_requests() -> QuerySet[DeletionRequest]:
 def deletion_requests_of(user: User) -> QuerySet[DeletionRequest]:
     """The account's own requests, newest first."""
     return DeletionRequest.objects.filter(user=user).order_by("-asked_at", "-id")
+
+
+# --- correction requests ----------------------------------------------------------------------------------------
+
+
+def open_corrections(user: User) -> QuerySet[CorrectionRequest]:
+    """The correction requests waiting, oldest first, each with its participant and kecamatan joined: one query a
+    page. Agency staff see the program's; a secretariat its kecamatan's participants' alone."""
+    found = CorrectionRequest.objects.filter(state=CorrectionState.ASKED)
+    if not is_program_wide(user):
+        if user.office_id is None:  # a secretariat member without an office serves no kecamatan
+            return found.none()
+        found = found.filter(participant__kecamatan_id=user.office_id)
+    return found.select_related("participant__kecamatan").order_by("asked_at", "id")
+
+
+def corrections_of(user: User) -> QuerySet[CorrectionRequest]:
+    """The account's own correction requests, newest first."""
+    return CorrectionRequest.objects.filter(user=user).order_by("-asked_at", "-id")

@@ -1,20 +1,44 @@
 """The writes of the personal-data pages: a participant's download of their own data recorded; a deletion asked
-by the participant, and decided by agency staff (erased, or refused with a note)."""
+by the participant, and decided by agency staff (erased, or refused with a note); a correction of what the
+participant may not change themselves, asked by them and decided by their kecamatan secretariat or agency staff."""
+
+import datetime
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import audit
+from core.languages import language_or_active
+from geography.models import Kecamatan
+from notifications.services import notify
 from partners.models import AccessLog, Consent, PartnerOrganisation
 from registration import measures
+from registration.choices import Sex
 from registration.models import Participant
+from registration.nik import mask_nik, validate_nik
 
 from .erasure import erase
-from .models import DataDownload, DeletionRequest, DeletionState, Format
-from .permissions import can_ask_deletion, can_decide_deletion, can_see_own_data
+from .models import (
+    CorrectionField,
+    CorrectionRequest,
+    CorrectionState,
+    DataDownload,
+    DeletionRequest,
+    DeletionState,
+    Format,
+)
+from .permissions import (
+    can_ask_correction,
+    can_ask_deletion,
+    can_decide_correction,
+    can_decide_deletion,
+    can_see_own_data,
+)
 
 REASON_MAX_LENGTH = 2000
 
@@ -42,8 +66,11 @@ def deletion_ask(*, participant: Participant | None, acting_user: User, reason: 
     return DeletionRequest.objects.create(participant=participant, user=acting_user, reason=reason)
 
 
-def _locked_open(request: DeletionRequest) -> DeletionRequest:
-    locked = DeletionRequest.objects.select_for_update().get(pk=request.pk)
+Asked = TypeVar("Asked", DeletionRequest, CorrectionRequest)
+
+
+def _locked_open(request: Asked) -> Asked:
+    locked = type(request).objects.select_for_update().get(pk=request.pk)
     if not locked.is_open:
         raise ValidationError(_("This request is decided already."), code="decided")
     return locked
@@ -98,3 +125,138 @@ def deletion_refuse(*, request: DeletionRequest, note: str, acting_user: User) -
     locked.decision_note = note
     locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     return locked
+
+
+# --- corrections ----------------------------------------------------------------------------------------------
+
+VALUE_MAX_LENGTH = 150
+DECIDED_MESSAGE = "privacy_correction_decided"
+
+
+def current_value(participant: Participant, field: str) -> str:
+    """What the record holds now, as the pages show it: the NIK masked, the kecamatan by its name (the participant's
+    kecamatan is one query unless joined)."""
+    if field == CorrectionField.NIK:
+        return participant.masked_nik
+    if field == CorrectionField.BIRTH_DATE:
+        return participant.birth_date.isoformat()
+    if field == CorrectionField.KECAMATAN:
+        return participant.kecamatan.name
+    return str(getattr(participant, field))
+
+
+def _date(value: str) -> datetime.date:
+    """A date as the page's date input sends it (YYYY-MM-DD)."""
+    try:
+        born = parse_date(value)
+    except ValueError:  # well formed, but no such day (31 February)
+        born = None
+    if born is None:
+        raise ValidationError(_("Write the date as year-month-day, e.g. 1990-05-17."), code="invalid")
+    return born
+
+
+def _asked(participant: Participant, field: str, value: str) -> tuple[str, str]:
+    """The value asked as the pages show it and, for a NIK, the number itself (else ""), checked by the rules the
+    registration applies to the same field."""
+    if field == CorrectionField.NIK:
+        number = validate_nik(value)
+        if number == participant.nik:
+            raise ValidationError(_("This is the NIK on your record already."), code="unchanged")
+        return mask_nik(number), number
+    if field == CorrectionField.BIRTH_DATE:
+        born = _date(value)
+        if born > timezone.localdate():
+            raise ValidationError(_("A birth date is in the past."), code="future_date")
+        shown = born.isoformat()
+    elif field == CorrectionField.SEX:
+        if value not in Sex.values:
+            raise ValidationError(_("Choose male or female."), code="invalid_choice")
+        shown = value
+    elif field == CorrectionField.KECAMATAN:
+        found = Kecamatan.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        if found is None:
+            raise ValidationError(_("Choose a kecamatan of the list."), code="invalid_choice")
+        shown = found.name
+    else:
+        if len(value) > VALUE_MAX_LENGTH:
+            raise ValidationError(_("Write at most %(n)d characters.") % {"n": VALUE_MAX_LENGTH}, code="too_long")
+        shown = value
+    if shown == current_value(participant, field):
+        raise ValidationError(_("This is the value on your record already."), code="unchanged")
+    return shown, ""
+
+
+@transaction.atomic
+@audit.audited
+def correction_ask(
+    *, participant: Participant | None, field: str, value: str, acting_user: User, reason: str = ""
+) -> CorrectionRequest:
+    """The participant asks that one thing of their record be corrected. One open request per thing: the
+    participant's row is locked while the open one is looked for."""
+    can_ask_correction(acting_user, participant).enforce()
+    assert participant is not None  # the predicate refuses an entrepreneur not registered
+    if field not in CorrectionField.values:
+        raise ValidationError(_("Choose what to correct."), code="unknown_field")
+    value, reason = value.strip(), reason.strip()
+    if not value:
+        raise ValidationError(_("Write the correct value."), code="value_required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(_("Write at most %(n)d characters.") % {"n": REASON_MAX_LENGTH}, code="too_long")
+    locked = Participant.objects.select_for_update().select_related("kecamatan").get(pk=participant.pk)
+    if CorrectionRequest.objects.filter(participant=locked, field=field, state=CorrectionState.ASKED).exists():
+        raise ValidationError(_("You have asked already: the staff are looking at it."), code="already_asked")
+    shown, number = _asked(locked, field, value)
+    return CorrectionRequest.objects.create(
+        participant=locked,
+        user=acting_user,
+        field=field,
+        current_value=current_value(locked, field),
+        asked_value=shown,
+        asked_nik=number,
+        reason=reason,
+    )
+
+
+def _decide(request: CorrectionRequest, state: CorrectionState, note: str, acting_user: User) -> CorrectionRequest:
+    participant = Participant.objects.select_related("user").get(pk=request.participant_id)
+    can_decide_correction(acting_user, participant).enforce()
+    locked = _locked_open(request)
+    locked.state, locked.decided_by, locked.decided_at = state, acting_user, timezone.now()
+    # the NIK asked served the decision: once decided, the record and the masked value are all that is kept
+    locked.decision_note, locked.asked_nik = note, ""
+    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "asked_nik"])
+    # the message is rendered in the participant's language: what it is about is named in theirs too
+    with translation.override(language_or_active(participant.user.language)):
+        what = str(locked.get_field_display())
+    notify(
+        template=DECIDED_MESSAGE,
+        context={
+            "full_name": participant.full_name,
+            "what": what,
+            "applied": state == CorrectionState.APPLIED,
+            "note": note,
+        },
+        user=participant.user,
+    )
+    return locked
+
+
+@transaction.atomic
+@audit.audited
+def correction_apply(*, request: CorrectionRequest, acting_user: User, note: str = "") -> CorrectionRequest:
+    """The participant's secretariat or agency staff accept a correction, having checked it against the KTP. The
+    registration app has no staff service that changes the identity or the kecamatan (only contacts and the
+    business: registration.services.participant_update_contact, business_update), so the acceptance is recorded
+    here and the participant told; the record itself is changed where registration allows it."""
+    return _decide(request, CorrectionState.APPLIED, note.strip(), acting_user)
+
+
+@transaction.atomic
+@audit.audited
+def correction_refuse(*, request: CorrectionRequest, note: str, acting_user: User) -> CorrectionRequest:
+    """The participant's secretariat or agency staff refuse a correction, saying why (the KTP says otherwise)."""
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Say why the request is refused."), code="note_required")
+    return _decide(request, CorrectionState.REFUSED, note, acting_user)

@@ -1,7 +1,9 @@
 """The personal-data pages (UU PDP 27/2022): a participant's own data, shown and downloaded (JSON, PDF); who
 processed it (the audit trail and the partners' reads); and for agency staff the breach-notice aid. Thin: the
 predicates decide, the selectors read, the services record a download, a deletion asked and its decision.
-Agency staff decide deletions on their queue page; the admin offers the same service (privacy/admin.py)."""
+Agency staff decide deletions on their queue page; the admin offers the same service (privacy/admin.py). A
+participant asks for a correction of what they may not change themselves; their kecamatan secretariat or agency
+staff decide it on theirs."""
 
 from dataclasses import replace
 from typing import Any
@@ -9,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -21,13 +23,23 @@ from core.files import private_bytes_response
 from core.pagination import Page, paginate
 from core.web import help_line
 from partners.selectors import distinct_participants, read_description, reads_in_window, reads_of
+from registration.choices import Sex
+from registration.forms import kecamatan_choices
 from registration.selectors import participant_of
 
 from . import documents, selectors, services
 from .exports import LIST_NAME
 from .forms import FIELDS, BreachFilterForm
-from .models import DeletionRequest, Format
-from .permissions import can_ask_deletion, can_decide_deletion, can_see_own_data, can_use_breach_aid
+from .models import CorrectionField, CorrectionRequest, DeletionRequest, Format
+from .permissions import (
+    can_ask_correction,
+    can_ask_deletion,
+    can_decide_correction,
+    can_decide_deletion,
+    can_see_corrections,
+    can_see_own_data,
+    can_use_breach_aid,
+)
 
 TRAIL_PER_PAGE = 25
 SUBJECTS_PER_PAGE = 50
@@ -208,13 +220,99 @@ def deletion_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "privacy/deletion_decide.html", context, status=400 if errors else 200)
 
 
+# --- correction -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def my_correction(request: HttpRequest) -> HttpResponse:
+    """Ask that the program correct what I may not change myself (my identity, my kecamatan), and see where my
+    requests stand."""
+    user = _owner(request)
+    participant = participant_of(user)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_ask_correction(user, participant):
+            raise PermissionDenied
+        try:
+            services.correction_ask(
+                participant=participant,
+                field=request.POST.get("field", ""),
+                value=request.POST.get("value", ""),
+                reason=request.POST.get("reason", ""),
+                acting_user=user,
+            )
+        except ValidationError as exc:
+            errors = _messages_of(exc)
+        else:
+            messages.success(request, _("Your request is sent: your kecamatan secretariat will check it."))
+            return redirect("privacy:my_correction")
+    current = (
+        [(value, label, services.current_value(participant, value)) for value, label in CorrectionField.choices]
+        if participant is not None
+        else []
+    )
+    context = {
+        "participant": participant,
+        "current": current,
+        "sexes": Sex.choices,
+        "kecamatans": kecamatan_choices() if participant is not None else [],
+        "asked": list(selectors.corrections_of(user)[:TRAIL_PER_PAGE]),
+        "errors": errors,
+        "help_line": help_line(),
+    }
+    return render(request, "privacy/my_correction.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def correction_queue(request: HttpRequest) -> HttpResponse:
+    """The secretariat (its kecamatan's) and agency staff (the program's): the corrections waiting, oldest first."""
+    if not can_see_corrections(request.user):
+        raise PermissionDenied
+    found = selectors.open_corrections(request_user(request))
+    page = paginate(found, request.GET.get("page"), per_page=SUBJECTS_PER_PAGE)
+    return render(request, "privacy/correction_queue.html", {"page": page})
+
+
+@login_required
+def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """One correction request, and the decision: accept (checked against the KTP) or refuse saying why."""
+    staff = request_user(request)
+    if not can_see_corrections(staff):
+        raise PermissionDenied
+    asked = get_object_or_404(CorrectionRequest.objects.select_related("participant__kecamatan", "decided_by"), pk=pk)
+    if not can_decide_correction(staff, asked.participant):
+        raise Http404  # another kecamatan's participant: not said to exist
+    errors: list[str] = []
+    if request.method == "POST":
+        note = request.POST.get("note", "")
+        try:
+            if request.POST.get("action") == "apply":
+                services.correction_apply(request=asked, acting_user=staff, note=note)
+                messages.success(request, _("The correction is accepted and the participant told."))
+            elif request.POST.get("action") == "refuse":
+                services.correction_refuse(request=asked, note=note, acting_user=staff)
+                messages.success(request, _("The request is refused and the participant told."))
+            else:
+                raise ValidationError(_("Choose to accept or to refuse."), code="no_action")
+        except ValidationError as exc:
+            errors = _messages_of(exc)
+        else:
+            return redirect("privacy:correction_decide", pk=asked.pk)
+    context = {"asked": asked, "errors": errors}
+    return render(request, "privacy/correction_decide.html", context, status=400 if errors else 200)
+
+
 urls: list[URLPattern] = [
     path("data-saya/isi/", my_data, name="my_data"),
     path("data-saya/isi/json/", my_data_json, name="my_data_json"),
     path("data-saya/isi/pdf/", my_data_pdf, name="my_data_pdf"),
     path("data-saya/riwayat/", trail, name="trail"),
     path("data-saya/hapus/", my_deletion, name="my_deletion"),
+    path("data-saya/koreksi/", my_correction, name="my_correction"),
     path("staf/pemberitahuan-kebocoran/", breach, name="breach"),
     path("staf/penghapusan-data/", deletion_queue, name="deletion_queue"),
     path("staf/penghapusan-data/<int:pk>/", deletion_decide, name="deletion_decide"),
+    path("staf/koreksi-data/", correction_queue, name="correction_queue"),
+    path("staf/koreksi-data/<int:pk>/", correction_decide, name="correction_decide"),
 ]

@@ -16,4 +16,12 @@ CASES: Table = {
     "privacy:deletion_decide": Case(
         roles(403, agency=404, admin=404), args=lambda w, s: [999_999], post=roles(403, agency=404, admin=404)
     ),
+    # a participant's correction: the empty form names nothing to correct (the world's entrepreneur is registered)
+    "privacy:my_correction": Case(roles(403, entrepreneur=200), post=roles(403, entrepreneur=400)),
+    "privacy:correction_queue": Case(roles(403, secretariat=200, agency=200, admin=200), post=roles(405)),
+    "privacy:correction_decide": Case(
+        roles(403, secretariat=404, agency=404, admin=404),
+        args=lambda w, s: [999_999],
+        post=roles(403, secretariat=404, agency=404, admin=404),
+    ),
 }
