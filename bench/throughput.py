@@ -605,15 +605,11 @@ CODE_PAGE = "/akun/dua-langkah/kode/"
 def second_factor_code(email: str) -> str:
     """The code the account's authenticator shows now: staff log in with a second factor; a generated account has
     no authenticator, so it gets one here, as if set up before."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from accounts.models import User
     from accounts.two_factor import current_code
+    from tests.support.second_factor import authenticator
 
-    user = User.objects.get(email=email)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    device = device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-    return current_code(device)
+    return current_code(authenticator(User.objects.get(email=email)))
 
 
 # --- the program's people ---------------------------------------------------------------------------------------

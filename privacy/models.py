@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core import audit
 from core.crypto import EncryptedTextField
 
@@ -39,14 +40,46 @@ class DataDownload(models.Model):
         return f"{self.user_id} {self.format} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+ASKED = "asked"  # the state of a request not decided yet, in every kind of request
+
+
+class Decided(models.Model):
+    """What every request a person makes of the program records of its decision: who, when, and the note (the
+    reason of a refusal). `state` is each kind's own choices, ASKED while open."""
+
+    state: "models.CharField[str, str]"
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == ASKED
+
+    def decide(self, state: str, *, by: User, note: str) -> list[str]:
+        """Record the decision on this (locked) row; returns the fields to save."""
+        self.state, self.decided_by, self.decided_at, self.decision_note = state, by, timezone.now(), note
+        return ["state", "decided_by", "decided_at", "decision_note"]
+
+
 class DeletionState(models.TextChoices):
-    ASKED = "asked", _("Asked")
+    ASKED = ASKED, _("Asked")
     DONE = "done", _("Done: data erased")
     REFUSED = "refused", _("Refused")
 
 
 @audit.track(exclude=["reason", "decision_note"])  # free text a person wrote: the row shows it, the trail need not
-class DeletionRequest(models.Model):
+class DeletionRequest(Decided):
     """A participant's request that the program erase their data (UU PDP art. 8), decided by agency staff. It
     outlives the erasure: the record that it was asked and done, by whom and when, and which partners received the
     data before and must be told (`partners_to_notify`: each organisation's id and name, taken at the erasure)."""
@@ -65,16 +98,6 @@ class DeletionRequest(models.Model):
     asked_at = models.DateTimeField(_("asked"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
     state = models.CharField(_("state"), max_length=8, choices=DeletionState.choices, default=DeletionState.ASKED)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_note = models.TextField(_("note on the decision"), blank=True)
     partners_to_notify = models.JSONField(_("partners to notify"), default=list, blank=True)
 
     class Meta:
@@ -97,10 +120,6 @@ class DeletionRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} {self.state} {self.asked_at:%Y-%m-%d}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.state == DeletionState.ASKED
-
 
 class CorrectionField(models.TextChoices):
     """What a participant may not change themselves once registered: the identity the secretariat verified
@@ -114,13 +133,13 @@ class CorrectionField(models.TextChoices):
 
 
 class CorrectionState(models.TextChoices):
-    ASKED = "asked", _("Asked")
+    ASKED = ASKED, _("Asked")
     APPLIED = "applied", _("Accepted")
     REFUSED = "refused", _("Refused")
 
 
 @audit.track(exclude=["reason", "decision_note", "asked_nik"])  # free text, and a NIK the trail must not copy
-class CorrectionRequest(models.Model):
+class CorrectionRequest(Decided):
     """A participant's request that the program correct what they may not change themselves (UU PDP art. 6),
     decided by their kecamatan secretariat or agency staff. `current_value` and `asked_value` are what the pages
     show; for the NIK they hold the masked form only, and the number asked is in `asked_nik`, encrypted as the
@@ -145,16 +164,6 @@ class CorrectionRequest(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     asked_at = models.DateTimeField(_("asked"), default=timezone.now)
     state = models.CharField(_("state"), max_length=8, choices=CorrectionState.choices, default=CorrectionState.ASKED)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_note = models.TextField(_("note on the decision"), blank=True)
 
     class Meta:
         verbose_name = _("correction request")
@@ -184,7 +193,3 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.field} {self.state} {self.asked_at:%Y-%m-%d}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == CorrectionState.ASKED

@@ -102,10 +102,9 @@ def participant_erase(*, request: DeletionRequest, acting_user: User, note: str 
     )
     locked.partners_to_notify = partners_to_notify(participant) if participant is not None else []
     erase(user=user, participant=participant)
-    locked.state, locked.decided_by, locked.decided_at = DeletionState.DONE, acting_user, timezone.now()
-    locked.decision_note = note.strip()
+    decided = locked.decide(DeletionState.DONE, by=acting_user, note=note.strip())
     # the erasure emptied the reason in the table; the fields saved here are the decision's alone
-    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "partners_to_notify"])
+    locked.save(update_fields=[*decided, "partners_to_notify"])
     if participant is not None:
         measures.changed(participant.pk)  # the summaries count the same figures; their rows are read again
     return locked
@@ -121,9 +120,7 @@ def deletion_refuse(*, request: DeletionRequest, note: str, acting_user: User) -
     if not note:
         raise ValidationError(_("Say why the request is refused."), code="note_required")
     locked = _locked_open(request)
-    locked.state, locked.decided_by, locked.decided_at = DeletionState.REFUSED, acting_user, timezone.now()
-    locked.decision_note = note
-    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    locked.save(update_fields=locked.decide(DeletionState.REFUSED, by=acting_user, note=note))
     return locked
 
 
@@ -222,10 +219,10 @@ def _decide(request: CorrectionRequest, state: CorrectionState, note: str, actin
     participant = Participant.objects.select_related("user").get(pk=request.participant_id)
     can_decide_correction(acting_user, participant).enforce()
     locked = _locked_open(request)
-    locked.state, locked.decided_by, locked.decided_at = state, acting_user, timezone.now()
+    decided = locked.decide(state, by=acting_user, note=note)
     # the NIK asked served the decision: once decided, the record and the masked value are all that is kept
-    locked.decision_note, locked.asked_nik = note, ""
-    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "asked_nik"])
+    locked.asked_nik = ""
+    locked.save(update_fields=[*decided, "asked_nik"])
     # the message is rendered in the participant's language: what it is about is named in theirs too
     with translation.override(language_or_active(participant.user.language)):
         what = str(locked.get_field_display())

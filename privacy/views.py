@@ -5,6 +5,7 @@ Agency staff decide deletions on their queue page; the admin offers the same ser
 participant asks for a correction of what they may not change themselves; their kecamatan secretariat or agency
 staff decide it on theirs."""
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -181,6 +182,23 @@ def _agency(request: HttpRequest) -> Any:
     return request_user(request)
 
 
+def _decision(
+    request: HttpRequest, actions: dict[str, tuple[Callable[[str], object], str]], *, unknown: str
+) -> list[str]:
+    """A decision posted on a request (deletion, correction): the chosen action's service with the note, and its
+    confirmation; the errors to show when the service refused it, or when no known action was chosen."""
+    chosen = actions.get(request.POST.get("action", ""))
+    if chosen is None:
+        return [unknown]
+    decide, done = chosen
+    try:
+        decide(request.POST.get("note", ""))
+    except ValidationError as exc:
+        return _messages_of(exc)
+    messages.success(request, done)
+    return []
+
+
 @login_required
 @require_GET
 def deletion_queue(request: HttpRequest) -> HttpResponse:
@@ -197,19 +215,21 @@ def deletion_decide(request: HttpRequest, pk: int) -> HttpResponse:
     asked = get_object_or_404(DeletionRequest.objects.select_related("user", "participant__kecamatan"), pk=pk)
     errors: list[str] = []
     if request.method == "POST":
-        note = request.POST.get("note", "")
-        try:
-            if request.POST.get("action") == "erase":
-                services.participant_erase(request=asked, acting_user=staff, note=note)
-                messages.success(request, _("The participant's data is erased."))
-            elif request.POST.get("action") == "refuse":
-                services.deletion_refuse(request=asked, note=note, acting_user=staff)
-                messages.success(request, _("The request is refused."))
-            else:
-                raise ValidationError(_("Choose to erase or to refuse."), code="no_action")
-        except ValidationError as exc:
-            errors = _messages_of(exc)
-        else:
+        errors = _decision(
+            request,
+            {
+                "erase": (
+                    lambda note: services.participant_erase(request=asked, acting_user=staff, note=note),
+                    _("The participant's data is erased."),
+                ),
+                "refuse": (
+                    lambda note: services.deletion_refuse(request=asked, note=note, acting_user=staff),
+                    _("The request is refused."),
+                ),
+            },
+            unknown=_("Choose to erase or to refuse."),
+        )
+        if not errors:
             return redirect("privacy:deletion_decide", pk=asked.pk)
     partners = (
         asked.partners_to_notify
@@ -285,19 +305,21 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404  # another kecamatan's participant: not said to exist
     errors: list[str] = []
     if request.method == "POST":
-        note = request.POST.get("note", "")
-        try:
-            if request.POST.get("action") == "apply":
-                services.correction_apply(request=asked, acting_user=staff, note=note)
-                messages.success(request, _("The correction is accepted and the participant told."))
-            elif request.POST.get("action") == "refuse":
-                services.correction_refuse(request=asked, note=note, acting_user=staff)
-                messages.success(request, _("The request is refused and the participant told."))
-            else:
-                raise ValidationError(_("Choose to accept or to refuse."), code="no_action")
-        except ValidationError as exc:
-            errors = _messages_of(exc)
-        else:
+        errors = _decision(
+            request,
+            {
+                "apply": (
+                    lambda note: services.correction_apply(request=asked, acting_user=staff, note=note),
+                    _("The correction is accepted and the participant told."),
+                ),
+                "refuse": (
+                    lambda note: services.correction_refuse(request=asked, note=note, acting_user=staff),
+                    _("The request is refused and the participant told."),
+                ),
+            },
+            unknown=_("Choose to accept or to refuse."),
+        )
+        if not errors:
             return redirect("privacy:correction_decide", pk=asked.pk)
     context = {"asked": asked, "errors": errors}
     return render(request, "privacy/correction_decide.html", context, status=400 if errors else 200)
