@@ -143,7 +143,8 @@ class CorrectionRequest(Decided):
     """A participant's request that the program correct what they may not change themselves (UU PDP art. 6),
     decided by their kecamatan secretariat or agency staff. `current_value` and `asked_value` are what the pages
     show; for the NIK they hold the masked form only, and the number asked is in `asked_nik`, encrypted as the
-    participant's own, and emptied once the request is decided (the staff who decide compare it with the KTP)."""
+    participant's own, and emptied once the request is decided (the staff who decide compare it with the KTP).
+    Accepting one corrects the record (registration.services.participant_correct_identity)."""
 
     participant = models.ForeignKey(
         "registration.Participant",
@@ -161,6 +162,15 @@ class CorrectionRequest(Decided):
     current_value = models.CharField(_("current value"), max_length=150, blank=True)
     asked_value = models.CharField(_("asked value"), max_length=150)
     asked_nik = EncryptedTextField(_("NIK asked"), blank=True)
+    # the kecamatan asked, for a kecamatan's correction (asked_value holds its name, as the pages show it)
+    asked_kecamatan = models.ForeignKey(
+        "geography.Kecamatan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan asked"),
+    )
     reason = models.TextField(_("reason"), blank=True)
     asked_at = models.DateTimeField(_("asked"), default=timezone.now)
     state = models.CharField(_("state"), max_length=8, choices=CorrectionState.choices, default=CorrectionState.ASKED)
@@ -188,6 +198,12 @@ class CorrectionRequest(Decided):
                 condition=Q(state="asked", decided_at__isnull=True, decided_by__isnull=True)
                 | (~Q(state="asked") & Q(decided_at__isnull=False, decided_by__isnull=False)),
                 name="privacy_correction_decided_when",
+            ),
+            # a kecamatan asked names it; no other correction does
+            models.CheckConstraint(
+                condition=Q(field="kecamatan", asked_kecamatan__isnull=False)
+                | (~Q(field="kecamatan") & Q(asked_kecamatan__isnull=True)),
+                name="privacy_correction_kecamatan_named",
             ),
         ]
 

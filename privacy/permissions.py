@@ -5,7 +5,7 @@ partner or a staff account touched across the whole program: agency staff and ad
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import AnyUser, is_entrepreneur, is_program_wide, is_secretariat, works_in
+from accounts.permissions import AnyUser, is_entrepreneur, is_program_wide, is_secretariat
 from core.decisions import ALLOWED, Decision, deny
 from registration.models import Participant
 
@@ -55,17 +55,8 @@ def can_ask_correction(user: AnyUser, participant: Participant | None) -> Decisi
 
 def can_see_corrections(user: AnyUser) -> Decision:
     """Agency staff, administrators and the kecamatan secretariats see the queue of correction requests (no
-    query); a secretariat sees only its kecamatan's participants' (privacy.selectors.open_corrections)."""
+    query); a secretariat sees only its kecamatan's participants' (privacy.selectors.open_corrections). Who decides
+    one is the registration's rule for who corrects a participant's record (registration.permissions.can_correct)."""
     if is_program_wide(user) or is_secretariat(user):
         return ALLOWED
     return deny("not_corrector", _("Only the kecamatan secretariat and agency staff decide a correction."))
-
-
-def can_decide_correction(user: AnyUser, participant: Participant) -> Decision:
-    """Agency staff anywhere, and the secretariat of the participant's kecamatan, who verified the record against
-    the KTP, decide a correction of it (no query)."""
-    if is_program_wide(user):
-        return ALLOWED
-    if is_secretariat(user) and works_in(user, participant.kecamatan_id):
-        return ALLOWED
-    return deny("not_corrector", _("Only the participant's kecamatan secretariat and agency staff decide this."))

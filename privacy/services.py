@@ -3,6 +3,7 @@ by the participant, and decided by agency staff (erased, or refused with a note)
 participant may not change themselves, asked by them and decided by their kecamatan secretariat or agency staff."""
 
 import datetime
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,11 @@ from partners.models import AccessLog, Consent, PartnerOrganisation
 from registration import measures
 from registration.choices import Sex
 from registration.models import Participant
-from registration.nik import mask_nik, validate_nik
+from registration.nik import mask_nik
+from registration.permissions import can_correct
+from registration.services import identity_of, participant_correct_identity
+from registration.validators import check_nik_matches
+from registration.values import IdentityData
 
 from .erasure import erase
 from .models import (
@@ -35,7 +40,6 @@ from .models import (
 from .permissions import (
     can_ask_correction,
     can_ask_deletion,
-    can_decide_correction,
     can_decide_deletion,
     can_see_own_data,
 )
@@ -153,35 +157,51 @@ def _date(value: str) -> datetime.date:
     return born
 
 
-def _asked(participant: Participant, field: str, value: str) -> tuple[str, str]:
-    """The value asked as the pages show it and, for a NIK, the number itself (else ""), checked by the rules the
-    registration applies to the same field."""
+@dataclass(frozen=True)
+class AskedValue:
+    """A value asked, as the pages show it, and what the correction will write: the NIK itself (the shown one is
+    masked), the kecamatan chosen."""
+
+    shown: str
+    nik: str = ""
+    kecamatan: Kecamatan | None = None
+
+
+def _asked(participant: Participant, field: str, value: str) -> AskedValue:
+    """The value asked, checked by the rules the registration applies to the same field."""
+    # the NIK carries the birth date and the sex: a value asked must agree with the other two on the record, as at
+    # registration (who holds a NIK asked is checked when it is decided, not told to whoever asks)
     if field == CorrectionField.NIK:
-        number = validate_nik(value)
+        number = check_nik_matches(
+            nik=value, birth_date=participant.birth_date, sex=participant.sex, jakarta_ktp=participant.jakarta_ktp
+        )
         if number == participant.nik:
             raise ValidationError(_("This is the NIK on your record already."), code="unchanged")
-        return mask_nik(number), number
+        return AskedValue(mask_nik(number), nik=number)
+    kecamatan = None
     if field == CorrectionField.BIRTH_DATE:
         born = _date(value)
         if born > timezone.localdate():
             raise ValidationError(_("A birth date is in the past."), code="future_date")
+        check_nik_matches(nik=participant.nik, birth_date=born, sex=participant.sex)
         shown = born.isoformat()
     elif field == CorrectionField.SEX:
         if value not in Sex.values:
             raise ValidationError(_("Choose male or female."), code="invalid_choice")
+        check_nik_matches(nik=participant.nik, birth_date=participant.birth_date, sex=value)
         shown = value
     elif field == CorrectionField.KECAMATAN:
-        found = Kecamatan.objects.filter(pk=int(value)).first() if value.isdigit() else None
-        if found is None:
+        kecamatan = Kecamatan.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        if kecamatan is None:
             raise ValidationError(_("Choose a kecamatan of the list."), code="invalid_choice")
-        shown = found.name
+        shown = kecamatan.name
     else:
         if len(value) > VALUE_MAX_LENGTH:
             raise ValidationError(_("Write at most %(n)d characters.") % {"n": VALUE_MAX_LENGTH}, code="too_long")
         shown = value
     if shown == current_value(participant, field):
         raise ValidationError(_("This is the value on your record already."), code="unchanged")
-    return shown, ""
+    return AskedValue(shown, kecamatan=kecamatan)
 
 
 @transaction.atomic
@@ -203,22 +223,22 @@ def correction_ask(
     locked = Participant.objects.select_for_update().select_related("kecamatan").get(pk=participant.pk)
     if CorrectionRequest.objects.filter(participant=locked, field=field, state=CorrectionState.ASKED).exists():
         raise ValidationError(_("You have asked already: the staff are looking at it."), code="already_asked")
-    shown, number = _asked(locked, field, value)
+    asked = _asked(locked, field, value)
     return CorrectionRequest.objects.create(
         participant=locked,
         user=acting_user,
         field=field,
         current_value=current_value(locked, field),
-        asked_value=shown,
-        asked_nik=number,
+        asked_value=asked.shown,
+        asked_nik=asked.nik,
+        asked_kecamatan=asked.kecamatan,
         reason=reason,
     )
 
 
-def _decide(request: CorrectionRequest, state: CorrectionState, note: str, acting_user: User) -> CorrectionRequest:
-    participant = Participant.objects.select_related("user").get(pk=request.participant_id)
-    can_decide_correction(acting_user, participant).enforce()
-    locked = _locked_open(request)
+def _decide(
+    locked: CorrectionRequest, participant: Participant, state: CorrectionState, note: str, acting_user: User
+) -> CorrectionRequest:
     decided = locked.decide(state, by=acting_user, note=note)
     # the NIK asked served the decision: once decided, the record and the masked value are all that is kept
     locked.asked_nik = ""
@@ -239,14 +259,39 @@ def _decide(request: CorrectionRequest, state: CorrectionState, note: str, actin
     return locked
 
 
+def _open_for(request: CorrectionRequest, acting_user: User) -> tuple[CorrectionRequest, Participant]:
+    """The request, locked and still open, and its participant, whom `acting_user` may correct."""
+    participant = Participant.objects.select_related("user", "kecamatan").get(pk=request.participant_id)
+    can_correct(acting_user, participant).enforce()
+    return _locked_open(request), participant
+
+
+def _corrected(participant: Participant, request: CorrectionRequest) -> IdentityData:
+    """The participant's identity with the value the request asks in place."""
+    identity = identity_of(participant)
+    if request.field == CorrectionField.NIK:
+        return replace(identity, nik=request.asked_nik)
+    if request.field == CorrectionField.BIRTH_DATE:
+        return replace(identity, birth_date=datetime.date.fromisoformat(request.asked_value))
+    if request.field == CorrectionField.KECAMATAN:
+        assert request.asked_kecamatan is not None  # privacy_correction_kecamatan_named
+        return replace(identity, kecamatan=request.asked_kecamatan)
+    if request.field == CorrectionField.SEX:
+        return replace(identity, sex=request.asked_value)
+    return replace(identity, full_name=request.asked_value)
+
+
 @transaction.atomic
 @audit.audited
 def correction_apply(*, request: CorrectionRequest, acting_user: User, note: str = "") -> CorrectionRequest:
-    """The participant's secretariat or agency staff accept a correction, having checked it against the KTP. The
-    registration app has no staff service that changes the identity or the kecamatan (only contacts and the
-    business: registration.services.participant_update_contact, business_update), so the acceptance is recorded
-    here and the participant told; the record itself is changed where registration allows it."""
-    return _decide(request, CorrectionState.APPLIED, note.strip(), acting_user)
+    """The participant's secretariat or agency staff accept a correction, having checked it against the KTP: the
+    record is corrected under the registration's rules (a NIK no one else holds and matching the birth date and
+    sex; refused, the request stays open and says why) and the participant told."""
+    locked, participant = _open_for(request, acting_user)
+    identity = _corrected(participant, locked)
+    decided = _decide(locked, participant, CorrectionState.APPLIED, note.strip(), acting_user)
+    participant_correct_identity(participant=participant, identity=identity, acting_user=acting_user)
+    return decided
 
 
 @transaction.atomic
@@ -256,4 +301,5 @@ def correction_refuse(*, request: CorrectionRequest, note: str, acting_user: Use
     note = note.strip()
     if not note:
         raise ValidationError(_("Say why the request is refused."), code="note_required")
-    return _decide(request, CorrectionState.REFUSED, note, acting_user)
+    locked, participant = _open_for(request, acting_user)
+    return _decide(locked, participant, CorrectionState.REFUSED, note, acting_user)

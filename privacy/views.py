@@ -26,6 +26,7 @@ from core.web import help_line
 from partners.selectors import distinct_participants, read_description, reads_in_window, reads_of
 from registration.choices import Sex
 from registration.forms import kecamatan_choices
+from registration.permissions import can_correct
 from registration.selectors import participant_of
 
 from . import documents, selectors, services
@@ -35,7 +36,6 @@ from .models import CorrectionField, CorrectionRequest, DeletionRequest, Format
 from .permissions import (
     can_ask_correction,
     can_ask_deletion,
-    can_decide_correction,
     can_decide_deletion,
     can_see_corrections,
     can_see_own_data,
@@ -301,7 +301,7 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_see_corrections(staff):
         raise PermissionDenied
     asked = get_object_or_404(CorrectionRequest.objects.select_related("participant__kecamatan", "decided_by"), pk=pk)
-    if not can_decide_correction(staff, asked.participant):
+    if not can_correct(staff, asked.participant):
         raise Http404  # another kecamatan's participant: not said to exist
     errors: list[str] = []
     if request.method == "POST":

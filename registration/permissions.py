@@ -152,7 +152,8 @@ def can_view_history(user: AnyUser, participant: Participant) -> Decision:
 
 
 def can_correct(user: AnyUser, participant: Participant) -> Decision:
-    """Agency staff and the participant's kecamatan secretariat correct a participant's contact and business."""
+    """Agency staff and the participant's kecamatan secretariat correct a participant's contact and business, and
+    on the participant's request their identity and kecamatan."""
     if not permissions.can_verify_registrations(user):
         return deny("not_corrector", NOT_CORRECTOR)
     if not _in_scope(user, participant.kecamatan_id):

@@ -4,6 +4,7 @@ transaction recorded in the audit trail as the acting user's, and queues its mes
 outbox in the same transaction. No form reaches this module: the web pages, the admin, a shell and later the API
 all call it with the same values and get the same answers."""
 
+import dataclasses
 import json
 import secrets
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from core.languages import active_language
 from notifications.services import notify
 
 from . import eligibility, importing, measures, permissions, validators
-from .choices import Channel, Decision, ImportStatus, Status
+from .choices import Channel, Decision, ImportStatus, Sex, Status
 from .documents import validate_document
 from .models import (
     Business,
@@ -40,7 +41,7 @@ from .models import (
     RegistrationDecision,
 )
 from .signals import registration_approved
-from .values import BusinessData, ContactData, PersonData
+from .values import BusinessData, ContactData, IdentityData, PersonData
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 STATUS_CHANGED = permissions.STATUS_CHANGED
@@ -51,6 +52,8 @@ ACCOUNT_EXISTS = gettext_lazy(
 OTHER_OFFICE_KECAMATAN = gettext_lazy("A walk-in registers at the office of the kecamatan they live in.")
 FILE_TYPE_MISMATCH = gettext_lazy("The file is not of the type it was checked as; send it again.")
 DOCUMENT_REQUIRED = gettext_lazy("This document is required.")
+NAME_REQUIRED = gettext_lazy("Write the full name as on the KTP.")
+SEX_REQUIRED = gettext_lazy("Choose male or female.")
 NIK_FIXED = gettext_lazy("The NIK is what was verified; a wrong one means a new registration.")
 
 # the steps of the online wizard a submission can send the person back to
@@ -880,6 +883,75 @@ def participant_update_contact(*, participant: Participant, contact: ContactData
     locked.address = contact.address
     locked.kelurahan = contact.kelurahan
     locked.save(update_fields=["phone", "email", "address", "kelurahan"])
+    return locked
+
+
+IDENTITY_FIELDS = [field.name for field in dataclasses.fields(IdentityData)]
+
+
+def identity_of(participant: Participant) -> IdentityData:
+    """The participant's identity and kecamatan as the record holds them (the kecamatan is one query unless
+    joined)."""
+    return IdentityData(
+        full_name=participant.full_name,
+        nik=participant.nik,
+        birth_date=participant.birth_date,
+        sex=participant.sex,
+        kecamatan=participant.kecamatan,
+    )
+
+
+def _person_of(participant: Participant, identity: IdentityData) -> PersonData:
+    """The participant's whole person with `identity` in place of theirs, to check under the registration's own
+    rules. A kelurahan of the kecamatan left is dropped: it lies in the old one."""
+    kelurahan = participant.kelurahan
+    if kelurahan is not None and kelurahan.kecamatan_id != identity.kecamatan.pk:
+        kelurahan = None
+    return PersonData(
+        full_name=identity.full_name,
+        nik=identity.nik,
+        birth_date=identity.birth_date,
+        sex=identity.sex,
+        phone=participant.phone,
+        email=participant.email,
+        address=participant.address,
+        kecamatan=identity.kecamatan,
+        track=participant.track,
+        jakarta_ktp=participant.jakarta_ktp,
+        non_jakarta_basis=participant.non_jakarta_basis,
+        domicile_since=participant.domicile_since,
+        partner_activity=participant.partner_activity,
+        kelurahan=kelurahan,
+    )
+
+
+@transaction.atomic
+@audit.audited
+def participant_correct_identity(
+    *, participant: Participant, identity: IdentityData, acting_user: User
+) -> Participant:
+    """Staff correct a verified participant's identity or kecamatan, having checked the KTP (on the participant's
+    request: privacy's correction requests). The values pass every rule of the registration (a NIK well formed,
+    matching the birth date and sex and no other participant's; the age of a KTP); a kelurahan of the kecamatan
+    left is cleared. The NIK's keyed hash and masked form follow (Participant.save); the program's figures are
+    recounted (a new kecamatan, a new birth date)."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    permissions.can_correct(acting_user, locked).enforce()
+    full_name = identity.full_name.strip()
+    if not full_name:
+        raise ValidationError({"full_name": ValidationError(NAME_REQUIRED, code="required")})
+    if identity.sex not in Sex.values:
+        raise ValidationError({"sex": ValidationError(SEX_REQUIRED, code="invalid_choice")})
+    corrected = dataclasses.replace(identity, full_name=full_name)
+    person = validators.clean_person(_person_of(locked, corrected), participant=locked)
+    locked.full_name = person.full_name
+    locked.nik = person.nik
+    locked.birth_date = person.birth_date
+    locked.sex = person.sex
+    locked.kecamatan = person.kecamatan
+    locked.kelurahan = person.kelurahan
+    locked.save(update_fields=[*IDENTITY_FIELDS, "nik_hash", "nik_masked", "kelurahan"])
+    measures.changed(locked.pk)
     return locked
 
 

@@ -65,6 +65,16 @@ def raise_if(errors: Errors) -> None:
 # --- the single rules ------------------------------------------------------------------------------------------
 
 
+def check_nik_matches(
+    *, nik: str, birth_date: Any = None, sex: str | None = None, jakarta_ktp: bool | None = None
+) -> str:
+    """The NIK in compact form: well formed, matching the birth date and sex, a DKI NIK of a known kecamatan for a
+    Jakarta KTP; whoever holds it (a correction asked is checked so, its holder only when decided)."""
+    return validate_nik(
+        nik, birth_date=birth_date, sex=sex, jakarta_ktp=jakarta_ktp, kecamatan_prefixes=kecamatan_nik_prefixes()
+    )
+
+
 def check_nik(
     *,
     nik: str,
@@ -75,9 +85,7 @@ def check_nik(
 ) -> str:
     """The NIK in compact form: well formed, matching the birth date and sex, a DKI NIK of a known kecamatan for
     a Jakarta KTP, and no other participant's (`participant`: the one being corrected, who keeps theirs)."""
-    number = validate_nik(
-        nik, birth_date=birth_date, sex=sex, jakarta_ktp=jakarta_ktp, kecamatan_prefixes=kecamatan_nik_prefixes()
-    )
+    number = check_nik_matches(nik=nik, birth_date=birth_date, sex=sex, jakarta_ktp=jakarta_ktp)
     taken = Participant.objects.filter(nik_hash=keyed_hash(number))
     if participant is not None and participant.pk:
         taken = taken.exclude(pk=participant.pk)

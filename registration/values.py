@@ -46,6 +46,18 @@ class BusinessData:
 
 
 @dataclass(frozen=True)
+class IdentityData:
+    """Who a participant is, as their KTP says, and the kecamatan they live in: what they may not change
+    themselves once verified, and staff correct on their request after checking the KTP."""
+
+    full_name: str
+    nik: str
+    birth_date: datetime.date
+    sex: str
+    kecamatan: Kecamatan
+
+
+@dataclass(frozen=True)
 class ContactData:
     """How to reach a participant and where they live within their kecamatan (what staff may correct)."""
 

@@ -2,7 +2,6 @@
 themselves; their kecamatan secretariat or agency staff see the queue (a fixed number of queries however many
 wait) and decide; the participant is told by a message; every other role is refused."""
 
-import datetime
 from typing import Any
 
 import pytest
@@ -10,22 +9,28 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from geography.models import Kecamatan
+from core import audit
+from core.crypto import keyed_hash
+from core.decisions import Refused
+from geography.models import Kecamatan, Kelurahan
 from notifications.models import Message
 from privacy import services
 from privacy.models import CorrectionField, CorrectionRequest, CorrectionState
 from registration.choices import Sex
 from registration.models import Participant
 from registration.nik import make_nik, mask_nik
+from registration.permissions import can_correct as registration_can_correct
+from registration.tests.factories import BIRTH
 
 from .support import registered
 
 pytestmark = pytest.mark.django_db
 
-BIRTH = datetime.date(1990, 5, 17)
+OTHER_DAY = BIRTH.replace(day=18)
 NEW_NIK = make_nik(district="317401", birth_date=BIRTH, sex=Sex.FEMALE, serial=4321)
 URL = "privacy:my_correction"
 
@@ -119,11 +124,96 @@ def test_bad_input_is_refused(siti: Participant, client: Client, field: str, val
     assert not CorrectionRequest.objects.exists()
 
 
-def test_the_kecamatan_birth_date_and_sex_are_shown_by_value(siti: Participant) -> None:
+def test_the_kecamatan_is_shown_by_name_and_kept_by_key(siti: Participant) -> None:
     gambir = Kecamatan.objects.get(name="Gambir")
-    assert ask(siti, CorrectionField.KECAMATAN, str(gambir.pk)).asked_value == "Gambir"
-    assert ask(siti, CorrectionField.BIRTH_DATE, "1990-06-01").current_value == siti.birth_date.isoformat()
-    assert ask(siti, CorrectionField.SEX, Sex.MALE).asked_value == Sex.MALE
+    asked = ask(siti, CorrectionField.KECAMATAN, str(gambir.pk))
+    assert (asked.current_value, asked.asked_value, asked.asked_kecamatan) == ("Tebet", "Gambir", gambir)
+    assert ask(siti).asked_kecamatan is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("birth_date", "1990-06-01", "nik_birth_date"),  # the NIK on record says 17 August
+        ("sex", Sex.MALE, "nik_sex"),  # the NIK on record says a woman (day + 40)
+        ("nik", make_nik(district="317401", birth_date=BIRTH, sex=Sex.MALE, serial=4321), "nik_sex"),
+        (
+            "nik",
+            make_nik(district="317401", birth_date=BIRTH.replace(day=18), sex=Sex.FEMALE, serial=1),
+            "nik_birth_date",
+        ),
+    ],
+)
+def test_a_birth_date_sex_or_nik_asked_agrees_with_the_other_two(
+    siti: Participant, field: str, value: str, code: str
+) -> None:
+    """The NIK carries the birth date and the sex: a value that disagrees with the other two on the record could
+    never be accepted, so it is refused when asked, with the registration's own message."""
+    with pytest.raises(ValidationError) as refused:
+        ask(siti, field, value)
+    assert code in {error.code for error in refused.value.error_list}
+    assert not CorrectionRequest.objects.exists()
+
+
+def _accept(siti: Participant, staff: User, field: str, value: str) -> Participant:
+    services.correction_apply(request=ask(siti, field, value), acting_user=staff)
+    return Participant.objects.get(pk=siti.pk)
+
+
+def test_accepting_corrects_the_name_and_the_nik(siti: Participant, secretariat_tebet: User) -> None:
+    assert _accept(siti, secretariat_tebet, CorrectionField.FULL_NAME, "Siti Rahayu Putri").full_name == (
+        "Siti Rahayu Putri"
+    )
+    corrected = _accept(siti, secretariat_tebet, CorrectionField.NIK, NEW_NIK)
+    assert corrected.nik == NEW_NIK and corrected.masked_nik == mask_nik(NEW_NIK)
+    assert Participant.objects.filter(nik_hash=keyed_hash(NEW_NIK)).get() == corrected  # found by the NIK asked
+    assert not Participant.objects.filter(nik_hash=keyed_hash(siti.nik)).exists()
+    assert CorrectionRequest.objects.filter(state=CorrectionState.APPLIED).count() == 2
+
+
+def test_accepting_a_kecamatan_moves_the_participant_and_clears_the_old_kelurahan(
+    siti: Participant, secretariat_tebet: User, secretariat_gambir: User
+) -> None:
+    siti.kelurahan = Kelurahan.objects.filter(kecamatan=siti.kecamatan).first()
+    siti.save(update_fields=["kelurahan"])
+    gambir = Kecamatan.objects.get(name="Gambir")
+    asked = ask(siti, CorrectionField.KECAMATAN, str(gambir.pk))
+    with pytest.raises(Refused):  # the kecamatan to come is not yet Gambir's secretariat's to decide
+        services.correction_apply(request=asked, acting_user=secretariat_gambir)
+    services.correction_apply(request=asked, acting_user=secretariat_tebet)
+    moved = Participant.objects.get(pk=siti.pk)
+    assert (moved.kecamatan, moved.kelurahan) == (gambir, None)
+    assert registration_can_correct(secretariat_gambir, moved) and not registration_can_correct(
+        secretariat_tebet, moved
+    )
+
+
+def test_a_nik_taken_since_it_was_asked_is_refused_and_the_request_stays_open(
+    client: Client, siti: Participant, agency_staff: User, other_entrepreneur: User
+) -> None:
+    asked = ask(siti, CorrectionField.NIK, NEW_NIK)
+    registered(other_entrepreneur, nik=NEW_NIK)  # registered with that NIK meanwhile
+    client.force_login(agency_staff)
+    url = reverse("privacy:correction_decide", args=[asked.pk])
+    response = client.post(url, {"action": "apply", "note": "Sesuai KTP"})
+    assert response.status_code == 400 and 'id="decision-errors"' in response.content.decode()
+    asked.refresh_from_db()
+    assert asked.is_open and asked.asked_nik == NEW_NIK  # nothing written, the NIK kept for another look
+    assert Participant.objects.get(pk=siti.pk).nik == siti.nik
+    assert not Message.objects.filter(template=services.DECIDED_MESSAGE).exists()
+    assert (
+        services.correction_refuse(request=asked, note="NIK milik orang lain", acting_user=agency_staff).asked_nik
+        == ""
+    )
+
+
+def test_accepting_leaves_an_audit_row_by_the_decider_without_the_nik(siti: Participant, agency_staff: User) -> None:
+    _accept(siti, agency_staff, CorrectionField.NIK, NEW_NIK)
+    with translation.override("en"):
+        changes = [entry for entry in audit.history_of(siti) if entry.kind == "updated"]
+    assert [entry.actor for entry in changes] == [str(agency_staff)]
+    shown = " ".join(f"{c.field} {c.before} {c.after}" for c in changes[0].changes)
+    assert NEW_NIK not in shown and siti.nik not in shown
 
 
 def test_refusing_needs_a_note_and_tells_the_participant(

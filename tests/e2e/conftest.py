@@ -170,10 +170,11 @@ class AxeAudit:
         if not payload["loaded"]:
             self.unloaded.append(path)
             name += "-unloaded"
-        with suppress(PlaywrightError):  # a screenshot is a record; the check itself is the report
-            page.screenshot(
-                path=str(self.folder / f"{self.checked:02d}-{name}.png"), full_page=True, scale="css", timeout=3000
-            )
+        # a screenshot is a record; the check itself is the report. Of the viewport only: this runs while the test
+        # goes on (inside its next Playwright call), and a full-page capture resizes the viewport for a moment, so a
+        # click dispatched meanwhile on a phone's page landed beside its link (CI, the training journey [phone])
+        with suppress(PlaywrightError):
+            page.screenshot(path=str(self.folder / f"{self.checked:02d}-{name}.png"), scale="css", timeout=3000)
 
     def _wait_for(self, page: Page, seconds: float = AXE_WAIT_SECONDS) -> None:
         """Until the page's current document has reported (or `seconds`, then say so)."""
