@@ -10,6 +10,7 @@ of its related-field filters (each lists the related table).
 import dataclasses
 
 from bench.timing_pages import ADMIN_PAGE_SIZE, AGENCY, Page
+from core.pagination import COUNT_CAP, ESTIMATE_ABOVE
 
 KECAMATAN = "SELECT id, name FROM geography_kecamatan ORDER BY name"
 WILAYAH = "SELECT id, name FROM geography_wilayah ORDER BY code"
@@ -55,18 +56,18 @@ def _keyset(cl: Changelist) -> list[str] | None:
 
 
 def _estimate(cl: Changelist) -> str:
-    """The count of an unfiltered list: PostgreSQL's estimate above 10,000 rows, else the rows counted up to
-    10,001 (`LargeTablePaginator` and the admin's capped count)."""
+    """The count of an unfiltered list: PostgreSQL's estimate above ESTIMATE_ABOVE rows, else the rows counted up
+    to COUNT_CAP + 1 (`LargeTablePaginator` and the admin's capped count)."""
     return (
-        f"SELECT CASE WHEN reltuples > 10000 THEN reltuples::bigint ELSE"
-        f" (SELECT count(*) FROM (SELECT 1 FROM {cl.table} LIMIT 10001) c) END FROM pg_class"
+        f"SELECT CASE WHEN reltuples > {ESTIMATE_ABOVE} THEN reltuples::bigint ELSE"
+        f" (SELECT count(*) FROM (SELECT 1 FROM {cl.table} LIMIT {COUNT_CAP + 1}) c) END FROM pg_class"
         f" WHERE relname = '{cl.table}'"
     )
 
 
 def _count(cl: Changelist, where: str) -> str:
-    """A filtered list's count, up to 10,001 ("more than 10,000")."""
-    return f"SELECT count(*) FROM (SELECT 1 FROM {cl.table} t {cl.joins} {where} LIMIT 10001) c"
+    """A filtered list's count, up to COUNT_CAP + 1 ("more than COUNT_CAP")."""
+    return f"SELECT count(*) FROM (SELECT 1 FROM {cl.table} t {cl.joins} {where} LIMIT {COUNT_CAP + 1}) c"
 
 
 CHANGELISTS: dict[str, Changelist] = {

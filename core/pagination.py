@@ -81,13 +81,18 @@ def paginate(queryset: QuerySet[M], page: str | None, per_page: int = 25) -> Pag
     return result
 
 
-COUNT_CAP = 10_000  # a filtered admin list counts its rows up to here; beyond, it says "more than"
+# A filtered admin list counts its rows up to COUNT_CAP; beyond, it says "more than" (as the catalogue does). At
+# 10,000 a common name searched in the visits' admin spent 460 of its 570 ms counting, for a number no one pages
+# through 50 at a time. An unfiltered list shows PostgreSQL's estimate once the table holds more than
+# ESTIMATE_ABOVE rows, and counts a smaller one.
+COUNT_CAP = 1_000
+ESTIMATE_ABOVE = 10_000
 
 
 class LargeTablePaginator(Paginator):  # type: ignore[type-arg]
     """The admin's paginator for tables of millions of rows: an unfiltered list shows PostgreSQL's row
     estimate instead of counting every row; a filtered list counts what the filter selects up to COUNT_CAP + 1
-    rows (`capped` then), so a filter that matches millions costs what one that matches ten thousand does."""
+    rows (`capped` then), so a filter that matches millions costs what one that matches a thousand does."""
 
     capped = False
 
@@ -102,7 +107,7 @@ class LargeTablePaginator(Paginator):  # type: ignore[type-arg]
                     "SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [queryset.model._meta.db_table]
                 )
                 row = cursor.fetchone()
-            if row and row[0] > COUNT_CAP:
+            if row and row[0] > ESTIMATE_ABOVE:
                 return int(row[0])
         counted = queryset.order_by()[: COUNT_CAP + 1].count()
         self.capped = counted > COUNT_CAP

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from accounts.web import request_user
 from core.admin import NEWEST_FIRST, RecordAdmin, ServiceAdmin, copy_saved
 from core.forms import RUPIAH_ADMIN_FIELDS
+from registration.admin import PARTICIPANT_REFERENCE_SHAPES
 
 from . import services
 from .models import ClassChange, Debt, Entry, ImportBatch, MonthEvent, MonthlyRecord, Statement
@@ -67,6 +68,7 @@ class MonthlyRecordAdmin(ServiceAdmin):
     list_filter = ["source", "month", "participant__kecamatan"]
     list_select_related = ["participant", "recorded_by"]
     search_fields = REFERENCE_SEARCH
+    search_shapes = PARTICIPANT_REFERENCE_SHAPES
     search_help_text = REFERENCE_HELP
     raw_id_fields = ["participant"]
     readonly_fields = ["profit", "source", "recorded_by", "recorded_at", "closed_at", "closed_by"]
@@ -147,6 +149,7 @@ class BooksAdmin(RecordAdmin):
 
     list_select_related = ["participant"]
     search_fields = REFERENCE_SEARCH
+    search_shapes = PARTICIPANT_REFERENCE_SHAPES
     search_help_text = REFERENCE_HELP
     raw_id_fields = ["participant"]
     history_about_related = False

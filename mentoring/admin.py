@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.admin import NEWEST_FIRST, ProgramAdmin
+from registration.admin import PARTICIPANT_REFERENCE_SHAPES
 
 from . import services
 from .models import (
@@ -61,6 +62,7 @@ class MentorAssignmentAdmin(ProgramAdmin):
     list_filter = ["active", "end_reason", "stage", "mentor__office"]
     list_select_related = ["participant", "mentor", "assigned_by"]
     search_fields = ["=participant__registration__reference", "^participant__full_name", "^mentor__full_name"]
+    search_shapes = PARTICIPANT_REFERENCE_SHAPES
     raw_id_fields = ["participant", "mentor"]
     ordering = NEWEST_FIRST
 
@@ -153,6 +155,7 @@ class VisitAdmin(ProgramAdmin):
     list_filter = ["kind", "shared", "date", "mentor__office"]
     list_select_related = ["participant", "mentor"]
     search_fields = ["=participant__registration__reference", "^participant__full_name", "^mentor__full_name"]
+    search_shapes = PARTICIPANT_REFERENCE_SHAPES
     raw_id_fields = ["participant", "mentor"]
     # the photo lives in private storage (no URL): shown through the permission-checked view, never uploaded here
     readonly_fields = ["photo_link", "created_at"]

@@ -24,7 +24,15 @@ from core.web import error_text
 
 from . import permissions, selectors, services, validators
 from .choices import Track
-from .models import Business, Document, Participant, ParticipantImport, Registration, RegistrationDecision
+from .models import (
+    REFERENCE_SHAPE,
+    Business,
+    Document,
+    Participant,
+    ParticipantImport,
+    Registration,
+    RegistrationDecision,
+)
 from .nik import compact
 from .values import BusinessData, ContactData
 
@@ -56,6 +64,10 @@ def business_fields(participant: Participant | None, *, common: list[str]) -> li
     """The business fields of the participant's track: a planned business (pemula) or a running one."""
     track = participant.track if participant is not None else Track.NAIK_KELAS
     return [*common, *BUSINESS_FIELDS_OF_TRACK[Track(track)]]
+
+
+# the search of a participant's records by their registration reference (ProgramAdmin.search_shapes)
+PARTICIPANT_REFERENCE_SHAPES = {"=participant__registration__reference": REFERENCE_SHAPE}
 
 
 class ServiceForm(ModelForm[Any]):
@@ -213,6 +225,7 @@ class ParticipantAdmin(NoNikInUrlAdmin):
     list_filter = ["track", "registration__status", "registration__channel", "jakarta_ktp", "kecamatan"]
     list_select_related = ["kecamatan", "registration"]
     search_fields = ["=registration__reference", "^full_name"]
+    search_shapes = {"=registration__reference": REFERENCE_SHAPE}
     search_help_text = _("Registration reference (JP-…) or the start of a name. For a NIK, use “Find by NIK”.")
     change_list_template = "admin/registration/participant/change_list.html"
     autocomplete_fields = ["kelurahan"]

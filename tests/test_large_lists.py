@@ -23,9 +23,11 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from core import pagination
+from finance.tests.factories import EntryFactory
 from mentoring.models import Visit
 from mentoring.tests.factories import MentorFactory, VisitFactory, verified_participant
 from registration.tests.conftest import login
+from registration.tests.factories import RegistrationFactory
 
 # Tables the program keeps small (reference data, configuration, a row per kecamatan, partner or call).
 SMALL = {
@@ -249,3 +251,34 @@ def test_the_last_page_by_keyset_has_no_next(visits: list[Visit]) -> None:
     page = pagination.paginate(ordered, page.next_link, per_page=50)
 
     assert len(page.items) == 20 and not page.has_next and page.next_link == "4"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "participant_of"),
+    [
+        ("admin:registration_participant_changelist", lambda row: row),
+        ("admin:mentoring_visit_changelist", lambda row: row.participant),
+        ("admin:finance_entry_changelist", lambda row: row.participant),
+    ],
+)
+def test_a_reference_searches_the_references_alone_and_a_name_the_names(
+    client: Client, agency_staff: User, url_name: str, participant_of: Any, mentor_tebet: User
+) -> None:
+    """A term shaped like a registration reference is looked up among the references only, any other term among
+    the names only (ProgramAdmin.search_shapes): searched together, their OR across the joined tables kept
+    PostgreSQL from using either index. A name that happens to read like a reference finds no one by name."""
+    wanted = RegistrationFactory(participant__full_name="Yusuf Hidayat")
+    named_like_a_reference = RegistrationFactory(participant__full_name=f"{wanted.reference} Putra")
+    for registration in (wanted, named_like_a_reference):
+        VisitFactory(participant=registration.participant, mentor=mentor_tebet)
+        EntryFactory(participant=registration.participant)
+    login(client, agency_staff)
+
+    def found(term: str) -> set[int]:
+        response = client.get(reverse(url_name), {"q": term})
+        assert response.status_code == 200
+        return {participant_of(row).pk for row in response.context["cl"].result_list}
+
+    assert found(wanted.reference.lower()) == {wanted.participant_id}
+    assert found("yusuf") == {wanted.participant_id}
+    assert found("JP-") == {named_like_a_reference.participant_id}  # not a whole reference: a name's start
