@@ -430,6 +430,8 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
+        # the ratings page, newest first (a million enrolments' ratings were sorted for each page: 151 ms)
+        indexes = [models.Index(fields=["-created_at", "-id"], name="rating_newest")]
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_one_to_five"),
         ]
