@@ -23,15 +23,16 @@ ON_OFFER = f"""fp.active AND EXISTS (SELECT 1 FROM partners_partnerorganisation 
                 AND {IN_FORCE})"""
 
 # the participant p's licence wallet (licensing.selectors.with_wallet): licences, open requests with what each
-# lacks, whether the business number is held or asked for
+# lacks, each row whether it is of the business number (whether one is held or asked for is read off them)
 WALLET = """
     (SELECT json_agg(json_build_object('id', l.public_id, 'type', t.name, 'number', l.number, 'subject', l.subject,
                                        'issued', l.issued_on, 'expires', l.expires_on, 'scan', l.scan <> '',
-                                       'reminder', t.reminder_days) ORDER BY t.position, l.issued_on DESC, l.id DESC)
+                                       'reminder', t.reminder_days, 'nib', t.is_business_number)
+                     ORDER BY t.position, l.issued_on DESC, l.id DESC)
      FROM licensing_licence l JOIN licensing_licencetype t ON t.id = l.licence_type_id
      WHERE l.participant_id = p.id) AS licences,
     (SELECT json_agg(json_build_object('id', q.id, 'type', t.name, 'subject', q.subject, 'status', q.status,
-                                       'since', q.status_changed_at, 'lacking',
+                                       'since', q.status_changed_at, 'nib', t.is_business_number, 'lacking',
             (SELECT json_agg(n.name ORDER BY n.position, n.name)
              FROM licensing_licencetype_prerequisites pr JOIN licensing_licencetype n ON n.id = pr.to_licencetype_id
              WHERE pr.from_licencetype_id = q.licence_type_id
@@ -42,13 +43,7 @@ WALLET = """
                                AND a.licence_type_id = n.id AND a.status IN ('requested', 'documents', 'submitted'))))
             ORDER BY q.created_at, q.id)
      FROM licensing_licencerequest q JOIN licensing_licencetype t ON t.id = q.licence_type_id
-     WHERE q.participant_id = p.id AND q.status IN ('requested', 'documents', 'submitted')) AS requests,
-    EXISTS (SELECT 1 FROM licensing_licence l JOIN licensing_licencetype t ON t.id = l.licence_type_id
-            WHERE l.participant_id = p.id AND t.is_business_number AND l.issued_on <= %(today)s
-              AND (l.expires_on IS NULL OR l.expires_on >= %(today)s)) AS holds_nib,
-    EXISTS (SELECT 1 FROM licensing_licencerequest q JOIN licensing_licencetype t ON t.id = q.licence_type_id
-            WHERE q.participant_id = p.id AND t.is_business_number
-              AND q.status IN ('requested', 'documents', 'submitted')) AS asked_nib"""
+     WHERE q.participant_id = p.id AND q.status IN ('requested', 'documents', 'submitted')) AS requests"""
 
 # the participant p's cash balance at the end of today (finance.ledger.cash_before)
 CASH = """(SELECT coalesce(sum(e.amount) FILTER (WHERE e.direction = 'in'), 0)

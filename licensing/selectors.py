@@ -148,6 +148,9 @@ def missing_prerequisites(
 # --- a participant's wallet: licences, open requests and what they lack -------------------------------------
 
 
+VALID_STATES = ("valid", "expiring")  # licence_state's answers for a licence valid today (valid_on)
+
+
 @dataclass(frozen=True)
 class WalletLicence:
     public_id: str
@@ -187,7 +190,7 @@ class Wallet:
 
     @property
     def valid_count(self) -> int:
-        return sum(1 for licence in self.licences if licence.state in ("valid", "expiring"))
+        return sum(1 for licence in self.licences if licence.state in VALID_STATES)
 
 
 def licence_state(
@@ -205,7 +208,7 @@ def licence_state(
 
 def with_wallet(participants: QuerySet[Participant], *, today: datetime.date) -> QuerySet[Participant]:
     """Annotate participants with their wallet, in the same query: their licences and open requests as JSON arrays
-    (each request with what it lacks), and whether they hold or asked for the business number."""
+    (each request with what it lacks, each row whether it is of the business number)."""
     licences = (
         Licence.objects.filter(participant=OuterRef("pk"))
         .order_by("licence_type__position", "-issued_on", "-pk")
@@ -219,6 +222,7 @@ def with_wallet(participants: QuerySet[Participant], *, today: datetime.date) ->
                 expires_on="expires_on",
                 has_scan=ExpressionWrapper(~Q(scan=""), output_field=BooleanField()),
                 reminder_days="licence_type__reminder_days",
+                is_number="licence_type__is_business_number",
             )
         )
     )
@@ -234,17 +238,14 @@ def with_wallet(participants: QuerySet[Participant], *, today: datetime.date) ->
                 subject="subject",
                 status="status",
                 since="status_changed_at",
+                is_number="licence_type__is_business_number",
                 lacking=ArraySubquery(lacking.values(row=JSONObject(name="name", number="is_business_number"))),
             )
         )
     )
-    number = {"licence_type__is_business_number": True}
-    return participants.annotate(
-        licence_rows=ArraySubquery(licences),
-        request_rows=ArraySubquery(requests),
-        holds_number=Exists(Licence.objects.filter(valid_on(today), participant=OuterRef("pk"), **number)),
-        asked_number=Exists(LicenceRequest.objects.open().filter(participant=OuterRef("pk"), **number)),
-    )
+    # whether they hold or asked for the business number is read off these rows (wallet_from): as EXISTS beside
+    # them, PostgreSQL hashed every valid NIB of the program for each page (62 ms at a million, twice)
+    return participants.annotate(licence_rows=ArraySubquery(licences), request_rows=ArraySubquery(requests))
 
 
 def _day(value: Any) -> datetime.date:
@@ -272,7 +273,12 @@ def wallet_from(participant: Participant, *, today: datetime.date) -> Wallet:
                 state=licence_state(issued_on, expires_on, int(item["reminder_days"]), today),
             )
         )
-    needs_number = not (row.holds_number or row.asked_number)
+    holds_number = any(
+        item["is_number"] and licence.state in VALID_STATES
+        for item, licence in zip(row.licence_rows, licences, strict=True)
+    )
+    asked_number = any(item["is_number"] for item in row.request_rows)
+    needs_number = not (holds_number or asked_number)
     requests: list[WalletRequest] = []
     lacking: list[str] = []
     for item in row.request_rows:

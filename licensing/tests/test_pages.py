@@ -659,3 +659,36 @@ def test_the_mentoring_page_shows_the_licences(client: Client, siti: Participant
     html = client.get(reverse("mentoring:participant", args=[siti.pk])).content.decode()
     assert 'id="participant-licences"' in html and "9120301234567" in html and "Sertifikat Halal" in html
     assert reverse("licensing:participant", args=[siti.pk]) in html
+
+
+@pytest.mark.parametrize(
+    ("nib_held", "needs"),
+    [
+        (None, True),
+        ({"issued_on": days_ago(30), "expires_on": None}, False),
+        ({"issued_on": days_ago(400), "expires_on": days_ago(1)}, True),  # expired yesterday
+        ({"issued_on": days_ago(-3), "expires_on": None}, True),  # valid in three days
+    ],
+)
+def test_the_wallet_says_a_nib_is_needed_unless_one_is_valid_today_or_asked_for(
+    client: Client,
+    siti: Participant,
+    nib: LicenceType,
+    mentor_tebet: User,
+    nib_held: dict[str, Any] | None,
+    needs: bool,
+) -> None:
+    """Read off the wallet's own licence and request rows (licensing.selectors.wallet_from), not a query of its
+    own: a licence of another type never counts, an open request for the NIB always does."""
+    LicenceFactory(participant=siti, licence_type=licence_type("merek"), number="IDM1")
+    if nib_held is not None:
+        LicenceFactory(participant=siti, licence_type=nib, number="9120301234567", **nib_held)
+    login(client, mentor_tebet)
+
+    def wallet() -> Any:
+        [found] = client.get(reverse("licensing:participants")).context["wallets"]
+        return found
+
+    assert wallet().needs_business_number is needs
+    LicenceRequestFactory(participant=siti, licence_type=nib)
+    assert wallet().needs_business_number is False
