@@ -268,6 +268,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A request that publishes (after its commit) waits at most half a second on a Redis that is down or hung: one
 # connection attempt with short socket timeouts, and no retry loop (kombu's `max_retries`, else it retries for the
 # whole BROKER_CONNECTION_TIMEOUT). What could not be published waits in the outbox for the dispatcher.
+# A hung Redis (connections accepted, never answered) costs a call the whole socket timeout, and a request may meet
+# it twice: once on the broker (its later publishes then fail at once: core.tasks.AuditedTask) and once on the
+# cache (the API's throttle). So each waits at most REDIS_TIMEOUT_SECONDS, both together under the half second
+# (tests/test_fault_redis_hangs.py); a working Redis answers within milliseconds.
+REDIS_TIMEOUT_SECONDS = 0.2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -279,8 +284,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_DISABLE_PREFETCH = True
 TASK_VISIBILITY_SECONDS = env.int("TASK_VISIBILITY_SECONDS", default=600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 0.5,
-    "socket_timeout": 0.5,
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
     "max_retries": 0,
     "visibility_timeout": TASK_VISIBILITY_SECONDS,
     # How often a worker looks for tasks past their visibility timeout (kombu's default: every 100 s).
@@ -380,7 +385,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL", default=REDIS_URL),
         "KEY_PREFIX": "jakpreneur",
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
     },
     # What is the same for every visitor of a page (the landing page's steps and kecamatan list) or every user of a
     # partner (its dashboard's figures, under a name that changes with its consents: old names linger until they

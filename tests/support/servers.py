@@ -9,6 +9,8 @@ conftest reloads the kecamatan that the flush ending such a test wipes).
         redis_server.stop()            # the broker is down
         ...                            # code under test publishes and must cope
         redis_server.start()           # same port again
+        redis_server.pause()           # or hung: SIGSTOP, connections accepted but never answered
+        redis_server.resume()          # SIGCONT
         with celery_worker(broker_url=redis_server.url, database_url=current_database_url(), beat=True) as worker:
             wait_until(lambda: ..., timeout=30, describe=worker.log)
 
@@ -83,7 +85,8 @@ def stop_process_group(process: subprocess.Popen[bytes], *, grace: float = 15.0)
 
 
 class RedisServer:
-    """A redis-server without persistence that can be stopped and started again on the same port."""
+    """A redis-server without persistence that can be stopped and started again on the same port, or paused (hung)
+    and resumed."""
 
     def __init__(self, port: int, workdir: Path) -> None:
         if port == MACHINE_REDIS_PORT:
@@ -91,6 +94,7 @@ class RedisServer:
         self.port = port
         self.workdir = workdir
         self._process: subprocess.Popen[bytes] | None = None
+        self._paused = False
 
     @property
     def url(self) -> str:
@@ -141,9 +145,29 @@ class RedisServer:
     def stop(self, *, timeout: float = 10.0) -> None:
         if self._process is None:
             return
+        self.resume(wait=False)  # a stopped process leaves SIGTERM pending: it would only die at the SIGKILL
         stop_process_group(self._process, grace=timeout)
         self._process = None
         wait_until(lambda: not self.ping(), timeout=timeout)
+
+    def pause(self, *, timeout: float = 10.0) -> None:
+        """Hang the server (SIGSTOP): unlike a stopped one, the kernel still accepts new connections into the
+        listen backlog and takes what clients send on open ones, but nothing is answered until resume().
+        throwaway_redis's exit resumes it (stop() does) so no stopped redis-server outlives the test."""
+        if self._process is None or not self.running:
+            raise RuntimeError("Only a running Redis can be paused.")
+        os.kill(self._process.pid, signal.SIGSTOP)
+        self._paused = True
+        wait_until(lambda: not self.ping(), timeout=timeout)
+
+    def resume(self, *, timeout: float = 10.0, wait: bool = True) -> None:
+        """Let a paused server run again (SIGCONT); it then answers what was sent to it meanwhile."""
+        if not self._paused or self._process is None:
+            return
+        os.kill(self._process.pid, signal.SIGCONT)
+        self._paused = False
+        if wait:
+            wait_until(self.ping, timeout=timeout, describe=self.log)
 
     def log(self) -> str:
         path = self.workdir / "redis.log"
@@ -163,10 +187,14 @@ def throwaway_redis(port: int | None = None) -> Iterator[RedisServer]:
 
 
 def _reset_broker_pools() -> None:
-    """Drop every pooled broker connection and producer, so the next publish connects afresh."""
+    """Drop every pooled broker connection and producer, and forget a failed publish, so the next publish connects
+    afresh."""
     from kombu import pools
 
+    from core.tasks import broker_try_again
     from jakpreneur.celery import app
+
+    broker_try_again()
 
     app._pool = None
     amqp = app.__dict__.get("amqp")
