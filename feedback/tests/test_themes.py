@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from accounts.models import User
@@ -107,3 +108,22 @@ def test_a_theme_counts_its_posts_as_the_list_behind_it_does(forum: dict[str, Po
             behind = post_list(agency_staff, filters)
             assert behind.count() == theme.posts
             assert behind.filter(status=Status.OPEN).count() == theme.open
+
+
+def test_a_scope_s_themes_are_kept_for_a_while_by_the_process(
+    forum: dict[str, Post], django_assert_num_queries: Any
+) -> None:
+    """Kept THEMES_KEPT_SECONDS under the scope and the year: the same viewers' next pages count nothing, a new
+    post shows once the kept answer expires, another scope or year is counted on its own."""
+    tebet, gambir = kec("Tebet"), kec("Gambir")
+    first = themes(kecamatan_ids={tebet})
+    PostFactory(author=forum["lic_open_1"].author, category="capital")
+    with django_assert_num_queries(0):
+        assert themes(kecamatan_ids={tebet}) == first
+    with django_assert_num_queries(1):
+        themes(kecamatan_ids={tebet, gambir})
+    with django_assert_num_queries(1):
+        themes(kecamatan_ids={tebet}, year=timezone.localdate().year)
+    caches["fragments"].clear()  # as when the ten minutes are over
+    capital = [t for t in themes(kecamatan_ids={tebet}) if t.category == "capital"]
+    assert capital[0].posts == 2
