@@ -15,6 +15,10 @@ YEAR_START = "make_timestamptz(%(year)s, 1, 1, 0, 0, 0, %(tz)s)"
 YEAR_END = "make_timestamptz(%(year)s + 1, 1, 1, 0, 0, 0, %(tz)s)"
 
 
+# the kecamatan of assignment a's participant, read by its key (a join hashed the whole kecamatan per mentor)
+KECAMATAN_OF_A = "(SELECT p.kecamatan_id FROM registration_participant p WHERE p.id = a.participant_id)"
+
+
 def progress(mentors: str) -> str:
     """Each mentor's year in numbers (mentoring.selectors.with_progress) for the mentors `m` of a FROM clause."""
     return f"""
@@ -28,13 +32,11 @@ def progress(mentors: str) -> str:
                   verified,
                (SELECT count(*) FROM mentoring_visit v WHERE v.mentor_id = m.id
                   AND v.date >= make_date(%(year)s, 1, 1) AND v.date < make_date(%(year)s + 1, 1, 1)) AS visits_done,
-               (SELECT count(*) FROM mentoring_mentorassignment a JOIN registration_participant p
-                    ON p.id = a.participant_id
-                WHERE a.mentor_id = m.id AND a.active AND p.kecamatan_id = m.office_id) AS caseload,
+               (SELECT count(*) FROM mentoring_mentorassignment a WHERE a.mentor_id = m.id AND a.active
+                  AND {KECAMATAN_OF_A} = m.office_id) AS caseload,
                (SELECT count(*) FROM mentoring_followup f WHERE f.done_at IS NULL AND f.due_date < %(today)s
                   AND f.participant_id IN (SELECT a.participant_id FROM mentoring_mentorassignment a
-                      JOIN registration_participant p ON p.id = a.participant_id
-                      WHERE a.mentor_id = m.id AND a.active AND p.kecamatan_id = m.office_id)) AS overdue,
+                      WHERE a.mentor_id = m.id AND a.active AND {KECAMATAN_OF_A} = m.office_id)) AS overdue,
                (SELECT count(*) FROM mentoring_helprequest h WHERE h.mentor_id = m.id AND h.status = 'open'
                   AND h.awaiting_mentor) AS waiting
         FROM {mentors}
