@@ -14,7 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from accounts.forms import PhoneField
+from accounts.forms import PhoneField, PhoneInput
 from core.forms import (
     CONFIRM_FIGURES,
     SAVE_ALL,
@@ -34,7 +34,7 @@ from .choices import Decision, DocumentKind, NonJakartaBasis, Sex, Track
 from .documents import validate_document
 from .models import Business, Participant
 from .nik import compact
-from .values import BusinessData, PersonData
+from .values import BusinessData, ContactData, PersonData
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [(True, _("Yes")), (False, _("No"))]
@@ -454,6 +454,78 @@ class DocumentsForm(forms.Form):
     def uploads(self) -> dict[str, tuple[Any, str]]:
         """The valid uploads: kind -> (file, content type)."""
         return {kind: (self.cleaned_data[kind], ct) for kind, ct in self.content_types.items()}
+
+
+class OwnKelurahanField(KelurahanChoiceField):
+    """The kelurahan of one kecamatan, the participant's: each by its name alone."""
+
+    def label_from_instance(self, obj: Kelurahan) -> str:
+        return obj.name
+
+
+class ContactForm(forms.Form):
+    """A participant's own contact, as they change it ("Ubah kontak"). The form only reads what was typed (an
+    email's shape, a kelurahan among the choices, the lengths the record holds): the rules (a valid mobile
+    number, a way to reach them, an address, a kelurahan of their kecamatan) are the service's
+    (`validators.clean_contact`), run once, in its transaction, and the view puts all its refusals on these fields
+    together. The kelurahan offered are their kecamatan's only; another's is refused as not one of the choices."""
+
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        required=False,
+        max_length=32,  # as typed, with spaces or dashes; the service keeps it as +62…
+        widget=PhoneInput,
+        help_text=_("For example 0812 3456 7890."),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        max_length=Participant._meta.get_field("email").max_length,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    address = forms.CharField(
+        label=_("Domicile address"),
+        required=False,
+        max_length=Participant._meta.get_field("address").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        help_text=_("Street, number, RT/RW: where you live now."),
+    )
+    kelurahan = OwnKelurahanField(
+        queryset=Kelurahan.objects.none(),
+        label=_("Kelurahan of domicile"),
+        required=False,
+        empty_label="—",
+    )
+
+    def __init__(self, *args: Any, kecamatan: Kecamatan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kelurahan"]
+        assert isinstance(field, OwnKelurahanField)
+        field.queryset = Kelurahan.objects.filter(kecamatan=kecamatan).order_by("name")
+        field.help_text = _("A kelurahan of your kecamatan, %(kecamatan)s.") % {"kecamatan": kecamatan.name}
+        # a kelurahan not among the choices is another kecamatan's (or none): say so, as the service would
+        field.error_messages["invalid_choice"] = _("Choose a kelurahan of your kecamatan, %(kecamatan)s.") % {
+            "kecamatan": kecamatan.name
+        }
+
+    @classmethod
+    def initial_of(cls, participant: Participant) -> dict[str, Any]:
+        return {
+            "phone": participant.phone,
+            "email": participant.email,
+            "address": participant.address,
+            "kelurahan": participant.kelurahan_id,
+        }
+
+    def values(self) -> ContactData:
+        """The answers as the values the service takes (unchecked: the service checks them)."""
+        data = self.cleaned_data
+        return ContactData(
+            phone=data.get("phone") or "",
+            email=data.get("email") or "",
+            address=data.get("address") or "",
+            kelurahan=data.get("kelurahan"),
+        )
 
 
 class DecisionForm(forms.Form):

@@ -161,6 +161,16 @@ def can_correct(user: AnyUser, participant: Participant) -> Decision:
     return ALLOWED
 
 
+def can_update_contact(user: AnyUser, participant: Participant) -> Decision:
+    """How to reach a participant (mobile number, email, domicile address and kelurahan) is theirs to keep right:
+    UU PDP has a person correct what they may themselves. Staff correct it as they correct the rest of the record
+    (`can_correct`, whose refusal is the answer to anyone else). Identity and kecamatan are not here: the
+    participant asks staff for those (privacy's correction requests)."""
+    if owns(user, participant):
+        return ALLOWED
+    return can_correct(user, participant)
+
+
 def can_delete_participant(user: AnyUser, participant: Participant) -> Decision:
     """Deleting a participant and every record of them is for administrators (the admin's own rule)."""
     if not (user.is_authenticated and user.is_superuser):

@@ -867,16 +867,17 @@ def participant_import_fail(*, batch: ParticipantImport, reason: str, acting_use
     return current
 
 
-# --- corrections by staff (the admin) -------------------------------------------------------------------------
+# --- corrections: the participant's own contact, and staff's (the admin) ---------------------------------------
 
 
 @transaction.atomic
 @audit.audited
 def participant_update_contact(*, participant: Participant, contact: ContactData, acting_user: User) -> Participant:
-    """Staff correct how to reach a participant (mobile number, email, address, kelurahan). Identity, track and
-    eligibility are what was verified: they change through the participant's fix, not here."""
+    """Change how to reach a participant (mobile number, email, address, kelurahan): the participant themself
+    ("Ubah kontak") or staff (the admin). Identity, track and eligibility are what was verified: they change
+    through the participant's fix or a correction request, not here."""
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
-    permissions.can_correct(acting_user, locked).enforce()
+    permissions.can_update_contact(acting_user, locked).enforce()
     contact = validators.clean_contact(contact, participant=locked)
     locked.phone = contact.phone
     locked.email = contact.email

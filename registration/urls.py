@@ -2,13 +2,14 @@ from django.urls import path
 
 from . import views
 from .views import imports, to_follow
-from .views.mine import my_registration
+from .views.mine import my_contact, my_registration
 
 app_name = "registration"
 urlpatterns = [
     path("pendaftaran/", views.wizard, name="wizard"),
     path("pendaftaran/perbaikan/", views.fix, name="fix"),
     path("pendaftaran-saya/", my_registration, name="mine"),
+    path("pendaftaran-saya/kontak/", my_contact, name="my_contact"),
     path("pendaftaran/<slug:step>/", views.wizard_step, name="wizard_step"),
     path("kantor/pendaftaran/", views.assisted, name="assisted"),
     path("kantor/pendaftaran/<str:reference>/tanda-terima/", views.walk_in_receipt, name="walk_in_receipt"),

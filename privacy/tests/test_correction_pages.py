@@ -50,7 +50,8 @@ def test_the_participant_asks_and_the_secretariat_accepts(
     client.force_login(siti.user)
     page = client.get(reverse(URL)).content.decode()
     assert 'data-field="nik"' in page and siti.masked_nik in page and siti.nik not in page
-    assert reverse("registration:mine") in page  # what the participant changes themselves: a link
+    # what the participant changes themselves: links (the contact, the registration's answers when sent back)
+    assert reverse("registration:my_contact") in page and reverse("registration:mine") in page
     response = client.post(reverse(URL), {"field": "full_name", "value": " Siti Rahayu Putri ", "reason": "KTP baru"})
     assert response.status_code == 302
     asked = CorrectionRequest.objects.get()

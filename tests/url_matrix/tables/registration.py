@@ -8,6 +8,8 @@ CASES: Table = {
     "registration:wizard": Case(roles(403, entrepreneur="->home")),
     "registration:fix": Case(roles(404)),
     "registration:mine": Case(roles(404, entrepreneur=200)),
+    # no pk: the entrepreneur's own record only; an empty POST is refused by the rules (no address, no contact)
+    "registration:my_contact": Case(roles(404, entrepreneur=200), post=roles(404, entrepreneur=400)),
     "registration:wizard_step": Case(roles(403, entrepreneur="->home"), args=lambda w, s: ["person"]),
     "registration:assisted": Case(
         roles(403, mentor=200, secretariat=200), post=roles(403, mentor=200, secretariat=200)
