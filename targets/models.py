@@ -123,6 +123,16 @@ class Progress(models.Model):
                 models.Index(fields=["kecamatan", f"{measure.value}_on"], name=f"progress_kec_{measure.value}")
                 for measure in Measure
             ),
+            # the participants behind a number of the whole program, newest first: the rows of one measure in a
+            # year, read in the page's order (sorting the year's 250,000 verified took 150 ms at a million)
+            *(
+                models.Index(
+                    fields=[f"-{measure.value}_on", "-participant"],
+                    condition=Q(**{f"{measure.value}_on__isnull": False}),
+                    name=f"progress_{measure.value}_newest",
+                )
+                for measure in Measure
+            ),
             models.Index(fields=["kecamatan", "mentor"], name="progress_kec_mentor"),
             models.Index(fields=["mentor", "cohort"], name="progress_mentor_cohort"),
             models.Index(fields=["kecamatan", "cohort"], name="progress_kec_cohort"),
