@@ -8,6 +8,8 @@ page is the longest (the most visits, the most licence requests ...).
 from bench.timing_api import PURPOSES as PURPOSES_OF_STEPS
 from bench.timing_pages import AGENCY, LARGEST_KECAMATAN, MENTOR, SECRETARY, Page, mentor_and
 from bench.timing_people import IN_FORCE, ON_OFFER, WALLET
+from registration.choices import Status
+from registration.selectors import COUNT_CAP as QUEUE_COUNT_CAP
 
 # --- shared SQL ------------------------------------------------------------------------------------------------
 
@@ -180,11 +182,23 @@ PARTICIPANT_FILE = (
        WHERE participant_id = %(participant)s) ORDER BY d.decided_at, d.id""",
     history(restricted=False),
 )
+
+
 # the verification queue's tabs and a page of one (registration.selectors.verification_queue / _counts)
-QUEUE_COUNTS = """
-    SELECT status, count(*), count(*) FILTER (WHERE status = 'submitted'
-           AND submitted_at < %(now)s - interval '14 days')
-    FROM registration_registration r {where} GROUP BY status"""
+def queue_counts(where: str = "") -> str:
+    """Each tab's count up to COUNT_CAP + 1, and the submitted ones waiting too long; `where`: "AND ..."."""
+
+    def capped(condition: str) -> str:
+        return (
+            f"(SELECT count(*) FROM (SELECT 1 FROM registration_registration r WHERE {condition} {where}"
+            f" LIMIT {QUEUE_COUNT_CAP + 1}) c)"
+        )
+
+    tabs = [capped(f"r.status = '{status}'") for status in Status.values]
+    overdue = capped("r.status = 'submitted' AND r.submitted_at < %(now)s - interval '14 days'")
+    return "SELECT " + ", ".join([*tabs, overdue])
+
+
 QUEUE_PAGE = """
     SELECT r.*, p.full_name, b.name, k.name FROM registration_registration r
     JOIN registration_participant p ON p.id = r.participant_id LEFT JOIN registration_business b
@@ -801,7 +815,7 @@ SECRETARIAT_PAGES = [
         pick=f"WITH s AS ({SECRETARY}) SELECT s.*, 'submitted' AS status FROM s",
         note="the waiting registrations, oldest first, and the count of every tab",
         sql=(
-            QUEUE_COUNTS.format(where="WHERE r.kecamatan_id = %(kecamatan)s"),
+            queue_counts("AND r.kecamatan_id = %(kecamatan)s"),
             QUEUE_PAGE.format(where="AND r.kecamatan_id = %(kecamatan)s", offset=0),
         ),
     ),
@@ -812,7 +826,7 @@ SECRETARIAT_PAGES = [
         params={"status": "approved", "page": "20"},
         pick=f"WITH s AS ({SECRETARY}) SELECT s.*, 'approved' AS status FROM s",
         sql=(
-            QUEUE_COUNTS.format(where="WHERE r.kecamatan_id = %(kecamatan)s"),
+            queue_counts("AND r.kecamatan_id = %(kecamatan)s"),
             QUEUE_PAGE.format(where="AND r.kecamatan_id = %(kecamatan)s", offset=475),
         ),
     ),
@@ -1079,7 +1093,7 @@ AGENCY_PAGES = [
         who="agency",
         url="/verifikasi/",
         pick=f"WITH s AS ({AGENCY}) SELECT s.*, 'submitted' AS status FROM s",
-        sql=(QUEUE_COUNTS.format(where=""), QUEUE_PAGE.format(where="", offset=0)),
+        sql=(queue_counts(), QUEUE_PAGE.format(where="", offset=0)),
     ),
     Page(
         name="agency: participants",

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from redis.exceptions import RedisError
 
 from accounts import permissions
@@ -110,30 +110,37 @@ def verification_queue(user: AnyUser, *, status: str = Status.SUBMITTED, search:
     )
 
 
+# A tab counts its registrations up to here, then says "more than": the decided tabs of the whole program hold
+# hundreds of thousands, and counting them all read every row of the table for each view of the queue (130 ms at a
+# million); what waits is far fewer, counted exactly.
+COUNT_CAP = 10_000
+
+
 @dataclass(frozen=True)
 class QueueCount:
-    """How many registrations of one status the verifier has, and how many of them wait too long."""
+    """How many registrations of one status the verifier has (`capped`: more than COUNT_CAP, counted no further),
+    and how many of them wait too long."""
 
     total: int = 0
     waiting_too_long: int = 0
+    capped: bool = False
 
 
 def verification_counts(user: AnyUser, *, now: datetime.datetime, search: str = "") -> dict[str, QueueCount]:
-    """The count of every status tab in the user's scope (and the search), in ONE grouped query over the indexes
-    `registration_queue` (a kecamatan) and `registration_status` (the whole program): rows counted by their status,
-    which those indexes hold, so they answer alone (counting the id read every row's table page: 12,000 for a
-    kecamatan)."""
-    overdue = Q(status=Status.SUBMITTED, submitted_at__lt=Registration.waiting_too_long_since(now))
-    rows = (
-        verification_scope(user, search=search)
-        .order_by()
-        .values("status")
-        .annotate(total=Count("status"), overdue=Count("status", filter=overdue))
-        .values_list("status", "total", "overdue")
-    )
-    counts = {status: QueueCount() for status in Status.values}
-    for status, total, too_long in rows:
-        counts[status] = QueueCount(total=total, waiting_too_long=too_long)
+    """The count of every status tab in the user's scope (and the search), each up to COUNT_CAP + 1 rows read by
+    the indexes `registration_queue` (a kecamatan) and `registration_status` (the whole program), which hold the
+    status: a capped count per tab, and one of the submitted ones waiting too long (five queries)."""
+    scope = verification_scope(user, search=search).order_by()
+    overdue = scope.filter(status=Status.SUBMITTED, submitted_at__lt=Registration.waiting_too_long_since(now))
+    too_long = min(overdue[: COUNT_CAP + 1].count(), COUNT_CAP)
+    counts = {}
+    for status in Status.values:
+        total = scope.filter(status=status)[: COUNT_CAP + 1].count()
+        counts[status] = QueueCount(
+            total=min(total, COUNT_CAP),
+            waiting_too_long=too_long if status == Status.SUBMITTED else 0,
+            capped=total > COUNT_CAP,
+        )
     return counts
 
 

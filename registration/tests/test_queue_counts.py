@@ -41,11 +41,26 @@ def test_agency_staff_count_the_whole_program(agency_staff: User) -> None:
     assert counts[Status.SUBMITTED].total == 2
 
 
-def test_the_counts_are_one_grouped_query(secretariat_tebet: User, django_assert_num_queries: Any) -> None:
+def test_the_counts_are_a_fixed_number_of_queries(secretariat_tebet: User, django_assert_num_queries: Any) -> None:
     RegistrationFactory.create_batch(5)
     RegistrationFactory.create_batch(5, status=Status.REJECTED)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(5):  # a capped count per status, and the ones waiting too long
         selectors.verification_counts(secretariat_tebet, now=timezone.now())
+
+
+def test_a_tab_counts_up_to_the_cap_and_says_more_than(
+    client: Client, secretariat_tebet: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    RegistrationFactory.create_batch(5, status=Status.APPROVED)
+    RegistrationFactory.create_batch(3)
+    counts = selectors.verification_counts(secretariat_tebet, now=timezone.now())
+    assert (counts[Status.APPROVED].total, counts[Status.APPROVED].capped) == (3, True)
+    assert (counts[Status.SUBMITTED].total, counts[Status.SUBMITTED].capped) == (3, False)
+    login(client, secretariat_tebet)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("registration:queue")).content.decode()
+    assert 'data-count="3" data-capped>more than 3</span>' in page
 
 
 def test_search_by_the_start_of_a_name_or_an_exact_reference(client: Client, secretariat_tebet: User) -> None:
@@ -102,8 +117,9 @@ def test_queue_with_many_rows_runs_a_fixed_number_of_queries(
     RegistrationFactory.create_batch(30)
     RegistrationFactory.create_batch(5, status=Status.NEEDS_FIX)
     login(client, agency_staff)
-    with django_assert_max_num_queries(6):
+    # the session, the user, five counts (the tabs' and the overdue), the page of rows, ...
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("registration:queue"), {"q": "a"})
     assert response.status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(10):
         assert len(client.get(reverse("registration:queue")).context["rows"]) == 25
