@@ -43,9 +43,12 @@ def test_agency_staff_count_the_whole_program(agency_staff: User) -> None:
 
 def test_the_counts_are_a_fixed_number_of_queries(secretariat_tebet: User, django_assert_num_queries: Any) -> None:
     RegistrationFactory.create_batch(5)
-    RegistrationFactory.create_batch(5, status=Status.REJECTED)
+    RegistrationFactory.create_batch(5, status=Status.REJECTED, participant__full_name="Sari Dewi")
     with django_assert_num_queries(5):  # a capped count per status, and the ones waiting too long
-        selectors.verification_counts(secretariat_tebet, now=timezone.now())
+        unsearched = selectors.verification_counts(secretariat_tebet, now=timezone.now())
+    with django_assert_num_queries(1):  # what a search matches, grouped by status at once
+        searched = selectors.verification_counts(secretariat_tebet, now=timezone.now(), search="sari")
+    assert (unsearched[Status.REJECTED].total, searched[Status.REJECTED].total) == (5, 5)
 
 
 def test_a_tab_counts_up_to_the_cap_and_says_more_than(
