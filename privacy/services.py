@@ -288,10 +288,10 @@ def correction_apply(*, request: CorrectionRequest, acting_user: User, note: str
     record is corrected under the registration's rules (a NIK no one else holds and matching the birth date and
     sex; refused, the request stays open and says why) and the participant told."""
     locked, participant = _open_for(request, acting_user)
-    identity = _corrected(participant, locked)
-    decided = _decide(locked, participant, CorrectionState.APPLIED, note.strip(), acting_user)
-    participant_correct_identity(participant=participant, identity=identity, acting_user=acting_user)
-    return decided
+    corrected = participant_correct_identity(
+        participant=participant, identity=_corrected(participant, locked), acting_user=acting_user
+    )
+    return _decide(locked, corrected, CorrectionState.APPLIED, note.strip(), acting_user)  # greeted by the new name
 
 
 @transaction.atomic

@@ -165,6 +165,8 @@ def test_accepting_corrects_the_name_and_the_nik(siti: Participant, secretariat_
     assert _accept(siti, secretariat_tebet, CorrectionField.FULL_NAME, "Siti Rahayu Putri").full_name == (
         "Siti Rahayu Putri"
     )
+    told = Message.objects.filter(recipient=siti.user, template=services.DECIDED_MESSAGE)
+    assert told.exists() and {m.context["full_name"] for m in told} == {"Siti Rahayu Putri"}  # by the name corrected
     corrected = _accept(siti, secretariat_tebet, CorrectionField.NIK, NEW_NIK)
     assert corrected.nik == NEW_NIK and corrected.masked_nik == mask_nik(NEW_NIK)
     assert Participant.objects.filter(nik_hash=keyed_hash(NEW_NIK)).get() == corrected  # found by the NIK asked
