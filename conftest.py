@@ -150,8 +150,13 @@ def partner_user(db: None) -> User:
 
 LOG_SCAN_DIR_VARIABLE = "JAKPRENEUR_LOG_SCAN_DIR"
 # 16 digits, perhaps grouped by spaces, dots or dashes, standing alone: not the fraction of a decimal number (a
-# task's run time, "0.1746...s", was once read as a NIK of province 17)
-NIK_CANDIDATE = re.compile(r"(?<!\d)(?<!\d[.,])\d(?:[ .-]?\d){15}(?!\d)")
+# task's run time, "0.1746...s", was once read as a NIK of province 17), nor part of a UUID, whole or in hex (a
+# request id with 16 digits in a row, a task id whose first three groups were digits: each seen once in CI), which
+# is matched first and left as it is
+NIK_CANDIDATE = re.compile(
+    r"(?P<uuid>\b[0-9a-f]{8}(?:-?[0-9a-f]{4}){3}-?[0-9a-f]{12}\b)|(?<!\d)(?<!\d[.,])\d(?:[ .-]?\d){15}(?!\d)",
+    re.IGNORECASE,
+)
 LEAKS_KEY = "nik_log_leaks"
 
 
@@ -170,6 +175,8 @@ def masked_niks(text: str) -> tuple[str, int]:
 
     def mask(match: re.Match[str]) -> str:
         nonlocal found
+        if match.group("uuid"):
+            return match.group()
         digits = re.sub(r"\D", "", match.group())
         if not stdnum_nik.is_valid(digits):
             return match.group()

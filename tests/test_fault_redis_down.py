@@ -4,11 +4,14 @@ Redis is both the broker (a write's messages are published after its commit) and
 throttle counts there). With a throwaway Redis stopped, each write below is timed against the same write with Redis
 up: the registration wizard's final submit, a mentor logging a visit, a participant's cash-book entry and a partner's
 API call. The difference is what the request waited on Redis; it must stay under half a second (the issue measured
-4 s for the final submit: kombu retried the connection for its whole connect timeout). Then Redis comes back, a
+4 s for the final submit: kombu retried the connection for its whole connect timeout). Redis fails and comes back
+ROUNDS times and the medians are compared, so one request slowed by something else (a commit waiting on a disk
+another test's PostgreSQL cluster fills: once 0.9 s in CI) is not read as a wait on Redis. Then Redis comes back, a
 real worker with beat runs the dispatcher, and every message waiting in the outbox reaches the SMTP server once.
 The same scenario, with Redis hung instead of stopped, is tests/test_fault_redis_hangs.py."""
 
 import datetime
+import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,6 +52,7 @@ from tests.support.servers import (
 )
 
 BROKER_WAIT_SECONDS = 0.5
+ROUNDS = 3
 Fault = Callable[[RedisServer], None]
 
 
@@ -99,51 +103,56 @@ def writes_outlast_redis_and_every_message_goes_out_once(
     consented_participant(partner, Purpose.TRAINING)
     as_partner = api_client(partner.secret)
     applicant_warm, submit_warm = register(1)
-    applicant_down, submit_down = register(2)
-    applicant_up, submit_up = register(3)
+    applicants_down, submits_down = zip(*(register(2 + round_) for round_ in range(ROUNDS)), strict=True)
+    applicants_up, submits_up = zip(*(register(2 + ROUNDS + round_) for round_ in range(ROUNDS)), strict=True)
+    days = iter(range(2 * ROUNDS + 1))  # each visit and cash-book entry on a day of its own
 
-    def writes(days_ago: int) -> dict[str, tuple[Any, float]]:
-        day = (timezone.localdate() - datetime.timedelta(days=days_ago)).isoformat()
+    def writes(submit: Callable[[], Any]) -> dict[str, tuple[Any, float]]:
+        day = (timezone.localdate() - datetime.timedelta(days=next(days))).isoformat()
         return {
+            "registration submit": timed(submit),
             "log a visit": timed(lambda: as_mentor.post(visit_url(siti), visit_data(date=day))),
             "cash-book entry": timed(lambda: as_siti.post(BOOK, entry_data(day=day))),
             "partner API call": timed(lambda: as_partner.get("/api/v1/participants/")),
         }
 
+    down: list[dict[str, tuple[Any, float]]] = []
+    up: list[dict[str, tuple[Any, float]]] = []
     with throwaway_redis() as redis_server, redis_for_everything(redis_server), smtp_sink() as sink:
-        submit_warm()  # each page once before the timing, so neither run pays the first request's costs
-        writes(2)
-        fail(redis_server)
-        try:
-            submitted_down = timed(submit_down)
-            down = writes(1)
-        finally:
-            recover(redis_server)
-        submitted_up = timed(submit_up)
-        up = writes(0)
+        writes(submit_warm)  # each page once before the timing, so neither run pays the first request's costs
+        for submit_down, submit_up in zip(submits_down, submits_up, strict=True):
+            fail(redis_server)
+            try:
+                down.append(writes(submit_down))
+            finally:
+                recover(redis_server)
+            up.append(writes(submit_up))
 
         # Every write did its work either way.
-        for response, _seconds in (submitted_down, submitted_up):
+        for done in (*down, *up):
+            response = done["registration submit"][0]
             assert response.status_code == 302 and response.url == reverse("home")
-        assert Registration.objects.filter(participant__user__in=[applicant_down, applicant_up]).count() == 2
-        assert all(down[name][0].status_code == up[name][0].status_code for name in down)
-        assert down["log a visit"][0].status_code == 302 and Visit.objects.filter(participant=siti).count() == 3
-        assert down["cash-book entry"][0].status_code == 302 and Entry.objects.filter(participant=siti).count() == 3
-        assert down["partner API call"][0].status_code == 200
-        assert down["partner API call"][0].json() == up["partner API call"][0].json()
+            assert done["log a visit"][0].status_code == 302 and done["cash-book entry"][0].status_code == 302
+            assert done["partner API call"][0].status_code == 200
+            assert done["partner API call"][0].json() == up[0]["partner API call"][0].json()
+        applicants = [*applicants_down, *applicants_up]
+        assert Registration.objects.filter(participant__user__in=applicants).count() == 2 * ROUNDS
+        assert Visit.objects.filter(participant=siti).count() == 2 * ROUNDS + 1
+        assert Entry.objects.filter(participant=siti).count() == 2 * ROUNDS + 1
 
-        timings = {"registration submit": (submitted_down[1], submitted_up[1])}
-        timings.update({name: (down[name][1], up[name][1]) for name in down})
-        print(f"\nSeconds with Redis {state}, up, and the difference:")
-        for name, (seconds_down, seconds_up) in timings.items():
-            print(f"  {name}: {seconds_down:.3f} {seconds_up:.3f} {seconds_down - seconds_up:.3f}")
-        for name, (seconds_down, seconds_up) in timings.items():
+        print(f"\nSeconds with Redis {state}, up, and the difference of the medians ({ROUNDS} rounds):")
+        for name in down[0]:
+            seconds_down = statistics.median(done[name][1] for done in down)
+            seconds_up = statistics.median(done[name][1] for done in up)
+            each = " ".join(f"{done[name][1]:.3f}" for done in down)
+            print(f"  {name}: {seconds_down:.3f} {seconds_up:.3f} {seconds_down - seconds_up:.3f} (down: {each})")
             waited = seconds_down - seconds_up
             assert waited < BROKER_WAIT_SECONDS, f"{name} waited {waited:.2f} s on Redis {state}"
 
         # What the registration written while Redis was away queued waits in the outbox, due now.
-        waiting = Message.objects.filter(recipient=applicant_down)
-        assert waiting.exists() and set(waiting.values_list("status", "attempts")) == {(Status.PENDING, 0)}
+        waiting = Message.objects.filter(recipient__in=applicants_down)
+        assert set(waiting.values_list("recipient", flat=True)) == {applicant.pk for applicant in applicants_down}
+        assert set(waiting.values_list("status", "attempts")) == {(Status.PENDING, 0)}
 
         with celery_worker(
             broker_url=redis_server.url,
@@ -164,7 +173,9 @@ def writes_outlast_redis_and_every_message_goes_out_once(
             )
 
     messages = Message.objects.all()
-    assert {applicant_warm.pk, applicant_down.pk, applicant_up.pk} <= set(messages.values_list("recipient", flat=True))
+    assert {applicant_warm.pk, *(applicant.pk for applicant in applicants)} <= set(
+        messages.values_list("recipient", flat=True)
+    )
     # Sent once each: one attempt each, and each email's Message-ID once at the SMTP server.
     assert set(messages.values_list("status", "attempts")) == {(Status.SENT, 1)}
     emails = messages.filter(channel=Channel.EMAIL)

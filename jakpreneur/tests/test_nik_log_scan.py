@@ -54,6 +54,9 @@ def test_logs_numbers_that_are_not_niks():
     logger.info("Invoice 9971011708450001 (no such province), 3171013002001234 (no 30th of February)")
     logger.info("Card 4111111111111111, phone +6281234500001, masked NIK 3171********0001")
     logger.info("Task succeeded in 0.1746020704041007s")  # a run time's 16 decimals, shaped like a NIK of province 17
+    # identifiers whose digits include a valid NIK's: a request id in hex, a task's UUID
+    logger.info("[ddabd60e3171015708450001f97360ab] Service Unavailable: /")
+    logger.info("Task send_message[31710157-0845-0001-80d8-09a7c6c346a1] received")
 
 
 def test_logs_nothing():
