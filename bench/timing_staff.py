@@ -879,7 +879,15 @@ SECRETARIAT_PAGES = [
         url="/peserta/",
         params={"page": "{page}"},
         pick=SECRETARY_DEEP,
-        sql=(PARTICIPANT_LIST.format(where="WHERE p.kecamatan_id = %(kecamatan)s", offset="(%(page)s - 1) * 25"),),
+        # the page's keys by OFFSET from the index alone, then their rows with the joins (core.pagination)
+        sql=(
+            PARTICIPANT_LIST.format(
+                where="""WHERE p.id IN (SELECT q.id FROM registration_participant q WHERE q.kecamatan_id =
+                         %(kecamatan)s ORDER BY q.created_at DESC, q.id DESC LIMIT %(rows)s
+                         OFFSET (%(page)s - 1) * 25)""",
+                offset=0,
+            ),
+        ),
     ),
     Page(
         name="secretariat: a participant's file",

@@ -244,6 +244,28 @@ def test_a_site_list_steps_by_keyset_both_ways_and_opens_a_numbered_page(
     assert pagination.paginate(ordered, "a9.not-a-key", per_page=25).items == first.items
 
 
+def test_a_deep_numbered_page_reads_its_keys_first_then_its_rows_with_their_joins(
+    visits: list[Visit], django_assert_num_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 50)
+    ordered = Visit.objects.select_related("participant").order_by("-date", "-pk")
+    every = list(ordered.values_list("pk", flat=True))
+
+    with django_assert_num_queries(1):
+        shallow = pagination.paginate(ordered, "2", per_page=25)  # from row 25: one query, as before
+    with CaptureQueriesContext(connection) as deep_queries:
+        deep = pagination.paginate(ordered, "4", per_page=25)
+        names = [visit.participant.full_name for visit in deep.items]  # joined: no query more
+    last = pagination.paginate(ordered, "5", per_page=25)
+
+    assert [v.pk for v in shallow.items] == every[25:50]
+    assert [v.pk for v in deep.items] == every[75:100] and deep.has_next and len(names) == 25
+    keys, rows = (query["sql"] for query in deep_queries.captured_queries)
+    assert "OFFSET 75" in keys and "JOIN" not in keys and "OFFSET" not in rows and "JOIN" in rows
+    assert [v.pk for v in last.items] == every[100:] and not last.has_next
+    assert pagination.paginate(ordered, "9", per_page=25).items == []
+
+
 def test_the_last_page_by_keyset_has_no_next(visits: list[Visit]) -> None:
     ordered = Visit.objects.order_by("-date", "-pk")
     page = pagination.paginate(ordered, None, per_page=50)
