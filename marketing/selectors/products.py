@@ -5,11 +5,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from accounts.permissions import AnyUser
-from core.queries import count_of
+from core.queries import AnyOf, count_of
 from mentoring import permissions as mentoring_permissions
 from mentoring.models import MentorAssignment
 from registration.models import Business, Participant
@@ -23,10 +23,11 @@ def mentored_by(user: AnyUser, *, through: str = "") -> Q:
     participant's kecamatan. Nobody for anyone else."""
     if not isinstance(user, User) or not mentoring_permissions.is_active_mentor_of(user, user.office_id):
         return Q(pk__in=[])
-    assigned = MentorAssignment.objects.filter(
-        participant=OuterRef(f"{through}participant_id"), mentor=user, active=True
-    )
-    return Q(Exists(assigned), **{f"{through}participant__kecamatan_id": user.office_id})
+    # The caseload as an array the query computes first (an InitPlan), so the planner starts from the mentor's few
+    # hundred participants: as a correlated EXISTS it drove the products-to-check queue from every submitted
+    # product and probed the caseload last (123 ms at 1M; now one pass down the mentor's businesses).
+    caseload = MentorAssignment.objects.filter(mentor=user, active=True).values("participant_id")
+    return Q(AnyOf(f"{through}participant_id", caseload), **{f"{through}participant__kecamatan_id": user.office_id})
 
 
 def business_of(user: AnyUser) -> Business | None:
