@@ -228,8 +228,7 @@ LICENCE_QUEUE = (
     WHERE q.status IN ('requested', 'documents', 'submitted') {where}
     ORDER BY q.status_changed_at, q.id LIMIT %(rows)s""",
     """
-    SELECT q.licence_type_id, count(*) FROM licensing_licencerequest q JOIN registration_participant p
-        ON p.id = q.participant_id
+    SELECT q.licence_type_id, count(*) FROM licensing_licencerequest q
     WHERE q.status IN ('requested', 'documents', 'submitted') {where} GROUP BY 1""",
     "SELECT * FROM licensing_licencetype ORDER BY position, name",
 )
@@ -1024,7 +1023,7 @@ SECRETARIAT_PAGES = [
         who="secretariat",
         url="/petugas/perizinan/",
         pick=SECRETARY,
-        sql=tuple(s.format(where="AND p.kecamatan_id = %(kecamatan)s") for s in LICENCE_QUEUE),
+        sql=tuple(s.format(where="AND q.kecamatan_id = %(kecamatan)s") for s in LICENCE_QUEUE),
     ),
     Page(
         name="secretariat: licences of the kecamatan",
@@ -1248,7 +1247,7 @@ AGENCY_PAGES = [
         params={"kecamatan": "{kecamatan}", "status": "submitted"},
         pick=f"WITH s AS ({AGENCY}) SELECT s.*, ({LARGEST_KECAMATAN}) AS kecamatan FROM s",
         sql=(
-            *(s.format(where="AND p.kecamatan_id = %(kecamatan)s AND q.status = 'submitted'") for s in LICENCE_QUEUE),
+            *(s.format(where="AND q.kecamatan_id = %(kecamatan)s AND q.status = 'submitted'") for s in LICENCE_QUEUE),
             "SELECT id, name FROM geography_kecamatan ORDER BY name",
         ),
     ),

@@ -12,12 +12,14 @@ class LicensingConfig(AppConfig):
         from registration import journey as registration_journey
         from registration import links as participant_links
         from registration import measures as registration_measures
+        from registration.signals import participant_moved
 
         from . import exports, tasks  # noqa: F401  # its export lists (exports.registry); its tasks (a web process runs no autodiscovery)
         from .journey import LicensingStep
         from .links import licences_link, licences_section
         from .measures import formal_on, licensed_on
         from .messages import MESSAGES
+        from .services import requests_follow_participant
 
         registration_journey.register(LicensingStep())
         registration_measures.register(registration_measures.Measure.LICENSED, licensed_on)
@@ -26,3 +28,4 @@ class LicensingConfig(AppConfig):
             register_message(key, context=context)
         participant_links.register(licences_link)
         mentoring_sections.register(licences_section)
+        participant_moved.connect(requests_follow_participant, dispatch_uid="licensing.requests_follow_participant")

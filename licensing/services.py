@@ -183,7 +183,9 @@ def _open_request(
         created_at=now,
         status_changed_at=now,
     )
-    licence_request.full_clean(exclude=["participant", "licence_type", "requested_by"], validate_constraints=False)
+    licence_request.full_clean(
+        exclude=["participant", "kecamatan", "licence_type", "requested_by"], validate_constraints=False
+    )  # the kecamatan: the participant's, set on save
     try:
         with transaction.atomic():
             licence_request.save()
@@ -253,6 +255,13 @@ def request_create(
         participant=locked, licence_type=licence_type, subject=subject, note=note, by=acting_user
     )
     return RequestOutcome(request=licence_request, prerequisites=made)
+
+
+def requests_follow_participant(sender: Any, *, participant: Participant, **_: Any) -> None:
+    """A corrected participant's requests move with them to their new kecamatan (a receiver of registration's
+    `participant_moved`, inside the correcting transaction and its audit context): an open one is then in the
+    queue of the new kecamatan's secretariat, as the participant's file is."""
+    LicenceRequest.objects.filter(participant=participant).update(kecamatan_id=participant.kecamatan_id)
 
 
 def _lock_request(licence_request: LicenceRequest) -> LicenceRequest:

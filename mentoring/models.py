@@ -26,6 +26,7 @@ MENTORS_ONLY = {"role": Role.MENTOR}
 class EndReason(models.TextChoices):
     REASSIGNED = "reassigned", _("Another mentor took over")
     MENTOR_LEFT = "mentor_left", _("The mentor left the kecamatan or the program")
+    PARTICIPANT_MOVED = "moved", _("The participant moved to another kecamatan")
 
 
 @audit.track()

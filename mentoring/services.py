@@ -155,6 +155,26 @@ def assignments_end_for_departed_mentor(*, mentor: User, acting_user: User | Non
     return ended
 
 
+@audit.audited
+def assignment_end_for_moved_participant(*, participant: Participant, acting_user: User | None) -> int:
+    """End the participant's active assignment when they moved (a corrected kecamatan) out of their mentor's
+    kecamatan: a mentor works their own kecamatan's participants; the participant then waits in the new
+    kecamatan's "without a mentor" list. One UPDATE in the caller's transaction, the correction's. Returns how
+    many ended (0 or 1)."""
+    assignments = MentorAssignment.objects.filter(participant=participant, active=True).exclude(
+        mentor__office_id=participant.kecamatan_id
+    )
+    ended = assignments.update(active=False, ended_at=timezone.now(), end_reason=EndReason.PARTICIPANT_MOVED)
+    if ended:
+        measures.changed(participant.pk)
+    return ended
+
+
+def on_participant_moved(sender: Any, *, participant: Participant, acting_user: User, **_: Any) -> None:
+    """Receiver of registration's `participant_moved` (connected in MentoringConfig.ready)."""
+    assignment_end_for_moved_participant(participant=participant, acting_user=acting_user)
+
+
 def on_position_changed(user: User, before: Position, after: Position, changed_by: User | None) -> None:
     """Handler of accounts.registry.position_changed (registered in MentoringConfig.ready): a mentor
     deactivated, given another role or moved to another office leaves their participants. Called by accounts'

@@ -40,7 +40,7 @@ from .models import (
     Registration,
     RegistrationDecision,
 )
-from .signals import registration_approved
+from .signals import participant_moved, registration_approved
 from .values import BusinessData, ContactData, IdentityData, PersonData
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -945,6 +945,7 @@ def participant_correct_identity(
         raise ValidationError({"sex": ValidationError(SEX_REQUIRED, code="invalid_choice")})
     corrected = dataclasses.replace(identity, full_name=full_name)
     person = validators.clean_person(_person_of(locked, corrected), participant=locked)
+    old_kecamatan_id = locked.kecamatan_id
     locked.full_name = person.full_name
     locked.nik = person.nik
     locked.birth_date = person.birth_date
@@ -952,6 +953,10 @@ def participant_correct_identity(
     locked.kecamatan = person.kecamatan
     locked.kelurahan = person.kelurahan
     locked.save(update_fields=[*IDENTITY_FIELDS, "nik_hash", "nik_masked", "kelurahan"])
+    if locked.kecamatan_id != old_kecamatan_id:
+        participant_moved.send(
+            sender=Participant, participant=locked, old_kecamatan_id=old_kecamatan_id, acting_user=acting_user
+        )
     measures.changed(locked.pk)
     return locked
 

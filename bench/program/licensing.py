@@ -257,6 +257,7 @@ def requests(program: Program) -> None:
         {
             "id": "r.id",
             "participant": "r.i",
+            "kecamatan": "b.kecamatan_id",
             "licence_type": "t.id",
             "subject": "r.subject",
             "note": "CASE WHEN r.slot = 2 THEN 'Produksi di dapur rumah, dijual di warung dan daring.' ELSE '' END",
@@ -267,7 +268,7 @@ def requests(program: Program) -> None:
             "refusal_reason": f"CASE WHEN e.status = 'refused' THEN '{REFUSAL}' ELSE '' END",
         },
         source=f"bench_licreq r JOIN licensing_licencetype t ON t.code = r.code"
-        f" JOIN {_final_sql()} ON e.path = r.path",
+        f" JOIN {_final_sql()} ON e.path = r.path JOIN bench_plan b ON b.i = r.i",
         key="r.id",
         span=(1, 2 * p.sizes.participants),
         name="licence requests",

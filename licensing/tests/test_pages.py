@@ -3,6 +3,7 @@ secretariat, their own secretariat, agency staff, a partner's user and anonymous
 403; an object it may not see, 404. Bad input re-renders the form with what was typed; each action says what
 happened."""
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -10,10 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from geography.models import Kecamatan
 from licensing.choices import RequestStatus
 from licensing.models import Licence, LicenceRequest, LicenceType
 from licensing.tests.factories import LicenceFactory, LicenceRequestFactory, days_ago, licence_type
+from registration import services as registration_services
 from registration.models import Participant
+from registration.services import identity_of
 from registration.tests.conftest import login
 from registration.tests.factories import ParticipantFactory, RegistrationFactory, pdf_bytes, png_bytes, upload
 
@@ -593,6 +597,27 @@ def test_the_queue_is_scoped_filtered_and_oldest_first(
     assert [r.pk for r in by_status.context["page"].items] == [newer.pk]
     assert client.get(reverse("licensing:queue"), {"status": "issued"}).status_code == 400
     assert client.get(reverse("licensing:queue"), {"kecamatan": "abc"}).status_code == 400
+
+
+def test_a_participant_moved_to_another_kecamatan_takes_their_requests_to_its_queue(
+    client: Client, siti: Participant, secretariat_tebet: User, secretariat_gambir: User
+) -> None:
+    waiting = LicenceRequestFactory(participant=siti)
+    issued = LicenceRequestFactory(participant=siti, licence_type=licence_type("merek"), status=RequestStatus.ISSUED)
+    assert waiting.kecamatan_id == issued.kecamatan_id == siti.kecamatan_id  # set on insert, from the participant
+    gambir = Kecamatan.objects.get(name="Gambir")
+
+    registration_services.participant_correct_identity(
+        participant=siti,
+        identity=dataclasses.replace(identity_of(siti), kecamatan=gambir),
+        acting_user=secretariat_tebet,
+    )
+
+    assert set(LicenceRequest.objects.filter(participant=siti).values_list("kecamatan", flat=True)) == {gambir.pk}
+    login(client, secretariat_gambir)
+    assert [r.pk for r in client.get(reverse("licensing:queue")).context["page"].items] == [waiting.pk]
+    login(client, secretariat_tebet)
+    assert client.get(reverse("licensing:queue")).context["page"].items == []
 
 
 def test_the_participants_licences_are_the_mentors_own(

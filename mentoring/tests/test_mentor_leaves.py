@@ -5,6 +5,7 @@ questions go to an active mentor of the participant's kecamatan only.
 The change reaches mentoring through accounts.registry.position_changed (what accounts' services and the User
 admin call), never through a receiver of User.save(): these tests call it as accounts does."""
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from typing import Any
@@ -32,7 +33,9 @@ from mentoring.tests.factories import (
     verified_participant,
 )
 from notifications.models import Message
+from registration import services as registration_services
 from registration.models import Participant
+from registration.services import identity_of
 from registration.tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +104,31 @@ def test_a_mentor_who_moves_keeps_the_participants_of_the_new_office(mentor_tebe
     of_tebet.refresh_from_db()
     of_gambir.refresh_from_db()
     assert (of_tebet.active, of_gambir.active) == (False, True)
+
+
+def test_a_participant_moved_to_another_kecamatan_leaves_their_mentor_and_waits_there(
+    client: Client, siti: Participant, mentor_tebet: User, secretariat_tebet: User, secretariat_gambir: User
+) -> None:
+    gambir = office("Gambir")
+    moved = dataclasses.replace(identity_of(siti), kecamatan=gambir)
+
+    registration_services.participant_correct_identity(participant=siti, identity=moved, acting_user=secretariat_tebet)
+
+    assert active_mentor(siti) is None
+    ended = MentorAssignment.objects.get(participant=siti)
+    assert (ended.mentor, ended.end_reason, ended.ended_at is not None) == (
+        mentor_tebet,
+        EndReason.PARTICIPANT_MOVED,
+        True,
+    )
+    assert unassigned(client, secretariat_gambir) == [siti.pk] and unassigned(client, secretariat_tebet) == []
+    # a correction within the mentor's kecamatan (the name) keeps the mentor
+    other = AssignmentFactory(mentor=mentor_tebet).participant
+    renamed = dataclasses.replace(identity_of(other), full_name="Budi Santoso Putra")
+    registration_services.participant_correct_identity(
+        participant=other, identity=renamed, acting_user=secretariat_tebet
+    )
+    assert active_mentor(other) == mentor_tebet
 
 
 def test_the_end_is_one_update_in_the_transaction_of_the_change(
