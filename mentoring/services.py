@@ -170,9 +170,10 @@ def assignment_end_for_moved_participant(*, participant: Participant, acting_use
     return ended
 
 
-def on_participant_moved(sender: Any, *, participant: Participant, acting_user: User, **_: Any) -> None:
-    """Receiver of registration's `participant_moved` (connected in MentoringConfig.ready)."""
-    assignment_end_for_moved_participant(participant=participant, acting_user=acting_user)
+def on_participant_moved(sender: Any, *, participant: Participant, **signal: Any) -> None:
+    """Receiver of registration's `participant_moved` (connected in MentoringConfig.ready): the audited service
+    above writes, as the signal's acting user."""
+    assignment_end_for_moved_participant(participant=participant, acting_user=signal["acting_user"])
 
 
 def on_position_changed(user: User, before: Position, after: Position, changed_by: User | None) -> None:

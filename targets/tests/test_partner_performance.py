@@ -78,7 +78,9 @@ def completed(session: Session, person: Participant, days_ago: int) -> Enrolment
 
 def present(session: Session, person: Participant, staff: User) -> Enrolment:
     enrolment: Enrolment = EnrolmentFactory(session=session, participant=person)
-    Attendance.objects.create(enrolment=enrolment, day=session.starts_at.date(), present=True, recorded_by=staff)
+    Attendance.objects.create(
+        enrolment=enrolment, day=timezone.localdate(session.starts_at), present=True, recorded_by=staff
+    )
     return enrolment
 
 

@@ -243,7 +243,7 @@ def _belongings(
         code=f"JPC-M{past_enrolment.pk:05d}",
         full_name=participant.full_name,
         course_title=past_session.course.title,
-        completed_on=past_session.starts_at.date(),
+        completed_on=timezone.localdate(past_session.starts_at),
     )
     licence_request = LicenceRequestFactory(participant=participant, licence_type=licence_type("merek"))
     licence = LicenceFactory(participant=participant)

@@ -37,7 +37,7 @@ def rows(n: int) -> None:
         enrolment = EnrolmentFactory(session=session, status=EnrolmentStatus.COMPLETED)
         Certificate.objects.create(
             enrolment=enrolment, code=f"JPC-T{enrolment.pk:04d}", full_name="X", course_title="Y",
-            completed_on=session.starts_at.date(),
+            completed_on=timezone.localdate(session.starts_at),
         )  # fmt: skip
         Rating.objects.create(enrolment=enrolment, score=4)
 

@@ -1,5 +1,7 @@
 """P2: sessions, enrolments and certificates; the organisers' pages."""
 
+from django.utils import timezone
+
 from ..cases import Case, Table, mine, roles, wrote
 
 CASES: Table = {
@@ -59,7 +61,7 @@ CASES: Table = {
     ),
     "training:attendance": Case(
         roles(403, agency=200, partner=404, admin=200),
-        args=lambda w, s: [w.past_session.pk, w.past_session.starts_at.date().isoformat()],
+        args=lambda w, s: [w.past_session.pk, timezone.localdate(w.past_session.starts_at).isoformat()],
         post=roles(
             403, agency=wrote("->training:organiser_session"), partner=404, admin=wrote("->training:organiser_session")
         ),
