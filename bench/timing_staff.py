@@ -17,10 +17,6 @@ YEAR_START = "make_timestamptz(%(year)s, 1, 1, 0, 0, 0, %(tz)s)"
 YEAR_END = "make_timestamptz(%(year)s + 1, 1, 1, 0, 0, 0, %(tz)s)"
 
 
-# the kecamatan of assignment a's participant, read by its key (a join hashed the whole kecamatan per mentor)
-KECAMATAN_OF_A = "(SELECT p.kecamatan_id FROM registration_participant p WHERE p.id = a.participant_id)"
-
-
 def progress(mentors: str) -> str:
     """Each mentor's year in numbers (mentoring.selectors.with_progress) for the mentors `m` of a FROM clause."""
     return f"""
@@ -35,10 +31,10 @@ def progress(mentors: str) -> str:
                (SELECT count(*) FROM mentoring_visit v WHERE v.mentor_id = m.id
                   AND v.date >= make_date(%(year)s, 1, 1) AND v.date < make_date(%(year)s + 1, 1, 1)) AS visits_done,
                (SELECT count(*) FROM mentoring_mentorassignment a WHERE a.mentor_id = m.id AND a.active
-                  AND {KECAMATAN_OF_A} = m.office_id) AS caseload,
+                  AND a.kecamatan_id = m.office_id) AS caseload,
                (SELECT count(*) FROM mentoring_followup f WHERE f.done_at IS NULL AND f.due_date < %(today)s
                   AND f.participant_id IN (SELECT a.participant_id FROM mentoring_mentorassignment a
-                      WHERE a.mentor_id = m.id AND a.active AND {KECAMATAN_OF_A} = m.office_id)) AS overdue,
+                      WHERE a.mentor_id = m.id AND a.active AND a.kecamatan_id = m.office_id)) AS overdue,
                (SELECT count(*) FROM mentoring_helprequest h WHERE h.mentor_id = m.id AND h.status = 'open'
                   AND h.awaiting_mentor) AS waiting
         FROM {mentors}
@@ -60,7 +56,7 @@ CASELOAD = """
                        AND f.done_at IS NULL ORDER BY f.due_date, f.id LIMIT 1) nf ON true
     CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM mentoring_helprequest h WHERE h.participant_id = p.id
                         AND h.status = 'open' AND h.awaiting_mentor) AS waiting) hw
-    WHERE a.mentor_id = %(user)s AND a.active AND p.kecamatan_id = %(kecamatan)s {search}
+    WHERE a.mentor_id = %(user)s AND a.active AND a.kecamatan_id = %(kecamatan)s {search}
     ORDER BY fo.overdue DESC, hw.waiting DESC, lv.date ASC NULLS FIRST, p.full_name, a.id
     LIMIT %(rows)s OFFSET {offset}"""
 

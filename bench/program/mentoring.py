@@ -159,6 +159,7 @@ def assignments(program: Program) -> None:
         MentorAssignment,
         {
             "participant": "m.i",
+            "kecamatan": "b.kecamatan_id",
             "mentor": "m.old_mentor",
             "active": "false",
             "stage": f"bench_pick(m.i, {p.salt('old stage')}, %(stages)s::text[])",
@@ -168,7 +169,7 @@ def assignments(program: Program) -> None:
             "reason": "''",
             "end_reason": "'reassigned'",
         },
-        source="bench_mentee m WHERE m.old_mentor IS NOT NULL",
+        source="bench_mentee m JOIN bench_plan b ON b.i = m.i WHERE m.old_mentor IS NOT NULL",
         key="m.i",
         span=(1, count),
         params={"stages": STAGES[:9]},
@@ -178,6 +179,7 @@ def assignments(program: Program) -> None:
         MentorAssignment,
         {
             "participant": "m.i",
+            "kecamatan": "b.kecamatan_id",
             "mentor": "m.mentor",
             "active": "true",
             "stage": f"bench_pick(m.i, {p.salt('stage')}, %(stages)s::text[])",
@@ -188,7 +190,7 @@ def assignments(program: Program) -> None:
             " usaha']) ELSE '' END",
             "end_reason": "''",
         },
-        source="bench_mentee m",
+        source="bench_mentee m JOIN bench_plan b ON b.i = m.i",
         key="m.i",
         span=(1, count),
         params={"stages": STAGES},
