@@ -90,7 +90,12 @@ DEFERRED_FROM = 500
 
 def _offset_rows(queryset: QuerySet[M], start: int, count: int) -> list[M]:
     """`count` rows of the list from row `start`: by their keys first when deep in a list of model instances."""
-    if start < DEFERRED_FROM or queryset.query.combinator or queryset._iterable_class is not ModelIterable:
+    if (
+        start < DEFERRED_FROM
+        or not isinstance(queryset, QuerySet)  # a list's own paging object (the catalogue's), sliced as it says
+        or queryset.query.combinator
+        or queryset._iterable_class is not ModelIterable
+    ):
         return list(queryset[start : start + count])
     keys = list(queryset.values_list("pk", flat=True)[start : start + count])
     found = {row.pk: row for row in queryset.filter(pk__in=keys)}

@@ -266,6 +266,19 @@ def test_a_deep_numbered_page_reads_its_keys_first_then_its_rows_with_their_join
     assert pagination.paginate(ordered, "9", per_page=25).items == []
 
 
+def test_a_deep_page_of_a_lists_own_paging_object_is_sliced_as_it_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalogue's search results are an object that slices itself (not a queryset): no keys first for it."""
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 50)
+
+    class Numbers:
+        def __getitem__(self, rows: slice) -> list[int]:
+            return list(range(200))[rows]
+
+    page = pagination.paginate(Numbers(), "4", per_page=25)  # type: ignore[arg-type]
+
+    assert page.items == list(range(75, 100)) and page.has_next
+
+
 def test_the_last_page_by_keyset_has_no_next(visits: list[Visit]) -> None:
     ordered = Visit.objects.order_by("-date", "-pk")
     page = pagination.paginate(ordered, None, per_page=50)
