@@ -253,8 +253,8 @@ CHANGELISTS: dict[str, Changelist] = {
         (KECAMATAN,),
         large=True,
         filtered=(
-            {"active__exact": "1", "mentor__office__id__exact": "{kecamatan}"},
-            "WHERE t.active AND m.office_id = %(kecamatan)s",
+            {"active__exact": "1", "kecamatan__id__exact": "{kecamatan}"},
+            "WHERE t.active AND t.kecamatan_id = %(kecamatan)s",
         ),
     ),
     "mentoring.Visit": Changelist(

@@ -59,7 +59,9 @@ class AssignmentAddForm(forms.ModelForm[MentorAssignment]):
 @admin.register(MentorAssignment)
 class MentorAssignmentAdmin(ProgramAdmin):
     list_display = ["participant", "mentor", "active", "stage", "assigned_by", "assigned_at", "ended_at"]
-    list_filter = ["active", "end_reason", "stage", "mentor__office"]
+    # the assignment's kecamatan (its participant's: index mentoring_assign_kec_newest); through the mentor's
+    # office, PostgreSQL hashed every active assignment of the program (171 ms at 1M)
+    list_filter = ["active", "end_reason", "stage", "kecamatan"]
     list_select_related = ["participant", "mentor", "assigned_by"]
     search_fields = ["=participant__registration__reference", "^participant__full_name", "^mentor__full_name"]
     search_shapes = PARTICIPANT_REFERENCE_SHAPES

@@ -94,6 +94,8 @@ class MentorAssignment(models.Model):
             models.Index(
                 fields=["mentor", "kecamatan", "participant"], condition=Q(active=True), name="mentoring_caseload_kec"
             ),
+            # a kecamatan's assignments, newest first (the admin's list filtered by kecamatan)
+            models.Index(fields=["kecamatan", "-id"], name="mentoring_assign_kec_newest"),
         ]
 
     def __str__(self) -> str:
