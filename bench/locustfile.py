@@ -248,7 +248,9 @@ class Agency(Person):
 
 
 class Partner(HttpUser):
-    """A partner's system reading its consenting participants and businesses through the API."""
+    """A partner's system reading its consenting participants and businesses through the API, as a client that
+    keeps to its key's rate: a 429 (the key's 600 a minute, shared by every user of the plan's one key) is the
+    API's answer, counted apart ("throttled"), and the client waits the Retry-After it names."""
 
     weight = 2
     wait_time = between(0.2, 1.0)
@@ -262,5 +264,9 @@ class Partner(HttpUser):
                 name=f"api {path}",
                 catch_response=True,
             ) as response:
-                if response.status_code != 200:
+                if response.status_code == 429:
+                    response.request_meta["name"] = f"api {path} (throttled)"
+                    response.success()
+                    time.sleep(float(response.headers.get("Retry-After") or 1))
+                elif response.status_code != 200:
                     response.failure(str(response.status_code))
