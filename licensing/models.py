@@ -5,7 +5,6 @@ services.py; here are data and invariants."""
 import calendar
 import datetime
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -18,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.fields import HttpsURLField
-from geography.models import Kecamatan
-from registration.models import Participant
+from registration.models import InParticipantKecamatan, Participant
 
 from .choices import CLOSED_STATUSES, MOVES, OPEN_STATUSES, RequestStatus
 
@@ -129,7 +127,7 @@ class LicenceRequestQuerySet(models.QuerySet["LicenceRequest"]):
 
 # Its kecamatan is left out of the trail: a copy of the participant's, whose own history records each change
 @audit.track(exclude=["kecamatan"])
-class LicenceRequest(models.Model):
+class LicenceRequest(InParticipantKecamatan):
     """A participant's request for help with one licence, made by them or by their mentor for them. It moves
     requested → documents complete → submitted to the issuing office → issued or refused (MOVES); each move is a
     RequestMove row. `status_changed_at` is when it entered its status: the staff queue's waiting time."""
@@ -137,12 +135,7 @@ class LicenceRequest(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="licence_requests", verbose_name=_("participant")
     )
-    # The participant's kecamatan, kept on the request (set on insert, moved with the participant: services
-    # .requests_follow_participant): the office queues read it through their own indexes, where a filter
-    # through the participant read every open request of the program (bench/FIGURES.md).
-    kecamatan = models.ForeignKey(
-        Kecamatan, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("kecamatan")
-    )
+    # `kecamatan` (InParticipantKecamatan) moves with the participant: services.requests_follow_participant
     licence_type = models.ForeignKey(
         LicenceType, on_delete=models.PROTECT, related_name="requests", verbose_name=_("licence")
     )
@@ -201,11 +194,6 @@ class LicenceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licence_type} · {self.participant}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self._state.adding and self.kecamatan_id is None:
-            self.kecamatan_id = self.participant.kecamatan_id  # a new request is in its participant's kecamatan
-        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

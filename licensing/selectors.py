@@ -336,8 +336,10 @@ def participant_wallet(participant: Participant, *, today: datetime.date | None 
 
 
 def _queue_scope(user: AnyUser) -> QuerySet[LicenceRequest]:
-    """The open requests the user works: the secretariat its office's kecamatan, agency staff all. The request's
-    own kecamatan (its participant's: LicenceRequest.kecamatan), so a kecamatan's queue reads its own index."""
+    """The open requests the user works: the secretariat its office's kecamatan, agency staff all, by the
+    request's own kecamatan (its participant's), so a kecamatan's queue reads the request's index and joins no
+    participant. Not `_in_scope`: its program-wide condition (`id IS NOT NULL`) kept agency staff's counts from
+    being read off an index alone (28 -> 50 ms at 1M)."""
     if not permissions.works_the_queue(user):
         return LicenceRequest.objects.none()
     requests = LicenceRequest.objects.filter(status__in=OPEN_STATUSES)

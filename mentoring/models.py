@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from core import audit
 from core.dates import FIRST_PROGRAM_YEAR, LAST_PROGRAM_YEAR
-from geography.models import Kecamatan
 from registration.journey import STEPS
-from registration.models import Participant
+from registration.models import InParticipantKecamatan, Participant
 
 STEP_CODES = [code for code, _title, _title_id in STEPS]
 STEP_CHOICES = [(code, format_lazy("{} · {}", code, title)) for code, title, _title_id in STEPS]
@@ -32,7 +31,7 @@ class EndReason(models.TextChoices):
 
 # Its kecamatan is left out of the trail: the participant's when assigned, never changed afterwards
 @audit.track(exclude=["kecamatan"])
-class MentorAssignment(models.Model):
+class MentorAssignment(InParticipantKecamatan):
     """A participant followed by a mentor. Reassigning ends the active row and starts a new one, so the
     history stays; at most one row per participant is active. An assignment also ends, without a successor,
     when its mentor leaves (account deactivated, no longer a mentor, moved to another office) or its participant
@@ -41,13 +40,10 @@ class MentorAssignment(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="mentor_assignments", verbose_name=_("participant")
     )
-    # The participant's kecamatan when assigned (set on insert). It never changes: a participant who moves leaves
-    # the assignment (services.assignment_end_for_moved_participant). The caseload, active assignments whose
-    # kecamatan is the mentor's office, is then read from the assignments alone (the index mentoring_caseload_kec),
-    # where reading each participant's kecamatan cost a mentors' progress page 4,900 lookups twice.
-    kecamatan = models.ForeignKey(
-        Kecamatan, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("kecamatan")
-    )
+    # `kecamatan` (InParticipantKecamatan) never changes: a participant who moves leaves the assignment
+    # (services.assignment_end_for_moved_participant). The caseload, active assignments whose kecamatan is the
+    # mentor's office, is then read from the assignments alone (the index mentoring_caseload_kec), where reading
+    # each participant's kecamatan cost a mentors' progress page 4,900 lookups twice.
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -100,11 +96,6 @@ class MentorAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} → {self.mentor_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self._state.adding and self.kecamatan_id is None:
-            self.kecamatan_id = self.participant.kecamatan_id  # assigned in the participant's kecamatan
-        super().save(*args, **kwargs)
 
 
 class VisitKind(models.TextChoices):

@@ -163,6 +163,26 @@ class Participant(models.Model):
         return [kind for kind in self.required_documents if kind not in have]
 
 
+class InParticipantKecamatan(models.Model):
+    """A row of a participant's (its `participant` key) that keeps their kecamatan beside it, set on insert, so an
+    office's queue or list reads a kecamatan's rows from the row's own indexes: a filter through the participant
+    read every row of the program first (bench/FIGURES.md). Each model says how its copy stays true (licensing's
+    requests move with the participant, a mentor assignment ends: both on registration's `participant_moved`)."""
+
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("kecamatan")
+    )
+    participant: Participant
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.kecamatan_id is None:
+            self.kecamatan_id = self.participant.kecamatan_id
+        super().save(*args, **kwargs)
+
+
 @audit.track()
 class Business(models.Model):
     """The participant's business: running (naik kelas), with its baseline figures at registration (start date,

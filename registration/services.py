@@ -954,9 +954,7 @@ def participant_correct_identity(
     locked.kelurahan = person.kelurahan
     locked.save(update_fields=[*IDENTITY_FIELDS, "nik_hash", "nik_masked", "kelurahan"])
     if locked.kecamatan_id != old_kecamatan_id:
-        participant_moved.send(
-            sender=Participant, participant=locked, old_kecamatan_id=old_kecamatan_id, acting_user=acting_user
-        )
+        participant_moved.send(sender=Participant, participant=locked, acting_user=acting_user)
     measures.changed(locked.pk)
     return locked
 

@@ -21,7 +21,6 @@ from ..choices import OPEN_SUBMISSION_STATUSES, PUBLIC_GRADES, SubmissionStatus
 from ..models import Product, ProductCall, Submission
 from .products import mentored_by
 
-# What a submission's rules and pages read with it.
 # What a queue's row shows and its predicates read. Not who handled it (the submission's page shows them): each
 # of those four joins made the queue's query one relation longer, and past PostgreSQL's join_collapse_limit (8)
 # the planner stops reordering the joins and drove a mentor's queue from every submitted product (123 ms at 1M).
@@ -31,6 +30,7 @@ QUEUE_RELATED = (
     "product__business__participant__kecamatan",
     "product__business__listing",
 )
+# What a submission's rules and page read with it.
 SUBMISSION_RELATED = (*QUEUE_RELATED, "submitted_by", "checked_by", "validated_by", "graded_by")
 
 
