@@ -125,6 +125,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with its select lists written in Python (core/renderers.py says why).
+FORM_RENDERER = "core.renderers.FormRenderer"
+
 # PostgreSQL everywhere (docs/ARCHITECTURE.md, "One database"): each settings module says which server.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
