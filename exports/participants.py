@@ -4,7 +4,10 @@ sits below exports (the step apps register theirs in their own `exports.py`): th
 the rows the page would list for the same filter, and the page's columns. The NIK is whole only where
 `can_view_full_nik` allows (the participant's kecamatan secretariat and agency staff; a mentor gets it masked)."""
 
-from django.db.models import QuerySet
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,24 +29,28 @@ def participants(user: User, params: Params) -> QuerySet[Participant]:
     return found
 
 
-def _reference(participant: Participant) -> str:
-    registration = getattr(participant, "registration", None)
-    return registration.reference if registration is not None else ""
+def _file_rows(found: QuerySet[Participant]) -> QuerySet[Participant]:
+    """The rows as the file needs them: one participant object each, with its few columns, the names of its
+    registration, business and places read in the same query as values. The page loads five objects a row
+    (participant, registration, business, kecamatan, wilayah): at a million rows that took 45 of the export's
+    seconds."""
+    return (
+        found.select_related(None)
+        .only("full_name", "nik", "nik_masked", "kecamatan_id", "user_id", "track", "created_at")
+        .annotate(
+            file_reference=F("registration__reference"),
+            file_channel=F("registration__channel"),
+            file_status=F("registration__status"),
+            file_business=F("business__name"),
+            file_kecamatan=F("kecamatan__name"),
+            file_wilayah=F("kecamatan__wilayah__name"),
+        )
+    )
 
 
-def _channel(participant: Participant) -> str | None:
-    registration = getattr(participant, "registration", None)
-    return registration.channel if registration is not None else None
-
-
-def _status(participant: Participant) -> str | None:
-    registration = getattr(participant, "registration", None)
-    return registration.status if registration is not None else None
-
-
-def _business(participant: Participant) -> str:
-    business = getattr(participant, "business", None)
-    return business.name if business is not None else ""
+def _named(name: str) -> Callable[[Participant], Any]:
+    """A value `_file_rows` read beside the participant ("" for a registration or business it has not)."""
+    return lambda participant: getattr(participant, name) or ""
 
 
 PARTICIPANTS = queryset_export(
@@ -51,18 +58,19 @@ PARTICIPANTS = queryset_export(
     title=_("Participants"),
     columns=[
         Column(_("Name"), lambda p: p.full_name),
-        Column(_("Reference"), _reference),
+        Column(_("Reference"), _named("file_reference")),
         NikColumn(_("NIK"), lambda p: p),
-        Column(_("Business"), _business),
-        Column(_("Kecamatan"), lambda p: p.kecamatan.name),
-        Column(_("Wilayah"), lambda p: p.kecamatan.wilayah.name),
+        Column(_("Business"), _named("file_business")),
+        Column(_("Kecamatan"), _named("file_kecamatan")),
+        Column(_("Wilayah"), _named("file_wilayah")),
         ChoiceColumn(_("Track"), lambda p: p.track, Track),
-        ChoiceColumn(_("Channel"), _channel, Channel),
+        ChoiceColumn(_("Channel"), _named("file_channel"), Channel),
         Column(_("Registered"), lambda p: timezone.localdate(p.created_at)),
-        ChoiceColumn(_("Status"), _status, Status),
+        ChoiceColumn(_("Status"), _named("file_status"), Status),
     ],
     queryset=participants,
     permission=can_see_participant_list,  # the page's own rule
+    file_rows=_file_rows,
 )
 
 

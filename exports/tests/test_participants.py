@@ -77,6 +77,18 @@ def test_staff_export_the_participants_they_see_on_the_page(
         "Status",
     ]
     assert set(column(rows, "Name")) == names == shown
+    by_name = {row[0]: row for row in rows[1:]}
+    for registration in (tebet, gambir):
+        participant = registration.participant
+        if participant.full_name in by_name:  # each value read beside the participant, as the page shows it
+            _name, reference, _nik, business, kecamatan, wilayah, track, channel, _day, status = by_name[
+                participant.full_name
+            ]
+            assert reference == registration.reference
+            assert business == participant.business.name
+            assert (kecamatan, wilayah) == (participant.kecamatan.name, participant.kecamatan.wilayah.name)
+            assert track == participant.get_track_display()
+            assert (channel, status) == (registration.get_channel_display(), registration.get_status_display())
 
 
 @pytest.mark.parametrize("who", ["entrepreneur", "partner_user"])
