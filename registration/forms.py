@@ -66,8 +66,8 @@ class KelurahanSelect(forms.Select):
 
 
 class CachedChoiceIterator(ModelChoiceIterator[Kelurahan]):
-    """The choices from the field's rows, read once per form (so checking an answer and showing the list cost
-    one query together)."""
+    """The choices from the field's rows, read once per form where the list is shown (an answer checked after
+    that is checked against them: no query more)."""
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
@@ -84,6 +84,7 @@ class CachedChoiceIterator(ModelChoiceIterator[Kelurahan]):
 class KelurahanChoiceField(forms.ModelChoiceField[Kelurahan]):
     widget = KelurahanSelect
     iterator = CachedChoiceIterator
+    listed = True  # False: the form is checked, not shown (`PersonForm(listed=False)`)
 
     def rows(self) -> list[Kelurahan]:
         cached = getattr(self, "_rows", None)
@@ -96,7 +97,11 @@ class KelurahanChoiceField(forms.ModelChoiceField[Kelurahan]):
         if value in self.empty_values:
             return None
         key = str(value.pk if isinstance(value, Kelurahan) else value)
-        found = next((row for row in self.rows() if str(row.pk) == key), None)
+        if self.listed:  # the list is shown too: checked against it, one query for both
+            found = next((row for row in self.rows() if str(row.pk) == key), None)
+        else:  # only checked (each later wizard step checks the earlier ones): the one row, not the 267
+            among = self.queryset if self.queryset is not None else Kelurahan.objects.none()
+            found = among.filter(pk=int(key)).first() if key.isdigit() and len(key) < 10 else None
         if found is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return found
@@ -168,9 +173,13 @@ class PersonForm(forms.ModelForm[Participant]):
         }
         help_texts = {"domicile_since": _("Only without a Jakarta KTP, as written in the lurah letter.")}
 
-    def __init__(self, *args: Any, office_id: int | None = None, **kwargs: Any) -> None:
-        """`office_id` limits the kecamatan to one office's (a walk-in registers where they live)."""
+    def __init__(self, *args: Any, office_id: int | None = None, listed: bool = True, **kwargs: Any) -> None:
+        """`office_id` limits the kecamatan to one office's (a walk-in registers where they live); `listed=False`
+        for a form only checked, never shown (its kelurahan is then read alone, not with the list of 267)."""
         super().__init__(*args, **kwargs)
+        kelurahan_field = self.fields["kelurahan"]
+        assert isinstance(kelurahan_field, KelurahanChoiceField)
+        kelurahan_field.listed = listed
         if office_id is not None:
             field = self.fields["kecamatan"]
             assert isinstance(field, KecamatanChoiceField)

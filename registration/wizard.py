@@ -39,9 +39,10 @@ class DraftState:
         return next((step for step in WIZARD_STEPS if not self.complete[step]), None)
 
 
-def draft_state(draft: Draft) -> DraftState:
+def draft_state(draft: Draft, *, shown: str = "") -> DraftState:
+    """The draft's state; `shown`: the step whose page shows its form (the other forms are only checked)."""
     payload = services.draft_payload(draft)
-    person = PersonForm(payload.get("person", {}))
+    person = PersonForm(payload.get("person", {}), listed=shown == "person")
     business = BusinessForm(payload.get("business", {}), track=person.data.get("track", ""))
     return DraftState(person=person, business=business, documents={d.kind: d for d in draft.documents.all()})
 

@@ -89,7 +89,7 @@ def wizard_step(request: HttpRequest, step: str) -> HttpResponse:
         messages.info(request, _("You have registered already."))
         return redirect("home")
     draft = _entrepreneur_draft(request)
-    state = online.draft_state(draft)
+    state = online.draft_state(draft, shown=step if request.method == "GET" else "")
     if step == "review":
         return _wizard_review(request, draft, state)
     if step == "documents":
@@ -106,7 +106,7 @@ def wizard_step(request: HttpRequest, step: str) -> HttpResponse:
                 messages.error(request, decision.reason)
                 form = PersonForm(initial=data)
                 return render(request, "registration/wizard_form.html", _wizard_context(step, state, form=form))
-            form = PersonForm(data)
+            form = PersonForm(data, listed=False)  # the list is read only if an answer needs a fix
             if not form.is_valid() and form.has_error("nik", code="already_registered"):
                 probes.nik_probe_record(nik=form.data.get("nik", ""), address=address, acting_user=user)
         else:
