@@ -16,6 +16,8 @@ deployed one, so requests and responses are buffered as in production.
 
 Scenarios, each bounded by `--seconds` after a short warm-up:
 - bare: `HttpResponse("ok")` through the portal's middleware, the framework's ceiling on this server;
+- bare-login: the same view as the participant: what any logged-in page pays before its own work (the session
+  read, its idle time written once a minute, the user and their second factor checked);
 - landing (anonymous), home (a participant with a mentor), caseload (the mentor whose caseload is nearest
   `--caseload`), dashboard (agency staff): GET with wrk, `--connections` open, each logged in through the real
   login form with the generated users' password (bench/program/program.py PASSWORD);
@@ -84,7 +86,7 @@ LEGACY_COMMAND = [
     "--no-control-socket",
 ]  # fmt: skip
 LEGACY_WORKERS = 3
-SCENARIOS = ("bare", "landing", "home", "caseload", "dashboard", "wizard", "registration")
+SCENARIOS = ("bare", "bare-login", "landing", "home", "caseload", "dashboard", "wizard", "registration")
 SIGNUP_PASSWORD = "Warung-Kopi-Tebet-88!"  # unlike any generated email (the similarity check refused one)
 KTP_SIZE = (1280, 800)  # a phone photo of a KTP, as the documents step receives it
 
@@ -929,6 +931,7 @@ class Bench:
     def get_page(self, scenario: str, via: str, port: int, watch: Watch) -> Result:
         path, who = {
             "bare": ("/bench/ok/", None),
+            "bare-login": ("/bench/ok/", "participant"),  # the same view with a login: its session and user read
             "landing": ("/", None),
             "home": ("/beranda/", "participant"),
             "caseload": ("/pendampingan/", "mentor"),
