@@ -64,6 +64,7 @@ EXPORT_MB = 500.0
 REPEATED = 5  # a statement shape run this often in one request is asked per row (N+1)
 EXPLAINED = 3  # the slowest queries of a page shown with --explain
 SHOWN = 240  # characters of each query listed with --explain
+PROFILED = 40  # functions listed each way with --profile
 SQL_TIMEOUT_S = 120  # a best SQL's statement timeout
 
 
@@ -75,8 +76,12 @@ def setup(database: str) -> str:
 
     django.setup()
     from django.conf import settings
+    from django.db import connections
 
     assert not settings.DEBUG, "timed with DEBUG off"
+    # connections kept between requests and checked at each one's first query, as production keeps them
+    # (jakpreneur/settings/production.py); the test settings' reconnecting cost every page about 4 ms
+    connections["default"].settings_dict.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
     return url
 
 
@@ -595,6 +600,30 @@ def explain(readies: list[Ready], url: str, seed: int) -> None:
         clients.close()
 
 
+def profile(readies: list[Ready], runs: int, seed: int) -> None:
+    """Where a page's Python time goes: cProfile over `runs` requests after a warm-up, the functions by their own
+    time, then by their time with what they call."""
+    import cProfile
+    import pstats
+
+    clients = Clients(seed)
+    try:
+        for ready in readies:
+            client = clients.get(ready.login)
+            request(client, ready)  # warm
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(runs):
+                request(client, ready)
+            profiler.disable()
+            print(f"\n=== {ready.page.name}: GET {ready.path} {ready.query or ''}, {runs} requests")
+            stats = pstats.Stats(profiler, stream=sys.stdout)
+            stats.sort_stats("tottime").print_stats(PROFILED)
+            stats.sort_stats("cumulative").print_stats(PROFILED)
+    finally:
+        clients.close()
+
+
 # --- checking the SQL without the data --------------------------------------------------------------------
 
 
@@ -742,6 +771,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="requests timed per page, after one warm-up")
     parser.add_argument("--only", action="append", default=[], help="a page's name or part of it (repeatable)")
     parser.add_argument("--explain", action="append", default=[], help="EXPLAIN a page's queries and best SQL")
+    parser.add_argument("--profile", action="append", default=[], help="cProfile a page's requests (--runs of them)")
     parser.add_argument("--markdown", action="store_true", help="print the table as markdown")
     parser.add_argument("--list", action="store_true", help="list the pages with their users and URLs")
     parser.add_argument("--check", action="store_true", help="EXPLAIN every pick and best SQL, nothing timed")
@@ -758,7 +788,7 @@ def main() -> None:
         print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         return
     pages = all_pages()
-    chosen = choose(pages, args.explain or args.only)
+    chosen = choose(pages, args.explain or args.profile or args.only)
     if args.check:
         sys.exit(1 if check(chosen, url) else 0)
     readies, missing = [], []
@@ -779,6 +809,9 @@ def main() -> None:
         return
     if args.explain:
         explain(readies, url, args.seed)
+        return
+    if args.profile:
+        profile(readies, args.runs, args.seed)
         return
     started = time.monotonic()
     timings, failures = time_pages(readies, args.runs, url, args.seed)
