@@ -221,7 +221,7 @@ def _chunks(rows: list[Progress], size: int) -> Iterator[list[Progress]]:
         yield chunk
 
 
-# Each count table: its model and the fields of its cell (its unique constraint), in the order of `_cells_of`'s keys.
+# The fields of each count table's cell (its unique constraint), in the order of `_cells_of`'s keys.
 MEASURE_CELL = ("measure", "month", "cohort", "kecamatan_id", "mentor_id")
 AREA_CELL = ("kecamatan_id", "measure", "month", "cohort")
 GAP_CELL = ("measure", "cohort", "kecamatan_id", "days")

@@ -5,7 +5,9 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -208,6 +210,20 @@ def test_wizard_pages_run_a_fixed_number_of_queries(
     fill_all_steps(client)
     with django_assert_max_num_queries(18):  # type: ignore[operator]
         assert client.get(step_url(step)).status_code == 200
+
+
+@pytest.mark.parametrize("step", ["person", "business", "documents", "review"])
+def test_the_kelurahan_list_is_read_only_where_it_is_shown(client: Client, entrepreneur: User, step: str) -> None:
+    """Every step checks the person's answers; only the person page shows the list of every kelurahan, so only it
+    reads the list (once); the others read the one kelurahan chosen, by its key."""
+    login(client, entrepreneur)
+    fill_all_steps(client)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(step_url(step)).status_code == 200
+    kelurahan = [q["sql"] for q in captured.captured_queries if 'FROM "geography_kelurahan"' in q["sql"]]
+    whole_list = [sql for sql in kelurahan if '"geography_kelurahan"."id" =' not in sql]
+    assert len(whole_list) == (1 if step == "person" else 0)
+    assert len(kelurahan) == 1
 
 
 def test_a_document_no_longer_needed_is_deleted_with_its_file(
