@@ -290,7 +290,7 @@ def run(runs: int) -> None:
             timed(f"GET dashboard, {name}", get, runs)
     else:
         print("(the dashboard page is not there yet: its figures only)")
-    # a change of one real participant: its refresh recounts its cell and the kecamatan's gaps
+    # a change of one real participant: its refresh adds it to its cells (the counts it enters)
     from registration.models import Participant
 
     person = Participant.objects.order_by("pk").first()  # the only real participant of this database
@@ -299,11 +299,11 @@ def run(runs: int) -> None:
         people, _firms = verified_people([user], [kecamatan], label="Nyata", reference_prefix="JP-D", batch_size=10)
         person = people[0]
 
-    def refresh() -> None:  # as a new participant each time, so the refresh recounts (an unchanged one does not)
+    def refresh() -> None:  # as a new participant each time, so the refresh counts it (an unchanged one is not)
         Progress.objects.filter(pk=person.pk).delete()
         summary.refresh([person.pk])
 
-    timed("summary.refresh of a new participant (its cell, its kecamatan's gaps)", refresh, runs)
+    timed("summary.refresh of a new participant (the cells it enters)", refresh, runs)
 
 
 def main() -> None:

@@ -64,7 +64,7 @@ EXPORT_MB = 500.0
 REPEATED = 5  # a statement shape run this often in one request is asked per row (N+1)
 EXPLAINED = 3  # the slowest queries of a page shown with --explain
 SHOWN = 240  # characters of each query listed with --explain
-PROFILED = 40  # functions listed each way with --profile
+PROFILED = 60  # functions listed each way with --profile
 SQL_TIMEOUT_S = 120  # a best SQL's statement timeout
 
 
